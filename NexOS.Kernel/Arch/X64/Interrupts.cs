@@ -1,0 +1,81 @@
+using System.Runtime;
+using NexOS.Kernel.Platform;
+using NexOS.Kernel.Runtime;
+
+namespace NexOS.Kernel.Arch.X64;
+
+/// <summary>
+/// Where every interrupt lands. CPU exceptions (vectors 0-31) are reported on COM1 and stop
+/// the kernel; hardware interrupts go to the handler registered for their IRQ line.
+/// Handlers run with interrupts off and must not allocate or throw.
+/// </summary>
+internal static unsafe class Interrupts
+{
+    public const int IrqBase = 32;
+    public const int IrqCount = 16;
+
+    private static delegate*<void>* s_handlers;
+    private static ulong* s_counts;
+
+    public static void Initialize()
+    {
+        s_handlers = (delegate*<void>*)BootHeap.Allocate(IrqCount * (ulong)sizeof(nint));
+        s_counts = (ulong*)BootHeap.Allocate(256 * sizeof(ulong));
+        if (s_handlers == null || s_counts == null)
+        {
+            Panic.Halt("no memory for interrupt tables");
+        }
+
+        Gdt.Initialize();
+        Idt.Initialize();
+        Pic.Initialize(IrqBase);
+    }
+
+    /// <summary>Routes IRQ <paramref name="irq"/> to <paramref name="handler"/> and unmasks it.</summary>
+    public static void Register(int irq, delegate*<void> handler)
+    {
+        if ((uint)irq >= IrqCount)
+        {
+            Panic.Halt("IRQ number out of range");
+        }
+
+        s_handlers[irq] = handler;
+        Pic.Unmask(irq);
+    }
+
+    /// <summary>How many times <paramref name="vector"/> has fired.</summary>
+    public static ulong Count(int vector) => (uint)vector < 256 && s_counts != null ? s_counts[vector] : 0;
+
+    [RuntimeExport("NexOSInterrupt")]
+    private static void Dispatch(InterruptFrame* frame)
+    {
+        ulong vector = frame->Vector;
+        if (s_counts != null)
+        {
+            s_counts[vector & 0xFF]++;
+        }
+
+        if (vector < IrqBase)
+        {
+            CpuExceptionReport.Report(frame);
+            Panic.Stop();
+        }
+
+        int irq = (int)vector - IrqBase;
+        if (irq < IrqCount)
+        {
+            if (Pic.IsSpurious(irq))
+            {
+                return;
+            }
+
+            delegate*<void> handler = s_handlers[irq];
+            if (handler != null)
+            {
+                handler();
+            }
+
+            Pic.EndOfInterrupt(irq);
+        }
+    }
+}

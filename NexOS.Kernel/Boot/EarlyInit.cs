@@ -1,0 +1,91 @@
+using System.Runtime;
+using NexOS.Core.Boot;
+using NexOS.Core.Memory;
+using NexOS.Kernel.Platform;
+using NexOS.Kernel.Runtime;
+
+namespace NexOS.Kernel.Boot;
+
+/// <summary>
+/// The first C# code to run, called by boot.asm before the class library is initialised.
+/// Nothing here may allocate, use interfaces, or touch a static field that has an
+/// initialiser: the runtime does not exist yet. Its job is to find memory for the heap.
+/// </summary>
+internal static unsafe class EarlyInit
+{
+    private const uint Multiboot2BootMagic = 0x36D76289;
+    private const int MaxRanges = 64;
+
+    /// <summary>TSC value at kernel entry; boot time is measured from here.</summary>
+    public static ulong EntryTsc { get; private set; }
+
+    [RuntimeExport("NexOSEarlyInit")]
+    private static void Run(uint magic, uint bootInfoAddress)
+    {
+        EntryTsc = Native.ReadTsc();
+        if (magic != Multiboot2BootMagic)
+        {
+            Panic.Halt("not started by a multiboot2 boot loader");
+        }
+
+        ReadOnlySpan<byte> info = BootInformation(bootInfoAddress);
+        Span<PhysRange> usable = stackalloc PhysRange[MaxRanges];
+        Span<PhysRange> reserved = stackalloc PhysRange[MaxRanges];
+        int usableCount = 0;
+        int reservedCount = 0;
+        reserved[reservedCount++] = new PhysRange(default, new PhysAddr(0x10_0000));
+        reserved[reservedCount++] = new PhysRange(new PhysAddr(KernelImage.Start), new PhysAddr(KernelImage.End));
+        reserved[reservedCount++] = PhysRange.FromLength(bootInfoAddress, (ulong)info.Length);
+
+        var reader = new Multiboot2TagReader(info);
+        while (reader.Next(out Multiboot2Tag tag))
+        {
+            if (tag.Type == Multiboot2TagType.MemoryMap)
+            {
+                var map = new MemoryMapReader(tag.Payload);
+                while (map.Next(out MemoryRegion region) && usableCount < MaxRanges)
+                {
+                    if (region.Type == MemoryRegionType.Usable)
+                    {
+                        usable[usableCount++] = region.Range;
+                    }
+                }
+            }
+            else if (tag.Type == Multiboot2TagType.Module && tag.Payload.Length >= 8 && reservedCount < MaxRanges)
+            {
+                uint start = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tag.Payload);
+                uint end = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tag.Payload[4..]);
+                reserved[reservedCount++] = new PhysRange(new PhysAddr(start), new PhysAddr(end));
+            }
+        }
+
+        Span<PhysRange> free = stackalloc PhysRange[MaxRanges];
+        int freeCount = MemoryLayout.ComputeFree(usable[..usableCount], reserved[..reservedCount], free, out _);
+
+        // The boot page tables map the first 4 GiB, so the heap must lie below that.
+        const ulong mappedLimit = 4UL << 30;
+        for (int i = 0; i < freeCount; i++)
+        {
+            if (free[i].End.Value > mappedLimit)
+            {
+                free[i] = new PhysRange(free[i].Start, new PhysAddr(Math.Max(free[i].Start.Value, mappedLimit)));
+            }
+        }
+
+        int largest = MemoryLayout.Largest(free[..freeCount]);
+        if (largest < 0 || free[largest].Length < 4UL << 20)
+        {
+            Panic.Halt("no free memory range of at least 4 MiB for the kernel heap");
+        }
+
+        BootHeap.Initialize(free[largest]);
+    }
+
+    /// <summary>The boot information block as a span. The caller guarantees the address came
+    /// from the boot loader, which places the block in identity-mapped low memory.</summary>
+    public static ReadOnlySpan<byte> BootInformation(uint address)
+    {
+        uint total = *(uint*)address;
+        return new ReadOnlySpan<byte>((void*)address, (int)Math.Min(total, 1u << 20));
+    }
+}

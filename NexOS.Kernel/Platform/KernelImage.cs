@@ -1,0 +1,33 @@
+namespace NexOS.Kernel.Platform;
+
+/// <summary>Addresses the linker placed (see boot.asm's kernel_image_table and link.ld).</summary>
+internal static unsafe class KernelImage
+{
+    public static ulong Start => Word(0);
+
+    public static ulong End => Word(1);
+
+    public static ulong TextStart => Word(2);
+
+    public static ulong TextEnd => Word(3);
+
+    public static ulong EhFrameHdrStart => Word(4);
+
+    public static ulong EhFrameHdrEnd => Word(5);
+
+    public static ulong EhFrameStart => Word(6);
+
+    public static ulong EhFrameEnd => Word(7);
+
+    public static ulong BootStackBottom => Word(8);
+
+    public static ulong BootStackTop => Word(9);
+
+    public static bool IsCode(ulong address) => address >= TextStart && address < TextEnd;
+
+    [System.Runtime.RuntimeImport("*", "nexos_kernel_image")]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+    private static extern ulong* Table();
+
+    private static ulong Word(int index) => Table()[index];
+}

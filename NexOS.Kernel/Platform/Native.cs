@@ -1,0 +1,97 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace NexOS.Kernel.Platform;
+
+/// <summary>
+/// Every assembly routine C# calls, in one place (the exports C# gives to assembly are in
+/// Runtime/, each marked [RuntimeExport] or [UnmanagedCallersOnly]). The routines live in
+/// Arch/X64/*.asm and follow the System V ABI.
+/// </summary>
+internal static unsafe class Native
+{
+    private const string Asm = "*";
+
+    [RuntimeImport(Asm, "nexos_outb"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void OutB(ushort port, byte value);
+
+    [RuntimeImport(Asm, "nexos_inb"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern byte InB(ushort port);
+
+    [RuntimeImport(Asm, "nexos_outw"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void OutW(ushort port, ushort value);
+
+    [RuntimeImport(Asm, "nexos_inw"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ushort InW(ushort port);
+
+    [RuntimeImport(Asm, "nexos_outd"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void OutD(ushort port, uint value);
+
+    [RuntimeImport(Asm, "nexos_ind"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern uint InD(ushort port);
+
+    [RuntimeImport(Asm, "nexos_cli"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void DisableInterrupts();
+
+    [RuntimeImport(Asm, "nexos_sti"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void EnableInterrupts();
+
+    [RuntimeImport(Asm, "nexos_hlt"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void Halt();
+
+    /// <summary>Enables interrupts and halts in one step, so a wake-up cannot be lost between
+    /// checking for work and halting.</summary>
+    [RuntimeImport(Asm, "nexos_wait_for_interrupt"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void WaitForInterrupt();
+
+    [RuntimeImport(Asm, "nexos_pause"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void Pause();
+
+    [RuntimeImport(Asm, "nexos_read_flags"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong ReadFlags();
+
+    [RuntimeImport(Asm, "nexos_rdtsc"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong ReadTsc();
+
+    [RuntimeImport(Asm, "nexos_read_cr0"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong ReadCr0();
+
+    [RuntimeImport(Asm, "nexos_read_cr2"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong ReadCr2();
+
+    [RuntimeImport(Asm, "nexos_read_cr3"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong ReadCr3();
+
+    [RuntimeImport(Asm, "nexos_read_cr4"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong ReadCr4();
+
+    [RuntimeImport(Asm, "nexos_rdmsr"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong ReadMsr(uint msr);
+
+    [RuntimeImport(Asm, "nexos_wrmsr"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void WriteMsr(uint msr, ulong value);
+
+    /// <summary>Runs CPUID; <paramref name="result"/> must point at four writable uints
+    /// (EAX, EBX, ECX, EDX).</summary>
+    [RuntimeImport(Asm, "nexos_cpuid"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void Cpuid(uint leaf, uint subleaf, uint* result);
+
+    /// <summary>Loads the GDT and reloads CS, DS, ES and SS. The caller guarantees the table
+    /// stays alive and that the selectors name valid 64-bit code and data descriptors.</summary>
+    [RuntimeImport(Asm, "nexos_load_gdt"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void LoadGdt(void* gdtr, ushort codeSelector, ushort dataSelector);
+
+    /// <summary>Loads the IDT; the caller guarantees the table stays alive.</summary>
+    [RuntimeImport(Asm, "nexos_load_idt"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void LoadIdt(void* idtr);
+
+    [RuntimeImport(Asm, "nexos_load_tr"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void LoadTaskRegister(ushort selector);
+
+    [RuntimeImport(Asm, "nexos_read_rbp"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong ReadRbp();
+
+    /// <summary>The address of the 256 interrupt entry stubs' table (interrupts.asm).</summary>
+    [RuntimeImport(Asm, "nexos_isr_stub_table"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong* IsrStubTable();
+}

@@ -1,0 +1,136 @@
+using System.Runtime;
+using NexOS.Kernel.Platform;
+
+namespace NexOS.Kernel.Runtime;
+
+/// <summary>
+/// Runtime queries the class library makes about threads, the GC and the process, answered
+/// for a single-CPU kernel whose heap does not collect yet.
+/// </summary>
+internal static unsafe class RuntimeServices
+{
+    private static readonly byte[] s_version = "NexOS runtime layer"u8.ToArray();
+
+    [RuntimeExport("RhCurrentOSThreadId")]
+    private static ulong CurrentOSThreadId() => 1;
+
+    [RuntimeExport("RhGetProcessCpuCount")]
+    private static int GetProcessCpuCount() => 1;
+
+    [RuntimeExport("RhSpinWait")]
+    private static void SpinWait(int iterations)
+    {
+        for (int i = 0; i < iterations; i++)
+        {
+            Native.Pause();
+        }
+    }
+
+    [RuntimeExport("RhYield")]
+    private static int Yield() => 0;
+
+    [RuntimeExport("RhGetRuntimeVersion")]
+    private static byte* GetRuntimeVersion(int* length)
+    {
+        *length = s_version.Length;
+        fixed (byte* p = s_version)
+        {
+            return p; // the array never moves: the heap does not compact
+        }
+    }
+
+    [RuntimeExport("RhGetKnobValues")]
+    private static uint GetKnobValues(byte*** keys, byte*** values)
+    {
+        *keys = null;
+        *values = null;
+        return 0;
+    }
+
+    [RuntimeExport("RhSetThreadExitCallback")]
+    private static void SetThreadExitCallback(void* callback)
+    {
+    }
+
+    [RuntimeExport("RhpSetThreadDoNotTriggerGC")]
+    private static void SetThreadDoNotTriggerGC()
+    {
+    }
+
+    [RuntimeExport("RhCreateCrashDumpIfEnabled")]
+    private static void CreateCrashDumpIfEnabled(nint exceptionRecord)
+    {
+    }
+
+    [RuntimeExport("RhGetCrashInfoBuffer")]
+    private static byte* GetCrashInfoBuffer(int* maxSize)
+    {
+        *maxSize = 0;
+        return null;
+    }
+
+    [RuntimeExport("RhpFallbackFailFast")]
+    private static void FallbackFailFast() => Panic.Halt("fail-fast requested by the class library");
+
+    // Garbage collector queries. FIXME: real figures once the collector exists.
+    [RuntimeExport("RhGetGcCollectionCount")]
+    private static int GetGcCollectionCount(int generation, bool special) => 0;
+
+    [RuntimeExport("RhGetMaxGcGeneration")]
+    private static int GetMaxGcGeneration() => 0;
+
+    [RuntimeExport("RhpGetGcTotalMemory")]
+    private static long GetGcTotalMemory() => (long)BootHeap.BytesUsed;
+
+    [RuntimeExport("RhGetMemoryInfo")]
+    private static void GetMemoryInfo(byte* info, int kind)
+    {
+    }
+
+    [RuntimeExport("RhpCollect")]
+    private static void Collect(int generation, int mode, int lowMemory)
+    {
+    }
+
+    [RuntimeExport("RhpStartNoGCRegion")]
+    private static int StartNoGCRegion(long totalSize, int hasLohSize, long lohSize, int disallowFullBlockingGC) => 0;
+
+    [RuntimeExport("RhpEndNoGCRegion")]
+    private static int EndNoGCRegion() => 0;
+
+    [RuntimeExport("RhSuppressFinalize")]
+    private static void SuppressFinalize(void* obj)
+    {
+    }
+
+    [RuntimeExport("RhReRegisterForFinalize")]
+    private static bool ReRegisterForFinalize(void* obj) => true;
+
+    [RuntimeExport("RhpGetNextFinalizableObject")]
+    private static void* GetNextFinalizableObject() => null;
+
+    [RuntimeExport("RhpWaitForFinalizerRequest")]
+    private static uint WaitForFinalizerRequest() => 0;
+
+    [RuntimeExport("RhpSignalFinalizationComplete")]
+    private static void SignalFinalizationComplete(uint count, int observedFullGcCount)
+    {
+    }
+
+    [RuntimeExport("RhRegisterInlinedThreadStaticRoot")]
+    private static void RegisterInlinedThreadStaticRoot(void** root, nint module)
+    {
+        // FIXME: the collector must scan each thread's inlined thread-static root.
+    }
+
+    [RuntimeExport("RhBulkMoveWithWriteBarrier")]
+    private static void BulkMoveWithWriteBarrier(byte* destination, byte* source, nuint size) =>
+        Buffer.MemoryCopy(source, destination, size, size);
+
+    [RuntimeExport("RhpGcSafeZeroMemory")]
+    private static byte* GcSafeZeroMemory(byte* destination, nuint size)
+    {
+        System.Runtime.InteropServices.NativeMemory.Clear(destination, size);
+        return destination;
+    }
+}
