@@ -23,6 +23,18 @@ internal static unsafe class KernelImage
 
     public static ulong BootStackTop => Word(9);
 
+    /// <summary>Code compiled from IL (ilc's __managedcode section).</summary>
+    public static ulong ManagedCodeStart => Word(10);
+
+    public static ulong ManagedCodeEnd => Word(11);
+
+    /// <summary>Unboxing stubs (ilc's __unbox section).</summary>
+    public static ulong UnboxStubsStart => Word(12);
+
+    public static ulong UnboxStubsEnd => Word(13);
+
+    public static bool IsManagedCode(ulong address) => address >= ManagedCodeStart && address < ManagedCodeEnd;
+
     public static bool IsCode(ulong address) => address >= TextStart && address < TextEnd;
 
     [System.Runtime.RuntimeImport("*", "nexos_kernel_image")]

@@ -265,6 +265,10 @@ extern __eh_frame_hdr_start
 extern __eh_frame_hdr_end
 extern __eh_frame_start
 extern __eh_frame_end
+extern __start___managedcode
+extern __stop___managedcode
+extern __start___unbox
+extern __stop___unbox
 section .rodata
 align 8
 kernel_image_table:
@@ -273,6 +277,8 @@ kernel_image_table:
     dq __eh_frame_hdr_start, __eh_frame_hdr_end
     dq __eh_frame_start, __eh_frame_end
     dq boot_stack, boot_stack_top
+    dq __start___managedcode, __stop___managedcode
+    dq __start___unbox, __stop___unbox
 section .text
 global nexos_kernel_image
 nexos_kernel_image:             ; ulong* ()
