@@ -116,30 +116,30 @@ public sealed class Uart16550
         }
 
         ushort divisor = (ushort)(ClockRate / baud);
-        Write(InterruptEnable, 0);
-        Write(LineControl, LineControlDlab);
-        Write(Data, (byte)divisor);
-        Write(InterruptEnable, (byte)(divisor >> 8));
-        Write(LineControl, LineControl8N1);
-        Write(FifoControl, FifoEnableAndClear);
+        WriteRegister(InterruptEnable, 0);
+        WriteRegister(LineControl, LineControlDlab);
+        WriteRegister(Data, (byte)divisor);
+        WriteRegister(InterruptEnable, (byte)(divisor >> 8));
+        WriteRegister(LineControl, LineControl8N1);
+        WriteRegister(FifoControl, FifoEnableAndClear);
 
         // Only a 16550A with working FIFOs reports both FIFO bits; an 8250 or 16450 has none,
         // and then only one byte may be written per transmitter-empty.
-        _transmitBurst = (Read(InterruptId) & FifosPresent) == FifosPresent ? FifoDepth : 1;
+        _transmitBurst = (ReadRegister(InterruptId) & FifosPresent) == FifosPresent ? FifoDepth : 1;
 
         if (selfTest && !LoopbackTest())
         {
-            Write(ModemControl, ModemDtr | ModemRts);
+            WriteRegister(ModemControl, ModemDtr | ModemRts);
             return false;
         }
 
-        Write(ModemControl, ModemDtr | ModemRts | ModemOut2);
+        WriteRegister(ModemControl, ModemDtr | ModemRts | ModemOut2);
 
         // Clear anything pending from before, so the first interrupt reflects new data.
         DrainHardware(countAsReceived: false);
-        Read(InterruptId);
-        Read(ModemStatus);
-        Write(InterruptEnable, ReceivedDataInterrupt);
+        ReadRegister(InterruptId);
+        ReadRegister(ModemStatus);
+        WriteRegister(InterruptEnable, ReceivedDataInterrupt);
         return true;
     }
 
@@ -174,7 +174,7 @@ public sealed class Uart16550
     public void Write(byte value)
     {
         WaitForTransmitter();
-        Write(Data, value);
+        WriteRegister(Data, value);
         BytesSent++;
     }
 
@@ -187,7 +187,7 @@ public sealed class Uart16550
             int burst = Math.Min(_transmitBurst, bytes.Length);
             for (int i = 0; i < burst; i++)
             {
-                Write(Data, bytes[i]);
+                WriteRegister(Data, bytes[i]);
             }
 
             BytesSent += (ulong)burst;
@@ -233,9 +233,9 @@ public sealed class Uart16550
 
     private void DrainHardware(bool countAsReceived)
     {
-        for (int i = 0; i < MaxDrainPerInterrupt && (Read(LineStatus) & StatusDataReady) != 0; i++)
+        for (int i = 0; i < MaxDrainPerInterrupt && (ReadRegister(LineStatus) & StatusDataReady) != 0; i++)
         {
-            byte b = Read(Data);
+            byte b = ReadRegister(Data);
             if (!countAsReceived)
             {
                 continue;
@@ -256,20 +256,20 @@ public sealed class Uart16550
 
     private bool LoopbackTest()
     {
-        if (Read(LineStatus) == 0xFF)
+        if (ReadRegister(LineStatus) == 0xFF)
         {
             return Fail("no UART answers at this port (line status reads 0xFF)");
         }
 
-        Write(ModemControl, ModemLoop | ModemOut1 | ModemOut2 | ModemRts);
+        WriteRegister(ModemControl, ModemLoop | ModemOut1 | ModemOut2 | ModemRts);
         DrainHardware(countAsReceived: false);
         WaitForTransmitter();
-        Write(Data, LoopbackPattern);
+        WriteRegister(Data, LoopbackPattern);
         for (int i = 0; i < TransmitSpinLimit; i++)
         {
-            if ((Read(LineStatus) & StatusDataReady) != 0)
+            if ((ReadRegister(LineStatus) & StatusDataReady) != 0)
             {
-                return Read(Data) == LoopbackPattern || Fail("loopback self test read back a different byte");
+                return ReadRegister(Data) == LoopbackPattern || Fail("loopback self test read back a different byte");
             }
         }
 
@@ -280,7 +280,7 @@ public sealed class Uart16550
     {
         for (int i = 0; i < TransmitSpinLimit; i++)
         {
-            if ((Read(LineStatus) & StatusTransmitEmpty) != 0)
+            if ((ReadRegister(LineStatus) & StatusTransmitEmpty) != 0)
             {
                 return;
             }
@@ -297,7 +297,7 @@ public sealed class Uart16550
         return false;
     }
 
-    private byte Read(int register) => _io.ReadByte((ushort)(_base + register));
+    private byte ReadRegister(int register) => _io.ReadByte((ushort)(_base + register));
 
-    private void Write(int register, byte value) => _io.WriteByte((ushort)(_base + register), value);
+    private void WriteRegister(int register, byte value) => _io.WriteByte((ushort)(_base + register), value);
 }
