@@ -1,69 +1,146 @@
-using System.Collections.Generic;
 using System.Runtime;
+using NexOS.Core.Boot;
+using NexOS.Drivers.Acpi;
+using NexOS.Drivers.Serial;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Platform;
+using NexOS.Kernel.Runtime;
+using NexOS.Kernel.SelfTest;
+using NexOS.Services.Shell;
 
 namespace NexOS.Kernel;
 
-internal static class Kernel
+/// <summary>
+/// The kernel's main path, entered from boot.asm once the class library is initialised:
+/// CPU tables, clock, boot information, console, power control, then the self tests or the
+/// shell.
+/// </summary>
+internal static unsafe class Kernel
 {
+    public const string Version = "0.1.0";
+
+    private static Uart16550? s_console;
+
+    public static BootInfo BootInfo { get; private set; } = null!;
+
+    public static AcpiParseResult? Acpi { get; private set; }
+
+    /// <summary>The COM1 driver once it is up; null before.</summary>
+    public static Uart16550? Console => s_console;
+
     [RuntimeExport("NexOSMain")]
-    private static void Main(uint magic, uint bootInfo)
+    private static void Main(uint magic, uint bootInfoAddress)
     {
         Interrupts.Initialize();
         Tsc.Calibrate();
-        var d = new Dictionary<string, int>();
-        d["x"] = 42;
-        var list = new List<int> { 1, 2, 3 };
+        AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
+        BootInfo = BootInfo.Parse(EarlyInit.BootInformation(bootInfoAddress));
+        foreach (string warning in BootInfo.Warnings)
+        {
+            DebugSerial.Write($"boot information: {warning}\n");
+        }
+
+        StartConsole();
+        Acpi = BootInfo.Rsdp == null
+            ? null
+            : AcpiParser.ReadPowerInfo(BootInfo.Rsdp, IdentityMappedMemory.Instance);
+        if (Acpi?.Error != null)
+        {
+            WriteLine($"acpi: {Acpi.Error}; shutdown and reboot fall back to legacy methods");
+        }
+
+        Native.EnableInterrupts();
+        if (BootInfo.HasOption("nexos.selftest"))
+        {
+            RunSelfTests();
+        }
+
         ulong ms = Tsc.ToNanoseconds(Tsc.Now - EarlyInit.EntryTsc) / 1_000_000;
-        DebugSerial.Write($"NexOS 0.1.0 ready in {ms} ms d={d["x"]} n={list.Count} pi={3.14159:F2}\n");
-        try
-        {
-            Level1();
-        }
-        catch (InvalidOperationException e)
-        {
-            DebugSerial.Write($"caught {e.GetType().Name}: {e.Message}\n");
-        }
-        finally
-        {
-            DebugSerial.Write("finally ran\n");
-        }
-
-        try
-        {
-            try
-            {
-                Level1();
-            }
-            catch (Exception)
-            {
-                DebugSerial.Write("rethrowing\n");
-                throw;
-            }
-        }
-        catch (Exception e) when (e.Message.Contains("deep"))
-        {
-            DebugSerial.Write($"filter caught rethrow: {e.Message}\n{e.StackTrace}\n");
-        }
-
-        Native.OutB(0xf4, 0);
+        WriteLine($"NexOS {Version} ready in {ms} ms");
+        RunShell();
     }
 
-    private static void Level1() => Level2();
+    /// <summary>Writes a line on the console (the COM1 driver, or the polled writer before it).</summary>
+    public static void WriteLine(string text) => Write(text + "\n");
 
-    private static void Level2()
+    public static void Write(string text)
     {
-        try
+        if (s_console != null)
         {
-            Level3();
+            s_console.Write(text);
         }
-        finally
+        else
         {
-            DebugSerial.Write("inner finally\n");
+            DebugSerial.Write(text);
         }
     }
 
-    private static void Level3() => throw new InvalidOperationException("deep " + Tsc.Frequency.ToString());
+    private static void StartConsole()
+    {
+        var uart = new Uart16550(X64PortIo.Instance);
+        if (!uart.Initialize())
+        {
+            DebugSerial.Write($"serial: {uart.InitializeError}; console output stays polled\n");
+        }
+
+        s_console = uart;
+        Interrupts.Register(4, &OnComInterrupt);
+    }
+
+    private static void OnComInterrupt() => s_console?.HandleInterrupt();
+
+    private static void RunSelfTests()
+    {
+        RuntimeTests.Register();
+        ExceptionTests.Register();
+        KernelTests.Register();
+        int failed = SelfTestRunner.RunAll(WriteLine);
+        SelfTestRunner.ExitEmulator(failed == 0);
+    }
+
+    /// <summary>Feeds console input to the shell forever, halting while there is none.</summary>
+    private static void RunShell()
+    {
+        var session = new ShellSession(new Shell(new KernelShellHost()));
+        session.Start();
+        Uart16550 console = s_console!;
+        while (true)
+        {
+            Native.DisableInterrupts();
+            console.HandleInterrupt(); // bytes that arrived before the receive interrupt was on
+            if (!console.TryRead(out byte b))
+            {
+                Native.WaitForInterrupt();
+                continue;
+            }
+
+            Native.EnableInterrupts();
+            session.Feed(b);
+        }
+    }
+
+    /// <summary>
+    /// The last stop of an exception nothing caught: report it and halt. The class library
+    /// raises this event from its dispatcher before it fails fast.
+    /// </summary>
+    private static void OnUnhandledException(object sender, UnhandledExceptionEventArgs args)
+    {
+        var e = args.ExceptionObject as Exception;
+        string type = e?.GetType().FullName ?? args.ExceptionObject?.GetType().FullName ?? "?";
+        WriteLine($"\nUnhandled exception: {type}: {e?.Message}");
+        string? trace = null;
+        try
+        {
+            trace = e?.StackTrace;
+        }
+        catch (Exception)
+        {
+            // The trace is a courtesy; the report must get out without it.
+        }
+
+        WriteLine(trace ?? "   (no stack trace)");
+        WriteLine("NexOS halted.");
+        Panic.Stop();
+    }
 }

@@ -19,6 +19,13 @@ internal static unsafe class EarlyInit
     /// <summary>TSC value at kernel entry; boot time is measured from here.</summary>
     public static ulong EntryTsc { get; private set; }
 
+    /// <summary>Usable RAM in the firmware's map, overlaps counted once.</summary>
+    public static ulong UsableBytes { get; private set; }
+
+    /// <summary>Usable RAM left after the kernel image, boot modules, boot information and
+    /// the first MiB were set aside (the heap is carved from this).</summary>
+    public static ulong FreeBytesAtBoot { get; private set; }
+
     [RuntimeExport("NexOSEarlyInit")]
     private static void Run(uint magic, uint bootInfoAddress)
     {
@@ -56,11 +63,18 @@ internal static unsafe class EarlyInit
                 uint start = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tag.Payload);
                 uint end = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tag.Payload[4..]);
                 reserved[reservedCount++] = new PhysRange(new PhysAddr(start), new PhysAddr(end));
+                if (tag.Payload[8..].StartsWith("symbols"u8))
+                {
+                    KernelSymbols.SetTable(start, end);
+                }
             }
         }
 
         Span<PhysRange> free = stackalloc PhysRange[MaxRanges];
         int freeCount = MemoryLayout.ComputeFree(usable[..usableCount], reserved[..reservedCount], free, out _);
+        Span<PhysRange> scratch = stackalloc PhysRange[MaxRanges];
+        UsableBytes = MemoryLayout.UnionLength(usable[..usableCount], scratch);
+        FreeBytesAtBoot = MemoryLayout.TotalLength(free[..freeCount]);
 
         // The boot page tables map the first 4 GiB, so the heap must lie below that.
         const ulong mappedLimit = 4UL << 30;

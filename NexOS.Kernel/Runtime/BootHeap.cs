@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Threading;
 using NexOS.Core.Memory;
 
 namespace NexOS.Kernel.Runtime;
@@ -20,9 +21,11 @@ internal static unsafe class BootHeap
 
     public static ulong Limit => s_limit;
 
-    public static ulong BytesUsed => s_next - s_start;
+    // The compiler assumes allocation helpers leave static fields alone, so it may reuse a
+    // value read before an allocation; volatile reads keep these figures current.
+    public static ulong BytesUsed => Volatile.Read(ref s_next) - s_start;
 
-    public static ulong Allocations => s_allocations;
+    public static ulong Allocations => Volatile.Read(ref s_allocations);
 
     public static bool IsReady => s_limit != 0;
 

@@ -17,6 +17,14 @@ internal static unsafe class RuntimeServices
     [RuntimeExport("RhGetProcessCpuCount")]
     private static int GetProcessCpuCount() => 1;
 
+    /// <summary>The running thread's stack: the boot stack until the kernel has threads.</summary>
+    [RuntimeExport("RhGetCurrentThreadStackBounds")]
+    private static void GetCurrentThreadStackBounds(nint* low, nint* high)
+    {
+        *low = (nint)KernelImage.BootStackBottom;
+        *high = (nint)KernelImage.BootStackTop;
+    }
+
     [RuntimeExport("RhSpinWait")]
     private static void SpinWait(int iterations)
     {

@@ -46,6 +46,26 @@ internal static unsafe class Interrupts
     /// <summary>How many times <paramref name="vector"/> has fired.</summary>
     public static ulong Count(int vector) => (uint)vector < 256 && s_counts != null ? s_counts[vector] : 0;
 
+    /// <summary>
+    /// Faults that C# semantics define as exceptions (integer division by zero) become managed
+    /// exceptions when they happen in managed kernel code: the interrupt returns into the
+    /// runtime's hardware-exception thrower instead of the faulting instruction.
+    /// FIXME: null dereferences join once page 0 is unmapped (the microkernel core's paging).
+    /// </summary>
+    private static bool TryRaiseManagedException(InterruptFrame* frame)
+    {
+        const uint statusIntegerDivideByZero = 0xC0000094;
+        if (frame->Vector != 0 || (frame->Cs & 3) != 0 || !KernelImage.IsManagedCode(frame->Rip))
+        {
+            return false;
+        }
+
+        frame->Rdi = statusIntegerDivideByZero;
+        frame->Rsi = frame->Rip;
+        frame->Rip = Runtime.Exceptions.ExceptionStubs.ThrowHwEx;
+        return true;
+    }
+
     [RuntimeExport("NexOSInterrupt")]
     private static void Dispatch(InterruptFrame* frame)
     {
@@ -57,6 +77,11 @@ internal static unsafe class Interrupts
 
         if (vector < IrqBase)
         {
+            if (TryRaiseManagedException(frame))
+            {
+                return;
+            }
+
             CpuExceptionReport.Report(frame);
             Panic.Stop();
         }

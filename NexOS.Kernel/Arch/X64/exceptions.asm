@@ -239,6 +239,7 @@ exception_stub_table:
     dq RhpThrowEx2, RhpRethrow2, RhpThrowHwEx2
     dq RhpCallCatchFunclet2, RhpCallFinallyFunclet2, RhpCallFilterFunclet2
     dq nexos_exinfo_head
+    dq RhpThrowHwEx
 section .text
 global nexos_exception_stubs
 nexos_exception_stubs:              ; ulong* ()

@@ -20,6 +20,10 @@ internal static unsafe class ExceptionStubs
 
     public static ExInfo* ExInfoHead => *(ExInfo**)Table()[6];
 
+    /// <summary>Entry of the hardware-fault thrower: jump there with RSP = the faulting RSP,
+    /// RDI = the fault's exception code and RSI = the faulting instruction's address.</summary>
+    public static ulong ThrowHwEx => Table()[7];
+
     public static bool IsThrowSite(ulong ip) => ip == ThrowEx2 || ip == Rethrow2 || ip == ThrowHwEx2;
 
     /// <summary>Local slots of the helper frame that returns to <paramref name="ip"/>, or 0

@@ -1,0 +1,89 @@
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Runtime;
+
+namespace NexOS.Kernel.SelfTest;
+
+/// <summary>Self tests of kernel services the boot foundation provides.</summary>
+internal static class KernelTests
+{
+    private static byte[]? s_keep;
+
+    private interface ICounter
+    {
+        int Next(int value);
+    }
+
+    public static void Register()
+    {
+        SelfTestRunner.Add("boot information", BootInformation);
+        SelfTestRunner.Add("TSC clock", TscClock);
+        SelfTestRunner.Add("kernel heap", KernelHeap);
+        SelfTestRunner.Add("symbol table", SymbolTable);
+        SelfTestRunner.Add("interface dispatch cache", DispatchCache);
+    }
+
+    private static void BootInformation()
+    {
+        var info = Kernel.BootInfo;
+        Expect.True(info.MemoryMap.Count > 0, "memory map present");
+        Expect.True(info.HasOption("nexos.selftest"), "command line seen");
+        Expect.True(info.Modules.Count >= 1, "symbols module present");
+        Expect.True(info.Warnings.Count == 0, "no boot information warnings: " + string.Join("; ", info.Warnings));
+    }
+
+    private static void TscClock()
+    {
+        Expect.True(Tsc.Frequency > 1_000_000, $"calibrated frequency {Tsc.Frequency} Hz");
+        ulong a = Tsc.Now;
+        ulong b = Tsc.Now;
+        Expect.True(b >= a, "monotonic");
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        Expect.True(t0 > 0 && System.Diagnostics.Stopwatch.Frequency == 1_000_000_000, "Stopwatch in nanoseconds");
+    }
+
+    private static void KernelHeap()
+    {
+        ulong before = BootHeap.BytesUsed;
+        s_keep = new byte[1 << 20];
+        s_keep[^1] = 1;
+        ulong after = BootHeap.BytesUsed;
+        Expect.True(after - before >= 1 << 20, "a 1 MiB array came from the heap (" + before.ToString() + " -> " + after.ToString() + ")");
+        Expect.True(BootHeap.BytesUsed < BootHeap.Limit - BootHeap.Start, "heap within its range");
+    }
+
+    private static unsafe void SymbolTable()
+    {
+        delegate*<void> method = &SymbolTable;
+        string? name = KernelSymbols.NameOf((ulong)method);
+        Expect.True(name != null && name.Contains("SymbolTable"), $"symbol for a method address: {name}");
+    }
+
+    private static void DispatchCache()
+    {
+        ulong hits = InterfaceDispatch.CacheHits;
+        ICounter[] counters = { MakeCounter(0), MakeCounter(1) };
+        int total = 0;
+        for (int i = 0; i < 10; i++)
+        {
+            total += counters[i & 1].Next(i);
+        }
+
+        Expect.Equal(55, total, "calls through the interface");
+        // The compiler may turn calls with few possible targets into type checks, so only
+        // require that dispatch through cells has been served by the cache at all.
+        Expect.True(InterfaceDispatch.CacheHits + InterfaceDispatch.CacheMisses > 0, "interface dispatch cells were resolved through the cache");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static ICounter MakeCounter(int kind) => kind == 0 ? new PlusOne() : new PlusOneToo();
+
+    private sealed class PlusOne : ICounter
+    {
+        public int Next(int value) => value + 1;
+    }
+
+    private sealed class PlusOneToo : ICounter
+    {
+        public int Next(int value) => 1 + value;
+    }
+}

@@ -1,0 +1,35 @@
+namespace NexOS.Services.Shell;
+
+/// <summary>Physical memory as the kernel accounts for it, in bytes.</summary>
+public readonly record struct MemoryStats(ulong TotalBytes, ulong UsedBytes, ulong FreeBytes);
+
+/// <summary>
+/// What the shell needs from the system it runs on. The kernel implements it; tests implement
+/// it with a fake. Kept small on purpose: subsystems add commands through
+/// <see cref="Shell.Register"/> rather than by growing this interface.
+/// </summary>
+public interface IShellHost
+{
+    /// <summary>The NexOS version, e.g. "0.1.0".</summary>
+    string Version { get; }
+
+    /// <summary>Time since the kernel started.</summary>
+    TimeSpan Uptime { get; }
+
+    /// <summary>The current memory figures.</summary>
+    MemoryStats Memory { get; }
+
+    /// <summary>Powers the machine off. Returns only if that failed.</summary>
+    void Shutdown();
+
+    /// <summary>Resets the machine. Returns only if that failed.</summary>
+    void Reboot();
+
+    /// <summary>Raises an exception that nothing catches, to exercise the kernel's report of
+    /// unhandled exceptions. Returns only if the host does not support it.</summary>
+    void Panic();
+
+    /// <summary>Writes text to the console. Lines end with "\n"; the host translates that
+    /// for its terminal.</summary>
+    void Write(string text);
+}
