@@ -1,6 +1,7 @@
 using System.Runtime;
 using NexOS.Core.Boot;
 using NexOS.Drivers.Acpi;
+using NexOS.Drivers.Display;
 using NexOS.Drivers.Serial;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
@@ -21,6 +22,7 @@ internal static unsafe class Kernel
     public const string Version = "0.1.0";
 
     private static Uart16550? s_console;
+    private static TextConsole? s_screen;
 
     public static BootInfo BootInfo { get; private set; } = null!;
 
@@ -66,6 +68,7 @@ internal static unsafe class Kernel
 
     public static void Write(string text)
     {
+        s_screen?.Write(text);
         if (s_console != null)
         {
             s_console.Write(text);
@@ -86,6 +89,13 @@ internal static unsafe class Kernel
 
         s_console = uart;
         Interrupts.Register(4, &OnComInterrupt);
+
+        // Mirror the console on the screen when GRUB left it in text mode.
+        FramebufferInfo? fb = BootInfo.Framebuffer;
+        if (fb != null && fb.IsEgaText && fb.Address < IdentityMappedMemory.MappedLimit && fb.Width is > 0 and <= 256 && fb.Height is > 0 and <= 128)
+        {
+            s_screen = new TextConsole(new EgaTextCells(fb.Address, (int)fb.Width, (int)fb.Height));
+        }
     }
 
     private static void OnComInterrupt() => s_console?.HandleInterrupt();
@@ -102,7 +112,9 @@ internal static unsafe class Kernel
     /// <summary>Feeds console input to the shell forever, halting while there is none.</summary>
     private static void RunShell()
     {
-        var session = new ShellSession(new Shell(new KernelShellHost()));
+        var shell = new Shell(new KernelShellHost());
+        Diagnostics.Register(shell);
+        var session = new ShellSession(shell);
         session.Start();
         Uart16550 console = s_console!;
         while (true)

@@ -91,6 +91,10 @@ internal static unsafe class Native
     [RuntimeImport(Asm, "nexos_read_rbp"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern ulong ReadRbp();
 
+    /// <summary>Executes UD2: an invalid-opcode fault on purpose.</summary>
+    [RuntimeImport(Asm, "nexos_ud2"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void InvalidOpcode();
+
     /// <summary>The address of the 256 interrupt entry stubs' table (interrupts.asm).</summary>
     [RuntimeImport(Asm, "nexos_isr_stub_table"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern ulong* IsrStubTable();

@@ -1,39 +1,74 @@
+using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Platform;
+using NexOS.Kernel.Runtime.Exceptions;
 
 namespace NexOS.Kernel.Runtime;
 
-/// <summary>Prints the call stack on COM1 without allocating.</summary>
-internal static class StackTrace
+/// <summary>Prints the call stack of a faulting context on COM1 without allocating, by
+/// unwinding with the compiler's DWARF call frame information.</summary>
+internal static unsafe class StackTrace
 {
-    /// <summary>Walks the frame-pointer chain from a faulting context.
-    /// FIXME: use the DWARF unwinder so frames without RBP chains are not skipped.</summary>
-    public static unsafe void WriteFromFrame(ulong rip, ulong rsp, ulong rbp)
+    private const int MaxFrames = 32;
+
+    /// <summary>Walks from the interrupted context. Stops at the first frame without unwind
+    /// data (assembly code, or a corrupt stack).</summary>
+    public static void WriteFromFrame(InterruptFrame* f)
     {
+        RegDisplay regs = default;
+        regs.PRax = &f->Rax;
+        regs.PRcx = &f->Rcx;
+        regs.PRdx = &f->Rdx;
+        regs.PRbx = &f->Rbx;
+        regs.PRbp = &f->Rbp;
+        regs.PRsi = &f->Rsi;
+        regs.PRdi = &f->Rdi;
+        regs.PR8 = &f->R8;
+        regs.PR9 = &f->R9;
+        regs.PR10 = &f->R10;
+        regs.PR11 = &f->R11;
+        regs.PR12 = &f->R12;
+        regs.PR13 = &f->R13;
+        regs.PR14 = &f->R14;
+        regs.PR15 = &f->R15;
+        regs.Sp = f->Rsp;
+        regs.Ip = f->Rip;
         DebugSerial.Write("    stack:\n");
-        WriteFrame(rip);
-        for (int depth = 0; depth < 32; depth++)
+        for (int depth = 0; depth < MaxFrames; depth++)
         {
-            if (rbp < 0x1000 || (rbp & 7) != 0 || rbp < rsp || rbp - rsp > (1UL << 20))
+            WriteFrame(regs.Ip);
+
+            // The faulting frame's address is the instruction itself; callers' are return
+            // addresses, which belong to the call before them.
+            ulong pc = depth == 0 ? regs.Ip : regs.Ip - 1;
+            ulong sp = regs.Sp;
+            if (depth == 0 && !KernelImage.IsManagedCode(pc) && KernelImage.IsCode(pc) && IsReadableStack(sp)
+                && KernelImage.IsManagedCode(*(ulong*)sp))
+            {
+                // A fault in an assembly leaf routine (no unwind data): its caller's return
+                // address is still on top of the stack.
+                regs.Ip = *(ulong*)sp;
+                regs.Sp = sp + 8;
+                continue;
+            }
+
+            if (!KernelImage.IsManagedCode(pc)
+                || !Cfi.TryFindFde(pc, out Cfi.Fde fde)
+                || !Cfi.TryComputeRow(in fde, pc, out Cfi.Row row)
+                || !Cfi.Apply(in row, ref regs)
+                || regs.Sp <= sp)
             {
                 break;
             }
-
-            ulong ret = ((ulong*)rbp)[1];
-            ulong next = ((ulong*)rbp)[0];
-            if (!KernelImage.IsCode(ret))
-            {
-                break;
-            }
-
-            WriteFrame(ret);
-            rsp = rbp;
-            rbp = next;
         }
     }
+
+    private static bool IsReadableStack(ulong sp) => sp >= 0x1000 && sp < IdentityMappedMemory.MappedLimit && (sp & 7) == 0;
 
     private static void WriteFrame(ulong address)
     {
         DebugSerial.Write("      at ");
+        DebugSerial.WriteHex(address);
+        DebugSerial.Write(" ");
         KernelSymbols.WriteLocation(address);
         DebugSerial.Write("\n");
     }

@@ -74,8 +74,8 @@ internal static unsafe class SystemNative
         byte* p = (byte*)BootHeap.Allocate(length + page);
         if (p == null)
         {
-            s_errno = 12; // ENOMEM
-            return (void*)-1;
+            s_errno = 12; // ENOMEM; the class library's shim contract is NULL on failure
+            return null;
         }
 
         return (void*)(((ulong)p + page - 1) & ~(page - 1));

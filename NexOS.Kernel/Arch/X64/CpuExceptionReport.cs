@@ -50,7 +50,7 @@ internal static unsafe class CpuExceptionReport
         Reg("CS ", f->Cs);
         Reg("SS ", f->Ss);
         Reg("CR3", Native.ReadCr3(), true);
-        StackTrace.WriteFromFrame(f->Rip, f->Rsp, f->Rbp);
+        StackTrace.WriteFromFrame(f);
     }
 
     private static void Reg(string name, ulong value, bool endLine = false)

@@ -161,3 +161,8 @@ memmove:                    ; void* (void* dest, const void* src, size_t count)
 .forward:
     rep movsb
     ret
+
+global nexos_ud2
+nexos_ud2:                  ; raises #UD on purpose (the `crash` shell command)
+    ud2
+    ret

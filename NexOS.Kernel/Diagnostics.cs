@@ -1,0 +1,42 @@
+using NexOS.Kernel.Platform;
+using NexOS.Services.Shell;
+
+namespace NexOS.Kernel;
+
+/// <summary>
+/// The `crash` shell command: provokes a CPU fault on purpose, so the fault reports (and the
+/// boot tests that check them) can be exercised on a running system.
+/// </summary>
+internal static unsafe class Diagnostics
+{
+    private const string Usage = "usage: crash pagefault|gpf|invalid-opcode|divide";
+
+    public static void Register(Shell shell) =>
+        shell.Register("crash", "provoke a CPU fault to test fault reports (" + Usage[13..] + ")", Crash);
+
+    private static void Crash(IShellHost host, ReadOnlySpan<string> args)
+    {
+        string kind = args.Length == 1 ? args[0] : "";
+        switch (kind)
+        {
+            case "pagefault":
+                // Beyond the 4 GiB the boot page tables map.
+                host.Write($"{*(ulong*)0x10_0000_0000UL}\n");
+                break;
+            case "gpf":
+                // A non-canonical address.
+                host.Write($"{*(ulong*)0x8000_0000_0000_0000UL}\n");
+                break;
+            case "invalid-opcode":
+                Native.InvalidOpcode();
+                break;
+            case "divide":
+                int zero = args.Length > 5 ? 1 : 0; // not a constant, so the compiler cannot fold it
+                host.Write($"{100 / zero}\n");
+                break;
+            default:
+                host.Write(Usage + "\n");
+                break;
+        }
+    }
+}
