@@ -1,0 +1,219 @@
+using System.Text.RegularExpressions;
+
+namespace NexOS.Tests.Boot;
+
+/// <summary>
+/// Boots the real ISO in QEMU and talks to the shell over the serial line. These need
+/// ./nexos build and QEMU, so they carry the "Boot" category: filter them out with
+/// <c>--filter "TestCategory!=Boot"</c>. They run one at a time (each QEMU takes a core).
+/// </summary>
+[TestFixture]
+[Category("Boot")]
+[NonParallelizable]
+public sealed class BootTests
+{
+    private const string Prompt = "nexos> ";
+    private const int TestBudget = 120_000;
+    private static readonly TimeSpan s_boot = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_uefiBoot = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan s_command = TimeSpan.FromSeconds(5);
+    private static readonly Regex s_readyLine = new(@"(?m)^NexOS \S+ ready in \d+ ms\r?$");
+
+    private QemuMachine? _machine;
+
+    [TearDown]
+    public void TearDown()
+    {
+        _machine?.Dispose();
+        _machine = null;
+    }
+
+    [TestCase("128M")]
+    [TestCase("2G")]
+    [CancelAfter(TestBudget)]
+    public void BootsToTheReadyLineAndThePrompt(string memory)
+    {
+        Boot(new QemuOptions { Memory = memory });
+    }
+
+    [TestCase("128M", 128)]
+    [TestCase("2G", 2048)]
+    [CancelAfter(TestBudget)]
+    public void MemReportsAboutTheMachinesMemory(string memory, int mebibytes)
+    {
+        QemuMachine machine = Boot(new QemuOptions { Memory = memory });
+        List<string> output = RunCommand(machine, "mem");
+        Match total = Regex.Match(string.Join("\n", output), @"(?m)^total\s+([\d.]+) MiB \((\d+) bytes\)$");
+        Assert.That(total.Success, Is.True, "no total line in:\n" + string.Join("\n", output));
+        double bytes = double.Parse(total.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(bytes / (1024.0 * 1024.0), Is.EqualTo(mebibytes).Within(10).Percent);
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void VersionPrintsNexos()
+    {
+        List<string> output = RunCommand(Boot(), "version");
+        Assert.That(output, Has.Count.EqualTo(1));
+        Assert.That(output[0], Does.Match(@"^NexOS \S+$"));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void HelpListsTheBuiltInCommands()
+    {
+        List<string> output = RunCommand(Boot(), "help");
+        var names = output.ConvertAll(line => line.Trim().Split(' ')[0]);
+        Assert.That(names, Is.SupersetOf(new[] { "help", "version", "uptime", "mem", "echo", "shutdown", "reboot", "panic" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void EchoCollapsesSpaces()
+    {
+        Assert.That(RunCommand(Boot(), "echo hello   world"), Is.EqualTo(new[] { "hello world" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void UnknownCommandGivesOneErrorLineAndThePromptReturns()
+    {
+        QemuMachine machine = Boot();
+        Assert.That(RunCommand(machine, "xyz"), Is.EqualTo(new[] { "unknown command 'xyz'; type 'help'" }));
+        Assert.That(RunCommand(machine, "echo still alive"), Is.EqualTo(new[] { "still alive" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void BinaryGarbageIsRejectedAndThePromptReturns()
+    {
+        QemuMachine machine = Boot();
+        machine.SendBytes(new byte[] { 0x01, 0x02, 0xFF, 0xFE, (byte)'\r' });
+        string seen = machine.WaitFor(Prompt, s_command);
+        Assert.That(seen, Does.Contain("error: line contains control or non-text bytes"));
+        Assert.That(RunCommand(machine, "echo ok"), Is.EqualTo(new[] { "ok" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void BackspaceEditsTheLine()
+    {
+        QemuMachine machine = Boot();
+        machine.Send("ecx\u007fho hi\r");
+        Assert.That(OutputLines(machine.WaitFor(Prompt, s_command)), Is.EqualTo(new[] { "hi" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void CtrlCCancelsTheLine()
+    {
+        QemuMachine machine = Boot();
+        machine.Send("echo abc\u0003");
+        Assert.That(machine.WaitFor(Prompt, s_command), Does.Contain("^C"));
+        Assert.That(RunCommand(machine, "echo ok"), Is.EqualTo(new[] { "ok" }));
+        Assert.That(machine.Log, Does.Not.Match(@"(?m)^abc\r?$"));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void OverlongLineIsRejectedAndThePromptReturns()
+    {
+        QemuMachine machine = Boot();
+        machine.Send(new string('a', 5000) + "\r");
+        Assert.That(machine.WaitFor(Prompt, s_command), Does.Contain("error: line too long (max 4096 bytes)"));
+        Assert.That(RunCommand(machine, "echo ok"), Is.EqualTo(new[] { "ok" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void ShutdownPowersTheMachineOff()
+    {
+        QemuMachine machine = Boot();
+        machine.Send("shutdown\r");
+        Assert.That(machine.WaitForExit(s_command), Is.Zero);
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void RebootResetsTheMachine()
+    {
+        // With -no-reboot, QEMU exits instead of resetting.
+        QemuMachine machine = Boot();
+        machine.Send("reboot\r");
+        machine.WaitForExit(s_command);
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void PanicReportsTheUnhandledExceptionAndHalts()
+    {
+        QemuMachine machine = Boot();
+        machine.Send("panic\r");
+        Match report = machine.WaitFor(new Regex(@"Unhandled exception: ([\w.`+]+): ([^\r\n]+)"), s_command);
+        Assert.That(report.Groups[1].Value, Does.Contain("."), "the full type name, with its namespace");
+        Assert.That(report.Groups[2].Value.Trim(), Is.Not.Empty, "the exception's message");
+        machine.ExpectAbsent(Prompt, TimeSpan.FromSeconds(2));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void SelfTestPassesAndExitsWithStatus33()
+    {
+        QemuMachine machine = _machine = QemuMachine.Start(new QemuOptions { CommandLine = "nexos.selftest" });
+        Match summary = machine.WaitFor(new Regex(@"(?m)^(?:.*\s)?(\d+) passed, (\d+) failed\r?$"), s_boot);
+        Assert.That(int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.Positive);
+        Assert.That(summary.Groups[2].Value, Is.EqualTo("0"), "failures:\n" + string.Join("\n", FailLines(machine.Log)));
+        Assert.That(machine.WaitForExit(s_command), Is.EqualTo(33));
+    }
+
+    [Test]
+    [CancelAfter(240_000)]
+    public void UefiBootReachesThePrompt()
+    {
+        QemuMachine machine = Boot(new QemuOptions { Uefi = true }, s_uefiBoot);
+        Assert.That(RunCommand(machine, "echo uefi"), Is.EqualTo(new[] { "uefi" }));
+    }
+
+    /// <summary>Starts a machine and waits for the ready line and then the prompt.</summary>
+    private QemuMachine Boot(QemuOptions? options = null, TimeSpan? timeout = null)
+    {
+        _machine?.Dispose();
+        _machine = QemuMachine.Start(options);
+        _machine.WaitFor(s_readyLine, timeout ?? s_boot);
+        _machine.WaitFor(Prompt, s_command);
+        return _machine;
+    }
+
+    /// <summary>Types a line, waits for the next prompt, and returns the output lines between
+    /// the echoed line and that prompt.</summary>
+    private static List<string> RunCommand(QemuMachine machine, string line)
+    {
+        machine.Send(line + "\r");
+        return OutputLines(machine.WaitFor(Prompt, s_command));
+    }
+
+    private static List<string> OutputLines(string seen)
+    {
+        // seen = echo of the typed line, "\r\n", the output lines, then the prompt.
+        string body = seen.EndsWith(Prompt, StringComparison.Ordinal) ? seen[..^Prompt.Length] : seen;
+        var lines = new List<string>(body.Replace("\r\n", "\n").Split('\n'));
+        lines.RemoveAt(0);
+        if (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        return lines;
+    }
+
+    private static IEnumerable<string> FailLines(string log)
+    {
+        foreach (string line in log.Split('\n'))
+        {
+            if (line.Contains("[FAIL]", StringComparison.Ordinal))
+            {
+                yield return line.TrimEnd('\r');
+            }
+        }
+    }
+}
