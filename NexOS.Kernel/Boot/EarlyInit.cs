@@ -27,9 +27,9 @@ internal static unsafe class EarlyInit
     public static ulong FreeBytesAtBoot { get; private set; }
 
     [RuntimeExport("NexOSEarlyInit")]
-    private static void Run(uint magic, uint bootInfoAddress)
+    private static void Run(uint magic, uint bootInfoAddress, ulong entryTsc)
     {
-        EntryTsc = Native.ReadTsc();
+        EntryTsc = entryTsc;
         if (magic != Multiboot2BootMagic)
         {
             Panic.Halt("not started by a multiboot2 boot loader");

@@ -37,6 +37,10 @@ _start:
     mov esp, boot_stack_top
     mov [boot_magic], eax
     mov [boot_info], ebx
+    rdtsc                                   ; boot time is measured from here
+    mov [boot_entry_tsc], eax
+    mov [boot_entry_tsc + 4], edx
+    mov eax, [boot_magic]
 
     cmp eax, MB2_BOOT_MAGIC
     jne .not_multiboot
@@ -203,6 +207,7 @@ long_mode_entry:
     ; allocated before this returns.
     mov edi, [boot_magic]
     mov esi, [boot_info]
+    mov rdx, [boot_entry_tsc]
     call NexOSEarlyInit
 
     ; Register the module with the class library: InitializeModules(osModule, headers,
@@ -254,6 +259,7 @@ global boot_magic
 global boot_info
 boot_magic: resd 1
 boot_info:  resd 1
+boot_entry_tsc: resq 1
 ext_features_edx: resd 1
 
 ; The linker's view of the image, for C# (KernelImage in Platform/KernelImage.cs reads
