@@ -5,7 +5,8 @@ namespace NexOS.Kernel.Runtime;
 /// <summary>
 /// The allocation helpers compiled code calls for <c>new</c>. Each returns a zeroed object
 /// whose first word is its MethodTable; arrays and strings also get their length at offset 8.
-/// Out of memory is fatal until the collector exists (see <see cref="BootHeap"/>).
+/// A negative or oversized array length throws OverflowException; out of memory is fatal
+/// until the collector exists (see <see cref="BootHeap"/>).
 /// </summary>
 internal static unsafe class Allocation
 {
@@ -54,7 +55,8 @@ internal static unsafe class Allocation
     {
         if ((uint)length > MaxArrayLength)
         {
-            Panic.Halt("array length out of range");
+            // What the class library's own allocator does for a negative or huge length.
+            throw new OverflowException();
         }
 
         ulong size = type->BaseSize + ((ulong)(uint)length * type->ComponentSize);

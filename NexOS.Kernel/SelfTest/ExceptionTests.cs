@@ -141,6 +141,8 @@ internal static class ExceptionTests
         int big = int.MaxValue;
         Expect.Throws<OverflowException>(() => _ = checked(big + 1), "checked arithmetic");
         Expect.Throws<KeyNotFoundException>(() => _ = new Dictionary<int, int>()[1], "missing key");
+        int negative = -small.Length;
+        Expect.Throws<OverflowException>(() => _ = new byte[negative], "negative array length");
         IDisposable? nothing = Environment.TickCount64 < 0 ? new MemoryStreamLike() : null;
         Expect.Throws<NullReferenceException>(() => nothing!.Dispose(), "interface call on null");
     }

@@ -17,7 +17,7 @@ public sealed class BootTests
     private static readonly TimeSpan s_boot = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_uefiBoot = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan s_command = TimeSpan.FromSeconds(5);
-    private static readonly Regex s_readyLine = new(@"(?m)^NexOS \S+ ready in \d+ ms\r?$");
+    private static readonly Regex s_readyLine = new(@"(?m)^\r*NexOS \S+ ready in \d+ ms\r*$");
 
     private QemuMachine? _machine;
 
