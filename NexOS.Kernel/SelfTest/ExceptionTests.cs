@@ -15,6 +15,7 @@ internal static class ExceptionTests
         SelfTestRunner.Add("exception stack trace names methods", StackTraceNames);
         SelfTestRunner.Add("runtime exceptions", RuntimeExceptions);
         SelfTestRunner.Add("divide by zero fault", DivideByZeroFault);
+        SelfTestRunner.Add("null dereference fault", NullDereferenceFault);
     }
 
     private static void CaughtThreeFramesDown()
@@ -151,6 +152,14 @@ internal static class ExceptionTests
     {
         int zero = Environment.TickCount64 < 0 ? 1 : 0;
         Expect.Throws<DivideByZeroException>(() => _ = 10 / zero, "integer division by zero");
+    }
+
+    private static void NullDereferenceFault()
+    {
+        int[]? nothing = Environment.TickCount64 < 0 ? new int[1] : null;
+        Expect.Throws<NullReferenceException>(() => _ = nothing![0], "array element through a null reference");
+        string? text = Environment.TickCount64 < 0 ? "x" : null;
+        Expect.Throws<NullReferenceException>(() => _ = text!.Length, "field of a null object");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -47,20 +47,36 @@ internal static unsafe class Interrupts
     public static ulong Count(int vector) => (uint)vector < 256 && s_counts != null ? s_counts[vector] : 0;
 
     /// <summary>
-    /// Faults that C# semantics define as exceptions (integer division by zero) become managed
-    /// exceptions when they happen in managed kernel code: the interrupt returns into the
-    /// runtime's hardware-exception thrower instead of the faulting instruction.
-    /// FIXME: null dereferences join once page 0 is unmapped (the microkernel core's paging).
+    /// Faults that C# semantics define as exceptions become managed exceptions when they
+    /// happen in managed kernel code: integer division by zero, and a page fault in the
+    /// unmapped page 0 (a null dereference). The interrupt then returns into the runtime's
+    /// hardware-exception thrower instead of the faulting instruction.
     /// </summary>
     private static bool TryRaiseManagedException(InterruptFrame* frame)
     {
         const uint statusIntegerDivideByZero = 0xC0000094;
-        if (frame->Vector != 0 || (frame->Cs & 3) != 0 || !KernelImage.IsManagedCode(frame->Rip))
+        const uint statusNullReference = 0;
+        const ulong nullPageSize = 4096;
+        if ((frame->Cs & 3) != 0 || !KernelImage.IsManagedCode(frame->Rip))
         {
             return false;
         }
 
-        frame->Rdi = statusIntegerDivideByZero;
+        uint code;
+        if (frame->Vector == 0)
+        {
+            code = statusIntegerDivideByZero;
+        }
+        else if (frame->Vector == 14 && Native.ReadCr2() < nullPageSize)
+        {
+            code = statusNullReference;
+        }
+        else
+        {
+            return false;
+        }
+
+        frame->Rdi = code;
         frame->Rsi = frame->Rip;
         frame->Rip = Runtime.Exceptions.ExceptionStubs.ThrowHwEx;
         return true;

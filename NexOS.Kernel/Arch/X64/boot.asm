@@ -88,6 +88,23 @@ _start:
     mov eax, cr4
     or eax, 1 << 5                          ; PAE
     mov cr4, eax
+    ; The first 2 MiB get 4 KiB pages instead, with page 0 left out, so that a null pointer
+    ; dereference faults (and becomes a NullReferenceException) rather than reading the
+    ; real-mode interrupt table.
+    mov ecx, 1
+.fill_pt:
+    mov eax, ecx
+    shl eax, 12
+    or eax, 0x3
+    mov [boot_pt + ecx * 8], eax
+    inc ecx
+    cmp ecx, 512
+    jne .fill_pt
+    mov eax, boot_pt
+    or eax, 0x3
+    mov [boot_pd], eax
+    mov dword [boot_pd + 4], 0
+
     mov eax, boot_pml4
     mov cr3, eax
     mov ecx, 0xC0000080                     ; EFER
@@ -250,6 +267,7 @@ align 4096
 boot_pml4:  resb 4096
 boot_pdpt:  resb 4096
 boot_pd:    resb 4 * 4096
+boot_pt:    resb 4096
 boot_tls:   resb 4096
 boot_tls_top: resb 64
 align 16
