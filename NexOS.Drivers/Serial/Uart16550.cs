@@ -154,6 +154,10 @@ public sealed class Uart16550
         DrainHardware(countAsReceived: true);
     }
 
+    /// <summary>Does what <see cref="HandleInterrupt"/> does without counting an interrupt: for
+    /// callers that poll, such as a loop catching bytes that arrived while interrupts were off.</summary>
+    public void Poll() => DrainHardware(countAsReceived: true);
+
     /// <summary>Takes the oldest received byte. Returns false when none is waiting. The caller
     /// keeps <see cref="HandleInterrupt"/> from running meanwhile (interrupts off).</summary>
     public bool TryRead(out byte value)

@@ -112,6 +112,17 @@ public sealed class Uart16550Tests
     }
 
     [Test]
+    public void PollDrainsWithoutCountingAnInterrupt()
+    {
+        (FakeUart16550 device, Uart16550 uart) = Create();
+        uart.Initialize();
+        device.Receive(9, 8);
+        uart.Poll();
+        Assert.That(uart.Interrupts, Is.Zero);
+        Assert.That(ReadAll(uart), Is.EqualTo(new byte[] { 9, 8 }));
+    }
+
+    [Test]
     public void FullBufferDropsNewBytesAndCountsThem()
     {
         (FakeUart16550 device, Uart16550 uart) = Create(capacity: 4);

@@ -39,6 +39,20 @@ section .text
 ;   +0x190  PAL_LIMITED_CONTEXT: IP, Rsp, Rbp, Rax, Rbx, Rdx, R12, R13, R14, R15
 ;   +0x1E0  padding
 ;   +0x1E8  return address (the throw site)
+; Reserves an ExInfo below the context just pushed, initialises it for a first pass and
+; makes it the innermost one.
+%macro LINK_EXINFO 0
+    sub rsp, SIZEOF_EXINFO
+    mov qword [rsp + EXINFO_EXCEPTION], 0
+    mov byte [rsp + EXINFO_PASS], 1
+    mov dword [rsp + EXINFO_CLAUSE], 0xFFFFFFFF
+    lea rax, [rsp + SIZEOF_EXINFO]
+    mov [rsp + EXINFO_CONTEXT], rax
+    mov rax, [nexos_exinfo_head]
+    mov [rsp + EXINFO_PREV], rax
+    mov [nexos_exinfo_head], rsp
+%endmacro
+
 %macro BUILD_THROW_FRAME 0
     lea rax, [rsp + 8]              ; the throw site's RSP once this call has returned
     mov r10, [rsp]                  ; the throw site's IP
@@ -53,15 +67,7 @@ section .text
     push rbp
     push rax                        ; Rsp
     push r10                        ; IP
-    sub rsp, SIZEOF_EXINFO
-    mov qword [rsp + EXINFO_EXCEPTION], 0
-    mov byte [rsp + EXINFO_PASS], 1
-    mov dword [rsp + EXINFO_CLAUSE], 0xFFFFFFFF
-    lea rax, [rsp + SIZEOF_EXINFO]
-    mov [rsp + EXINFO_CONTEXT], rax
-    mov rax, [nexos_exinfo_head]
-    mov [rsp + EXINFO_PREV], rax
-    mov [nexos_exinfo_head], rsp
+    LINK_EXINFO
 %endmacro
 
 global RhpThrowEx, RhpThrowEx2
@@ -99,20 +105,31 @@ RhpThrowHwEx:
     push rbp
     push rax
     push rsi
-    sub rsp, SIZEOF_EXINFO
-    mov qword [rsp + EXINFO_EXCEPTION], 0
-    mov byte [rsp + EXINFO_PASS], 1
-    mov dword [rsp + EXINFO_CLAUSE], 0xFFFFFFFF
+    LINK_EXINFO
     mov byte [rsp + EXINFO_KIND], 2 ; HardwareFault
-    lea rax, [rsp + SIZEOF_EXINFO]
-    mov [rsp + EXINFO_CONTEXT], rax
-    mov rax, [nexos_exinfo_head]
-    mov [rsp + EXINFO_PREV], rax
-    mov [nexos_exinfo_head], rsp
     mov rsi, rsp
     call RhThrowHwEx                ; (uint code, ref ExInfo)
 RhpThrowHwEx2:
     int3
+
+; The funclet callers' frames start with the callee-saved registers in this order; the stack
+; walker (StackWalker.StepOverHelperFrame) pops them in the reverse order.
+%macro PUSH_CALLEE_SAVED 0
+    push r15
+    push r14
+    push r13
+    push r12
+    push rbx
+    push rbp
+%endmacro
+%macro POP_CALLEE_SAVED 0
+    pop rbp
+    pop rbx
+    pop r12
+    pop r13
+    pop r14
+    pop r15
+%endmacro
 
 ; Loads the callee-saved registers a funclet expects (the parent frame's) from the
 ; REGDISPLAY in %1.
@@ -136,12 +153,7 @@ RhpThrowHwEx2:
 ; +0x20 REGDISPLAY, +0x28 ExInfo. Never returns: resumes the parent after the catch.
 global RhpCallCatchFunclet, RhpCallCatchFunclet2
 RhpCallCatchFunclet:
-    push r15
-    push r14
-    push r13
-    push r12
-    push rbx
-    push rbp
+    PUSH_CALLEE_SAVED
     lea rsp, [rsp - 0x38]
     mov [rsp + 0x10], rdi
     mov [rsp + 0x18], rsi
@@ -173,12 +185,7 @@ RhpCallCatchFunclet2:
 ; Frame: push r15 r14 r13 r12 rbx rbp, then 3 slots: [rsp+8] handler, +0x10 REGDISPLAY.
 global RhpCallFinallyFunclet, RhpCallFinallyFunclet2
 RhpCallFinallyFunclet:
-    push r15
-    push r14
-    push r13
-    push r12
-    push rbx
-    push rbp
+    PUSH_CALLEE_SAVED
     lea rsp, [rsp - 0x18]
     mov [rsp + 0x08], rdi
     mov [rsp + 0x10], rsi
@@ -200,36 +207,21 @@ RhpCallFinallyFunclet2:
     mov rax, [rsi + REGDISPLAY_PRBP]
     mov [rax], rbp
     lea rsp, [rsp + 0x18]
-    pop rbp
-    pop rbx
-    pop r12
-    pop r13
-    pop r14
-    pop r15
+    POP_CALLEE_SAVED
     ret
 
 ; bool RhpCallFilterFunclet(object exception RDI, byte* filter RSI, REGDISPLAY* RDX)
 ; Frame: push r15 r14 r13 r12 rbx rbp, then 1 slot. Only RBP is the parent's.
 global RhpCallFilterFunclet, RhpCallFilterFunclet2
 RhpCallFilterFunclet:
-    push r15
-    push r14
-    push r13
-    push r12
-    push rbx
-    push rbp
+    PUSH_CALLEE_SAVED
     lea rsp, [rsp - 0x08]
     mov rax, [rdx + REGDISPLAY_PRBP]
     mov rbp, [rax]
     call rsi
 RhpCallFilterFunclet2:
     lea rsp, [rsp + 0x08]
-    pop rbp
-    pop rbx
-    pop r12
-    pop r13
-    pop r14
-    pop r15
+    POP_CALLEE_SAVED
     ret
 
 ; The return addresses above, for the stack walker (ExceptionStubs in C#).

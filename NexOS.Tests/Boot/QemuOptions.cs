@@ -1,0 +1,51 @@
+using System.IO;
+
+namespace NexOS.Tests.Boot;
+
+/// <summary>How to start a <see cref="QemuMachine"/>.</summary>
+internal sealed record QemuOptions
+{
+    /// <summary>The -m argument: guest memory, e.g. "128M" or "2G".</summary>
+    public string Memory { get; init; } = "512M";
+
+    /// <summary>Text added to the kernel command line through a cmdline.cfg disk, or null.</summary>
+    public string? CommandLine { get; init; }
+
+    /// <summary>Boot through UEFI firmware (OVMF) instead of the BIOS.</summary>
+    public bool Uefi { get; init; }
+
+    /// <summary>
+    /// QEMU's arguments: the i440fx PC under TCG with one CPU, the ISO as CD-ROM, COM1 on
+    /// stdio, no display, exit instead of reset, and the isa-debug-exit device at 0xf4 that
+    /// lets the kernel end the emulator with a status. A command line becomes a FAT disk
+    /// written into <paramref name="directory"/>.
+    /// </summary>
+    public List<string> ToArguments(string iso, string directory)
+    {
+        var args = new List<string>
+        {
+            "-machine", "pc", "-cpu", "max", "-accel", "tcg", "-m", Memory, "-smp", "1",
+            "-cdrom", iso, "-boot", "d", "-serial", "stdio", "-display", "none", "-no-reboot",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        };
+        if (CommandLine != null)
+        {
+            string image = BootEnvironment.CreateCommandLineDisk(directory, CommandLine);
+            args.Add("-drive");
+            args.Add($"file={image},format=raw,if=ide,index=1");
+        }
+
+        if (Uefi)
+        {
+            if (!File.Exists(BootEnvironment.OvmfPath))
+            {
+                Assert.Fail($"{BootEnvironment.OvmfPath} is missing: install the ovmf package (./nexos build does)");
+            }
+
+            args.Add("-bios");
+            args.Add(BootEnvironment.OvmfPath);
+        }
+
+        return args;
+    }
+}
