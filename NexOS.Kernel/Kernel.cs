@@ -120,7 +120,7 @@ internal static unsafe class Kernel
         while (true)
         {
             Native.DisableInterrupts();
-            console.HandleInterrupt(); // bytes that arrived before the receive interrupt was on
+            console.Poll(); // bytes that arrived before the receive interrupt was on
             if (!console.TryRead(out byte b))
             {
                 Native.WaitForInterrupt();

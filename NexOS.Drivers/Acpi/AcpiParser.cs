@@ -49,6 +49,15 @@ public static class AcpiParser
 
         string rootName = result.UsedXsdt ? "XSDT" : "RSDT";
         error = AcpiTable.Load(memory, rootAddress, rootName, rootName, out byte[] root);
+        if (error != null && result.UsedXsdt)
+        {
+            // Firmware that offers both keeps them equivalent; a broken XSDT need not be fatal.
+            result.Warnings.Add(error + "; using the RSDT");
+            result.UsedXsdt = false;
+            rootName = "RSDT";
+            error = AcpiTable.Load(memory, BinaryPrimitives.ReadUInt32LittleEndian(rsdp[16..]), rootName, rootName, out root);
+        }
+
         if (error != null)
         {
             return result.Fail(error);
