@@ -41,6 +41,18 @@ internal static class BootEnvironment
 
     /// <summary>Runs a host tool to completion, failing the test when it cannot be started,
     /// exits with an error, or takes longer than <paramref name="timeout"/>.</summary>
+    /// <summary>The TFTP root `./nexos build` lays out for PXE boots (build/netboot).</summary>
+    public static string NetbootDirectory()
+    {
+        string directory = Path.Combine(RepoRoot(), "build", "netboot");
+        if (!File.Exists(Path.Combine(directory, "boot", "grub", "i386-pc", "core.0")))
+        {
+            Assert.Fail($"{directory} holds no PXE image: run ./nexos build first");
+        }
+
+        return directory;
+    }
+
     public static void Run(string tool, TimeSpan timeout, params string[] arguments)
     {
         var info = new ProcessStartInfo(tool)

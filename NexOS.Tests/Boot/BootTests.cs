@@ -33,7 +33,12 @@ public sealed class BootTests
     [CancelAfter(TestBudget)]
     public void BootsToTheReadyLineAndThePrompt(string memory)
     {
-        Boot(new QemuOptions { Memory = memory });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        QemuMachine machine = Boot(new QemuOptions { Memory = memory });
+
+        // Reported, never asserted: timings depend on the machine.
+        Match ready = s_readyLine.Match(machine.Log);
+        TestContext.Out.WriteLine($"measured with -m {memory}: QEMU start to prompt {clock.Elapsed.TotalSeconds:F2} s; {ready.Value.Trim()}");
     }
 
     [TestCase("128M", 128)]
@@ -141,6 +146,56 @@ public sealed class BootTests
         QemuMachine machine = Boot();
         machine.Send("reboot\r");
         machine.WaitForExit(s_command);
+        Assert.That(machine.Log, Does.Contain("rebooting"));
+        Assert.That(machine.Log, Does.Not.Contain("CPU exception"), "a reset, not a fault");
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void PageFaultIsReportedWithRegistersAndMethodNames()
+    {
+        QemuMachine machine = Boot();
+        machine.Send("crash pagefault\r");
+        machine.WaitFor("CPU exception 14 (page fault)", s_command);
+        Match rip = machine.WaitFor(new Regex(@"RIP 0x[0-9a-f]{16} in (\S+)"), s_command);
+        Assert.That(rip.Groups[1].Value, Does.Contain("Diagnostics__Crash"), "the method containing RIP");
+        machine.WaitFor(new Regex(@"CR2 0x0000001000000000 page not present on read from kernel mode"), s_command);
+        machine.WaitFor(new Regex(@"RAX 0x[0-9a-f]{16}.*RBX 0x[0-9a-f]{16}"), s_command);
+        machine.WaitFor(new Regex(@"at 0x[0-9a-f]{16} \S*Shell__Execute"), s_command);
+
+        // A triple fault would reset the machine, and -no-reboot would end QEMU.
+        System.Threading.Thread.Sleep(1000);
+        Assert.That(machine.HasExited, Is.False, "the kernel stopped instead of resetting");
+    }
+
+    [TestCase("gpf", "CPU exception 13 (general protection fault)")]
+    [TestCase("invalid-opcode", "CPU exception 6 (invalid opcode)")]
+    [CancelAfter(TestBudget)]
+    public void CpuFaultsAreReported(string kind, string report)
+    {
+        QemuMachine machine = Boot();
+        machine.Send($"crash {kind}\r");
+        machine.WaitFor(report, s_command);
+        machine.WaitFor(new Regex(@"at 0x[0-9a-f]{16} \S*Diagnostics__Crash"), s_command);
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void DivisionByZeroBecomesAManagedException()
+    {
+        QemuMachine machine = Boot();
+        machine.Send("crash divide\r");
+        machine.WaitFor("Unhandled exception: System.DivideByZeroException", s_command);
+        machine.WaitFor(new Regex(@"at NexOS\.Kernel\.Diagnostics\.Crash"), s_command);
+        machine.WaitFor("NexOS halted.", s_command);
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void PxeBootReachesThePrompt()
+    {
+        QemuMachine machine = Boot(new QemuOptions { Pxe = true }, s_uefiBoot);
+        Assert.That(RunCommand(machine, "echo pxe"), Is.EqualTo(new[] { "pxe" }));
     }
 
     [Test]

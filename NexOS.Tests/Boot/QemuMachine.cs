@@ -63,6 +63,9 @@ internal sealed class QemuMachine : IDisposable
     /// <summary>Everything the guest has printed so far.</summary>
     public string Log => _serial.Text;
 
+    /// <summary>True once QEMU has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts QEMU. The ISO and the tools must exist, else the test fails.</summary>
     public static QemuMachine Start(QemuOptions? options = null) => new(options ?? new QemuOptions());
 

@@ -14,6 +14,9 @@ internal sealed record QemuOptions
     /// <summary>Boot through UEFI firmware (OVMF) instead of the BIOS.</summary>
     public bool Uefi { get; init; }
 
+    /// <summary>Boot over PXE from QEMU's built-in TFTP server instead of the CD-ROM.</summary>
+    public bool Pxe { get; init; }
+
     /// <summary>
     /// QEMU's arguments: the i440fx PC under TCG with one CPU, the ISO as CD-ROM, COM1 on
     /// stdio, no display, exit instead of reset, and the isa-debug-exit device at 0xf4 that
@@ -25,9 +28,24 @@ internal sealed record QemuOptions
         var args = new List<string>
         {
             "-machine", "pc", "-cpu", "max", "-accel", "tcg", "-m", Memory, "-smp", "1",
-            "-cdrom", iso, "-boot", "d", "-serial", "stdio", "-display", "none", "-no-reboot",
+            "-serial", "stdio", "-display", "none", "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         };
+        if (Pxe)
+        {
+            // The user-mode network serves the TFTP root; no packet leaves the emulator.
+            string root = BootEnvironment.NetbootDirectory();
+            args.AddRange(new[]
+            {
+                "-netdev", $"user,id=n0,tftp={root},bootfile=boot/grub/i386-pc/core.0",
+                "-device", "e1000,netdev=n0", "-boot", "n",
+            });
+        }
+        else
+        {
+            args.AddRange(new[] { "-cdrom", iso, "-boot", "d" });
+        }
+
         if (CommandLine != null)
         {
             string image = BootEnvironment.CreateCommandLineDisk(directory, CommandLine);
