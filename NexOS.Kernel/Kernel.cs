@@ -5,6 +5,8 @@ using NexOS.Drivers.Display;
 using NexOS.Drivers.Serial;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
+using NexOS.Kernel.Commands;
+using NexOS.Kernel.Core.Threading;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Runtime;
 using NexOS.Kernel.SelfTest;
@@ -23,6 +25,7 @@ internal static unsafe class Kernel
 
     private static Uart16550? s_console;
     private static TextConsole? s_screen;
+    private static readonly WaitQueue s_inputReady = new();
 
     public static BootInfo BootInfo { get; private set; } = null!;
 
@@ -36,6 +39,11 @@ internal static unsafe class Kernel
     {
         Interrupts.Initialize();
         Tsc.Calibrate();
+        if (!LocalApic.Initialize())
+        {
+            DebugSerial.Write("apic: no local APIC; the scheduler cannot preempt\n");
+        }
+
         AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
         BootInfo = BootInfo.Parse(EarlyInit.BootInformation(bootInfoAddress));
         foreach (string warning in BootInfo.Warnings)
@@ -52,6 +60,7 @@ internal static unsafe class Kernel
             WriteLine($"acpi: {Acpi.Error}; shutdown and reboot fall back to legacy methods");
         }
 
+        Scheduler.Initialize(SchedulerSetup.CreatePolicy());
         Native.EnableInterrupts();
         if (BootInfo.HasOption("nexos.selftest"))
         {
@@ -98,7 +107,20 @@ internal static unsafe class Kernel
         }
     }
 
-    private static void OnComInterrupt() => s_console?.HandleInterrupt();
+    private static void OnComInterrupt()
+    {
+        Uart16550? console = s_console;
+        if (console == null)
+        {
+            return;
+        }
+
+        console.HandleInterrupt();
+        if (console.Available > 0 && Scheduler.IsRunning)
+        {
+            Scheduler.WakeAll(s_inputReady);
+        }
+    }
 
     private static void RunSelfTests()
     {
@@ -114,6 +136,7 @@ internal static unsafe class Kernel
     {
         var shell = new Shell(new KernelShellHost());
         Diagnostics.Register(shell);
+        ThreadCommands.Register(shell);
         var session = new ShellSession(shell);
         session.Start();
         Uart16550 console = s_console!;
@@ -123,7 +146,8 @@ internal static unsafe class Kernel
             console.Poll(); // bytes that arrived before the receive interrupt was on
             if (!console.TryRead(out byte b))
             {
-                Native.WaitForInterrupt();
+                // Interrupts stay off from the check to the block, so no byte is missed.
+                Scheduler.Block(s_inputReady);
                 continue;
             }
 

@@ -33,6 +33,15 @@ internal static unsafe class KernelImage
 
     public static ulong UnboxStubsEnd => Word(13);
 
+    /// <summary>The thread-local data template: initialised bytes, then zeroes up to the size.</summary>
+    public static ulong TlsTemplateStart => Word(14);
+
+    public static ulong TlsTemplateInitializedSize => Word(15);
+
+    public static ulong TlsSize => Word(16);
+
+    public static ulong TlsAlignment => Word(17);
+
     public static bool IsManagedCode(ulong address) => address >= ManagedCodeStart && address < ManagedCodeEnd;
 
     public static bool IsCode(ulong address) => address >= TextStart && address < TextEnd;

@@ -12,6 +12,9 @@ internal static unsafe class Native
 {
     private const string Asm = "*";
 
+    /// <summary>IA32_FS_BASE: the thread pointer of x86-64 TLS.</summary>
+    public const uint FsBaseMsr = 0xC000_0100;
+
     [RuntimeImport(Asm, "nexos_outb"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void OutB(ushort port, byte value);
 
@@ -90,6 +93,17 @@ internal static unsafe class Native
 
     [RuntimeImport(Asm, "nexos_read_rbp"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern ulong ReadRbp();
+
+    /// <summary>Saves the callee-saved registers and RSP (into <paramref name="saveRsp"/>) and
+    /// resumes the thread whose saved RSP is <paramref name="newRsp"/> (switch.asm). The caller
+    /// guarantees interrupts are off and <paramref name="newRsp"/> came from this routine or
+    /// from KernelThread's stack preparation.</summary>
+    [RuntimeImport(Asm, "nexos_switch"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void Switch(ulong* saveRsp, ulong newRsp);
+
+    /// <summary>Where a new thread's first switch lands (switch.asm).</summary>
+    [RuntimeImport(Asm, "nexos_thread_trampoline_address"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong ThreadTrampoline();
 
     /// <summary>Executes UD2: an invalid-opcode fault on purpose.</summary>
     [RuntimeImport(Asm, "nexos_ud2"), MethodImpl(MethodImplOptions.InternalCall)]

@@ -33,7 +33,11 @@ internal static unsafe class BootHeap
     public static void Initialize(PhysRange range)
     {
         s_start = (range.Start.Value + 15) & ~15UL;
-        s_next = s_start;
+
+        // Every object has a header word just before it, which the class library uses for
+        // hash codes and thin locks. An object's base size ends with room for the header of
+        // the object after it, so only the first object needs these 8 bytes set aside.
+        s_next = s_start + 8;
         s_limit = range.End.Value;
     }
 

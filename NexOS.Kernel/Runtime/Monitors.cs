@@ -1,58 +1,141 @@
 using System.Runtime.InteropServices;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Platform;
+using NexOS.Kernel.Core.Threading;
 
 namespace NexOS.Kernel.Runtime;
 
 /// <summary>
-/// The low-level monitors under the class library's Lock and Monitor. The boot foundation runs
-/// one thread, so a monitor is a flag: acquiring a held one, or waiting without a timeout,
-/// could never end and is reported as the deadlock it would be.
-/// FIXME: the microkernel core's threads replace these with wait queues.
+/// The low-level monitors under the class library's Lock, Monitor and wait handles: a lock
+/// and a condition, both made of scheduler wait queues. Before the scheduler runs there is
+/// one thread, so contention then is a deadlock and reported as one.
 /// </summary>
-internal static unsafe class Monitors
+internal static class Monitors
 {
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_LowLevelMonitor_Create")]
-    private static nint Create() => (nint)BootHeap.Allocate(8);
+    private static nint Create() => GCHandle.ToIntPtr(GCHandle.Alloc(new KernelMonitor()));
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_LowLevelMonitor_Destroy")]
-    private static void Destroy(nint monitor)
-    {
-    }
+    private static void Destroy(nint monitor) => GCHandle.FromIntPtr(monitor).Free();
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_LowLevelMonitor_Acquire")]
-    private static void Acquire(nint monitor)
-    {
-        var held = (int*)monitor;
-        if (*held != 0)
-        {
-            Panic.Halt("deadlock: low-level monitor acquired twice by the only thread");
-        }
-
-        *held = 1;
-    }
+    private static void Acquire(nint monitor) => Get(monitor).Acquire();
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_LowLevelMonitor_Release")]
-    private static void Release(nint monitor) => *(int*)monitor = 0;
+    private static void Release(nint monitor) => Get(monitor).Release();
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_LowLevelMonitor_Signal_Release")]
-    private static void SignalRelease(nint monitor) => *(int*)monitor = 0;
+    private static void SignalRelease(nint monitor)
+    {
+        KernelMonitor m = Get(monitor);
+        m.Signal();
+        m.Release();
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_LowLevelMonitor_Wait")]
-    private static void Wait(nint monitor) => Panic.Halt("deadlock: waiting on a monitor that no other thread can signal");
+    private static void Wait(nint monitor) => Get(monitor).Wait(0);
 
-    /// <summary>Waits out the timeout (nothing else can signal) and reports a timeout (0).</summary>
+    /// <summary>Returns 1 when signalled, 0 on timeout.</summary>
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_LowLevelMonitor_TimedWait")]
-    private static int TimedWait(nint monitor, int timeoutMilliseconds)
+    private static int TimedWait(nint monitor, int timeoutMilliseconds) =>
+        Get(monitor).Wait((ulong)Math.Max(timeoutMilliseconds, 1) * 1_000_000) ? 1 : 0;
+
+    private static KernelMonitor Get(nint monitor) => (KernelMonitor)GCHandle.FromIntPtr(monitor).Target!;
+
+    private sealed class KernelMonitor
     {
-        ulong end = Tsc.Now + (Tsc.Frequency / 1000 * (ulong)Math.Max(timeoutMilliseconds, 0));
-        *(int*)monitor = 0;
-        while (Tsc.Now < end)
+        private readonly WaitQueue _lockWaiters = new();
+        private readonly WaitQueue _conditionWaiters = new();
+        private bool _held;
+
+        public void Acquire()
         {
-            Native.Pause();
+            ulong flags = Platform.Native.ReadFlags();
+            Platform.Native.DisableInterrupts();
+            while (_held)
+            {
+                if (!Scheduler.IsRunning)
+                {
+                    Panic.Halt("deadlock: low-level monitor acquired twice by the only thread");
+                }
+
+                Scheduler.Block(_lockWaiters);
+            }
+
+            _held = true;
+            RestoreInterrupts(flags);
         }
 
-        *(int*)monitor = 1;
-        return 0;
+        public void Release()
+        {
+            ulong flags = Platform.Native.ReadFlags();
+            Platform.Native.DisableInterrupts();
+            _held = false;
+            if (Scheduler.IsRunning)
+            {
+                Scheduler.WakeOne(_lockWaiters);
+            }
+
+            RestoreInterrupts(flags);
+        }
+
+        public void Signal()
+        {
+            ulong flags = Platform.Native.ReadFlags();
+            Platform.Native.DisableInterrupts();
+            if (Scheduler.IsRunning)
+            {
+                Scheduler.WakeOne(_conditionWaiters);
+            }
+
+            RestoreInterrupts(flags);
+        }
+
+        /// <summary>Releases the lock, waits for a signal (or the timeout, 0 = none) and takes
+        /// the lock back. Returns false on timeout.</summary>
+        public bool Wait(ulong timeoutNs)
+        {
+            ulong flags = Platform.Native.ReadFlags();
+            Platform.Native.DisableInterrupts();
+            bool signalled;
+            if (!Scheduler.IsRunning)
+            {
+                if (timeoutNs == 0)
+                {
+                    Panic.Halt("deadlock: waiting on a monitor that no other thread can signal");
+                }
+
+                // One thread: nothing can signal, so the wait is its whole timeout.
+                ulong end = Tsc.NowNs + timeoutNs;
+                while (Tsc.NowNs < end)
+                {
+                    Platform.Native.Pause();
+                }
+
+                signalled = false;
+            }
+            else
+            {
+                _held = false;
+                Scheduler.WakeOne(_lockWaiters);
+                signalled = Scheduler.Block(_conditionWaiters, timeoutNs);
+                while (_held)
+                {
+                    Scheduler.Block(_lockWaiters);
+                }
+
+                _held = true;
+            }
+
+            RestoreInterrupts(flags);
+            return signalled;
+        }
+
+        private static void RestoreInterrupts(ulong flags)
+        {
+            if ((flags & (1 << 9)) != 0)
+            {
+                Platform.Native.EnableInterrupts();
+            }
+        }
     }
 }

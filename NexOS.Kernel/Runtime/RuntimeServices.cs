@@ -12,17 +12,19 @@ internal static unsafe class RuntimeServices
     private static readonly byte[] s_version = "NexOS runtime layer"u8.ToArray();
 
     [RuntimeExport("RhCurrentOSThreadId")]
-    private static ulong CurrentOSThreadId() => 1;
+    private static ulong CurrentOSThreadId() =>
+        Core.Threading.Scheduler.IsRunning ? (ulong)Core.Threading.Scheduler.Current.Id + 1 : 1;
 
     [RuntimeExport("RhGetProcessCpuCount")]
     private static int GetProcessCpuCount() => 1;
 
-    /// <summary>The running thread's stack: the boot stack until the kernel has threads.</summary>
+    /// <summary>The running thread's stack (the boot stack before the scheduler starts).</summary>
     [RuntimeExport("RhGetCurrentThreadStackBounds")]
     private static void GetCurrentThreadStackBounds(nint* low, nint* high)
     {
-        *low = (nint)KernelImage.BootStackBottom;
-        *high = (nint)KernelImage.BootStackTop;
+        bool threads = Core.Threading.Scheduler.IsRunning;
+        *low = (nint)(threads ? Core.Threading.Scheduler.Current.StackBottom : KernelImage.BootStackBottom);
+        *high = (nint)(threads ? Core.Threading.Scheduler.Current.StackTop : KernelImage.BootStackTop);
     }
 
     [RuntimeExport("RhSpinWait")]
@@ -35,7 +37,16 @@ internal static unsafe class RuntimeServices
     }
 
     [RuntimeExport("RhYield")]
-    private static int Yield() => 0;
+    private static int Yield()
+    {
+        if (!Core.Threading.Scheduler.IsRunning)
+        {
+            return 0;
+        }
+
+        Core.Threading.Scheduler.Yield();
+        return 1;
+    }
 
     [RuntimeExport("RhGetRuntimeVersion")]
     private static byte* GetRuntimeVersion(int* length)

@@ -102,8 +102,18 @@ internal static unsafe class Interrupts
             Panic.Stop();
         }
 
+        if (vector == LocalApic.TimerVector)
+        {
+            LocalApic.EndOfInterrupt();
+            Core.Threading.Scheduler.OnTimerInterrupt();
+        }
+        else if (vector == LocalApic.SpuriousVector)
+        {
+            return; // no EOI for the APIC's spurious vector
+        }
+
         int irq = (int)vector - IrqBase;
-        if (irq < IrqCount)
+        if (irq >= 0 && irq < IrqCount)
         {
             if (Pic.IsSpurious(irq))
             {
@@ -118,5 +128,9 @@ internal static unsafe class Interrupts
 
             Pic.EndOfInterrupt(irq);
         }
+
+        // Last, with every controller acknowledged: a wake-up or an expired slice may switch
+        // to another thread here, which resumes this frame later.
+        Core.Threading.Scheduler.PreemptIfNeeded();
     }
 }

@@ -303,6 +303,7 @@ kernel_image_table:
     dq boot_stack, boot_stack_top
     dq __start___managedcode, __stop___managedcode
     dq __start___unbox, __stop___unbox
+    dq __tdata_start, __tdata_size, __tls_memsz, __tls_align
 section .text
 global nexos_kernel_image
 nexos_kernel_image:             ; ulong* ()

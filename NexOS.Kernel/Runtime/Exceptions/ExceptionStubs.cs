@@ -20,6 +20,9 @@ internal static unsafe class ExceptionStubs
 
     public static ExInfo* ExInfoHead => *(ExInfo**)Table()[6];
 
+    /// <summary>The chain head's storage; the scheduler swaps it per thread.</summary>
+    public static ulong* ExInfoHeadSlot => (ulong*)Table()[6];
+
     /// <summary>Entry of the hardware-fault thrower: jump there with RSP = the faulting RSP,
     /// RDI = the fault's exception code and RSI = the faulting instruction's address.</summary>
     public static ulong ThrowHwEx => Table()[7];

@@ -1,0 +1,95 @@
+using System.Threading;
+using NexOS.Kernel.Platform;
+
+namespace NexOS.Kernel.Arch.X64;
+
+/// <summary>
+/// The boot CPU's local APIC: enabled in software, its timer calibrated against the TSC and
+/// used in one-shot mode for time slices and timers. Legacy device interrupts keep arriving
+/// through the 8259 PIC, which the APIC passes on in virtual-wire mode.
+/// </summary>
+internal static unsafe class LocalApic
+{
+    public const int TimerVector = 0xF0;
+    public const int SpuriousVector = 0xFF;
+
+    private const uint ApicBaseMsr = 0x1B;
+    private const int RegEoi = 0xB0;
+    private const int RegSpurious = 0xF0;
+    private const int RegLvtTimer = 0x320;
+    private const int RegInitialCount = 0x380;
+    private const int RegCurrentCount = 0x390;
+    private const int RegDivide = 0x3E0;
+    private const uint LvtMasked = 1u << 16;
+
+    private static uint* s_registers;
+    private static ulong s_ticksPerMs;
+
+    public static bool IsEnabled => s_registers != null;
+
+    /// <summary>APIC timer ticks per millisecond (bus clock / 16).</summary>
+    public static ulong TimerTicksPerMs => s_ticksPerMs;
+
+    /// <summary>Enables the APIC and calibrates its timer. Returns false (and leaves the PIT
+    /// path in charge) when the CPU has no APIC.</summary>
+    public static bool Initialize()
+    {
+        uint* regs = stackalloc uint[4];
+        Native.Cpuid(1, 0, regs);
+        if ((regs[3] & (1u << 9)) == 0)
+        {
+            return false;
+        }
+
+        ulong baseMsr = Native.ReadMsr(ApicBaseMsr);
+        ulong physical = baseMsr & 0xF_FFFF_F000UL;
+        if (physical >= IdentityMappedMemory.MappedLimit)
+        {
+            return false;
+        }
+
+        Native.WriteMsr(ApicBaseMsr, baseMsr | (1UL << 11)); // global enable
+        s_registers = (uint*)physical;
+        Write(RegSpurious, SpuriousVector | (1u << 8)); // software enable
+        Write(RegDivide, 0x3); // divide by 16
+        Calibrate();
+        return true;
+    }
+
+    /// <summary>Fires the timer interrupt once, after <paramref name="nanoseconds"/>
+    /// (at least one tick). Zero stops the timer.</summary>
+    public static void ArmOneShot(ulong nanoseconds)
+    {
+        if (s_registers == null)
+        {
+            return;
+        }
+
+        ulong ticks = nanoseconds == 0 ? 0 : Math.Max(1, nanoseconds * s_ticksPerMs / 1_000_000);
+        Write(RegLvtTimer, TimerVector); // one-shot, unmasked
+        Write(RegInitialCount, (uint)Math.Min(ticks, uint.MaxValue));
+    }
+
+    public static void EndOfInterrupt() => Write(RegEoi, 0);
+
+    private static void Calibrate()
+    {
+        const ulong calibrationMs = 5;
+        Write(RegLvtTimer, LvtMasked | TimerVector);
+        Write(RegInitialCount, uint.MaxValue);
+        ulong end = Tsc.Now + (Tsc.Frequency / 1000 * calibrationMs);
+        while (Tsc.Now < end)
+        {
+            Native.Pause();
+        }
+
+        uint elapsed = uint.MaxValue - Read(RegCurrentCount);
+        Write(RegInitialCount, 0);
+        s_ticksPerMs = Math.Max(1, elapsed / calibrationMs);
+    }
+
+    // MMIO: every access must reach the device, in program order.
+    private static uint Read(int offset) => Volatile.Read(ref s_registers[offset / 4]);
+
+    private static void Write(int offset, uint value) => Volatile.Write(ref s_registers[offset / 4], value);
+}

@@ -1,0 +1,168 @@
+using System.Text;
+using NexOS.Core.Policy;
+using NexOS.Core.Scheduling;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Services.Shell;
+
+namespace NexOS.Kernel.Commands;
+
+/// <summary>Shell commands for threads and the scheduler: ps, spawn, kill, sched.</summary>
+internal static class ThreadCommands
+{
+    public static void Register(Shell shell)
+    {
+        shell.Register("ps", "list threads: state, class, priority, CPU time, waits, switches", Ps);
+        shell.Register("spawn", "start workload threads: spawn cpu|io [count]", Spawn);
+        shell.Register("kill", "stop a thread: kill <id>", Kill);
+        shell.Register("sched", "scheduler policy and tunables: sched | sched set <name> <value> | sched policy priority|adaptive", Sched);
+    }
+
+    private static void Ps(IShellHost host, ReadOnlySpan<string> args)
+    {
+        var sb = new StringBuilder();
+        sb.Append("  ID NAME             STATE     CLASS     PRI     CPU ms    WAIT ms   BLOCK ms  SWITCHES  LAT us\n");
+        foreach (KernelThread t in Scheduler.Snapshot())
+        {
+            SchedThread s = t.Sched;
+            sb.Append($"{t.Id,4} {Trim(t.Name, 16),-16} {StateName(s.State),-9} {ClassName(s.Class),-9} {s.EffectivePriority,3} ");
+            sb.Append($"{s.CpuTimeNs / 1_000_000.0,10:F1} {s.RunnableWaitNs / 1_000_000.0,10:F1} {s.BlockedNs / 1_000_000.0,10:F1} ");
+            sb.Append($"{s.Switches,9} {s.LastRunLatencyNs / 1000.0,7:F1}\n");
+        }
+
+        sb.Append($"context switches: {Scheduler.Switches}\n");
+        host.Write(sb.ToString());
+    }
+
+    private static void Spawn(IShellHost host, ReadOnlySpan<string> args)
+    {
+        if (args.Length < 1 || args.Length > 2)
+        {
+            host.Write("usage: spawn cpu|io [count]\n");
+            return;
+        }
+
+        int count = 1;
+        if (args.Length == 2 && (!int.TryParse(args[1], out count) || count < 1 || count > 64))
+        {
+            host.Write("spawn: count must be a number from 1 to 64\n");
+            return;
+        }
+
+        Action? body = args[0] switch
+        {
+            "cpu" => Workloads.Cpu,
+            "io" => Workloads.Io,
+            _ => null,
+        };
+        if (body == null)
+        {
+            host.Write($"spawn: unknown workload '{args[0]}' (known: cpu, io)\n");
+            return;
+        }
+
+        var ids = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            KernelThread t = Scheduler.Spawn($"{args[0]}-{i}", body);
+            ids.Append(i == 0 ? "" : " ").Append(t.Id);
+        }
+
+        host.Write($"started {count} {args[0]} thread(s): {ids}\n");
+    }
+
+    private static void Kill(IShellHost host, ReadOnlySpan<string> args)
+    {
+        if (args.Length != 1 || !int.TryParse(args[0], out int id))
+        {
+            host.Write("usage: kill <id>\n");
+            return;
+        }
+
+        KernelThread? t = Scheduler.Find(id);
+        if (t == null)
+        {
+            host.Write($"kill: no thread {id}\n");
+            return;
+        }
+
+        if (t == Scheduler.Current || t.Sched.Class == SchedClass.Idle || t.Id == 0)
+        {
+            host.Write($"kill: thread {id} ({t.Name}) is part of the kernel and cannot be killed\n");
+            return;
+        }
+
+        t.KillRequested = true;
+        host.Write($"kill: asked thread {id} ({t.Name}) to stop\n");
+    }
+
+    private static void Sched(IShellHost host, ReadOnlySpan<string> args)
+    {
+        MultiClassScheduler policy = Scheduler.Policy;
+        if (args.Length == 3 && args[0] == "set")
+        {
+            if (!long.TryParse(args[2], out long value))
+            {
+                host.Write($"sched: '{args[2]}' is not a number\n");
+                return;
+            }
+
+            string? error = policy.TrySetParameter(args[1], value);
+            host.Write(error == null ? $"{args[1]} = {value}\n" : $"sched: {error}\n");
+            return;
+        }
+
+        if (args.Length == 2 && args[0] == "policy")
+        {
+            ISchedulerPolicy? replacement = SchedulerSetup.CreateNormalPolicy(args[1]);
+            if (replacement == null)
+            {
+                host.Write($"sched: unknown policy '{args[1]}' (known: priority, adaptive)\n");
+                return;
+            }
+
+            ISchedulerPolicy old = Scheduler.ReplaceNormalPolicy(replacement);
+            host.Write($"normal threads: {old.Name} -> {replacement.Name}\n");
+            return;
+        }
+
+        if (args.Length != 0)
+        {
+            host.Write("usage: sched | sched set <name> <value> | sched policy priority|adaptive\n");
+            return;
+        }
+
+        var sb = new StringBuilder();
+        sb.Append($"policy {policy.Name}: real-time {policy.RealTime.Name}, normal {policy.Normal.Name}; ");
+        sb.Append($"{policy.RunnableCount} runnable, {Scheduler.Switches} switches\n");
+        AppendParameters(sb, "", policy.Parameters);
+        AppendParameters(sb, MultiClassScheduler.RealTimePrefix, policy.RealTime.Parameters);
+        AppendParameters(sb, MultiClassScheduler.NormalPrefix, policy.Normal.Parameters);
+        host.Write(sb.ToString());
+    }
+
+    private static void AppendParameters(StringBuilder sb, string prefix, ParameterSet parameters)
+    {
+        foreach (Parameter p in parameters.All)
+        {
+            sb.Append($"  {prefix + p.Name,-34} {p.Value,12} {p.Unit,-8} [{p.Min}..{p.Max}] {p.Description}\n");
+        }
+    }
+
+    private static string Trim(string s, int max) => s.Length <= max ? s : s[..max];
+
+    private static string StateName(ThreadState s) => s switch
+    {
+        ThreadState.Created => "created",
+        ThreadState.Runnable => "runnable",
+        ThreadState.Running => "running",
+        ThreadState.Blocked => "blocked",
+        _ => "exited",
+    };
+
+    private static string ClassName(SchedClass c) => c switch
+    {
+        SchedClass.RealTime => "realtime",
+        SchedClass.Normal => "normal",
+        _ => "idle",
+    };
+}

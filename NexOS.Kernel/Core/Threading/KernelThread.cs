@@ -1,0 +1,140 @@
+using System.Runtime.InteropServices;
+using NexOS.Core.Scheduling;
+using NexOS.Kernel.Platform;
+using NexOS.Kernel.Runtime;
+
+namespace NexOS.Kernel.Core.Threading;
+
+/// <summary>
+/// A kernel thread: its own stack and thread-local storage block, the registers saved while
+/// it is switched out, and the scheduler's view of it (<see cref="Sched"/>).
+/// </summary>
+internal sealed unsafe class KernelThread
+{
+    public const ulong DefaultStackSize = 64 * 1024;
+
+    private static int s_nextId;
+
+    private readonly Action? _body;
+
+    /// <summary>Creates a thread that will run <paramref name="body"/>; it starts when the
+    /// scheduler first picks it.</summary>
+    public KernelThread(string name, Action body, SchedClass schedClass, int priority, ulong stackSize = DefaultStackSize)
+        : this(name, schedClass, priority)
+    {
+        _body = body;
+        StackSize = (stackSize + 15) & ~15UL;
+        StackBottom = (ulong)Allocate(StackSize);
+        StackTop = (StackBottom + StackSize) & ~15UL; // the heap aligns to 8; the ABI wants 16
+        ThreadPointer = CreateTlsBlock();
+        SavedRsp = PrepareStack(StackTop);
+    }
+
+    /// <summary>Wraps the boot thread, which already runs on the boot stack and TLS block.</summary>
+    private KernelThread(string name, SchedClass schedClass, int priority)
+    {
+        Id = s_nextId++;
+        Sched = new SchedThread(Id, name, schedClass, priority);
+        Handle = GCHandle.Alloc(this);
+    }
+
+    public int Id { get; }
+
+    public SchedThread Sched { get; }
+
+    public string Name => Sched.Name;
+
+    public ulong StackBottom { get; private set; }
+
+    public ulong StackTop { get; private set; }
+
+    public ulong StackSize { get; private set; }
+
+    /// <summary>The FS base of this thread (x86-64 TLS thread pointer).</summary>
+    public ulong ThreadPointer { get; private set; }
+
+    /// <summary>RSP while switched out; written by nexos_switch.</summary>
+    public ulong SavedRsp;
+
+    /// <summary>This thread's innermost exception being dispatched (exceptions.asm's chain head).</summary>
+    public ulong ExInfoHead;
+
+    /// <summary>When a sleeping or timed-waiting thread is due (monotonic ns).</summary>
+    public ulong WakeAtNs;
+
+    /// <summary>Next thread on the scheduler's timer list.</summary>
+    public KernelThread? TimerNext;
+
+    /// <summary>The wait queue the thread is blocked on, if any.</summary>
+    public WaitQueue? BlockedOn;
+
+    /// <summary>Set when a timed wait ended by its timeout rather than a wake-up.</summary>
+    public bool TimedOut;
+
+    /// <summary>Threads waiting in <see cref="Scheduler.Join"/> for this one to exit.</summary>
+    public WaitQueue Joiners { get; } = new();
+
+    /// <summary>Set by `kill`: the thread exits at its next check.</summary>
+    public volatile bool KillRequested;
+
+    /// <summary>The exception that ended the thread, if one did.</summary>
+    public Exception? Fault { get; set; }
+
+    /// <summary>Keeps the object reachable from native code (the trampoline gets this handle).</summary>
+    public GCHandle Handle { get; }
+
+    public static KernelThread ForBootThread(string name)
+    {
+        var thread = new KernelThread(name, SchedClass.Normal, 16)
+        {
+            StackBottom = KernelImage.BootStackBottom,
+            StackTop = KernelImage.BootStackTop,
+            StackSize = KernelImage.BootStackTop - KernelImage.BootStackBottom,
+            ThreadPointer = Native.ReadMsr(Native.FsBaseMsr),
+        };
+        return thread;
+    }
+
+    /// <summary>Runs the thread's body; called once, on the thread's own stack.</summary>
+    public void RunBody() => _body?.Invoke();
+
+    private static void* Allocate(ulong bytes)
+    {
+        void* p = BootHeap.Allocate(bytes);
+        if (p == null)
+        {
+            throw new OutOfMemoryException("no memory for a thread");
+        }
+
+        return p;
+    }
+
+    /// <summary>A copy of the TLS template below a self-pointing thread pointer
+    /// (x86-64 variant II), as boot.asm builds for the boot thread.</summary>
+    private static ulong CreateTlsBlock()
+    {
+        ulong align = Math.Max(KernelImage.TlsAlignment, 16);
+        ulong blockSize = (KernelImage.TlsSize + align - 1) & ~(align - 1);
+        byte* block = (byte*)Allocate(blockSize + align + 16);
+        ulong tp = ((ulong)block + blockSize + align - 1) & ~(align - 1);
+        Buffer.MemoryCopy((void*)KernelImage.TlsTemplateStart, (void*)(tp - blockSize), blockSize, KernelImage.TlsTemplateInitializedSize);
+        *(ulong*)tp = tp;
+        return tp;
+    }
+
+    /// <summary>Lays out a new stack as nexos_switch leaves a switched-out one (switch.asm):
+    /// six callee-saved registers, then the return address, here the thread trampoline, with
+    /// RBX carrying this thread's handle. The trampoline starts on a 16-byte aligned stack.</summary>
+    private ulong PrepareStack(ulong top)
+    {
+        ulong* sp = (ulong*)(top - 72);
+        sp[0] = 0; // r15
+        sp[1] = 0; // r14
+        sp[2] = 0; // r13
+        sp[3] = 0; // r12
+        sp[4] = (ulong)GCHandle.ToIntPtr(Handle); // rbx
+        sp[5] = 0; // rbp
+        sp[6] = Native.ThreadTrampoline();
+        return (ulong)sp;
+    }
+}

@@ -1,0 +1,222 @@
+using NexOS.Core.Scheduling;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Platform;
+using NexOS.Kernel.Runtime.Exceptions;
+
+namespace NexOS.Kernel.Core.Threading;
+
+/// <summary>The scheduler's hot path: the switch itself, the timer, wake-ups. Everything here
+/// runs with interrupts off and neither allocates nor throws.</summary>
+internal static unsafe partial class Scheduler
+{
+    /// <summary>Called from the APIC timer interrupt (after EOI): wakes due sleepers and
+    /// notes an expired slice; the switch happens in <see cref="PreemptIfNeeded"/>.</summary>
+    public static void OnTimerInterrupt()
+    {
+        if (!IsRunning)
+        {
+            return;
+        }
+
+        ulong now = Tsc.NowNs;
+        while (s_timers != null && s_timers.WakeAtNs <= now)
+        {
+            KernelThread t = s_timers;
+            s_timers = t.TimerNext;
+            t.TimerNext = null;
+            if (t.BlockedOn != null)
+            {
+                t.BlockedOn.Remove(t.Sched);
+                t.TimedOut = true;
+            }
+
+            Wake(t, now);
+        }
+
+        if (s_policy.ReleaseDue(now, s_current == s_idle ? null : s_current.Sched))
+        {
+            RequestReschedule(StopReason.Preempted);
+        }
+
+        if (now >= s_sliceEndNs && s_current != s_idle)
+        {
+            RequestReschedule(StopReason.SliceExpired);
+        }
+        else if (s_current == s_idle && s_policy.RunnableCount > 0)
+        {
+            RequestReschedule(StopReason.Preempted);
+        }
+
+        ArmTimer(now);
+    }
+
+    /// <summary>Called on the way out of every interrupt: switches if a wake-up or the timer
+    /// asked for it.</summary>
+    public static void PreemptIfNeeded()
+    {
+        if (s_needResched && IsRunning)
+        {
+            Reschedule(s_reschedReason);
+        }
+    }
+
+    private static void RequestReschedule(StopReason reason)
+    {
+        // A slice expiry outranks a preemption request: the policy should see the decay.
+        if (!s_needResched || reason == StopReason.SliceExpired)
+        {
+            s_reschedReason = reason;
+        }
+
+        s_needResched = true;
+    }
+
+    private static void Wake(KernelThread t, ulong now)
+    {
+        if (t.Sched.State != ThreadState.Blocked)
+        {
+            return;
+        }
+
+        RemoveTimer(t);
+        t.BlockedOn = null;
+        t.Sched.BlockedNs += now - t.Sched.BlockedSinceNs;
+        MakeRunnable(t, now);
+    }
+
+    private static void MakeRunnable(KernelThread t, ulong now)
+    {
+        t.Sched.State = ThreadState.Runnable;
+        t.Sched.RunnableSinceNs = now;
+        if (s_policy.Add(t.Sched, s_current == s_idle ? null : s_current.Sched, now) || s_current == s_idle)
+        {
+            RequestReschedule(StopReason.Preempted);
+        }
+    }
+
+    /// <summary>Stops the current thread for <paramref name="reason"/> and runs the policy's
+    /// choice. Returns when the current thread is scheduled again.</summary>
+    private static void Reschedule(StopReason reason)
+    {
+        s_needResched = false;
+        ulong now = Tsc.NowNs;
+        KernelThread prev = s_current;
+        SchedThread ps = prev.Sched;
+        ulong ran = now - ps.RunningSinceNs;
+        ps.CpuTimeNs += ran;
+        if (prev == s_idle)
+        {
+            ps.State = ThreadState.Runnable; // the idle thread is never queued; it is the fallback
+        }
+        else
+        {
+            s_policy.OnStop(ps, reason, ran, now);
+            if (ps.State == ThreadState.Running)
+            {
+                ps.State = ThreadState.Runnable;
+                ps.RunnableSinceNs = now;
+                s_policy.Add(ps, null, now);
+            }
+        }
+
+        SchedThread? nextSched = s_policy.PickNext(now);
+        KernelThread next = nextSched == null ? s_idle : s_byId[nextSched.Id]!;
+        SwitchTo(prev, next, now);
+    }
+
+    private static void SwitchTo(KernelThread prev, KernelThread next, ulong now)
+    {
+        SchedThread ns = next.Sched;
+        if (next != s_idle)
+        {
+            ns.RunnableWaitNs += now - ns.RunnableSinceNs;
+            ns.LastRunLatencyNs = now - ns.RunnableSinceNs;
+        }
+
+        ns.State = ThreadState.Running;
+        ns.RunningSinceNs = now;
+        s_sliceEndNs = next == s_idle ? ulong.MaxValue : now + s_policy.TimeSlice(ns, now);
+        ArmTimer(now);
+        if (next == prev)
+        {
+            return;
+        }
+
+        ns.Switches++;
+        Switches++;
+        ulong* exInfoHead = ExceptionStubs.ExInfoHeadSlot;
+        prev.ExInfoHead = *exInfoHead;
+        *exInfoHead = next.ExInfoHead;
+        Native.WriteMsr(Native.FsBaseMsr, next.ThreadPointer);
+        s_current = next;
+        fixed (ulong* save = &prev.SavedRsp)
+        {
+            Native.Switch(save, next.SavedRsp);
+        }
+    }
+
+    /// <summary>Programs the one-shot timer for the earlier of the slice end and the first
+    /// sleeper.</summary>
+    private static void ArmTimer(ulong now)
+    {
+        ulong due = Math.Min(s_sliceEndNs, s_policy.NextReleaseNs);
+        if (s_timers != null && s_timers.WakeAtNs < due)
+        {
+            due = s_timers.WakeAtNs;
+        }
+
+        if (due == ulong.MaxValue)
+        {
+            LocalApic.ArmOneShot(0);
+            return;
+        }
+
+        LocalApic.ArmOneShot(due > now ? due - now : 1);
+    }
+
+    /// <summary>Inserts into the timer list, kept sorted by wake time.</summary>
+    private static void AddTimer(KernelThread t, ulong wakeAtNs)
+    {
+        RemoveTimer(t);
+        t.WakeAtNs = wakeAtNs;
+        if (s_timers == null || wakeAtNs < s_timers.WakeAtNs)
+        {
+            t.TimerNext = s_timers;
+            s_timers = t;
+        }
+        else
+        {
+            KernelThread p = s_timers;
+            while (p.TimerNext != null && p.TimerNext.WakeAtNs <= wakeAtNs)
+            {
+                p = p.TimerNext;
+            }
+
+            t.TimerNext = p.TimerNext;
+            p.TimerNext = t;
+        }
+
+        ArmTimer(Tsc.NowNs);
+    }
+
+    private static void RemoveTimer(KernelThread t)
+    {
+        if (s_timers == t)
+        {
+            s_timers = t.TimerNext;
+        }
+        else
+        {
+            for (KernelThread? p = s_timers; p != null; p = p.TimerNext)
+            {
+                if (p.TimerNext == t)
+                {
+                    p.TimerNext = t.TimerNext;
+                    break;
+                }
+            }
+        }
+
+        t.TimerNext = null;
+    }
+}

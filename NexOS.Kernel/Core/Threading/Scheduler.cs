@@ -1,0 +1,256 @@
+using System.Runtime;
+using System.Runtime.InteropServices;
+using NexOS.Core.Scheduling;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Platform;
+using NexOS.Kernel.Runtime;
+using NexOS.Kernel.Runtime.Exceptions;
+
+namespace NexOS.Kernel.Core.Threading;
+
+/// <summary>
+/// The scheduling mechanism: context switches, blocking and waking, sleeping, the preemption
+/// timer and per-thread accounting. Every decision (who runs next, for how long, priority
+/// changes) is the policy's (<see cref="ISchedulerPolicy"/>), which can be replaced while
+/// threads run. One CPU; every entry point runs with interrupts off for its critical part.
+/// </summary>
+internal static unsafe partial class Scheduler
+{
+    private static MultiClassScheduler s_policy = null!;
+    private static KernelThread s_current = null!;
+    private static KernelThread s_idle = null!;
+    private static readonly List<KernelThread?> s_byId = new();
+    private static KernelThread? s_timers;
+    private static ulong s_sliceEndNs;
+    private static bool s_needResched;
+    private static StopReason s_reschedReason;
+
+    public static bool IsRunning => s_idle != null;
+
+    public static KernelThread Current => s_current;
+
+    public static MultiClassScheduler Policy => s_policy;
+
+    /// <summary>Total context switches.</summary>
+    public static ulong Switches { get; private set; }
+
+    /// <summary>Makes the running boot code the first thread and starts preemption.</summary>
+    public static void Initialize(MultiClassScheduler policy)
+    {
+        s_policy = policy;
+        s_current = KernelThread.ForBootThread("main");
+        Register(s_current);
+        s_current.Sched.State = ThreadState.Running;
+        s_current.Sched.RunningSinceNs = Tsc.NowNs;
+        s_idle = new KernelThread("idle", Idle, SchedClass.Idle, 0, 16 * 1024);
+        Register(s_idle);
+        ArmTimer(Tsc.NowNs);
+    }
+
+    /// <summary>Creates a thread and makes it runnable.</summary>
+    public static KernelThread Spawn(string name, Action body, SchedClass schedClass = SchedClass.Normal, int priority = 16)
+    {
+        var thread = new KernelThread(name, body, schedClass, priority);
+        ulong flags = Disable();
+        Register(thread);
+        MakeRunnable(thread, Tsc.NowNs);
+        Restore(flags);
+        return thread;
+    }
+
+    /// <summary>All threads that have not been reaped, for `ps`.</summary>
+    public static List<KernelThread> Snapshot()
+    {
+        var list = new List<KernelThread>();
+        ulong flags = Disable();
+        foreach (KernelThread? t in s_byId)
+        {
+            if (t != null)
+            {
+                list.Add(t);
+            }
+        }
+
+        Restore(flags);
+        return list;
+    }
+
+    public static KernelThread? Find(int id) => (uint)id < (uint)s_byId.Count ? s_byId[id] : null;
+
+    /// <summary>Gives the CPU to another runnable thread, if there is one.</summary>
+    public static void Yield()
+    {
+        ulong flags = Disable();
+        Reschedule(StopReason.Yielded);
+        Restore(flags);
+    }
+
+    /// <summary>Sleeps for at least <paramref name="nanoseconds"/>.</summary>
+    public static void Sleep(ulong nanoseconds)
+    {
+        ulong flags = Disable();
+        KernelThread me = s_current;
+        AddTimer(me, Tsc.NowNs + nanoseconds);
+        me.Sched.State = ThreadState.Blocked;
+        me.Sched.BlockedSinceNs = Tsc.NowNs;
+        Reschedule(StopReason.Blocked);
+        Restore(flags);
+    }
+
+    /// <summary>
+    /// Blocks the current thread on <paramref name="queue"/> until <see cref="WakeOne"/> or
+    /// <see cref="WakeAll"/>, or until <paramref name="timeoutNs"/> passes (0: no timeout).
+    /// Returns false on timeout. The caller must have interrupts off (so that checking its
+    /// condition and blocking are one step); they are off again on return.
+    /// </summary>
+    public static bool Block(WaitQueue queue, ulong timeoutNs = 0)
+    {
+        KernelThread me = s_current;
+        me.TimedOut = false;
+        me.BlockedOn = queue;
+        queue.Enqueue(me.Sched);
+        if (timeoutNs != 0)
+        {
+            AddTimer(me, Tsc.NowNs + timeoutNs);
+        }
+
+        me.Sched.State = ThreadState.Blocked;
+        me.Sched.BlockedSinceNs = Tsc.NowNs;
+        Reschedule(StopReason.Blocked);
+        return !me.TimedOut;
+    }
+
+    /// <summary>Wakes the longest waiter. Safe in interrupt handlers; interrupts must be off.
+    /// Returns false when nobody waited.</summary>
+    public static bool WakeOne(WaitQueue queue)
+    {
+        SchedThread? t = queue.Dequeue();
+        if (t == null)
+        {
+            return false;
+        }
+
+        Wake(s_byId[t.Id]!, Tsc.NowNs);
+        return true;
+    }
+
+    public static int WakeAll(WaitQueue queue)
+    {
+        int n = 0;
+        while (WakeOne(queue))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>Ends the current thread; its joiners wake up.</summary>
+    public static void Exit()
+    {
+        Disable();
+        KernelThread me = s_current;
+        me.Sched.State = ThreadState.Exited;
+        s_byId[me.Id] = null;
+        WakeAll(me.Joiners);
+
+        // FIXME: the stack and TLS block leak until the kernel has a page allocator and a
+        // collector to return them to.
+        Reschedule(StopReason.Exited);
+        Panic.Halt("an exited thread was scheduled again");
+    }
+
+    /// <summary>Waits until <paramref name="thread"/> has exited.</summary>
+    public static void Join(KernelThread thread)
+    {
+        ulong flags = Disable();
+        while (thread.Sched.State != ThreadState.Exited)
+        {
+            Block(thread.Joiners);
+        }
+
+        Restore(flags);
+    }
+
+    /// <summary>Replaces the policy for normal threads atomically (interrupts off): every
+    /// runnable normal thread moves to the new one. Returns the old policy.</summary>
+    public static ISchedulerPolicy ReplaceNormalPolicy(ISchedulerPolicy policy)
+    {
+        ulong flags = Disable();
+        ISchedulerPolicy old = s_policy.ReplaceNormalPolicy(policy, Tsc.NowNs);
+        Restore(flags);
+        return old;
+    }
+
+    /// <summary>Admits a real-time thread with a periodic reservation and starts it; returns
+    /// null and the reason when admission control refuses it.</summary>
+    public static KernelThread? SpawnRealTime(string name, Action body, ulong periodNs, ulong budgetNs, out string? error)
+    {
+        var thread = new KernelThread(name, body, SchedClass.RealTime, SchedThread.MaxPriority);
+        thread.Sched.PeriodNs = periodNs;
+        thread.Sched.BudgetNs = budgetNs;
+        ulong flags = Disable();
+        if (!s_policy.TryAdmit(thread.Sched, out error))
+        {
+            Restore(flags);
+            return null;
+        }
+
+        Register(thread);
+        MakeRunnable(thread, Tsc.NowNs);
+        Restore(flags);
+        return thread;
+    }
+
+    private static void Register(KernelThread thread)
+    {
+        while (s_byId.Count <= thread.Id)
+        {
+            s_byId.Add(null);
+        }
+
+        s_byId[thread.Id] = thread;
+    }
+
+    private static void Idle()
+    {
+        while (true)
+        {
+            Native.WaitForInterrupt();
+        }
+    }
+
+    [RuntimeExport("NexOSThreadStart")]
+    private static void ThreadStart(nint handle)
+    {
+        var thread = (KernelThread)GCHandle.FromIntPtr(handle).Target!;
+        Native.EnableInterrupts();
+        try
+        {
+            thread.RunBody();
+        }
+        catch (Exception e)
+        {
+            // A thread's failure ends that thread, not the kernel.
+            thread.Fault = e;
+            Kernel.WriteLine($"thread {thread.Id} ({thread.Name}) ended by {e.GetType().FullName}: {e.Message}");
+        }
+
+        Exit();
+    }
+
+    private static ulong Disable()
+    {
+        ulong flags = Native.ReadFlags();
+        Native.DisableInterrupts();
+        return flags;
+    }
+
+    private static void Restore(ulong flags)
+    {
+        if ((flags & (1 << 9)) != 0)
+        {
+            Native.EnableInterrupts();
+        }
+    }
+}
