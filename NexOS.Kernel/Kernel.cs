@@ -127,6 +127,7 @@ internal static unsafe class Kernel
         RuntimeTests.Register();
         ExceptionTests.Register();
         KernelTests.Register();
+        ThreadTests.Register();
         int failed = SelfTestRunner.RunAll(WriteLine);
         SelfTestRunner.ExitEmulator(failed == 0);
     }

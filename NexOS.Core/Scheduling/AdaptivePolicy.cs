@@ -56,9 +56,8 @@ public sealed class AdaptivePolicy : ISchedulerPolicy
 
     /// <summary>
     /// Queues <paramref name="thread"/> at the tail of its effective level (the head after a
-    /// preemption), after clamping that
-    /// level into the band the parameters allow now (they may have changed, or the thread may
-    /// come from another policy). Returns true when it should preempt: the CPU is idle or its
+    /// preemption), after clamping that level into the band the parameters allow now (they may
+    /// have changed, or the thread may come from another policy). Returns true when it should preempt: the CPU is idle or its
     /// effective priority is strictly above the current thread's; a boosted interactive thread
     /// therefore preempts CPU-bound threads of the same base priority. A thread that any queue
     /// already holds is ignored and false is returned.

@@ -100,9 +100,6 @@ internal sealed class PriorityRunQueue
         return thread;
     }
 
-    /// <summary>The thread <see cref="DequeueHighest"/> would return, left in place.</summary>
-    public SchedThread? PeekHighest() => _bitmap == 0 ? null : _levels[BitOperations.Log2(_bitmap)].Head;
-
     /// <summary>The slice to grant <paramref name="thread"/>: what a preemption left of its last
     /// one, otherwise <paramref name="fullSliceNs"/>.</summary>
     public static ulong SliceFor(SchedThread thread, ulong fullSliceNs)

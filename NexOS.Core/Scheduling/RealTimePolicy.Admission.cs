@@ -130,7 +130,9 @@ public sealed partial class RealTimePolicy
             return;
         }
 
-        node.DeadlineNs = node.ReleaseNs + node.PeriodNs;
+        // Saturating, so that an enormous admitted period cannot wrap the deadline to the past.
+        ulong deadline = node.ReleaseNs + node.PeriodNs;
+        node.DeadlineNs = deadline < node.ReleaseNs ? ulong.MaxValue : deadline;
         node.RemainingNs = node.BudgetNs;
         node.MissCounted = false;
         thread.DeadlineNs = node.DeadlineNs;

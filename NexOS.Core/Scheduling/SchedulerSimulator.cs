@@ -85,7 +85,12 @@ public sealed class SchedulerSimulator
             HandleEvents();
         }
 
-        CountOverdueJobs();
+        // A periodic job still unfinished when its deadline has passed is a miss already;
+        // counting it now keeps a starved thread from hiding behind "not finished".
+        foreach (SimThread sim in _threads)
+        {
+            sim.CountOverdueJob(NowNs);
+        }
     }
 
     private ulong NextEvent(ulong untilNs)
@@ -137,7 +142,7 @@ public sealed class SchedulerSimulator
         {
             SimThread done = _current;
             StopCurrent(StopReason.Blocked);
-            Block(done);
+            done.FinishBurst(NowNs);
         }
         else if (_current != null && NowNs >= _sliceEndNs)
         {
@@ -207,32 +212,9 @@ public sealed class SchedulerSimulator
         _policy.Add(thread, null, NowNs);
     }
 
-    /// <summary>The thread finished its burst or job; decide when it wakes again.</summary>
-    private void Block(SimThread sim)
-    {
-        SimBehavior behavior = sim.Behavior;
-        if (behavior.Kind == SimBehaviorKind.Periodic)
-        {
-            sim.JobsCompleted++;
-            ulong deadline = sim.JobReleaseNs + behavior.PeriodNs;
-            if (NowNs > deadline && !sim.JobMissCounted)
-            {
-                sim.DeadlineMisses++;
-            }
-
-            // A late job's successor is already released: the thread wakes at once (backlog).
-            sim.WakeAtNs = deadline;
-        }
-        else
-        {
-            sim.WakeAtNs = NowNs + behavior.BlockNs;
-        }
-    }
-
     private void Wake(SimThread sim)
     {
         SchedThread thread = sim.Thread;
-        SimBehavior behavior = sim.Behavior;
         if (sim.Started)
         {
             thread.BlockedNs += NowNs - thread.BlockedSinceNs;
@@ -240,32 +222,12 @@ public sealed class SchedulerSimulator
             sim.LatencyPending = true;
         }
 
-        sim.Started = true;
-        sim.RemainingNs = behavior.RunNs;
-        sim.JobReleaseNs = sim.WakeAtNs;
-        sim.JobMissCounted = false;
-        sim.WakeAtNs = ulong.MaxValue;
+        sim.BeginBurst();
         thread.State = ThreadState.Runnable;
         thread.RunnableSinceNs = NowNs;
         if (_policy.Add(thread, _current?.Thread, NowNs) && _current != null)
         {
             StopCurrent(StopReason.Preempted);
-        }
-    }
-
-    /// <summary>A periodic job still unfinished when its deadline has passed is a miss already;
-    /// count it at the end of a run so that a starved thread cannot hide behind "not finished".</summary>
-    private void CountOverdueJobs()
-    {
-        foreach (SimThread sim in _threads)
-        {
-            bool unfinished = sim.Started && sim.WakeAtNs == ulong.MaxValue;
-            if (sim.Behavior.Kind == SimBehaviorKind.Periodic && unfinished && !sim.JobMissCounted
-                && sim.JobReleaseNs + sim.Behavior.PeriodNs < NowNs)
-            {
-                sim.JobMissCounted = true;
-                sim.DeadlineMisses++;
-            }
         }
     }
 }

@@ -112,6 +112,51 @@ public sealed class SimThread
     /// <summary>True once the thread has started.</summary>
     internal bool Started { get; set; }
 
+    /// <summary>The thread wakes (or starts): its next burst or job begins, released at the
+    /// time it was due to wake.</summary>
+    internal void BeginBurst()
+    {
+        Started = true;
+        RemainingNs = Behavior.RunNs;
+        JobReleaseNs = WakeAtNs;
+        JobMissCounted = false;
+        WakeAtNs = ulong.MaxValue;
+    }
+
+    /// <summary>The burst or job is done at <paramref name="nowNs"/>: counts a periodic job
+    /// (late when past its deadline) and decides when the thread wakes again. A late job's
+    /// successor is already released, so the thread then wakes at once (a backlog).</summary>
+    internal void FinishBurst(ulong nowNs)
+    {
+        if (Behavior.Kind != SimBehaviorKind.Periodic)
+        {
+            WakeAtNs = nowNs + Behavior.BlockNs;
+            return;
+        }
+
+        JobsCompleted++;
+        ulong deadline = JobReleaseNs + Behavior.PeriodNs;
+        if (nowNs > deadline && !JobMissCounted)
+        {
+            DeadlineMisses++;
+        }
+
+        WakeAtNs = deadline;
+    }
+
+    /// <summary>Counts the current periodic job as missed when it is still unfinished and its
+    /// deadline lies before <paramref name="nowNs"/> (once per job).</summary>
+    internal void CountOverdueJob(ulong nowNs)
+    {
+        bool unfinished = Started && WakeAtNs == ulong.MaxValue;
+        if (Behavior.Kind == SimBehaviorKind.Periodic && unfinished && !JobMissCounted
+            && JobReleaseNs + Behavior.PeriodNs < nowNs)
+        {
+            JobMissCounted = true;
+            DeadlineMisses++;
+        }
+    }
+
     public override string ToString() =>
         $"{Thread.Name}: cpu {Thread.CpuTimeNs} ns, wait {Thread.RunnableWaitNs} ns, switches {Thread.Switches}, " +
         $"wake latency avg {AverageWakeLatencyNs} ns max {MaxWakeLatencyNs} ns, jobs {JobsCompleted}, misses {DeadlineMisses}";

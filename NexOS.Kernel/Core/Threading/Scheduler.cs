@@ -134,6 +134,21 @@ internal static unsafe partial class Scheduler
         return true;
     }
 
+    /// <summary>Wakes the longest waiter and returns its thread (for hand-over locks), or null.
+    /// Interrupts must be off.</summary>
+    public static KernelThread? TakeFirstWaiter(WaitQueue queue)
+    {
+        SchedThread? t = queue.Dequeue();
+        if (t == null)
+        {
+            return null;
+        }
+
+        KernelThread thread = s_byId[t.Id]!;
+        Wake(thread, Tsc.NowNs);
+        return thread;
+    }
+
     public static int WakeAll(WaitQueue queue)
     {
         int n = 0;
@@ -239,18 +254,7 @@ internal static unsafe partial class Scheduler
         Exit();
     }
 
-    private static ulong Disable()
-    {
-        ulong flags = Native.ReadFlags();
-        Native.DisableInterrupts();
-        return flags;
-    }
+    private static ulong Disable() => InterruptState.Disable();
 
-    private static void Restore(ulong flags)
-    {
-        if ((flags & (1 << 9)) != 0)
-        {
-            Native.EnableInterrupts();
-        }
-    }
+    private static void Restore(ulong flags) => InterruptState.Restore(flags);
 }

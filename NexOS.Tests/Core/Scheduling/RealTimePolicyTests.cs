@@ -232,6 +232,17 @@ public sealed class RealTimePolicyTests
     }
 
     [Test]
+    public void AHugePeriodSaturatesInsteadOfWrapping()
+    {
+        var policy = new RealTimePolicy();
+        SchedThread t = Admitted(policy, 1, 1 * Ms, ulong.MaxValue - 1);
+        policy.Add(t, null, 5 * Ms);
+        Assert.That(t.DeadlineNs, Is.EqualTo(ulong.MaxValue));
+        Assert.That(policy.PickNext(6 * Ms), Is.SameAs(t));
+        Assert.That(policy.DeadlineMisses, Is.Zero);
+    }
+
+    [Test]
     public void UnadmittedThreadsAreIgnored()
     {
         var policy = new RealTimePolicy();
