@@ -6,6 +6,7 @@ using NexOS.Drivers.Serial;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Commands;
+using NexOS.Kernel.Core;
 using NexOS.Kernel.Core.Threading;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Runtime;
@@ -51,6 +52,7 @@ internal static unsafe class Kernel
             DebugSerial.Write($"boot information: {warning}\n");
         }
 
+        PhysicalMemory.Initialize();
         StartConsole();
         Acpi = BootInfo.Rsdp == null
             ? null

@@ -1,4 +1,6 @@
+using NexOS.Core.Memory;
 using NexOS.Drivers.Acpi;
+using NexOS.Kernel.Core;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Platform;
@@ -22,8 +24,22 @@ internal sealed class KernelShellHost : IShellHost
         get
         {
             ulong total = EarlyInit.UsableBytes;
-            ulong free = EarlyInit.FreeBytesAtBoot - Math.Min(BootHeap.BytesUsed, EarlyInit.FreeBytesAtBoot);
-            return new MemoryStats(total, total - Math.Min(free, total), free);
+            var frames = PhysicalMemory.Frames;
+            ulong heapSlack = BootHeap.BytesReserved - Math.Min(BootHeap.BytesUsed, BootHeap.BytesReserved);
+            ulong free = frames == null
+                ? EarlyInit.FreeBytesAtBoot - Math.Min(BootHeap.BytesUsed, EarlyInit.FreeBytesAtBoot)
+                : ((ulong)frames.FreeFrames * BuddyFrameAllocator.FrameSize) + heapSlack;
+            free = Math.Min(free, total);
+            string? details = null;
+            if (frames != null)
+            {
+                ulong largest = frames.LargestFreeOrder < 0 ? 0 : BuddyFrameAllocator.FrameSize << frames.LargestFreeOrder;
+                details = $"frames    {frames.FreeFrames} of {frames.TotalFrames} free (4 KiB), largest free block {largest / 1024} KiB, "
+                    + $"fragmentation {frames.Fragmentation * 100:F1}%\n"
+                    + $"heap      {BootHeap.BytesUsed} bytes in use of {BootHeap.BytesReserved} reserved, {BootHeap.Allocations} allocations";
+            }
+
+            return new MemoryStats(total, total - free, free, details);
         }
     }
 

@@ -15,6 +15,10 @@ internal static unsafe class EarlyInit
 {
     private const uint Multiboot2BootMagic = 0x36D76289;
     private const int MaxRanges = 64;
+    private const ulong InitialHeapMinimum = 16UL << 20;
+
+    private static RangeBuffer s_remaining;
+    private static int s_remainingCount;
 
     /// <summary>TSC value at kernel entry; boot time is measured from here.</summary>
     public static ulong EntryTsc { get; private set; }
@@ -92,7 +96,30 @@ internal static unsafe class EarlyInit
             Panic.Halt("no free memory range of at least 4 MiB for the kernel heap");
         }
 
-        BootHeap.Initialize(free[largest]);
+        // The heap starts with a share of the largest range; the page-frame allocator gets
+        // everything else once it can be built, and the heap grows from it in chunks.
+        PhysRange range = free[largest];
+        ulong initial = Math.Min(range.Length, Math.Max(InitialHeapMinimum, range.Length / 8));
+        BootHeap.Initialize(new PhysRange(range.Start, range.Start + initial));
+        free[largest] = new PhysRange(range.Start + initial, range.End);
+        s_remaining = new RangeBuffer();
+        s_remainingCount = 0;
+        for (int i = 0; i < freeCount; i++)
+        {
+            if (!free[i].IsEmpty)
+            {
+                s_remaining[s_remainingCount++] = free[i];
+            }
+        }
+    }
+
+    /// <summary>The free physical ranges the heap did not take, for the page-frame allocator.</summary>
+    public static ReadOnlySpan<PhysRange> RemainingFreeRanges => ((ReadOnlySpan<PhysRange>)s_remaining)[..s_remainingCount];
+
+    [System.Runtime.CompilerServices.InlineArray(MaxRanges)]
+    private struct RangeBuffer
+    {
+        private PhysRange _element;
     }
 
     /// <summary>The boot information block as a span. The caller guarantees the address came

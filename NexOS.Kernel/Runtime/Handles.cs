@@ -6,6 +6,7 @@ namespace NexOS.Kernel.Runtime;
 /// GC handles. A handle is the address of a 16-byte slot: the target object in the first
 /// word (the class library reads it directly), the handle type or a dependent handle's
 /// secondary object in the second. Slots never move; freed ones are reused.
+/// Allocation and freeing run with interrupts off, so threads cannot race on the free list.
 /// FIXME: the collector must treat strong and pinned slots as roots and clear weak ones.
 /// </summary>
 internal static unsafe class Handles
@@ -54,10 +55,12 @@ internal static unsafe class Handles
         }
 
         var slot = (Slot*)handle;
+        ulong flags = Core.Threading.InterruptState.Disable();
         slot->Target = s_freeList;
         slot->Extra = null;
         s_freeList = slot;
         s_live--;
+        Core.Threading.InterruptState.Restore(flags);
     }
 
     [RuntimeExport("RhHandleSet")]
@@ -72,6 +75,14 @@ internal static unsafe class Handles
     }
 
     private static Slot* Take()
+    {
+        ulong flags = Core.Threading.InterruptState.Disable();
+        Slot* slot = TakeLocked();
+        Core.Threading.InterruptState.Restore(flags);
+        return slot;
+    }
+
+    private static Slot* TakeLocked()
     {
         if (s_freeList == null)
         {

@@ -112,7 +112,9 @@ internal static unsafe class InterfaceDispatch
             }
         }
 
-        // A full neighbourhood just means this pair is resolved again next time.
+        // A full neighbourhood just means this pair is resolved again next time. Interrupts
+        // are off so that no other thread sees (or writes) a half-written entry.
+        ulong flags = Core.Threading.InterruptState.Disable();
         for (uint i = Hash(cell, type), probes = 0; probes < 8; i = (i + 1) & (CacheSize - 1), probes++)
         {
             CacheEntry* e = &s_cache[i];
@@ -125,6 +127,7 @@ internal static unsafe class InterfaceDispatch
             }
         }
 
+        Core.Threading.InterruptState.Restore(flags);
         return (nint)target;
     }
 

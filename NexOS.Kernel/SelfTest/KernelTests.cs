@@ -18,6 +18,8 @@ internal static class KernelTests
         SelfTestRunner.Add("boot information", BootInformation);
         SelfTestRunner.Add("TSC clock", TscClock);
         SelfTestRunner.Add("kernel heap", KernelHeap);
+        SelfTestRunner.Add("heap grows from page frames", HeapGrows);
+        SelfTestRunner.Add("page frame allocator", FrameAllocator);
         SelfTestRunner.Add("symbol table", SymbolTable);
         SelfTestRunner.Add("interface dispatch cache", DispatchCache);
     }
@@ -48,7 +50,34 @@ internal static class KernelTests
         s_keep[^1] = 1;
         ulong after = BootHeap.BytesUsed;
         Expect.True(after - before >= 1 << 20, "a 1 MiB array came from the heap (" + before.ToString() + " -> " + after.ToString() + ")");
-        Expect.True(BootHeap.BytesUsed < BootHeap.Limit - BootHeap.Start, "heap within its range");
+        Expect.True(BootHeap.BytesUsed <= BootHeap.BytesReserved, "heap use within the memory it reserved");
+    }
+
+    private static void HeapGrows()
+    {
+        ulong reserved = BootHeap.BytesReserved;
+        var keep = new List<byte[]>();
+        for (int i = 0; i < 512 && BootHeap.BytesReserved == reserved; i++)
+        {
+            keep.Add(new byte[1 << 20]);
+        }
+
+        Expect.True(BootHeap.BytesReserved > reserved, "the heap took a new chunk from the frame allocator");
+        keep.Add(new byte[8 << 20]);
+        Expect.True(keep[^1].Length == 8 << 20, "a block larger than the growth chunk");
+    }
+
+    private static void FrameAllocator()
+    {
+        var frames = Core.PhysicalMemory.Frames;
+        Expect.True(frames != null && frames.TotalFrames > 0, "frames under management");
+        long free = frames!.FreeFrames;
+        Expect.True(Core.PhysicalMemory.TryAllocate(3, out var block), "an order-3 block");
+        Expect.Equal(free - 8, frames.FreeFrames, "eight frames taken");
+        Expect.True(Core.PhysicalMemory.Free(block, 3) == NexOS.Core.Memory.AllocationResult.Ok, "freed");
+        Expect.True(Core.PhysicalMemory.Free(block, 3) != NexOS.Core.Memory.AllocationResult.Ok, "a double free is refused");
+        Expect.Equal(free, frames.FreeFrames, "all frames back");
+        Expect.True(frames.CheckConsistency(out string? problem), $"allocator consistent: {problem}");
     }
 
     private static unsafe void SymbolTable()

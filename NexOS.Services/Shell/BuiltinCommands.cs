@@ -69,6 +69,10 @@ public static class BuiltinCommands
     {
         MemoryStats stats = host.Memory;
         host.Write(MemoryLine("total", stats.TotalBytes) + MemoryLine("used", stats.UsedBytes) + MemoryLine("free", stats.FreeBytes));
+        if (!string.IsNullOrEmpty(stats.Details))
+        {
+            host.Write(stats.Details.EndsWith('\n') ? stats.Details : stats.Details + "\n");
+        }
     }
 
     private static string MemoryLine(string label, ulong bytes)

@@ -1,7 +1,8 @@
 namespace NexOS.Services.Shell;
 
-/// <summary>Physical memory as the kernel accounts for it, in bytes.</summary>
-public readonly record struct MemoryStats(ulong TotalBytes, ulong UsedBytes, ulong FreeBytes);
+/// <summary>Physical memory as the kernel accounts for it, in bytes, with optional further
+/// lines (allocator details) that `mem` prints after the totals.</summary>
+public readonly record struct MemoryStats(ulong TotalBytes, ulong UsedBytes, ulong FreeBytes, string? Details = null);
 
 /// <summary>
 /// What the shell needs from the system it runs on. The kernel implements it; tests implement

@@ -42,7 +42,7 @@ internal static unsafe partial class Scheduler
         {
             RequestReschedule(StopReason.SliceExpired);
         }
-        else if (s_current == s_idle && s_policy.RunnableCount > 0)
+        else if (s_current == s_idle && s_policy.RunnableCount - s_policy.RealTime.RunnableCount + s_policy.RealTime.ReadyCount > 0)
         {
             RequestReschedule(StopReason.Preempted);
         }

@@ -167,6 +167,11 @@ internal static unsafe partial class Scheduler
         KernelThread me = s_current;
         me.Sched.State = ThreadState.Exited;
         s_byId[me.Id] = null;
+        if (me.Sched.Class == SchedClass.RealTime)
+        {
+            s_policy.Release(me.Sched); // give its utilization share back to admission control
+        }
+
         WakeAll(me.Joiners);
 
         // FIXME: the stack and TLS block leak until the kernel has a page allocator and a

@@ -1,0 +1,48 @@
+using NexOS.Core.Metrics;
+
+namespace NexOS.Kernel.Core;
+
+/// <summary>
+/// The kernel's one metrics registry and the metrics its subsystems update. Registration
+/// happens once at boot; updates are a counter increment or a histogram record (no
+/// allocation), cheap enough to leave on.
+/// </summary>
+internal static class KernelMetrics
+{
+    public static readonly MetricsRegistry Registry = new();
+
+    public static readonly Counter Interrupts = Registry.Counter("irq.total", "interrupts", "hardware interrupts handled");
+
+    public static readonly Counter TimerInterrupts = Registry.Counter("irq.timer", "interrupts", "local APIC timer interrupts");
+
+    public static readonly Counter SerialInterrupts = Registry.Counter("irq.com1", "interrupts", "COM1 receive interrupts");
+
+    public static readonly LatencyHistogram TimerLatency = Registry.Histogram("irq.timer_latency_ns", "ns", "time from a timer's programmed deadline to its handler");
+
+    public static readonly Counter ContextSwitches = Registry.Counter("sched.switches", "switches", "context switches");
+
+    public static readonly LatencyHistogram SchedulingLatency = Registry.Histogram("sched.latency_ns", "ns", "time from runnable to running");
+
+    public static readonly Gauge RunQueueLength = Registry.Gauge("sched.runqueue", "threads", "runnable threads waiting for the CPU");
+
+    public static readonly Gauge HeapBytes = Registry.Gauge("mem.heap_bytes", "bytes", "kernel heap in use");
+
+    public static readonly Gauge HeapAllocations = Registry.Gauge("mem.allocations", "objects", "objects and blocks allocated since boot");
+
+    public static readonly Gauge FreeFrames = Registry.Gauge("mem.free_frames", "frames", "free 4 KiB page frames");
+
+    public static readonly Gauge FragmentationPercent = Registry.Gauge("mem.fragmentation_percent", "percent", "1 - largest free block / free memory");
+
+    public static readonly LatencyHistogram RealTimeLateness = Registry.Histogram("rt.lateness_ns", "ns", "how late periodic real-time jobs started");
+
+    public static readonly Counter RealTimeMisses = Registry.Counter("rt.deadline_misses", "jobs", "real-time jobs that finished after their deadline");
+
+    /// <summary>Brings the gauges that mirror other subsystems' own counters up to date.</summary>
+    public static void Refresh()
+    {
+        HeapBytes.Set((long)Runtime.BootHeap.BytesUsed);
+        HeapAllocations.Set((long)Runtime.BootHeap.Allocations);
+        RunQueueLength.Set(Threading.Scheduler.IsRunning ? Threading.Scheduler.Policy.RunnableCount : 0);
+        PhysicalMemory.RefreshMetrics();
+    }
+}
