@@ -69,6 +69,12 @@ internal static unsafe class Kernel
             RunSelfTests();
         }
 
+        if (BootInfo.HasOption("nexos.bench"))
+        {
+            Benchmarks.RunAll(WriteLine);
+            SelfTestRunner.ExitEmulator(true);
+        }
+
         ulong ms = Tsc.ToNanoseconds(Tsc.Now - EarlyInit.EntryTsc) / 1_000_000;
         WriteLine($"NexOS {Version} ready in {ms} ms");
         RunShell();
@@ -117,6 +123,7 @@ internal static unsafe class Kernel
             return;
         }
 
+        KernelMetrics.SerialInterrupts.Increment();
         console.HandleInterrupt();
         if (console.Available > 0 && Scheduler.IsRunning)
         {
@@ -140,6 +147,7 @@ internal static unsafe class Kernel
         var shell = new Shell(new KernelShellHost());
         Diagnostics.Register(shell);
         ThreadCommands.Register(shell);
+        SystemCommands.Register(shell);
         var session = new ShellSession(shell);
         session.Start();
         Uart16550 console = s_console!;

@@ -12,32 +12,18 @@ internal static class ThreadCommands
     public static void Register(Shell shell)
     {
         shell.Register("ps", "list threads: state, class, priority, CPU time, waits, switches", Ps);
-        shell.Register("spawn", "start workload threads: spawn cpu|io [count]", Spawn);
+        shell.Register("spawn", "start workload threads: spawn cpu|io|rt [count]", Spawn);
         shell.Register("kill", "stop a thread: kill <id>", Kill);
         shell.Register("sched", "scheduler policy and tunables: sched | sched set <name> <value> | sched policy priority|adaptive", Sched);
     }
 
-    private static void Ps(IShellHost host, ReadOnlySpan<string> args)
-    {
-        var sb = new StringBuilder();
-        sb.Append("  ID NAME             STATE     CLASS     PRI     CPU ms    WAIT ms   BLOCK ms  SWITCHES  LAT us\n");
-        foreach (KernelThread t in Scheduler.Snapshot())
-        {
-            SchedThread s = t.Sched;
-            sb.Append($"{t.Id,4} {Trim(t.Name, 16),-16} {StateName(s.State),-9} {ClassName(s.Class),-9} {s.EffectivePriority,3} ");
-            sb.Append($"{s.CpuTimeNs / 1_000_000.0,10:F1} {s.RunnableWaitNs / 1_000_000.0,10:F1} {s.BlockedNs / 1_000_000.0,10:F1} ");
-            sb.Append($"{s.Switches,9} {s.LastRunLatencyNs / 1000.0,7:F1}\n");
-        }
-
-        sb.Append($"context switches: {Scheduler.Switches}\n");
-        host.Write(sb.ToString());
-    }
+    private static void Ps(IShellHost host, ReadOnlySpan<string> args) => ThreadCommandsView.WriteThreads(host);
 
     private static void Spawn(IShellHost host, ReadOnlySpan<string> args)
     {
         if (args.Length < 1 || args.Length > 2)
         {
-            host.Write("usage: spawn cpu|io [count]\n");
+            host.Write("usage: spawn cpu|io|rt [count]\n");
             return;
         }
 
@@ -45,6 +31,12 @@ internal static class ThreadCommands
         if (args.Length == 2 && (!int.TryParse(args[1], out count) || count < 1 || count > 64))
         {
             host.Write("spawn: count must be a number from 1 to 64\n");
+            return;
+        }
+
+        if (args[0] == "rt")
+        {
+            SpawnRealTime(host, count);
             return;
         }
 
@@ -56,7 +48,7 @@ internal static class ThreadCommands
         };
         if (body == null)
         {
-            host.Write($"spawn: unknown workload '{args[0]}' (known: cpu, io)\n");
+            host.Write($"spawn: unknown workload '{args[0]}' (known: cpu, io, rt)\n");
             return;
         }
 
@@ -68,6 +60,18 @@ internal static class ThreadCommands
         }
 
         host.Write($"started {count} {args[0]} thread(s): {ids}\n");
+    }
+
+    /// <summary>Periodic real-time tasks (5 ms period, 0.5 ms of work, 1 ms budget) that
+    /// record their lateness in the rt.lateness_ns metric until killed.</summary>
+    private static void SpawnRealTime(IShellHost host, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            var lateness = new NexOS.Core.Metrics.LatencyHistogram($"rt-{i}", "ns", "");
+            KernelThread? t = Scheduler.SpawnRealTime($"rt-{i}", () => Workloads.RealTime(5_000_000, 500_000, 0, lateness), 5_000_000, 1_000_000, out string? error);
+            host.Write(t == null ? $"spawn: real-time thread refused: {error}\n" : $"started rt thread {t.Id} (5 ms period, 1 ms budget)\n");
+        }
     }
 
     private static void Kill(IShellHost host, ReadOnlySpan<string> args)
@@ -147,22 +151,4 @@ internal static class ThreadCommands
             sb.Append($"  {prefix + p.Name,-34} {p.Value,12} {p.Unit,-8} [{p.Min}..{p.Max}] {p.Description}\n");
         }
     }
-
-    private static string Trim(string s, int max) => s.Length <= max ? s : s[..max];
-
-    private static string StateName(ThreadState s) => s switch
-    {
-        ThreadState.Created => "created",
-        ThreadState.Runnable => "runnable",
-        ThreadState.Running => "running",
-        ThreadState.Blocked => "blocked",
-        _ => "exited",
-    };
-
-    private static string ClassName(SchedClass c) => c switch
-    {
-        SchedClass.RealTime => "realtime",
-        SchedClass.Normal => "normal",
-        _ => "idle",
-    };
 }

@@ -102,6 +102,7 @@ internal static unsafe class Interrupts
             Panic.Stop();
         }
 
+        Core.KernelMetrics.Interrupts.Increment();
         if (vector == LocalApic.TimerVector)
         {
             LocalApic.EndOfInterrupt();

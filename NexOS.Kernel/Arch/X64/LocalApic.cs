@@ -65,7 +65,8 @@ internal static unsafe class LocalApic
             return;
         }
 
-        ulong ticks = nanoseconds == 0 ? 0 : Math.Max(1, nanoseconds * s_ticksPerMs / 1_000_000);
+        // Round up: a timer that fires early only costs a second interrupt to re-arm.
+        ulong ticks = nanoseconds == 0 ? 0 : Math.Max(1, ((nanoseconds * s_ticksPerMs) + 999_999) / 1_000_000);
         Write(RegLvtTimer, TimerVector); // one-shot, unmasked
         Write(RegInitialCount, (uint)Math.Min(ticks, uint.MaxValue));
     }

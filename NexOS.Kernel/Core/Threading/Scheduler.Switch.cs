@@ -1,5 +1,6 @@
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Core;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Runtime.Exceptions;
 
@@ -9,6 +10,8 @@ namespace NexOS.Kernel.Core.Threading;
 /// runs with interrupts off and neither allocates nor throws.</summary>
 internal static unsafe partial class Scheduler
 {
+    private static ulong s_timerDeadlineNs;
+
     /// <summary>Called from the APIC timer interrupt (after EOI): wakes due sleepers and
     /// notes an expired slice; the switch happens in <see cref="PreemptIfNeeded"/>.</summary>
     public static void OnTimerInterrupt()
@@ -19,6 +22,13 @@ internal static unsafe partial class Scheduler
         }
 
         ulong now = Tsc.NowNs;
+        KernelMetrics.TimerInterrupts.Increment();
+        if (s_timerDeadlineNs != 0 && now >= s_timerDeadlineNs)
+        {
+            KernelMetrics.TimerLatency.Record(now - s_timerDeadlineNs);
+            s_timerDeadlineNs = 0;
+        }
+
         while (s_timers != null && s_timers.WakeAtNs <= now)
         {
             KernelThread t = s_timers;
@@ -144,6 +154,12 @@ internal static unsafe partial class Scheduler
 
         ns.Switches++;
         Switches++;
+        KernelMetrics.ContextSwitches.Increment();
+        if (next != s_idle)
+        {
+            KernelMetrics.SchedulingLatency.Record(ns.LastRunLatencyNs);
+        }
+
         ulong* exInfoHead = ExceptionStubs.ExInfoHeadSlot;
         prev.ExInfoHead = *exInfoHead;
         *exInfoHead = next.ExInfoHead;
@@ -167,10 +183,12 @@ internal static unsafe partial class Scheduler
 
         if (due == ulong.MaxValue)
         {
+            s_timerDeadlineNs = 0;
             LocalApic.ArmOneShot(0);
             return;
         }
 
+        s_timerDeadlineNs = Math.Max(due, now);
         LocalApic.ArmOneShot(due > now ? due - now : 1);
     }
 

@@ -86,11 +86,14 @@ internal static unsafe partial class Scheduler
     }
 
     /// <summary>Sleeps for at least <paramref name="nanoseconds"/>.</summary>
-    public static void Sleep(ulong nanoseconds)
+    public static void Sleep(ulong nanoseconds) => SleepUntil(Tsc.NowNs + nanoseconds);
+
+    /// <summary>Sleeps until the monotonic clock reaches <paramref name="wakeAtNs"/>.</summary>
+    public static void SleepUntil(ulong wakeAtNs)
     {
         ulong flags = Disable();
         KernelThread me = s_current;
-        AddTimer(me, Tsc.NowNs + nanoseconds);
+        AddTimer(me, wakeAtNs);
         me.Sched.State = ThreadState.Blocked;
         me.Sched.BlockedSinceNs = Tsc.NowNs;
         Reschedule(StopReason.Blocked);

@@ -1,3 +1,6 @@
+using NexOS.Core.Metrics;
+using NexOS.Kernel.Arch.X64;
+
 namespace NexOS.Kernel.Core.Threading;
 
 /// <summary>Built-in workloads for `spawn`. Each runs until `kill` asks it to stop.</summary>
@@ -32,5 +35,45 @@ internal static class Workloads
 
             Scheduler.Sleep(1_000_000 * (1 + (x >> 62)));
         }
+    }
+
+    /// <summary>A periodic real-time task: each period it wakes at its release time, records
+    /// how late it started, and does a little work. Runs <paramref name="periods"/> times, or
+    /// until killed when that is 0.</summary>
+    public static void RealTime(ulong periodNs, ulong workNs, int periods, LatencyHistogram lateness)
+    {
+        KernelThread me = Scheduler.Current;
+        ulong release = Tsc.NowNs + periodNs;
+        for (int n = 0; (periods == 0 || n < periods) && !me.KillRequested; n++)
+        {
+            Scheduler.SleepUntil(release);
+            ulong start = Tsc.NowNs;
+            ulong late = start > release ? start - release : 0;
+            lateness.Record(late);
+            KernelMetrics.RealTimeLateness.Record(late);
+            while (Tsc.NowNs - start < workNs)
+            {
+            }
+
+            if (Tsc.NowNs > release + periodNs)
+            {
+                KernelMetrics.RealTimeMisses.Increment();
+            }
+
+            release += periodNs;
+        }
+    }
+
+    /// <summary>Runs <see cref="RealTime"/> in an admitted real-time thread and waits for it.</summary>
+    public static LatencyHistogram RunPeriodic(int periods, ulong periodNs, ulong workNs, out string? error)
+    {
+        var lateness = new LatencyHistogram("rt_lateness", "ns", "");
+        KernelThread? t = Scheduler.SpawnRealTime("rt-periodic", () => RealTime(periodNs, workNs, periods, lateness), periodNs, workNs * 2, out error);
+        if (t != null)
+        {
+            Scheduler.Join(t);
+        }
+
+        return lateness;
     }
 }

@@ -1,0 +1,101 @@
+using System.Text;
+using NexOS.Core.Metrics;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Core;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Services.Shell;
+
+namespace NexOS.Kernel.Commands;
+
+/// <summary>Shell commands for the kernel's measurements: metrics, irq, bench, top.</summary>
+internal static class SystemCommands
+{
+    public static void Register(Shell shell)
+    {
+        shell.Register("metrics", "show every kernel metric: metrics [json]", Metrics);
+        shell.Register("irq", "interrupt counts and timer latency", Irq);
+        shell.Register("bench", "run the kernel microbenchmarks (JSON lines)", Bench);
+        shell.Register("top", "refreshing view of threads and metrics; q quits", Top);
+    }
+
+    private static void Metrics(IShellHost host, ReadOnlySpan<string> args)
+    {
+        bool json = args.Length == 1 && args[0] == "json";
+        if (args.Length > 1 || (args.Length == 1 && !json))
+        {
+            host.Write("usage: metrics [json]\n");
+            return;
+        }
+
+        KernelMetrics.Refresh();
+        MetricsRegistry registry = KernelMetrics.Registry;
+        var sb = new StringBuilder();
+        for (int i = 0; i < registry.Count; i++)
+        {
+            sb.Append(json ? registry.FormatJson(registry[i]) : registry.Format(registry[i])).Append('\n');
+        }
+
+        host.Write(sb.ToString());
+    }
+
+    private static void Irq(IShellHost host, ReadOnlySpan<string> args)
+    {
+        var sb = new StringBuilder();
+        sb.Append("vector  count     source\n");
+        for (int v = 0; v < 256; v++)
+        {
+            ulong count = Interrupts.Count(v);
+            if (count != 0)
+            {
+                sb.Append($"{v,6}  {count,-9} {Source(v)}\n");
+            }
+        }
+
+        LatencyHistogram latency = KernelMetrics.TimerLatency;
+        sb.Append($"timer latency: n={latency.Count} p50={latency.Percentile(50)} ns p99={latency.Percentile(99)} ns max={latency.Max} ns\n");
+        host.Write(sb.ToString());
+    }
+
+    private static void Bench(IShellHost host, ReadOnlySpan<string> args) => Benchmarks.RunAll(line => host.Write(line + "\n"));
+
+    /// <summary>Redraws every second until 'q' (or Ctrl-C) arrives on the console.</summary>
+    private static void Top(IShellHost host, ReadOnlySpan<string> args)
+    {
+        var console = Kernel.Console;
+        if (console == null)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            KernelMetrics.Refresh();
+            var sb = new StringBuilder("\u001b[H\u001b[2J");
+            sb.Append($"NexOS top - up {Tsc.ToNanoseconds(Tsc.Now - Boot.EarlyInit.EntryTsc) / 1_000_000_000} s, ");
+            sb.Append($"{Scheduler.Switches} switches, heap {Runtime.BootHeap.BytesUsed / 1024} KiB - q to quit\n");
+            host.Write(sb.ToString());
+            ThreadCommandsView.WriteThreads(host);
+            ulong end = Tsc.NowNs + 1_000_000_000;
+            while (Tsc.NowNs < end)
+            {
+                if (console.TryRead(out byte key) && (key == (byte)'q' || key == 3))
+                {
+                    return;
+                }
+
+                Scheduler.Sleep(50_000_000);
+            }
+        }
+    }
+
+    private static string Source(int vector) => vector switch
+    {
+        < 32 => "CPU exception",
+        32 => "PIT (IRQ 0)",
+        36 => "COM1 (IRQ 4)",
+        >= 32 and < 48 => $"IRQ {vector - 32}",
+        LocalApic.TimerVector => "local APIC timer",
+        LocalApic.SpuriousVector => "APIC spurious",
+        _ => "other",
+    };
+}

@@ -1,0 +1,44 @@
+using System.Text;
+using NexOS.Core.Scheduling;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Services.Shell;
+
+namespace NexOS.Kernel.Commands;
+
+/// <summary>The thread table `ps` and `top` print.</summary>
+internal static class ThreadCommandsView
+{
+    public static void WriteThreads(IShellHost host)
+    {
+        var sb = new StringBuilder();
+        sb.Append("  ID NAME             STATE     CLASS     PRI     CPU ms    WAIT ms   BLOCK ms  SWITCHES  LAT us\n");
+        foreach (KernelThread t in Scheduler.Snapshot())
+        {
+            SchedThread s = t.Sched;
+            sb.Append($"{t.Id,4} {Trim(t.Name, 16),-16} {StateName(s.State),-9} {ClassName(s.Class),-9} {s.EffectivePriority,3} ");
+            sb.Append($"{s.CpuTimeNs / 1_000_000.0,10:F1} {s.RunnableWaitNs / 1_000_000.0,10:F1} {s.BlockedNs / 1_000_000.0,10:F1} ");
+            sb.Append($"{s.Switches,9} {s.LastRunLatencyNs / 1000.0,7:F1}\n");
+        }
+
+        sb.Append($"context switches: {Scheduler.Switches}\n");
+        host.Write(sb.ToString());
+    }
+
+    private static string Trim(string s, int max) => s.Length <= max ? s : s[..max];
+
+    private static string StateName(ThreadState s) => s switch
+    {
+        ThreadState.Created => "created",
+        ThreadState.Runnable => "runnable",
+        ThreadState.Running => "running",
+        ThreadState.Blocked => "blocked",
+        _ => "exited",
+    };
+
+    private static string ClassName(SchedClass c) => c switch
+    {
+        SchedClass.RealTime => "realtime",
+        SchedClass.Normal => "normal",
+        _ => "idle",
+    };
+}

@@ -1,0 +1,138 @@
+using System.Threading;
+using NexOS.Core.Metrics;
+using NexOS.Core.Scheduling;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Core.Threading;
+
+namespace NexOS.Kernel.Core;
+
+/// <summary>
+/// Microbenchmarks of the kernel's mechanisms, each printed as one JSON object per line:
+/// {"bench":"...","unit":"ns","median":...,"p99":...,"n":...}. Figures are measured, never
+/// judged: nothing here passes or fails on a timing.
+/// </summary>
+internal static class Benchmarks
+{
+    private const ulong Millisecond = 1_000_000;
+
+    public static void RunAll(Action<string> writeLine)
+    {
+        writeLine(ContextSwitch());
+        writeLine(SmallAllocation());
+        writeLine(PageAllocation());
+        writeLine(TimerLatency());
+        writeLine(RealTimeLateness());
+    }
+
+    /// <summary>Two top-priority threads yield to each other; half a round trip is one switch.</summary>
+    public static string ContextSwitch()
+    {
+        const int rounds = 2000;
+        var histogram = new LatencyHistogram("ctx_switch", "ns", "");
+        bool ready = false;
+        KernelThread partner = Scheduler.Spawn("bench-partner", () =>
+        {
+            for (int i = 0; i < rounds && !Volatile.Read(ref ready); i++)
+            {
+                Scheduler.Yield();
+            }
+
+            for (int i = 0; i < rounds; i++)
+            {
+                Scheduler.Yield();
+            }
+        }, SchedClass.Normal, SchedThread.MaxPriority);
+        KernelThread measurer = Scheduler.Spawn("bench-switch", () =>
+        {
+            Volatile.Write(ref ready, true);
+            for (int i = 0; i < rounds; i++)
+            {
+                ulong start = Tsc.NowNs;
+                Scheduler.Yield();
+                histogram.Record((Tsc.NowNs - start) / 2);
+            }
+        }, SchedClass.Normal, SchedThread.MaxPriority);
+        Scheduler.Join(measurer);
+        Scheduler.Join(partner);
+        return Json("ctx_switch", histogram);
+    }
+
+    /// <summary>Allocation of a small object (24 bytes), timed in batches of 100.</summary>
+    public static string SmallAllocation()
+    {
+        const int batches = 1000;
+        const int perBatch = 100;
+        var histogram = new LatencyHistogram("alloc_small", "ns", "");
+        object? keep = null;
+        for (int b = 0; b < batches; b++)
+        {
+            ulong start = Tsc.NowNs;
+            for (int i = 0; i < perBatch; i++)
+            {
+                keep = new object();
+            }
+
+            histogram.Record((Tsc.NowNs - start) / perBatch);
+        }
+
+        GC.KeepAlive(keep);
+        return Json("alloc_small", histogram);
+    }
+
+    /// <summary>Allocating and freeing one 4 KiB page frame.</summary>
+    public static string PageAllocation()
+    {
+        const int rounds = 2000;
+        var histogram = new LatencyHistogram("page_alloc", "ns", "");
+        for (int i = 0; i < rounds; i++)
+        {
+            ulong start = Tsc.NowNs;
+            bool ok = PhysicalMemory.TryAllocate(0, out NexOS.Core.Memory.PhysAddr frame);
+            ulong elapsed = Tsc.NowNs - start;
+            if (!ok)
+            {
+                break;
+            }
+
+            PhysicalMemory.Free(frame, 0);
+            histogram.Record(elapsed);
+        }
+
+        return Json("page_alloc", histogram);
+    }
+
+    /// <summary>Time from a timer's programmed deadline to its interrupt handler, over 200
+    /// one-millisecond sleeps.</summary>
+    public static string TimerLatency()
+    {
+        KernelMetrics.TimerLatency.Reset();
+        for (int i = 0; i < 200; i++)
+        {
+            Scheduler.Sleep(Millisecond);
+        }
+
+        return Json("timer_latency", KernelMetrics.TimerLatency);
+    }
+
+    /// <summary>Lateness of a periodic real-time task (2 ms period, 0.2 ms budget) while two
+    /// CPU-bound threads compete for the CPU.</summary>
+    public static string RealTimeLateness()
+    {
+        var load = new List<KernelThread>
+        {
+            Scheduler.Spawn("bench-load-0", Workloads.Cpu),
+            Scheduler.Spawn("bench-load-1", Workloads.Cpu),
+        };
+        LatencyHistogram lateness = Workloads.RunPeriodic(200, 2 * Millisecond, 200_000, out string? error);
+        foreach (KernelThread t in load)
+        {
+            t.KillRequested = true;
+            Scheduler.Join(t);
+        }
+
+        return error != null ? $"{{\"bench\":\"rt_lateness\",\"error\":\"{error}\"}}" : Json("rt_lateness", lateness);
+    }
+
+    private static string Json(string name, LatencyHistogram h) =>
+        $"{{\"bench\":\"{name}\",\"unit\":\"ns\",\"median\":{h.Percentile(50)},\"p99\":{h.Percentile(99)},\"mean\":{(ulong)h.Mean},\"max\":{h.Max},\"n\":{h.Count}}}";
+}
