@@ -10,24 +10,8 @@ namespace NexOS.Tests.Boot;
 [TestFixture]
 [Category("Boot")]
 [NonParallelizable]
-public sealed class BootTests
+public sealed class BootTests : BootFixture
 {
-    private const string Prompt = "nexos> ";
-    private const int TestBudget = 120_000;
-    private static readonly TimeSpan s_boot = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan s_uefiBoot = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan s_command = TimeSpan.FromSeconds(5);
-    private static readonly Regex s_readyLine = new(@"(?m)^\r*NexOS \S+ ready in \d+ ms\r*$");
-
-    private QemuMachine? _machine;
-
-    [TearDown]
-    public void TearDown()
-    {
-        _machine?.Dispose();
-        _machine = null;
-    }
-
     [TestCase("128M")]
     [TestCase("2G")]
     [CancelAfter(TestBudget)]
@@ -157,7 +141,7 @@ public sealed class BootTests
         QemuMachine machine = Boot();
         machine.Send("crash pagefault\r");
         machine.WaitFor("CPU exception 14 (page fault)", s_command);
-        Match rip = machine.WaitFor(new Regex(@"RIP 0x[0-9a-f]{16} in (\S+)"), s_command);
+        Match rip = machine.WaitFor(new Regex(@"RIP 0x[0-9a-f]{16} in (\S+)\r?\n"), s_command);
         Assert.That(rip.Groups[1].Value, Does.Contain("Diagnostics__Crash"), "the method containing RIP");
         machine.WaitFor(new Regex(@"CR2 0x0000001000000000 page not present on read from kernel mode"), s_command);
         machine.WaitFor(new Regex(@"RAX 0x[0-9a-f]{16}.*RBX 0x[0-9a-f]{16}"), s_command);
@@ -227,38 +211,6 @@ public sealed class BootTests
     {
         QemuMachine machine = Boot(new QemuOptions { Uefi = true }, s_uefiBoot);
         Assert.That(RunCommand(machine, "echo uefi"), Is.EqualTo(new[] { "uefi" }));
-    }
-
-    /// <summary>Starts a machine and waits for the ready line and then the prompt.</summary>
-    private QemuMachine Boot(QemuOptions? options = null, TimeSpan? timeout = null)
-    {
-        _machine?.Dispose();
-        _machine = QemuMachine.Start(options);
-        _machine.WaitFor(s_readyLine, timeout ?? s_boot);
-        _machine.WaitFor(Prompt, s_command);
-        return _machine;
-    }
-
-    /// <summary>Types a line, waits for the next prompt, and returns the output lines between
-    /// the echoed line and that prompt.</summary>
-    private static List<string> RunCommand(QemuMachine machine, string line)
-    {
-        machine.Send(line + "\r");
-        return OutputLines(machine.WaitFor(Prompt, s_command));
-    }
-
-    private static List<string> OutputLines(string seen)
-    {
-        // seen = echo of the typed line, "\r\n", the output lines, then the prompt.
-        string body = seen.EndsWith(Prompt, StringComparison.Ordinal) ? seen[..^Prompt.Length] : seen;
-        var lines = new List<string>(body.Replace("\r\n", "\n").Split('\n'));
-        lines.RemoveAt(0);
-        if (lines.Count > 0 && lines[^1].Length == 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
-
-        return lines;
     }
 
     private static IEnumerable<string> FailLines(string log)

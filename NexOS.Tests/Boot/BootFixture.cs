@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+
+namespace NexOS.Tests.Boot;
+
+/// <summary>What every boot test fixture shares: one QEMU machine per test, booting it to the
+/// prompt, and typing commands at the shell.</summary>
+public abstract class BootFixture
+{
+    protected const string Prompt = "nexos> ";
+    protected const int TestBudget = 120_000;
+
+    protected static readonly TimeSpan s_boot = TimeSpan.FromSeconds(30);
+    protected static readonly TimeSpan s_uefiBoot = TimeSpan.FromSeconds(90);
+    protected static readonly TimeSpan s_command = TimeSpan.FromSeconds(5);
+    protected static readonly Regex s_readyLine = new(@"(?m)^\r*NexOS \S+ ready in \d+ ms\r*$");
+
+    private protected QemuMachine? _machine;
+
+    [TearDown]
+    public void TearDown()
+    {
+        _machine?.Dispose();
+        _machine = null;
+    }
+
+    /// <summary>Starts a machine and waits for the ready line and then the prompt.</summary>
+    private protected QemuMachine Boot(QemuOptions? options = null, TimeSpan? timeout = null)
+    {
+        _machine?.Dispose();
+        _machine = QemuMachine.Start(options);
+        _machine.WaitFor(s_readyLine, timeout ?? s_boot);
+        _machine.WaitFor(Prompt, s_command);
+        return _machine;
+    }
+
+    /// <summary>Types a line, waits for the next prompt, and returns the output lines between
+    /// the echoed line and that prompt.</summary>
+    private protected static List<string> RunCommand(QemuMachine machine, string line)
+    {
+        machine.Send(line + "\r");
+        return OutputLines(machine.WaitFor(Prompt, s_command));
+    }
+
+    private protected static List<string> OutputLines(string seen)
+    {
+        // seen = echo of the typed line, "\r\n", the output lines, then the prompt.
+        string body = seen.EndsWith(Prompt, StringComparison.Ordinal) ? seen[..^Prompt.Length] : seen;
+        var lines = new List<string>(body.Replace("\r\n", "\n").Split('\n'));
+        lines.RemoveAt(0);
+        if (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        return lines;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace NexOS.Tests.Boot;
+
+/// <summary>
+/// Boot tests of the microkernel core as a person at the shell sees it: threads, the
+/// scheduler and its tunables, metrics, interrupts, page frames and the benchmarks. No test
+/// asserts a timing; benchmark figures are printed for the record.
+/// </summary>
+[TestFixture]
+[Category("Boot")]
+[NonParallelizable]
+public sealed class KernelCoreBootTests : BootFixture
+{
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void SpawnedThreadsShowInPsAndStopWhenKilled()
+    {
+        QemuMachine machine = Boot();
+        List<string> started = RunCommand(machine, "spawn cpu 2");
+        Match ids = Regex.Match(string.Join("\n", started), @"started 2 cpu thread\(s\): (\d+) (\d+)");
+        Assert.That(ids.Success, Is.True, string.Join("\n", started));
+        RunCommand(machine, "spawn io 1");
+        System.Threading.Thread.Sleep(500);
+        string ps = string.Join("\n", RunCommand(machine, "ps"));
+        Assert.That(ps, Does.Match(@"(?m)^\s+" + ids.Groups[1].Value + @" cpu-0\s+(running|runnable)\s+normal"));
+        Assert.That(ps, Does.Match(@"(?m)^\s+\d+ io-0\s+(running|runnable|blocked)\s+normal"));
+        Match cpu = Regex.Match(ps, @"(?m)^\s+" + ids.Groups[1].Value + @" cpu-0\s+\S+\s+\S+\s+\d+\s+([\d.]+)");
+        Assert.That(double.Parse(cpu.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.Positive, "CPU time accounted");
+
+        Assert.That(RunCommand(machine, "kill " + ids.Groups[1].Value)[0], Does.Contain("asked thread"));
+        System.Threading.Thread.Sleep(500);
+        Assert.That(string.Join("\n", RunCommand(machine, "ps")), Does.Not.Contain("cpu-0"));
+        Assert.That(RunCommand(machine, "echo still responsive"), Is.EqualTo(new[] { "still responsive" }));
+    }
+
+    [TestCase("kill 0", "cannot be killed")]
+    [TestCase("kill 999", "no thread 999")]
+    [TestCase("kill x", "usage: kill <id>")]
+    [TestCase("spawn nothing", "unknown workload 'nothing'")]
+    [TestCase("spawn cpu 0", "count must be a number from 1 to 64")]
+    [TestCase("sched set normal.slice_ns 1", "outside")]
+    [TestCase("sched set no.such 5", "unknown parameter")]
+    [TestCase("sched policy fastest", "unknown policy 'fastest'")]
+    [CancelAfter(TestBudget)]
+    public void BadThreadAndSchedulerCommandsGiveOneClearError(string line, string error)
+    {
+        QemuMachine machine = Boot();
+        List<string> output = RunCommand(machine, line);
+        Assert.That(output, Has.Count.EqualTo(1), string.Join("\n", output));
+        Assert.That(output[0], Does.Contain(error));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void SchedulerPolicyAndTunablesChangeAtRunTime()
+    {
+        QemuMachine machine = Boot();
+        RunCommand(machine, "spawn cpu 2");
+        string sched = string.Join("\n", RunCommand(machine, "sched"));
+        Assert.That(sched, Does.Contain("real-time edf, normal adaptive"));
+        Assert.That(sched, Does.Match(@"normal\.slice_ns\s+10000000"));
+        Assert.That(RunCommand(machine, "sched set normal.slice_ns 5000000"), Is.EqualTo(new[] { "normal.slice_ns = 5000000" }));
+        Assert.That(RunCommand(machine, "sched policy priority"), Is.EqualTo(new[] { "normal threads: adaptive -> priority" }));
+        Assert.That(string.Join("\n", RunCommand(machine, "sched")), Does.Contain("normal priority"));
+        Assert.That(RunCommand(machine, "echo ok"), Is.EqualTo(new[] { "ok" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void MetricsIrqAndMemReportTheCore()
+    {
+        QemuMachine machine = Boot();
+        RunCommand(machine, "spawn io 1");
+        foreach (string line in RunCommand(machine, "metrics json"))
+        {
+            using JsonDocument doc = JsonDocument.Parse(line);
+            Assert.That(doc.RootElement.GetProperty("metric").GetString(), Is.Not.Empty);
+        }
+
+        string metrics = string.Join("\n", RunCommand(machine, "metrics"));
+        Assert.That(metrics, Does.Match(@"sched\.switches\s+[1-9]\d*"));
+        Assert.That(string.Join("\n", RunCommand(machine, "irq")), Does.Match(@"(?m)^\s+240\s+[1-9]\d*\s+local APIC timer"));
+        Assert.That(string.Join("\n", RunCommand(machine, "mem")), Does.Match(@"frames\s+\d+ of \d+ free .*fragmentation [\d.]+%"));
+    }
+
+    [Test]
+    [CancelAfter(240_000)]
+    public void BenchPrintsOneJsonObjectPerBenchmark()
+    {
+        QemuMachine machine = Boot();
+        machine.Send("bench\r");
+        string seen = machine.WaitFor(Prompt, TimeSpan.FromSeconds(120));
+        var names = new List<string>();
+        foreach (string line in OutputLines(seen))
+        {
+            using JsonDocument doc = JsonDocument.Parse(line);
+            JsonElement root = doc.RootElement;
+            names.Add(root.GetProperty("bench").GetString()!);
+            Assert.That(root.GetProperty("unit").GetString(), Is.EqualTo("ns"), line);
+            Assert.That(root.GetProperty("n").GetInt64(), Is.Positive, line);
+            Assert.That(root.GetProperty("p99").GetInt64(), Is.GreaterThanOrEqualTo(root.GetProperty("median").GetInt64()), line);
+            TestContext.Out.WriteLine("measured under TCG: " + line);
+        }
+
+        Assert.That(names, Is.EquivalentTo(new[] { "ctx_switch", "alloc_small", "page_alloc", "timer_latency", "rt_lateness" }));
+    }
+}
