@@ -137,6 +137,7 @@ internal static unsafe class Kernel
         ExceptionTests.Register();
         KernelTests.Register();
         ThreadTests.Register();
+        IpcTests.Register();
         int failed = SelfTestRunner.RunAll(WriteLine);
         SelfTestRunner.ExitEmulator(failed == 0);
     }

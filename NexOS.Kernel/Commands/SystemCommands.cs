@@ -15,6 +15,7 @@ internal static class SystemCommands
         shell.Register("metrics", "show every kernel metric: metrics [json]", Metrics);
         shell.Register("irq", "interrupt counts and timer latency", Irq);
         shell.Register("bench", "run the kernel microbenchmarks (JSON lines)", Bench);
+        shell.Register("ipc", "IPC endpoints and notifications with their traffic", Ipc);
         shell.Register("top", "refreshing view of threads and metrics; q quits", Top);
     }
 
@@ -53,6 +54,28 @@ internal static class SystemCommands
 
         LatencyHistogram latency = KernelMetrics.TimerLatency;
         sb.Append($"timer latency: n={latency.Count} p50={latency.Percentile(50)} ns p99={latency.Percentile(99)} ns max={latency.Max} ns\n");
+        host.Write(sb.ToString());
+    }
+
+    private static void Ipc(IShellHost host, ReadOnlySpan<string> args)
+    {
+        var sb = new StringBuilder();
+        sb.Append("NAME                 KIND          MESSAGES   CALLS      REPLIES    WAITING\n");
+        foreach ((string name, NexOS.Core.Ipc.IpcObject obj) in Core.Ipc.KernelIpc.Objects)
+        {
+            if (obj is NexOS.Core.Ipc.Endpoint e)
+            {
+                NexOS.Core.Ipc.IpcStatistics st = e.Statistics;
+                sb.Append($"{name,-20} endpoint      {st.Messages,-10} {st.Calls,-10} {st.Replies,-10} {e.SendersWaiting + e.ReceiversWaiting}\n");
+            }
+            else if (obj is NexOS.Core.Ipc.Notification n)
+            {
+                sb.Append($"{name,-20} notification  {n.Statistics.Messages,-10} {"-",-10} {"-",-10} {n.Waiting}\n");
+            }
+        }
+
+        LatencyHistogram rtt = KernelMetrics.IpcRoundTrip;
+        sb.Append($"round trips: n={rtt.Count} p50={rtt.Percentile(50)} ns p99={rtt.Percentile(99)} ns\n");
         host.Write(sb.ToString());
     }
 

@@ -12,7 +12,7 @@ internal static class ThreadCommands
     public static void Register(Shell shell)
     {
         shell.Register("ps", "list threads: state, class, priority, CPU time, waits, switches", Ps);
-        shell.Register("spawn", "start workload threads: spawn cpu|io|rt [count]", Spawn);
+        shell.Register("spawn", "start workload threads: spawn cpu|io|rt|ipc [count]", Spawn);
         shell.Register("kill", "stop a thread: kill <id>", Kill);
         shell.Register("sched", "scheduler policy and tunables: sched | sched set <name> <value> | sched policy priority|adaptive", Sched);
     }
@@ -23,7 +23,7 @@ internal static class ThreadCommands
     {
         if (args.Length < 1 || args.Length > 2)
         {
-            host.Write("usage: spawn cpu|io|rt [count]\n");
+            host.Write("usage: spawn cpu|io|rt|ipc [count]\n");
             return;
         }
 
@@ -40,6 +40,18 @@ internal static class ThreadCommands
             return;
         }
 
+        if (args[0] == "ipc")
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var pair = new Core.Ipc.PingPong($"ipc-{i}", 0, new NexOS.Core.Metrics.LatencyHistogram($"ipc-{i}", "ns", ""));
+                pair.Start();
+                host.Write($"started ipc pair {i}: server {pair.Server.Id}, client {pair.Client.Id}\n");
+            }
+
+            return;
+        }
+
         Action? body = args[0] switch
         {
             "cpu" => Workloads.Cpu,
@@ -48,7 +60,7 @@ internal static class ThreadCommands
         };
         if (body == null)
         {
-            host.Write($"spawn: unknown workload '{args[0]}' (known: cpu, io, rt)\n");
+            host.Write($"spawn: unknown workload '{args[0]}' (known: cpu, io, rt, ipc)\n");
             return;
         }
 

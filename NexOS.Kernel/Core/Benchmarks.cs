@@ -18,6 +18,7 @@ internal static class Benchmarks
     public static void RunAll(Action<string> writeLine)
     {
         writeLine(ContextSwitch());
+        writeLine(IpcRoundTrip());
         writeLine(SmallAllocation());
         writeLine(PageAllocation());
         writeLine(TimerLatency());
@@ -55,6 +56,17 @@ internal static class Benchmarks
         Scheduler.Join(measurer);
         Scheduler.Join(partner);
         return Json("ctx_switch", histogram);
+    }
+
+    /// <summary>Call/reply round trips between two threads over one endpoint.</summary>
+    public static string IpcRoundTrip()
+    {
+        var histogram = new LatencyHistogram("ipc_roundtrip", "ns", "");
+        var pair = new Ipc.PingPong("bench-ipc", 2000, histogram);
+        pair.Start();
+        Scheduler.Join(pair.Client);
+        Scheduler.Join(pair.Server);
+        return pair.Errors == 0 ? Json("ipc_roundtrip", histogram) : $"{{\"bench\":\"ipc_roundtrip\",\"error\":\"{pair.Errors} bad replies\"}}";
     }
 
     /// <summary>Allocation of a small object (24 bytes), timed in batches of 100.</summary>

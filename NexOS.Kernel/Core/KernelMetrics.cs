@@ -33,6 +33,8 @@ internal static class KernelMetrics
 
     public static readonly Gauge FragmentationPercent = Registry.Gauge("mem.fragmentation_percent", "percent", "1 - largest free block / free memory");
 
+    public static readonly LatencyHistogram IpcRoundTrip = Registry.Histogram("ipc.roundtrip_ns", "ns", "IPC call/reply round trips");
+
     public static readonly LatencyHistogram RealTimeLateness = Registry.Histogram("rt.lateness_ns", "ns", "how late periodic real-time jobs started");
 
     public static readonly Counter RealTimeMisses = Registry.Counter("rt.deadline_misses", "jobs", "real-time jobs that finished after their deadline");

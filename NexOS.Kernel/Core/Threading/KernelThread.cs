@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NexOS.Core.Ipc;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Runtime;
@@ -35,12 +36,16 @@ internal sealed unsafe class KernelThread
     {
         Id = s_nextId++;
         Sched = new SchedThread(Id, name, schedClass, priority);
+        Ipc = new IpcParticipant(CapabilityTable.DefaultSize, this);
         Handle = GCHandle.Alloc(this);
     }
 
     public int Id { get; }
 
     public SchedThread Sched { get; }
+
+    /// <summary>The thread's IPC state and capabilities.</summary>
+    public IpcParticipant Ipc { get; }
 
     public string Name => Sched.Name;
 

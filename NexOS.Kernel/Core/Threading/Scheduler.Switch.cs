@@ -39,6 +39,11 @@ internal static unsafe partial class Scheduler
                 t.BlockedOn.Remove(t.Sched);
                 t.TimedOut = true;
             }
+            else if (t.Ipc.State != NexOS.Core.Ipc.IpcState.Idle)
+            {
+                // An IPC timeout: withdraw the operation; the thread sees TimedOut.
+                t.Ipc.Cancel(NexOS.Core.Ipc.IpcStatus.TimedOut);
+            }
 
             Wake(t, now);
         }

@@ -58,6 +58,16 @@ internal static unsafe partial class Scheduler
         return thread;
     }
 
+    /// <summary>Makes a thread created with <c>new KernelThread(...)</c> runnable (for threads
+    /// that need set-up, such as capabilities, before they first run).</summary>
+    public static void Start(KernelThread thread)
+    {
+        ulong flags = Disable();
+        Register(thread);
+        MakeRunnable(thread, Tsc.NowNs);
+        Restore(flags);
+    }
+
     /// <summary>All threads that have not been reaped, for `ps`.</summary>
     public static List<KernelThread> Snapshot()
     {
@@ -121,6 +131,33 @@ internal static unsafe partial class Scheduler
         me.Sched.BlockedSinceNs = Tsc.NowNs;
         Reschedule(StopReason.Blocked);
         return !me.TimedOut;
+    }
+
+    /// <summary>Blocks the current thread in an IPC operation that the IPC layer has already
+    /// queued it for; a timeout (0: none) cancels the operation with TimedOut. Interrupts
+    /// must be off and stay off on return.</summary>
+    public static void BlockForIpc(ulong timeoutNs)
+    {
+        KernelThread me = s_current;
+        me.BlockedOn = null;
+        if (timeoutNs != 0)
+        {
+            AddTimer(me, Tsc.NowNs + timeoutNs);
+        }
+
+        me.Sched.State = ThreadState.Blocked;
+        me.Sched.BlockedSinceNs = Tsc.NowNs;
+        Reschedule(StopReason.Blocked);
+    }
+
+    /// <summary>Makes the thread behind an IPC participant runnable (the IPC layer delivered
+    /// to it). Interrupts must be off.</summary>
+    public static void WakeIpc(NexOS.Core.Ipc.IpcParticipant participant)
+    {
+        if (participant.Tag is KernelThread thread)
+        {
+            Wake(thread, Tsc.NowNs);
+        }
     }
 
     /// <summary>Wakes the longest waiter. Safe in interrupt handlers; interrupts must be off.
