@@ -23,6 +23,7 @@ public sealed class AdaptivePolicy : ISchedulerPolicy
     private readonly Parameter _maxBoost;
     private readonly Parameter _maxDecay;
     private readonly Parameter _interactiveSlicePercent;
+    private readonly Parameter _starvationLimit;
 
     public AdaptivePolicy()
     {
@@ -36,6 +37,8 @@ public sealed class AdaptivePolicy : ISchedulerPolicy
             "max_decay", "levels", 0, 16, 4, "lowest decay below the base priority (one level per full slice)"));
         _interactiveSlicePercent = Parameters.Add(new Parameter(
             "interactive_slice_percent", "percent", 10, 100, 50, "slice of a boosted thread, as a percentage of slice_ns"));
+        _starvationLimit = Parameters.Add(new Parameter(
+            "starvation_ns", "ns", 1_000_000, 10_000_000_000, 250_000_000, "a thread waiting this long runs next, whatever its level"));
     }
 
     /// <summary>"adaptive".</summary>
@@ -78,8 +81,10 @@ public sealed class AdaptivePolicy : ISchedulerPolicy
     /// <summary>Takes <paramref name="thread"/> off its level in O(1); false when not queued here.</summary>
     public bool Remove(SchedThread thread) => _queue.Remove(thread);
 
-    /// <summary>Dequeues the first thread of the highest non-empty level, or returns null.</summary>
-    public SchedThread? PickNext(ulong nowNs) => _queue.DequeueHighest();
+    /// <summary>Dequeues the first thread of the highest non-empty level, unless a lower-level
+    /// thread has waited <c>starvation_ns</c>: then that one runs (aging), or returns null.</summary>
+    public SchedThread? PickNext(ulong nowNs) =>
+        _queue.DequeueStarved(nowNs, (ulong)_starvationLimit.Value) ?? _queue.DequeueHighest();
 
     /// <summary><c>slice_ns</c> for a thread at or below its base priority; for a boosted thread
     /// <c>interactive_slice_percent</c> of it (at least 1 ns). A thread preempted in mid-slice

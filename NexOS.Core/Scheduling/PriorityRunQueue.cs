@@ -100,6 +100,43 @@ internal sealed class PriorityRunQueue
         return thread;
     }
 
+    /// <summary>
+    /// Dequeues the longest-waiting thread below the highest level whose wait reached
+    /// <paramref name="limitNs"/>, or returns null. Strict priority alone lets a busy
+    /// high level (say, a pair of threads that keep waking each other) starve every level
+    /// below it; this is the escape hatch. O(levels), no allocation.
+    /// </summary>
+    public SchedThread? DequeueStarved(ulong nowNs, ulong limitNs)
+    {
+        if (_bitmap == 0)
+        {
+            return null;
+        }
+
+        int highest = BitOperations.Log2(_bitmap);
+        SchedThread? oldest = null;
+        int oldestLevel = -1;
+        for (int level = highest - 1; level >= 0; level--)
+        {
+            SchedThread? head = (_bitmap & (1u << level)) != 0 ? _levels[level].Head : null;
+            if (head != null && nowNs >= head.RunnableSinceNs && nowNs - head.RunnableSinceNs >= limitNs
+                && (oldest == null || head.RunnableSinceNs < oldest.RunnableSinceNs))
+            {
+                oldest = head;
+                oldestLevel = level;
+            }
+        }
+
+        if (oldest == null)
+        {
+            return null;
+        }
+
+        _levels[oldestLevel].PopFront();
+        Forget(SchedNode.Find(oldest), oldestLevel);
+        return oldest;
+    }
+
     /// <summary>The slice to grant <paramref name="thread"/>: what a preemption left of its last
     /// one, otherwise <paramref name="fullSliceNs"/>.</summary>
     public static ulong SliceFor(SchedThread thread, ulong fullSliceNs)

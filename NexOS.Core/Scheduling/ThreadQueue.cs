@@ -12,6 +12,9 @@ internal sealed class ThreadQueue
 
     public int Count { get; private set; }
 
+    /// <summary>The thread <see cref="PopFront"/> would return, left in place.</summary>
+    public SchedThread? Head => _head;
+
     /// <summary>Appends <paramref name="thread"/>, whose node is <paramref name="node"/>.
     /// The thread must not be on any queue.</summary>
     public void PushBack(SchedThread thread, SchedNode node)

@@ -86,6 +86,23 @@ public sealed class KernelCoreBootTests : BootFixture
     }
 
     [Test]
+    [CancelAfter(TestBudget)]
+    public void IpcPairsAndRealTimeTasksRunAlongsideTheShell()
+    {
+        QemuMachine machine = Boot();
+        Assert.That(RunCommand(machine, "spawn ipc 1")[0], Does.Match(@"started ipc pair 0: server \d+, client \d+"));
+        Assert.That(RunCommand(machine, "spawn rt 1")[0], Does.Match(@"started rt thread \d+ \(5 ms period, 1 ms budget\)"));
+        System.Threading.Thread.Sleep(1000);
+        string ipc = string.Join("\n", RunCommand(machine, "ipc"));
+        Assert.That(ipc, Does.Match(@"ipc-0\s+endpoint\s+[1-9]\d*"), "the pair exchanged messages");
+        Assert.That(ipc, Does.Match(@"round trips: n=[1-9]\d*"));
+        string metrics = string.Join("\n", RunCommand(machine, "metrics"));
+        Assert.That(metrics, Does.Match(@"rt\.lateness_ns\s+n=[1-9]\d*"), "the real-time task ran its periods");
+        TestContext.Out.WriteLine("measured under TCG: " + Regex.Match(metrics, @"rt\.lateness_ns.*").Value.Trim());
+        Assert.That(string.Join("\n", RunCommand(machine, "ps")), Does.Match(@"rt-0\s+\S+\s+realtime"));
+    }
+
+    [Test]
     [CancelAfter(240_000)]
     public void BenchPrintsOneJsonObjectPerBenchmark()
     {

@@ -88,9 +88,13 @@ internal sealed unsafe class KernelThread
     /// <summary>Keeps the object reachable from native code (the trampoline gets this handle).</summary>
     public GCHandle Handle { get; }
 
+    /// <summary>The boot thread runs the console shell, so it gets a priority above every
+    /// workload's boosted range: typing stays responsive whatever runs.</summary>
+    public const int ConsolePriority = 24;
+
     public static KernelThread ForBootThread(string name)
     {
-        var thread = new KernelThread(name, SchedClass.Normal, 16)
+        var thread = new KernelThread(name, SchedClass.Normal, ConsolePriority)
         {
             StackBottom = KernelImage.BootStackBottom,
             StackTop = KernelImage.BootStackTop,
