@@ -1,3 +1,4 @@
+using System.Numerics;
 using NexOS.Core.Policy;
 
 namespace NexOS.Core.Scheduling;
@@ -81,10 +82,24 @@ public sealed class AdaptivePolicy : ISchedulerPolicy
     /// <summary>Takes <paramref name="thread"/> off its level in O(1); false when not queued here.</summary>
     public bool Remove(SchedThread thread) => _queue.Remove(thread);
 
-    /// <summary>Dequeues the first thread of the highest non-empty level, unless a lower-level
-    /// thread has waited <c>starvation_ns</c>: then that one runs (aging), or returns null.</summary>
-    public SchedThread? PickNext(ulong nowNs) =>
-        _queue.DequeueStarved(nowNs, (ulong)_starvationLimit.Value) ?? _queue.DequeueHighest();
+    /// <summary>
+    /// Dequeues the first thread of the highest non-empty level, or returns null. Aging first:
+    /// a lower-level thread that has waited <c>starvation_ns</c> moves to the tail of the
+    /// highest level, so it gets a turn in that level's round robin. (Letting it jump the
+    /// whole queue instead would let a crowd of starved threads starve the top level.)
+    /// </summary>
+    public SchedThread? PickNext(ulong nowNs)
+    {
+        SchedThread? starved = _queue.DequeueStarved(nowNs, (ulong)_starvationLimit.Value);
+        if (starved != null)
+        {
+            int top = BitOperations.Log2(_queue.Bitmap | 1);
+            starved.EffectivePriority = Math.Max(starved.EffectivePriority, top);
+            _queue.Enqueue(starved, starved.EffectivePriority);
+        }
+
+        return _queue.DequeueHighest();
+    }
 
     /// <summary><c>slice_ns</c> for a thread at or below its base priority; for a boosted thread
     /// <c>interactive_slice_percent</c> of it (at least 1 ns). A thread preempted in mid-slice

@@ -122,7 +122,9 @@ internal sealed unsafe class KernelThread
     /// (x86-64 variant II), as boot.asm builds for the boot thread.</summary>
     private static ulong CreateTlsBlock()
     {
-        ulong align = Math.Max(KernelImage.TlsAlignment, 16);
+        // The block size must be rounded to the TLS segment's own alignment, as the linker did
+        // when it fixed the variables' offsets from the thread pointer.
+        ulong align = Math.Max(KernelImage.TlsAlignment, 8);
         ulong blockSize = (KernelImage.TlsSize + align - 1) & ~(align - 1);
         byte* block = (byte*)Allocate(blockSize + align + 16);
         ulong tp = ((ulong)block + blockSize + align - 1) & ~(align - 1);
