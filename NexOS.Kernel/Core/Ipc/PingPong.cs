@@ -12,6 +12,9 @@ namespace NexOS.Kernel.Core.Ipc;
 /// </summary>
 internal sealed class PingPong
 {
+    /// <summary>How long the server waits for a call before checking whether it was killed.</summary>
+    private const ulong ServerIdleTimeoutNs = 100_000_000;
+
     private readonly Endpoint _endpoint;
     private readonly LatencyHistogram _roundTrips;
     private readonly int _calls;
@@ -47,27 +50,38 @@ internal sealed class PingPong
         Scheduler.Start(Client);
     }
 
+    /// <summary>Answers calls until killed. A receive that times out (no client for a while)
+    /// leaves nothing to reply to, so the next round is a plain receive again.</summary>
     private void ServerLoop()
     {
         KernelThread me = Server;
-        if (KernelIpc.Receive(ServerSlot) != IpcStatus.Ok)
-        {
-            return;
-        }
-
+        bool owesReply = false;
         while (!me.KillRequested)
         {
-            var reply = new IpcMessage { Label = 1, W0 = me.Ipc.Message.W0 + 1, WordCount = 1 };
-            IpcStatus status = KernelIpc.ReplyReceive(ServerSlot, in reply, 100_000_000);
+            IpcStatus status;
+            if (owesReply)
+            {
+                var reply = new IpcMessage { Label = 1, W0 = me.Ipc.Message.W0 + 1, WordCount = 1 };
+                status = KernelIpc.ReplyReceive(ServerSlot, in reply, ServerIdleTimeoutNs);
+            }
+            else
+            {
+                status = KernelIpc.Receive(ServerSlot, ServerIdleTimeoutNs);
+            }
+
             if (status == IpcStatus.TimedOut)
             {
-                continue; // no client right now; keep serving
+                owesReply = false; // the reply, if any, went out before the wait began
+                continue;
             }
 
             if (status != IpcStatus.Ok)
             {
+                Kernel.WriteLine($"{me.Name}: IPC failed: {status.Describe()}");
                 return;
             }
+
+            owesReply = true;
         }
     }
 
