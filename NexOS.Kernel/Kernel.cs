@@ -32,6 +32,9 @@ internal static unsafe class Kernel
 
     public static AcpiParseResult? Acpi { get; private set; }
 
+    /// <summary>The interrupt controller description, when the firmware has one.</summary>
+    public static Madt? Madt { get; private set; }
+
     /// <summary>The COM1 driver once it is up; null before.</summary>
     public static Uart16550? Console => s_console;
 
@@ -60,6 +63,12 @@ internal static unsafe class Kernel
         if (Acpi?.Error != null)
         {
             WriteLine($"acpi: {Acpi.Error}; shutdown and reboot fall back to legacy methods");
+        }
+
+        Madt = LoadMadt();
+        if (Madt != null)
+        {
+            Interrupts.SwitchToIoApic(Madt);
         }
 
         Scheduler.Initialize(SchedulerSetup.CreatePolicy());
@@ -94,6 +103,32 @@ internal static unsafe class Kernel
         {
             DebugSerial.Write(text);
         }
+    }
+
+    private static Madt? LoadMadt()
+    {
+        if (Acpi == null)
+        {
+            return null;
+        }
+
+        foreach (AcpiTableEntry entry in Acpi.Tables)
+        {
+            if (entry.Signature == "APIC" && entry.ChecksumValid)
+            {
+                string? error = AcpiTable.Load(IdentityMappedMemory.Instance, entry.Address, "APIC", "MADT", out byte[] table);
+                Madt madt = error == null ? Madt.Parse(table) : new Madt();
+                if (error != null || madt.Error != null)
+                {
+                    WriteLine($"acpi: MADT unusable ({error ?? madt.Error}); device interrupts stay on the PIC");
+                    return null;
+                }
+
+                return madt;
+            }
+        }
+
+        return null;
     }
 
     private static void StartConsole()

@@ -42,6 +42,7 @@ internal static class SystemCommands
     private static void Irq(IShellHost host, ReadOnlySpan<string> args)
     {
         var sb = new StringBuilder();
+        sb.Append(IoApic.IsEnabled ? "device interrupts: I/O APIC (8259 PICs masked)\n" : "device interrupts: 8259 PIC\n");
         sb.Append("vector  count     source\n");
         for (int v = 0; v < 256; v++)
         {

@@ -21,6 +21,7 @@ internal static class KernelTests
         SelfTestRunner.Add("heap grows from page frames", HeapGrows);
         SelfTestRunner.Add("page frame allocator", FrameAllocator);
         SelfTestRunner.Add("symbol table", SymbolTable);
+        SelfTestRunner.Add("interrupt controllers", InterruptControllers);
         SelfTestRunner.Add("interface dispatch cache", DispatchCache);
     }
 
@@ -78,6 +79,14 @@ internal static class KernelTests
         Expect.True(Core.PhysicalMemory.Free(block, 3) != NexOS.Core.Memory.AllocationResult.Ok, "a double free is refused");
         Expect.Equal(free, frames.FreeFrames, "all frames back");
         Expect.True(frames.CheckConsistency(out string? problem), $"allocator consistent: {problem}");
+    }
+
+    private static void InterruptControllers()
+    {
+        Expect.True(LocalApic.IsEnabled && LocalApic.TimerTicksPerMs > 0, "local APIC timer calibrated");
+        Expect.True(Kernel.Madt != null && Kernel.Madt.IoApics.Count > 0, "the MADT names an I/O APIC");
+        Expect.True(IoApic.IsEnabled, "device interrupts go through the I/O APIC");
+        Expect.True(Interrupts.Count(LocalApic.TimerVector) > 0, "timer interrupts arrive");
     }
 
     private static unsafe void SymbolTable()

@@ -40,7 +40,29 @@ internal static unsafe class Interrupts
         }
 
         s_handlers[irq] = handler;
-        Pic.Unmask(irq);
+        if (!IoApic.IsEnabled || !IoApic.Route(irq, IrqBase + irq))
+        {
+            Pic.Unmask(irq);
+        }
+    }
+
+    /// <summary>Hands device interrupts from the 8259 PICs to the I/O APIC: masks every PIC
+    /// line and routes the IRQs already registered.</summary>
+    public static void SwitchToIoApic(NexOS.Drivers.Acpi.Madt madt)
+    {
+        if (!IoApic.Initialize(madt))
+        {
+            return;
+        }
+
+        Pic.MaskAll();
+        for (int irq = 0; irq < IrqCount; irq++)
+        {
+            if (s_handlers[irq] != null && !IoApic.Route(irq, IrqBase + irq))
+            {
+                Pic.Unmask(irq);
+            }
+        }
     }
 
     /// <summary>How many times <paramref name="vector"/> has fired.</summary>
@@ -116,7 +138,8 @@ internal static unsafe class Interrupts
         int irq = (int)vector - IrqBase;
         if (irq >= 0 && irq < IrqCount)
         {
-            if (Pic.IsSpurious(irq))
+            bool viaIoApic = IoApic.IsEnabled;
+            if (!viaIoApic && Pic.IsSpurious(irq))
             {
                 return;
             }
@@ -127,7 +150,14 @@ internal static unsafe class Interrupts
                 handler();
             }
 
-            Pic.EndOfInterrupt(irq);
+            if (viaIoApic)
+            {
+                LocalApic.EndOfInterrupt();
+            }
+            else
+            {
+                Pic.EndOfInterrupt(irq);
+            }
         }
 
         // Last, with every controller acknowledged: a wake-up or an expired slice may switch

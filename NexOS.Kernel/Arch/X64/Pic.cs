@@ -31,6 +31,13 @@ internal static class Pic
         Native.OutB(SlaveData, 0xFF);
     }
 
+    /// <summary>Masks every line (the I/O APIC took over).</summary>
+    public static void MaskAll()
+    {
+        Native.OutB(MasterData, 0xFF);
+        Native.OutB(SlaveData, 0xFF);
+    }
+
     public static void Unmask(int irq)
     {
         ushort port = irq < 8 ? MasterData : SlaveData;
