@@ -105,6 +105,14 @@ internal static unsafe class Native
     [RuntimeImport(Asm, "nexos_thread_trampoline_address"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern ulong ThreadTrampoline();
 
+    /// <summary>Loads CR3. The caller guarantees the tables map the running code, its stack
+    /// and everything the kernel touches next.</summary>
+    [RuntimeImport(Asm, "nexos_write_cr3"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void WriteCr3(ulong pml4);
+
+    [RuntimeImport(Asm, "nexos_invlpg"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void InvalidatePage(ulong virtualAddress);
+
     /// <summary>Executes UD2: an invalid-opcode fault on purpose.</summary>
     [RuntimeImport(Asm, "nexos_ud2"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void InvalidOpcode();

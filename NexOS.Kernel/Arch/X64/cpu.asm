@@ -166,3 +166,11 @@ global nexos_ud2
 nexos_ud2:                  ; raises #UD on purpose (the `crash` shell command)
     ud2
     ret
+
+global nexos_write_cr3, nexos_invlpg
+nexos_write_cr3:            ; void (ulong pml4Physical): switch address space, flush the TLB
+    mov cr3, rdi
+    ret
+nexos_invlpg:               ; void (ulong virtualAddress): drop one page's TLB entry
+    invlpg [rdi]
+    ret
