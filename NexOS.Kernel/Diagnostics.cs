@@ -9,10 +9,18 @@ namespace NexOS.Kernel;
 /// </summary>
 internal static unsafe class Diagnostics
 {
-    private const string Usage = "usage: crash pagefault|gpf|invalid-opcode|divide";
+    private const string Usage = "usage: crash pagefault|gpf|invalid-opcode|divide|stack-overflow";
 
     public static void Register(Shell shell) =>
         shell.Register("crash", "provoke a CPU fault to test fault reports (" + Usage[13..] + ")", Crash);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int Recurse(int depth)
+    {
+        Span<byte> frame = stackalloc byte[256];
+        frame[depth & 255] = (byte)depth;
+        return Recurse(depth + 1) + frame[(depth + 1) & 255];
+    }
 
     private static void Crash(IShellHost host, ReadOnlySpan<string> args)
     {
@@ -33,6 +41,10 @@ internal static unsafe class Diagnostics
             case "divide":
                 int zero = args.Length > 5 ? 1 : 0; // not a constant, so the compiler cannot fold it
                 host.Write($"{100 / zero}\n");
+                break;
+            case "stack-overflow":
+                // In a thread of its own, whose guarded stack the recursion runs off.
+                Core.Threading.Scheduler.Join(Core.Threading.Scheduler.Spawn("overflow", () => Recurse(0)));
                 break;
             default:
                 host.Write(Usage + "\n");

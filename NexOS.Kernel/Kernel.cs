@@ -71,6 +71,14 @@ internal static unsafe class Kernel
             Interrupts.SwitchToIoApic(Madt);
         }
 
+        // The kernel's own page tables replace the boot identity map. Firmware tables in
+        // reserved memory stay mapped, in case a later driver needs them again.
+        string? vmError = VirtualMemory.Initialize(BootInfo, Acpi?.Tables);
+        if (vmError != null)
+        {
+            DebugSerial.Write($"paging: {vmError}; staying on the boot identity map\n");
+        }
+
         Scheduler.Initialize(SchedulerSetup.CreatePolicy());
         Native.EnableInterrupts();
         if (BootInfo.HasOption("nexos.selftest"))

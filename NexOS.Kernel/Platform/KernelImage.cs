@@ -42,6 +42,10 @@ internal static unsafe class KernelImage
 
     public static ulong TlsAlignment => Word(17);
 
+    public static ulong ReadOnlyDataStart => Word(18);
+
+    public static ulong DataStart => Word(19);
+
     public static bool IsManagedCode(ulong address) => address >= ManagedCodeStart && address < ManagedCodeEnd;
 
     public static bool IsCode(ulong address) => address >= TextStart && address < TextEnd;

@@ -22,6 +22,7 @@ internal static class KernelTests
         SelfTestRunner.Add("page frame allocator", FrameAllocator);
         SelfTestRunner.Add("symbol table", SymbolTable);
         SelfTestRunner.Add("interrupt controllers", InterruptControllers);
+        SelfTestRunner.Add("kernel page tables", PageTables);
         SelfTestRunner.Add("interface dispatch cache", DispatchCache);
     }
 
@@ -87,6 +88,23 @@ internal static class KernelTests
         Expect.True(Kernel.Madt != null && Kernel.Madt.IoApics.Count > 0, "the MADT names an I/O APIC");
         Expect.True(IoApic.IsEnabled, "device interrupts go through the I/O APIC");
         Expect.True(Interrupts.Count(LocalApic.TimerVector) > 0, "timer interrupts arrive");
+    }
+
+    private static void PageTables()
+    {
+        var space = Core.VirtualMemory.KernelSpace;
+        Expect.True(space != null, "the kernel runs on its own page tables");
+        Expect.True(Platform.Native.ReadCr3() == space!.Root.Value, "CR3 holds their root");
+        Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(Platform.KernelImage.TextStart), out _, out var text) == NexOS.Core.Paging.PagingStatus.Ok, "text mapped");
+        Expect.True((text & NexOS.Core.Paging.PageFlags.Writable) == 0 && (text & NexOS.Core.Paging.PageFlags.NoExecute) == 0, "text is read-execute");
+        Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(Platform.KernelImage.DataStart), out _, out var data) == NexOS.Core.Paging.PagingStatus.Ok, "data mapped");
+        Expect.True((data & NexOS.Core.Paging.PageFlags.NoExecute) != 0 && (data & NexOS.Core.Paging.PageFlags.Writable) != 0, "data is read-write, no-execute");
+        Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(0), out _, out _) == NexOS.Core.Paging.PagingStatus.NotMapped, "page 0 unmapped");
+        Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(Platform.KernelImage.BootStackBottom - 4096), out _, out _) == NexOS.Core.Paging.PagingStatus.NotMapped, "boot stack guard page");
+        var thread = Core.Threading.Scheduler.Spawn("guard-check", () => { });
+        Expect.True(thread.GuardPage != 0, "a new thread's stack has a guard page");
+        Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(thread.GuardPage), out _, out _) == NexOS.Core.Paging.PagingStatus.NotMapped, "and it is unmapped");
+        Core.Threading.Scheduler.Join(thread);
     }
 
     private static unsafe void SymbolTable()

@@ -152,15 +152,16 @@ public sealed class BootTests : BootFixture
         Assert.That(machine.HasExited, Is.False, "the kernel stopped instead of resetting");
     }
 
-    [TestCase("gpf", "CPU exception 13 (general protection fault)")]
-    [TestCase("invalid-opcode", "CPU exception 6 (invalid opcode)")]
+    [TestCase("stack-overflow", "kernel stack overflow in thread", "Diagnostics__Recurse")]
+    [TestCase("gpf", "CPU exception 13 (general protection fault)", "Diagnostics__Crash")]
+    [TestCase("invalid-opcode", "CPU exception 6 (invalid opcode)", "Diagnostics__Crash")]
     [CancelAfter(TestBudget)]
-    public void CpuFaultsAreReported(string kind, string report)
+    public void CpuFaultsAreReported(string kind, string report, string frame)
     {
         QemuMachine machine = Boot();
         machine.Send($"crash {kind}\r");
         machine.WaitFor(report, s_command);
-        machine.WaitFor(new Regex(@"at 0x[0-9a-f]{16} \S*Diagnostics__Crash"), s_command);
+        machine.WaitFor(new Regex(@"at 0x[0-9a-f]{16} \S*" + frame), s_command);
     }
 
     [Test]

@@ -27,6 +27,20 @@ internal static unsafe class CpuExceptionReport
             DebugSerial.Write((code & 1) != 0 ? " protection violation" : " page not present");
             DebugSerial.Write((code & 2) != 0 ? " on write" : (code & 16) != 0 ? " on instruction fetch" : " on read");
             DebugSerial.Write((code & 4) != 0 ? " from user mode" : " from kernel mode");
+            ulong cr2 = Native.ReadCr2();
+            Core.Threading.KernelThread? overflowed = Core.Threading.Scheduler.IsRunning ? Core.Threading.Scheduler.FindByGuardPage(cr2) : null;
+            if (overflowed != null)
+            {
+                DebugSerial.Write("\n    kernel stack overflow in thread ");
+                DebugSerial.WriteDecimal((ulong)overflowed.Id);
+                DebugSerial.Write(" (");
+                DebugSerial.Write(overflowed.Name);
+                DebugSerial.Write("): it ran into the guard page under its stack");
+            }
+            else if (cr2 >= KernelImage.BootStackBottom - 4096 && cr2 < KernelImage.BootStackBottom)
+            {
+                DebugSerial.Write("\n    kernel stack overflow on the boot stack (guard page)");
+            }
         }
 
         DebugSerial.Write("\n");

@@ -19,6 +19,7 @@ internal static unsafe class Gdt
     public const int DoubleFaultStack = 1;
     public const int NmiStack = 2;
     public const int MachineCheckStack = 3;
+    public const int PageFaultStack = 4;
 
     private const int EntryCount = 7;
     private const int TssSize = 104;
@@ -41,6 +42,7 @@ internal static unsafe class Gdt
         SetIst(DoubleFaultStack, AllocateStack());
         SetIst(NmiStack, AllocateStack());
         SetIst(MachineCheckStack, AllocateStack());
+        SetIst(PageFaultStack, AllocateStack());
         *(ushort*)(s_tss + 102) = TssSize; // I/O permission bitmap offset: none
 
         // A 64-bit TSS descriptor takes two entries.

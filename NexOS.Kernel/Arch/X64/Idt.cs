@@ -28,6 +28,9 @@ internal static unsafe class Idt
                 2 => Gdt.NmiStack,
                 8 => Gdt.DoubleFaultStack,
                 18 => Gdt.MachineCheckStack,
+
+                // A page fault from a stack overflow cannot push its frame on the full stack.
+                14 => Gdt.PageFaultStack,
                 _ => 0,
             };
             ulong handler = stubs[v];

@@ -263,14 +263,18 @@ classlib_functions:
 classlib_functions_end:
 
 section .bss
-align 4096
+alignb 4096
 boot_pml4:  resb 4096
 boot_pdpt:  resb 4096
 boot_pd:    resb 4 * 4096
 boot_pt:    resb 4096
 boot_tls:   resb 4096
 boot_tls_top: resb 64
-align 16
+; The boot stack starts on a page of its own with an unused page below it, which the
+; kernel's page tables leave unmapped: an overflow faults instead of corrupting the TLS
+; block further down.
+alignb 4096
+boot_stack_guard: resb 4096
 boot_stack: resb 256 * 1024
 boot_stack_top:
 global boot_magic
@@ -293,6 +297,8 @@ extern __start___managedcode
 extern __stop___managedcode
 extern __start___unbox
 extern __stop___unbox
+extern __rodata_start
+extern __data_start
 section .rodata
 align 8
 kernel_image_table:
@@ -304,6 +310,7 @@ kernel_image_table:
     dq __start___managedcode, __stop___managedcode
     dq __start___unbox, __stop___unbox
     dq __tdata_start, __tdata_size, __tls_memsz, __tls_align
+    dq __rodata_start, __data_start
 section .text
 global nexos_kernel_image
 nexos_kernel_image:             ; ulong* ()

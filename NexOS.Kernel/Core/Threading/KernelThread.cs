@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using NexOS.Core.Ipc;
 using NexOS.Core.Scheduling;
+using NexOS.Kernel.Core;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Runtime;
 
@@ -12,7 +13,8 @@ namespace NexOS.Kernel.Core.Threading;
 /// </summary>
 internal sealed unsafe class KernelThread
 {
-    public const ulong DefaultStackSize = 64 * 1024;
+    /// <summary>Usable stack; with its guard page the block is 64 KiB of frames.</summary>
+    public const ulong DefaultStackSize = 60 * 1024;
 
     private static int s_nextId;
 
@@ -24,9 +26,7 @@ internal sealed unsafe class KernelThread
         : this(name, schedClass, priority)
     {
         _body = body;
-        StackSize = (stackSize + 15) & ~15UL;
-        StackBottom = (ulong)Allocate(StackSize);
-        StackTop = (StackBottom + StackSize) & ~15UL; // the heap aligns to 8; the ABI wants 16
+        AllocateStack(stackSize);
         ThreadPointer = CreateTlsBlock();
         SavedRsp = PrepareStack(StackTop);
     }
@@ -104,6 +104,9 @@ internal sealed unsafe class KernelThread
         return thread;
     }
 
+    /// <summary>The unmapped page under the stack, or 0 when the stack has none.</summary>
+    public ulong GuardPage { get; private set; }
+
     /// <summary>Runs the thread's body; called once, on the thread's own stack.</summary>
     public void RunBody() => _body?.Invoke();
 
@@ -116,6 +119,37 @@ internal sealed unsafe class KernelThread
         }
 
         return p;
+    }
+
+    /// <summary>
+    /// Takes the stack from page frames, with its lowest page unmapped as a guard so that an
+    /// overflow faults instead of overwriting whatever lies below. Before the kernel's page
+    /// tables exist (or without free frames) the stack comes from the heap, unguarded.
+    /// </summary>
+    private void AllocateStack(ulong requested)
+    {
+        const ulong page = 4096;
+        ulong withGuard = ((requested + page - 1) & ~(page - 1)) + page;
+        int order = NexOS.Core.Memory.BuddyFrameAllocator.OrderForBytes(withGuard);
+        if (VirtualMemory.KernelSpace != null && PhysicalMemory.TryAllocate(order, out NexOS.Core.Memory.PhysAddr block))
+        {
+            ulong bottom = block.Value;
+            if (VirtualMemory.MakeGuardPage(bottom))
+            {
+                GuardPage = bottom;
+                bottom += page;
+            }
+
+            StackBottom = bottom;
+            StackTop = block.Value + (page << order);
+        }
+        else
+        {
+            StackBottom = (ulong)Allocate(requested);
+            StackTop = (StackBottom + requested) & ~15UL; // the heap aligns to 8; the ABI wants 16
+        }
+
+        StackSize = StackTop - StackBottom;
     }
 
     /// <summary>A copy of the TLS template below a self-pointing thread pointer

@@ -85,6 +85,22 @@ internal static unsafe partial class Scheduler
         return list;
     }
 
+    /// <summary>The thread whose stack guard page holds <paramref name="address"/>, or null.
+    /// Allocation-free, for fault handlers.</summary>
+    public static KernelThread? FindByGuardPage(ulong address)
+    {
+        for (int i = 0; i < s_byId.Count; i++)
+        {
+            KernelThread? t = s_byId[i];
+            if (t != null && t.GuardPage != 0 && address >= t.GuardPage && address < t.GuardPage + 4096)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
+
     public static KernelThread? Find(int id) => (uint)id < (uint)s_byId.Count ? s_byId[id] : null;
 
     /// <summary>Gives the CPU to another runnable thread, if there is one.</summary>
