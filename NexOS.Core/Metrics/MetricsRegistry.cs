@@ -32,44 +32,30 @@ public sealed class MetricsRegistry
     /// Throws <see cref="InvalidOperationException"/> when the name belongs to a metric of
     /// another kind, and <see cref="ArgumentException"/> for an empty name or a null unit
     /// or description.</summary>
-    public Counter Counter(string name, string unit, string description)
-    {
-        if (Existing(name, MetricKind.Counter) is Counter existing)
-        {
-            return existing;
-        }
-
-        var counter = new Counter(name, unit, description);
-        Add(counter);
-        return counter;
-    }
+    public Counter Counter(string name, string unit, string description) =>
+        GetOrAdd(name, MetricKind.Counter, () => new Counter(name, unit, description));
 
     /// <summary>Registers a gauge, or returns the existing one; same rules as
     /// <see cref="Counter"/>.</summary>
-    public Gauge Gauge(string name, string unit, string description)
-    {
-        if (Existing(name, MetricKind.Gauge) is Gauge existing)
-        {
-            return existing;
-        }
-
-        var gauge = new Gauge(name, unit, description);
-        Add(gauge);
-        return gauge;
-    }
+    public Gauge Gauge(string name, string unit, string description) =>
+        GetOrAdd(name, MetricKind.Gauge, () => new Gauge(name, unit, description));
 
     /// <summary>Registers a latency histogram, or returns the existing one; same rules as
     /// <see cref="Counter"/>.</summary>
-    public LatencyHistogram Histogram(string name, string unit, string description)
+    public LatencyHistogram Histogram(string name, string unit, string description) =>
+        GetOrAdd(name, MetricKind.Histogram, () => new LatencyHistogram(name, unit, description));
+
+    private T GetOrAdd<T>(string name, MetricKind kind, Func<T> create)
+        where T : Metric
     {
-        if (Existing(name, MetricKind.Histogram) is LatencyHistogram existing)
+        if (Existing(name, kind) is T existing)
         {
             return existing;
         }
 
-        var histogram = new LatencyHistogram(name, unit, description);
-        Add(histogram);
-        return histogram;
+        T metric = create();
+        Add(metric);
+        return metric;
     }
 
     /// <summary>The metric called <paramref name="name"/> (exact, case-sensitive match), or
