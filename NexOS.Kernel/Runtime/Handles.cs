@@ -3,48 +3,38 @@ using System.Runtime;
 namespace NexOS.Kernel.Runtime;
 
 /// <summary>
-/// GC handles. A handle is the address of a 16-byte slot: the target object in the first
-/// word (the class library reads it directly), the handle type or a dependent handle's
-/// secondary object in the second. Slots never move; freed ones are reused.
-/// Allocation and freeing run with interrupts off, so threads cannot race on the free list.
-/// FIXME: the collector must treat strong and pinned slots as roots and clear weak ones.
+/// GC handles. A handle is the address of a 32-byte slot: the target object in the first
+/// word (the class library reads it directly), a dependent handle's secondary object in the
+/// second, and the slot's kind in the third, so a collector can tell a free slot from a
+/// weak handle whose target died. Slots never move; freed ones are reused. Every chunk is
+/// recorded so the collector can walk them all. Allocation and freeing run with interrupts
+/// off, so threads cannot race on the free list.
+/// FIXME: the collector must treat Normal, Pinned and RefCounted slots as roots, clear
+/// dead Weak targets, and honour dependent handles.
 /// </summary>
 internal static unsafe class Handles
 {
-    private const int SlotsPerChunk = 256;
+    public const long KindFree = -1;
+    public const long KindDependent = 6;
+
+    private const int SlotsPerChunk = 128;
+    private const int MaxChunks = 4096;
 
     private static Slot* s_freeList;
+    private static Slot** s_chunks;
+    private static int s_chunkCount;
     private static ulong s_live;
 
     public static ulong Live => s_live;
 
-    [RuntimeExport("RhpHandleAlloc")]
-    private static nint Alloc(void* target, int type)
-    {
-        Slot* slot = Take();
-        if (slot == null)
-        {
-            return 0;
-        }
+    /// <summary>The slot chunks, each <see cref="SlotsPerChunk"/> slots long (for the collector).</summary>
+    public static int ChunkCount => s_chunkCount;
 
-        slot->Target = target;
-        slot->Extra = (void*)(nint)type;
-        return (nint)slot;
-    }
+    [RuntimeExport("RhpHandleAlloc")]
+    private static nint Alloc(void* target, int type) => Take(target, null, type);
 
     [RuntimeExport("RhpHandleAllocDependent")]
-    private static nint AllocDependent(void* primary, void* secondary)
-    {
-        Slot* slot = Take();
-        if (slot == null)
-        {
-            return 0;
-        }
-
-        slot->Target = primary;
-        slot->Extra = secondary;
-        return (nint)slot;
-    }
+    private static nint AllocDependent(void* primary, void* secondary) => Take(primary, secondary, KindDependent);
 
     [RuntimeExport("RhHandleFree")]
     private static void Free(nint handle)
@@ -56,10 +46,15 @@ internal static unsafe class Handles
 
         var slot = (Slot*)handle;
         ulong flags = Core.Threading.InterruptState.Disable();
-        slot->Target = s_freeList;
-        slot->Extra = null;
-        s_freeList = slot;
-        s_live--;
+        if (slot->Kind != KindFree)
+        {
+            slot->Kind = KindFree;
+            slot->Target = s_freeList;
+            slot->Extra = null;
+            s_freeList = slot;
+            s_live--;
+        }
+
         Core.Threading.InterruptState.Restore(flags);
     }
 
@@ -74,40 +69,57 @@ internal static unsafe class Handles
         return slot->Target;
     }
 
-    private static Slot* Take()
+    private static nint Take(void* target, void* extra, long kind)
     {
         ulong flags = Core.Threading.InterruptState.Disable();
-        Slot* slot = TakeLocked();
-        Core.Threading.InterruptState.Restore(flags);
-        return slot;
-    }
-
-    private static Slot* TakeLocked()
-    {
-        if (s_freeList == null)
+        Slot* slot = s_freeList == null && !AddChunk() ? null : s_freeList;
+        if (slot != null)
         {
-            var chunk = (Slot*)BootHeap.Allocate((ulong)(SlotsPerChunk * sizeof(Slot)));
-            if (chunk == null)
-            {
-                return null;
-            }
-
-            for (int i = SlotsPerChunk - 1; i >= 0; i--)
-            {
-                chunk[i].Target = s_freeList;
-                s_freeList = &chunk[i];
-            }
+            s_freeList = (Slot*)slot->Target;
+            slot->Target = target;
+            slot->Extra = extra;
+            slot->Kind = kind;
+            s_live++;
         }
 
-        Slot* slot = s_freeList;
-        s_freeList = (Slot*)slot->Target;
-        s_live++;
-        return slot;
+        Core.Threading.InterruptState.Restore(flags);
+        return (nint)slot;
+    }
+
+    private static bool AddChunk()
+    {
+        if (s_chunks == null)
+        {
+            s_chunks = (Slot**)BootHeap.Allocate((ulong)(MaxChunks * sizeof(Slot*)));
+        }
+
+        if (s_chunks == null || s_chunkCount == MaxChunks)
+        {
+            return false;
+        }
+
+        var chunk = (Slot*)BootHeap.Allocate((ulong)(SlotsPerChunk * sizeof(Slot)));
+        if (chunk == null)
+        {
+            return false;
+        }
+
+        s_chunks[s_chunkCount++] = chunk;
+        for (int i = SlotsPerChunk - 1; i >= 0; i--)
+        {
+            chunk[i].Kind = KindFree;
+            chunk[i].Target = s_freeList;
+            s_freeList = &chunk[i];
+        }
+
+        return true;
     }
 
     private struct Slot
     {
         public void* Target;
         public void* Extra;
+        public long Kind;
+        public long Reserved;
     }
 }
