@@ -105,6 +105,20 @@ public sealed class KernelCoreBootTests : BootFixture
     }
 
     [Test]
+    [CancelAfter(TestBudget)]
+    public void TopRefreshesUntilQ()
+    {
+        QemuMachine machine = Boot();
+        RunCommand(machine, "spawn cpu 1");
+        machine.Send("top\r");
+        machine.WaitFor(new Regex(@"NexOS top - up \d+ s, \d+ switches"), s_command);
+        machine.WaitFor(new Regex(@"NexOS top - up \d+ s, \d+ switches"), s_command);
+        machine.Send("q");
+        machine.WaitFor(Prompt, s_command);
+        Assert.That(RunCommand(machine, "echo back"), Is.EqualTo(new[] { "back" }));
+    }
+
+    [Test]
     [CancelAfter(240_000)]
     public void BenchPrintsOneJsonObjectPerBenchmark()
     {
