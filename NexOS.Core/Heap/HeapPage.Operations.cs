@@ -1,0 +1,132 @@
+using System.Numerics;
+
+namespace NexOS.Core.Heap;
+
+/// <summary>Allocation, free, conservative lookup, marking and sweeping. None of these
+/// allocates or throws.</summary>
+public sealed partial class HeapPage
+{
+    /// <summary>Takes the lowest free cell and returns its object address in
+    /// <paramref name="address"/> (not zeroed: the caller zeroes the cell). False, with
+    /// <paramref name="address"/> 0, when the page is full. Amortised O(1).</summary>
+    public bool TryAllocate(out ulong address)
+    {
+        for (int w = _hint; w < _allocated.Length; w++)
+        {
+            ulong free = ~_allocated[w] & (w == _allocated.Length - 1 ? _lastWordMask : ulong.MaxValue);
+            if (free != 0)
+            {
+                int index = (w << WordShift) + BitOperations.TrailingZeroCount(free);
+                _allocated[w] |= Bit(index);
+                _count++;
+                _hint = w;
+                address = ObjectAddress(index);
+                return true;
+            }
+        }
+
+        _hint = _allocated.Length;
+        address = 0;
+        return false;
+    }
+
+    /// <summary>Frees the object at <paramref name="address"/>, which must be the exact
+    /// address <see cref="TryAllocate"/> returned; its mark is cleared too. Returns
+    /// <see cref="HeapStatus.NotAllocated"/> for a free cell (double free),
+    /// <see cref="HeapStatus.Misaligned"/> for any address in the page that is not an object
+    /// address, <see cref="HeapStatus.OutOfRange"/> outside the page.</summary>
+    public HeapStatus Free(ulong address)
+    {
+        HeapStatus status = Locate(address, out int index);
+        if (status != HeapStatus.Ok)
+        {
+            return status;
+        }
+
+        if (!IsSet(_allocated, index))
+        {
+            return HeapStatus.NotAllocated;
+        }
+
+        int word = index >> WordShift;
+        _allocated[word] &= ~Bit(index);
+        _marked[word] &= ~Bit(index);
+        _count--;
+        _hint = Math.Min(_hint, word);
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>The conservative filter: when <paramref name="anyAddress"/> lies in an
+    /// allocated cell (its object address, an interior address, or its past-the-end address
+    /// as described on the class), returns true and that cell's object address. False, with
+    /// 0, for free cells, the page header, the slack after the last cell and addresses
+    /// outside the page.</summary>
+    public bool TryFindObject(ulong anyAddress, out ulong objectStart)
+    {
+        Locate(anyAddress, out int index);
+        if (index >= 0 && IsSet(_allocated, index))
+        {
+            objectStart = ObjectAddress(index);
+            return true;
+        }
+
+        objectStart = 0;
+        return false;
+    }
+
+    /// <summary>True when <paramref name="address"/> is the object address of an allocated
+    /// cell.</summary>
+    public bool IsAllocated(ulong address) =>
+        Locate(address, out int index) == HeapStatus.Ok && IsSet(_allocated, index);
+
+    /// <summary>Marks the allocated object at <paramref name="objectStart"/> (an exact object
+    /// address; map other addresses with <see cref="TryFindObject"/> first). Returns true only
+    /// when the mark was newly set, i.e. the collector should trace the object now; false when
+    /// it was already marked or the address is not an allocated object.</summary>
+    public bool Mark(ulong objectStart)
+    {
+        if (Locate(objectStart, out int index) != HeapStatus.Ok || !IsSet(_allocated, index) || IsSet(_marked, index))
+        {
+            return false;
+        }
+
+        _marked[index >> WordShift] |= Bit(index);
+        return true;
+    }
+
+    /// <summary>True when <paramref name="objectStart"/> is an allocated, marked object.</summary>
+    public bool IsMarked(ulong objectStart) =>
+        Locate(objectStart, out int index) == HeapStatus.Ok && IsSet(_marked, index);
+
+    /// <summary>Frees every allocated cell that is not marked, clears all marks and returns
+    /// how many cells were freed. O(Capacity / 64).</summary>
+    public int Sweep()
+    {
+        int freed = 0;
+        int lowest = -1;
+        for (int w = 0; w < _allocated.Length; w++)
+        {
+            // Marked cells are always allocated, so the survivors are exactly the marks.
+            ulong dead = _allocated[w] & ~_marked[w];
+            if (dead != 0)
+            {
+                freed += BitOperations.PopCount(dead);
+                if (lowest < 0)
+                {
+                    lowest = w;
+                }
+            }
+
+            _allocated[w] = _marked[w];
+            _marked[w] = 0;
+        }
+
+        _count -= freed;
+        if (lowest >= 0)
+        {
+            _hint = Math.Min(_hint, lowest);
+        }
+
+        return freed;
+    }
+}
