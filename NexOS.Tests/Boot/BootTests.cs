@@ -152,7 +152,6 @@ public sealed class BootTests : BootFixture
         Assert.That(machine.HasExited, Is.False, "the kernel stopped instead of resetting");
     }
 
-    [TestCase("stack-overflow", "kernel stack overflow in thread", "Diagnostics__Recurse")]
     [TestCase("gpf", "CPU exception 13 (general protection fault)", "Diagnostics__Crash")]
     [TestCase("invalid-opcode", "CPU exception 6 (invalid opcode)", "Diagnostics__Crash")]
     [CancelAfter(TestBudget)]
@@ -162,6 +161,20 @@ public sealed class BootTests : BootFixture
         machine.Send($"crash {kind}\r");
         machine.WaitFor(report, s_command);
         machine.WaitFor(new Regex(@"at 0x[0-9a-f]{16} \S*" + frame), s_command);
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void StackOverflowInAThreadEndsOnlyThatThread()
+    {
+        QemuMachine machine = Boot();
+        machine.Send("crash stack-overflow\r");
+        machine.WaitFor(new Regex(@"kernel stack overflow in thread (\d+) \(overflow\)"), s_command);
+        machine.WaitFor(new Regex(@"at 0x[0-9a-f]{16} \S*Diagnostics__Recurse"), s_command);
+        machine.WaitFor(new Regex(@"thread \d+ \(overflow\) ended by the fault; the kernel carries on"), s_command);
+        machine.WaitFor(Prompt, s_command);
+        Assert.That(RunCommand(machine, "echo still here"), Is.EqualTo(new[] { "still here" }));
+        Assert.That(string.Join("\n", RunCommand(machine, "ps")), Does.Not.Contain("overflow"));
     }
 
     [Test]

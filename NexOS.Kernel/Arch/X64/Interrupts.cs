@@ -121,6 +121,13 @@ internal static unsafe class Interrupts
             }
 
             CpuExceptionReport.Report(frame);
+            if (Core.Threading.Scheduler.CanEndCurrentThread)
+            {
+                // A fault in a worker thread ends that thread; the kernel and its console
+                // carry on. Faults in the console thread or the idle thread still stop it all.
+                Core.Threading.Scheduler.ExitAfterFault();
+            }
+
             Panic.Stop();
         }
 

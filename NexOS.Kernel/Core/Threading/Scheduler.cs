@@ -216,6 +216,19 @@ internal static unsafe partial class Scheduler
         return n;
     }
 
+    /// <summary>True when the running thread may be ended on its own: any thread but the
+    /// console (boot) thread and the idle thread, once the scheduler runs.</summary>
+    public static bool CanEndCurrentThread => IsRunning && s_current != s_idle && s_current.Id != 0;
+
+    /// <summary>Ends the current thread from a CPU fault handler (interrupts are off). Its
+    /// stack and whatever it held are abandoned; it never runs again.</summary>
+    public static void ExitAfterFault()
+    {
+        KernelThread me = s_current;
+        Kernel.WriteLine($"thread {me.Id} ({me.Name}) ended by the fault; the kernel carries on");
+        Exit();
+    }
+
     /// <summary>Ends the current thread; its joiners wake up.</summary>
     public static void Exit()
     {
