@@ -13,6 +13,7 @@ internal static class ExceptionTests
         SelfTestRunner.Add("rethrow and filters", RethrowAndFilters);
         SelfTestRunner.Add("exception in a finally replaces the first", ExceptionInFinally);
         SelfTestRunner.Add("exception stack trace names methods", StackTraceNames);
+        SelfTestRunner.Add("Environment.StackTrace", CurrentStackTrace);
         SelfTestRunner.Add("runtime exceptions", RuntimeExceptions);
         SelfTestRunner.Add("divide by zero fault", DivideByZeroFault);
         SelfTestRunner.Add("null dereference fault", NullDereferenceFault);
@@ -130,6 +131,14 @@ internal static class ExceptionTests
             Expect.True(trace.Contains("Three"), $"trace names the throwing method: {trace}");
             Expect.True(trace.Contains("CaughtThreeFramesDown") || trace.Contains("StackTraceNames"), "trace names the catching frame's method");
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CurrentStackTrace()
+    {
+        string trace = Environment.StackTrace;
+        Expect.True(trace.Contains("CurrentStackTrace"), $"the current method is in the trace: {trace}");
+        Expect.True(trace.Contains("RunAll"), "and its callers");
     }
 
     private static void RuntimeExceptions()

@@ -287,3 +287,22 @@ RhpInitialDynamicInterfaceDispatch:
     jmp rax
 .null:
     jmp NexOSThrowNullReferenceAtCall
+
+; void nexos_capture_context(PAL_LIMITED_CONTEXT* context RDI): the caller's registers as
+; they will be when this call returns (IP = the return address), for stack walks that
+; start in the running thread.
+global nexos_capture_context
+nexos_capture_context:
+    mov rax, [rsp]
+    mov [rdi + 0], rax              ; IP
+    lea rax, [rsp + 8]
+    mov [rdi + 8], rax              ; Rsp
+    mov [rdi + 16], rbp
+    mov qword [rdi + 24], 0         ; Rax
+    mov [rdi + 32], rbx
+    mov qword [rdi + 40], 0         ; Rdx
+    mov [rdi + 48], r12
+    mov [rdi + 56], r13
+    mov [rdi + 64], r14
+    mov [rdi + 72], r15
+    ret

@@ -37,10 +37,53 @@ internal static unsafe class CodeQueries
     [RuntimeExport("RhpGetThreadAbortException")]
     private static void* GetThreadAbortException() => null;
 
-    // FIXME: Environment.StackTrace and new StackTrace() see no frames yet; exception stack
-    // traces do not depend on this (the dispatcher records them as it walks).
+    /// <summary>
+    /// The return addresses of the running thread's managed frames at and above
+    /// <paramref name="addressInCurrentFrame"/>, innermost first (Environment.StackTrace and
+    /// new StackTrace() use this). Returns the count, or minus the count needed when the
+    /// buffer is too small.
+    /// </summary>
     [RuntimeExport("RhpGetCurrentThreadStackTrace")]
-    private static int GetCurrentThreadStackTrace(nint* buffer, uint length, nuint addressInCurrentFrame) => 0;
+    private static int GetCurrentThreadStackTrace(nint* buffer, uint length, nuint addressInCurrentFrame)
+    {
+        LimitedContext context;
+        CaptureContext(&context);
+        RegDisplay regs = default;
+        regs.PRbp = &context.Rbp;
+        regs.PRbx = &context.Rbx;
+        regs.PR12 = &context.R12;
+        regs.PR13 = &context.R13;
+        regs.PR14 = &context.R14;
+        regs.PR15 = &context.R15;
+        regs.Sp = context.Rsp;
+        regs.Ip = context.Ip;
+        int count = 0;
+        for (int depth = 0; depth < 256 && KernelImage.IsManagedCode(regs.Ip); depth++)
+        {
+            if (regs.Sp >= addressInCurrentFrame)
+            {
+                if ((uint)count < length)
+                {
+                    buffer[count] = (nint)regs.Ip;
+                }
+
+                count++;
+            }
+
+            ulong pc = regs.Ip - 1;
+            ulong sp = regs.Sp;
+            if (!Cfi.TryFindFde(pc, out Cfi.Fde fde) || !Cfi.TryComputeRow(in fde, pc, out Cfi.Row row)
+                || !Cfi.Apply(in row, ref regs) || regs.Sp <= sp)
+            {
+                break;
+            }
+        }
+
+        return (uint)count <= length ? count : -count;
+    }
+
+    [System.Runtime.RuntimeImport("*", "nexos_capture_context"), System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+    private static extern void CaptureContext(LimitedContext* context);
 
     [RuntimeExport("NexOSThrowNullReferenceAtCall")]
     private static void ThrowNullReferenceAtCall() => throw new NullReferenceException();
