@@ -92,7 +92,7 @@ internal static unsafe class Kernel
             SelfTestRunner.ExitEmulator(true);
         }
 
-        ulong ms = Tsc.ToNanoseconds(Tsc.Now - EarlyInit.EntryTsc) / 1_000_000;
+        ulong ms = EarlyInit.NanosecondsSinceEntry / 1_000_000;
         WriteLine($"NexOS {Version} ready in {ms} ms");
         RunShell();
     }

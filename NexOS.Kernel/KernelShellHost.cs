@@ -17,7 +17,7 @@ internal sealed class KernelShellHost : IShellHost
 
     public string Version => Kernel.Version;
 
-    public TimeSpan Uptime => TimeSpan.FromTicks((long)(Tsc.ToNanoseconds(Tsc.Now - EarlyInit.EntryTsc) / 100));
+    public TimeSpan Uptime => TimeSpan.FromTicks((long)(EarlyInit.NanosecondsSinceEntry / 100));
 
     public MemoryStats Memory
     {

@@ -68,30 +68,7 @@ public sealed class Gauge : Metric
 
     private void Observe(long value)
     {
-        // Compare-and-swap only when the value is a new extreme, which is rare once the gauge
-        // has settled; each retry means another CPU moved the extreme, so the loop ends.
-        long min = Volatile.Read(ref _min);
-        while (value < min)
-        {
-            long seen = Interlocked.CompareExchange(ref _min, value, min);
-            if (seen == min)
-            {
-                break;
-            }
-
-            min = seen;
-        }
-
-        long max = Volatile.Read(ref _max);
-        while (value > max)
-        {
-            long seen = Interlocked.CompareExchange(ref _max, value, max);
-            if (seen == max)
-            {
-                break;
-            }
-
-            max = seen;
-        }
+        AtomicExtremes.LowerTo(ref _min, value);
+        AtomicExtremes.RaiseTo(ref _max, value);
     }
 }

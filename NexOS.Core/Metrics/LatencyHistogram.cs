@@ -90,30 +90,8 @@ public sealed class LatencyHistogram : Metric
         Interlocked.Increment(ref _buckets[BucketIndex(ns)]);
         Interlocked.Add(ref _sum, ns);
 
-        // Compare-and-swap only for a new extreme, which is rare after the first few samples.
-        ulong min = Volatile.Read(ref _min);
-        while (ns < min)
-        {
-            ulong seen = Interlocked.CompareExchange(ref _min, ns, min);
-            if (seen == min)
-            {
-                break;
-            }
-
-            min = seen;
-        }
-
-        ulong max = Volatile.Read(ref _max);
-        while (ns > max)
-        {
-            ulong seen = Interlocked.CompareExchange(ref _max, ns, max);
-            if (seen == max)
-            {
-                break;
-            }
-
-            max = seen;
-        }
+        AtomicExtremes.LowerTo(ref _min, ns);
+        AtomicExtremes.RaiseTo(ref _max, ns);
     }
 
     /// <summary>Estimates the <paramref name="percentile"/>-th percentile (0-100, e.g. 50 or

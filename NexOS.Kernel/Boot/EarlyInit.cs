@@ -23,6 +23,9 @@ internal static unsafe class EarlyInit
     /// <summary>TSC value at kernel entry; boot time is measured from here.</summary>
     public static ulong EntryTsc { get; private set; }
 
+    /// <summary>Nanoseconds since kernel entry (uptime, and the class library's clocks).</summary>
+    public static ulong NanosecondsSinceEntry => Arch.X64.Tsc.ToNanoseconds(Platform.Native.ReadTsc() - EntryTsc);
+
     /// <summary>Usable RAM in the firmware's map, overlaps counted once.</summary>
     public static ulong UsableBytes { get; private set; }
 

@@ -86,8 +86,7 @@ internal static unsafe class BootHeap
     /// The rest of the old chunk is abandoned (a few KiB at most, on average).</summary>
     private static bool TryGrow(ulong bytes, ulong observedNext)
     {
-        ulong flags = Platform.Native.ReadFlags();
-        Platform.Native.DisableInterrupts();
+        ulong flags = Core.Threading.InterruptState.Disable();
         bool ok = true;
         if (Volatile.Read(ref s_next) == observedNext)
         {
@@ -109,11 +108,7 @@ internal static unsafe class BootHeap
             }
         }
 
-        if ((flags & (1 << 9)) != 0)
-        {
-            Platform.Native.EnableInterrupts();
-        }
-
+        Core.Threading.InterruptState.Restore(flags);
         return ok;
     }
 }

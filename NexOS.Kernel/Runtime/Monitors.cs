@@ -49,8 +49,7 @@ internal static class Monitors
 
         public void Acquire()
         {
-            ulong flags = Platform.Native.ReadFlags();
-            Platform.Native.DisableInterrupts();
+            ulong flags = InterruptState.Disable();
             while (_held)
             {
                 if (!Scheduler.IsRunning)
@@ -62,40 +61,37 @@ internal static class Monitors
             }
 
             _held = true;
-            RestoreInterrupts(flags);
+            InterruptState.Restore(flags);
         }
 
         public void Release()
         {
-            ulong flags = Platform.Native.ReadFlags();
-            Platform.Native.DisableInterrupts();
+            ulong flags = InterruptState.Disable();
             _held = false;
             if (Scheduler.IsRunning)
             {
                 Scheduler.WakeOne(_lockWaiters);
             }
 
-            RestoreInterrupts(flags);
+            InterruptState.Restore(flags);
         }
 
         public void Signal()
         {
-            ulong flags = Platform.Native.ReadFlags();
-            Platform.Native.DisableInterrupts();
+            ulong flags = InterruptState.Disable();
             if (Scheduler.IsRunning)
             {
                 Scheduler.WakeOne(_conditionWaiters);
             }
 
-            RestoreInterrupts(flags);
+            InterruptState.Restore(flags);
         }
 
         /// <summary>Releases the lock, waits for a signal (or the timeout, 0 = none) and takes
         /// the lock back. Returns false on timeout.</summary>
         public bool Wait(ulong timeoutNs)
         {
-            ulong flags = Platform.Native.ReadFlags();
-            Platform.Native.DisableInterrupts();
+            ulong flags = InterruptState.Disable();
             bool signalled;
             if (!Scheduler.IsRunning)
             {
@@ -126,16 +122,8 @@ internal static class Monitors
                 _held = true;
             }
 
-            RestoreInterrupts(flags);
+            InterruptState.Restore(flags);
             return signalled;
-        }
-
-        private static void RestoreInterrupts(ulong flags)
-        {
-            if ((flags & (1 << 9)) != 0)
-            {
-                Platform.Native.EnableInterrupts();
-            }
         }
     }
 }

@@ -15,10 +15,10 @@ internal static unsafe class SystemNative
     private static ulong s_random;
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_GetTimestamp")]
-    private static long GetTimestamp() => (long)Tsc.ToNanoseconds(Tsc.Now - EarlyInit.EntryTsc);
+    private static long GetTimestamp() => (long)EarlyInit.NanosecondsSinceEntry;
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_GetLowResolutionTimestamp")]
-    private static long GetLowResolutionTimestamp() => (long)(Tsc.ToNanoseconds(Tsc.Now - EarlyInit.EntryTsc) / 1_000_000);
+    private static long GetLowResolutionTimestamp() => (long)(EarlyInit.NanosecondsSinceEntry / 1_000_000);
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_GetNonCryptographicallySecureRandomBytes")]
     private static void GetRandomBytes(byte* buffer, int length)
