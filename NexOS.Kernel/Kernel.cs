@@ -56,6 +56,8 @@ internal static unsafe class Kernel
         }
 
         PhysicalMemory.Initialize();
+        Runtime.Gc.GcHeap.Initialize();
+        Runtime.Allocation.PrepareOutOfMemory();
         StartConsole();
         Acpi = BootInfo.Rsdp == null
             ? null
@@ -179,6 +181,7 @@ internal static unsafe class Kernel
         RuntimeTests.Register();
         ExceptionTests.Register();
         KernelTests.Register();
+        GcTests.Register();
         ThreadTests.Register();
         IpcTests.Register();
         int failed = SelfTestRunner.RunAll(WriteLine);

@@ -11,9 +11,9 @@ public sealed partial class HeapPage
     /// <paramref name="address"/> 0, when the page is full. Amortised O(1).</summary>
     public bool TryAllocate(out ulong address)
     {
-        for (int w = _hint; w < _allocated.Length; w++)
+        for (int w = _hint; w < _words; w++)
         {
-            ulong free = ~_allocated[w] & (w == _allocated.Length - 1 ? _lastWordMask : ulong.MaxValue);
+            ulong free = ~_allocated[w] & (w == _words - 1 ? _lastWordMask : ulong.MaxValue);
             if (free != 0)
             {
                 int index = (w << WordShift) + BitOperations.TrailingZeroCount(free);
@@ -25,7 +25,7 @@ public sealed partial class HeapPage
             }
         }
 
-        _hint = _allocated.Length;
+        _hint = _words;
         address = 0;
         return false;
     }
@@ -98,13 +98,40 @@ public sealed partial class HeapPage
     public bool IsMarked(ulong objectStart) =>
         Locate(objectStart, out int index) == HeapStatus.Ok && IsSet(_marked, index);
 
+    /// <summary>The first marked cell at or after <paramref name="fromCell"/>, or -1 when
+    /// there is none; for walking the marked objects (the collector's mark-stack overflow
+    /// recovery). O(Capacity / 64).</summary>
+    public int NextMarked(int fromCell)
+    {
+        if (fromCell < 0)
+        {
+            fromCell = 0;
+        }
+
+        for (int w = fromCell >> WordShift; w < _words; w++)
+        {
+            ulong bits = _marked[w];
+            if (w == fromCell >> WordShift)
+            {
+                bits &= ulong.MaxValue << (fromCell & (WordBits - 1));
+            }
+
+            if (bits != 0)
+            {
+                return (w << WordShift) + BitOperations.TrailingZeroCount(bits);
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Frees every allocated cell that is not marked, clears all marks and returns
     /// how many cells were freed. O(Capacity / 64).</summary>
     public int Sweep()
     {
         int freed = 0;
         int lowest = -1;
-        for (int w = 0; w < _allocated.Length; w++)
+        for (int w = 0; w < _words; w++)
         {
             // Marked cells are always allocated, so the survivors are exactly the marks.
             ulong dead = _allocated[w] & ~_marked[w];

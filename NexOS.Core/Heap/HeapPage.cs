@@ -30,11 +30,17 @@ public sealed partial class HeapPage
     private const int WordShift = 6;
     private const int WordBits = 64;
 
-    private readonly ulong _baseAddress;
-    private readonly ulong _cellSize;
+    // The bitmaps are sized for the smallest class, so one descriptor can describe any page
+    // of any class: the kernel recycles descriptors (Reinitialize) instead of allocating new
+    // ones while it runs.
+    private const int MaxWords = (int)(((PageSize - HeaderBytes) / SizeClasses.SmallestSize) + WordBits - 1) >> WordShift;
+
     private readonly ulong[] _allocated;
     private readonly ulong[] _marked;
-    private readonly ulong _lastWordMask;
+    private ulong _baseAddress;
+    private ulong _cellSize;
+    private int _words;
+    private ulong _lastWordMask;
     private int _count;
 
     // Lowest bitmap word that may hold a free cell. Allocation only moves it forward and a
@@ -49,6 +55,18 @@ public sealed partial class HeapPage
     /// </summary>
     public HeapPage(ulong baseAddress, int sizeClass)
     {
+        _allocated = new ulong[MaxWords];
+        _marked = new ulong[MaxWords];
+        Reinitialize(baseAddress, sizeClass);
+    }
+
+    /// <summary>
+    /// Makes this descriptor describe the page at <paramref name="baseAddress"/> as cells of
+    /// class <paramref name="sizeClass"/>, all free, forgetting what it described before.
+    /// Allocation-free. Throws like the constructor for bad arguments, changing nothing.
+    /// </summary>
+    public void Reinitialize(ulong baseAddress, int sizeClass)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(sizeClass);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sizeClass, SizeClasses.Count);
         if ((baseAddress & (SizeClasses.Granule - 1)) != 0 || baseAddress > ulong.MaxValue - PageSize)
@@ -60,12 +78,19 @@ public sealed partial class HeapPage
         SizeClass = sizeClass;
         _cellSize = SizeClasses.SizeOf(sizeClass);
         Capacity = (int)((PageSize - HeaderBytes) / _cellSize);
-        int words = (Capacity + WordBits - 1) >> WordShift;
-        _allocated = new ulong[words];
-        _marked = new ulong[words];
+        _words = (Capacity + WordBits - 1) >> WordShift;
+        Array.Clear(_allocated);
+        Array.Clear(_marked);
         int tail = Capacity & (WordBits - 1);
         _lastWordMask = tail == 0 ? ulong.MaxValue : (1UL << tail) - 1;
+        _count = 0;
+        _hint = 0;
+        Next = null;
     }
+
+    /// <summary>A link for the owner's lists (free pages of a class, spare descriptors); the
+    /// page itself never reads it.</summary>
+    public HeapPage? Next { get; set; }
 
     /// <summary>Address of the page's first byte, as given to the constructor.</summary>
     public ulong BaseAddress => _baseAddress;
@@ -74,13 +99,13 @@ public sealed partial class HeapPage
     public ulong EndAddress => _baseAddress + PageSize;
 
     /// <summary>The page's size class.</summary>
-    public int SizeClass { get; }
+    public int SizeClass { get; private set; }
 
     /// <summary>Bytes per cell: <see cref="SizeClasses.SizeOf"/> of the class.</summary>
     public ulong CellSize => _cellSize;
 
     /// <summary>Cells in the page.</summary>
-    public int Capacity { get; }
+    public int Capacity { get; private set; }
 
     /// <summary>Cells currently allocated.</summary>
     public int Count => _count;

@@ -112,6 +112,27 @@ public sealed class LargeObjectSpace
         return false;
     }
 
+    /// <summary>The first run starting at or above <paramref name="address"/>, for walking
+    /// every run in address order: true and the run, or false and an empty run when there is
+    /// none.</summary>
+    public bool TryFindNextRun(ulong address, out HeapRun run)
+    {
+        int index = SortedAddresses.Floor(_starts.AsSpan(0, _count), address);
+        if (index < 0 || _starts[index] != address)
+        {
+            index++;
+        }
+
+        if (index < _count)
+        {
+            run = new HeapRun(_starts[index], _lengths[index]);
+            return true;
+        }
+
+        run = default;
+        return false;
+    }
+
     /// <summary>The conservative filter: when <paramref name="anyAddress"/> lies in a
     /// recorded run, returns true and the run's start; otherwise false and 0.</summary>
     public bool TryFindObject(ulong anyAddress, out ulong start)

@@ -16,6 +16,9 @@ public static class SizeClasses
     /// <summary>Cell size of the largest class; anything bigger is a large object.</summary>
     public const ulong LargestSize = 8192;
 
+    /// <summary>Cell size of the smallest class (class 0).</summary>
+    public const ulong SmallestSize = 16;
+
     /// <summary>Every cell size is a multiple of this, which is also the object alignment.</summary>
     public const ulong Granule = 8;
 

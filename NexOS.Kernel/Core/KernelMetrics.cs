@@ -29,6 +29,12 @@ internal static class KernelMetrics
 
     public static readonly Gauge HeapAllocations = Registry.Gauge("mem.allocations", "objects", "objects and blocks allocated since boot");
 
+    public static readonly Counter GcCollections = Registry.Counter("gc.collections", "collections", "garbage collections");
+
+    public static readonly LatencyHistogram GcPause = Registry.Histogram("gc.pause_ns", "ns", "time the world stood still for a collection");
+
+    public static readonly Gauge HeapCommitted = Registry.Gauge("mem.heap_committed_bytes", "bytes", "pages and runs the collected heap holds");
+
     public static readonly Gauge FreeFrames = Registry.Gauge("mem.free_frames", "frames", "free 4 KiB page frames");
 
     public static readonly Gauge FragmentationPercent = Registry.Gauge("mem.fragmentation_percent", "percent", "1 - largest free block / free memory");
@@ -42,8 +48,9 @@ internal static class KernelMetrics
     /// <summary>Brings the gauges that mirror other subsystems' own counters up to date.</summary>
     public static void Refresh()
     {
-        HeapBytes.Set((long)Runtime.BootHeap.BytesUsed);
-        HeapAllocations.Set((long)Runtime.BootHeap.Allocations);
+        HeapBytes.Set((long)(Runtime.Gc.GcHeap.InUseBytes + Runtime.BootHeap.BytesUsed));
+        HeapAllocations.Set((long)(Runtime.Gc.GcHeap.TotalObjects + Runtime.BootHeap.Allocations));
+        HeapCommitted.Set((long)Runtime.Gc.GcHeap.CommittedBytes);
         RunQueueLength.Set(Threading.Scheduler.IsRunning ? Threading.Scheduler.Policy.RunnableCount : 0);
         PhysicalMemory.RefreshMetrics();
     }

@@ -33,6 +33,11 @@ internal static unsafe class Native
     [RuntimeImport(Asm, "nexos_ind"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern uint InD(ushort port);
 
+    /// <summary>Pushes the callee-saved registers and runs the collector (runtime.asm). The
+    /// caller has interrupts off.</summary>
+    [RuntimeImport(Asm, "nexos_collect_with_registers"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void CollectWithRegisters();
+
     [RuntimeImport(Asm, "nexos_cli"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void DisableInterrupts();
 

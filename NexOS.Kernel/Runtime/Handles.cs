@@ -15,6 +15,11 @@ namespace NexOS.Kernel.Runtime;
 internal static unsafe class Handles
 {
     public const long KindFree = -1;
+    public const long KindWeak = 0;
+    public const long KindWeakTrackResurrection = 1;
+    public const long KindNormal = 2;
+    public const long KindPinned = 3;
+    public const long KindRefCounted = 5;
     public const long KindDependent = 6;
 
     private const int SlotsPerChunk = 128;
@@ -113,6 +118,68 @@ internal static unsafe class Handles
         }
 
         return true;
+    }
+
+    /// <summary>Frees a handle from inside a collection (interrupts are already off).</summary>
+    public static void FreeFromCollector(nint handle) => Free(handle);
+
+    /// <summary>Marks the target of every strong handle (Normal, Pinned, RefCounted).</summary>
+    public static void MarkStrongTargets()
+    {
+        for (int c = 0; c < s_chunkCount; c++)
+        {
+            Slot* chunk = s_chunks[c];
+            for (int i = 0; i < SlotsPerChunk; i++)
+            {
+                long kind = chunk[i].Kind;
+                if (kind == KindNormal || kind == KindPinned || kind == KindRefCounted)
+                {
+                    Gc.Marker.MarkExact((ulong)chunk[i].Target);
+                }
+            }
+        }
+    }
+
+    /// <summary>One pass over the dependent handles: marks the secondary of each whose
+    /// primary is alive. Returns true when it marked anything, so the caller drains the mark
+    /// stack and passes again until nothing changes (secondaries may keep other primaries
+    /// alive).</summary>
+    public static bool MarkDependentSecondaries()
+    {
+        ulong before = Gc.Marker.MarkedObjects;
+        for (int c = 0; c < s_chunkCount; c++)
+        {
+            Slot* chunk = s_chunks[c];
+            for (int i = 0; i < SlotsPerChunk; i++)
+            {
+                if (chunk[i].Kind == KindDependent && chunk[i].Target != null && Gc.Marker.IsLive((ulong)chunk[i].Target))
+                {
+                    Gc.Marker.MarkExact((ulong)chunk[i].Extra);
+                }
+            }
+        }
+
+        return Gc.Marker.MarkedObjects != before;
+    }
+
+    /// <summary>After marking: clears weak handles whose targets died, and both words of
+    /// dependent handles whose primaries died.</summary>
+    public static void ClearDead()
+    {
+        for (int c = 0; c < s_chunkCount; c++)
+        {
+            Slot* chunk = s_chunks[c];
+            for (int i = 0; i < SlotsPerChunk; i++)
+            {
+                long kind = chunk[i].Kind;
+                bool weak = kind == KindWeak || kind == KindWeakTrackResurrection || kind == KindDependent;
+                if (weak && !Gc.Marker.IsLive((ulong)chunk[i].Target))
+                {
+                    chunk[i].Target = null;
+                    chunk[i].Extra = kind == KindDependent ? null : chunk[i].Extra;
+                }
+            }
+        }
     }
 
     private struct Slot

@@ -91,15 +91,15 @@ internal static unsafe class RuntimeServices
     [RuntimeExport("RhpFallbackFailFast")]
     private static void FallbackFailFast() => Panic.Halt("fail-fast requested by the class library");
 
-    // Garbage collector queries. FIXME: real figures once the collector exists.
+    // Garbage collector queries and requests (the collector is in Runtime/Gc).
     [RuntimeExport("RhGetGcCollectionCount")]
-    private static int GetGcCollectionCount(int generation, bool special) => 0;
+    private static int GetGcCollectionCount(int generation, bool special) => Gc.GcStatistics.Collections;
 
     [RuntimeExport("RhGetMaxGcGeneration")]
     private static int GetMaxGcGeneration() => 0;
 
     [RuntimeExport("RhpGetGcTotalMemory")]
-    private static long GetGcTotalMemory() => (long)BootHeap.BytesUsed;
+    private static long GetGcTotalMemory() => (long)Math.Max(1, Gc.GcHeap.InUseBytes);
 
     [RuntimeExport("RhGetMemoryInfo")]
     private static void GetMemoryInfo(byte* info, int kind)
@@ -107,9 +107,7 @@ internal static unsafe class RuntimeServices
     }
 
     [RuntimeExport("RhpCollect")]
-    private static void Collect(int generation, int mode, int lowMemory)
-    {
-    }
+    private static void Collect(int generation, int mode, int lowMemory) => Gc.Collector.Collect(Gc.CollectionReason.Explicit);
 
     [RuntimeExport("RhpStartNoGCRegion")]
     private static int StartNoGCRegion(long totalSize, int hasLohSize, long lohSize, int disallowFullBlockingGC) => 0;
@@ -120,11 +118,20 @@ internal static unsafe class RuntimeServices
     [RuntimeExport("RhSuppressFinalize")]
     private static void SuppressFinalize(void* obj)
     {
+        if ((*(MethodTable**)obj)->HasFinalizer)
+        {
+            Gc.Finalization.Suppress((ulong)obj);
+        }
     }
 
     [RuntimeExport("RhReRegisterForFinalize")]
-    private static bool ReRegisterForFinalize(void* obj) => true;
+    private static bool ReRegisterForFinalize(void* obj)
+    {
+        Gc.Finalization.ReRegister((ulong)obj);
+        return true;
+    }
 
+    // FIXME: no finalizer thread runs ProcessFinalizers yet (see Gc/Finalization.cs).
     [RuntimeExport("RhpGetNextFinalizableObject")]
     private static void* GetNextFinalizableObject() => null;
 
@@ -136,14 +143,19 @@ internal static unsafe class RuntimeServices
     {
     }
 
+    // The collector finds each thread's thread-static block below its thread pointer, where
+    // this root always lives (Gc/Collector.cs), so there is nothing to record.
     [RuntimeExport("RhRegisterInlinedThreadStaticRoot")]
     private static void RegisterInlinedThreadStaticRoot(void** root, nint module)
     {
-        // FIXME: the collector must scan each thread's inlined thread-static root.
     }
 
     [RuntimeExport("RhBulkMoveWithWriteBarrier")]
     private static void BulkMoveWithWriteBarrier(byte* destination, byte* source, nuint size) =>
+
+        // A copy may be preempted and a collection run in between. The collector only trusts
+        // a field that names an allocated object's start, so a half-copied reference is
+        // ignored, and the object it named is still reachable from the source.
         Buffer.MemoryCopy(source, destination, size, size);
 
     [RuntimeExport("RhpGcSafeZeroMemory")]

@@ -6,8 +6,6 @@ namespace NexOS.Kernel.SelfTest;
 /// <summary>Self tests of kernel services the boot foundation provides.</summary>
 internal static class KernelTests
 {
-    private static byte[]? s_keep;
-
     private interface ICounter
     {
         int Next(int value);
@@ -17,8 +15,6 @@ internal static class KernelTests
     {
         SelfTestRunner.Add("boot information", BootInformation);
         SelfTestRunner.Add("TSC clock", TscClock);
-        SelfTestRunner.Add("kernel heap", KernelHeap);
-        SelfTestRunner.Add("heap grows from page frames", HeapGrows);
         SelfTestRunner.Add("page frame allocator", FrameAllocator);
         SelfTestRunner.Add("symbol table", SymbolTable);
         SelfTestRunner.Add("interrupt controllers", InterruptControllers);
@@ -43,30 +39,6 @@ internal static class KernelTests
         Expect.True(b >= a, "monotonic");
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         Expect.True(t0 > 0 && System.Diagnostics.Stopwatch.Frequency == 1_000_000_000, "Stopwatch in nanoseconds");
-    }
-
-    private static void KernelHeap()
-    {
-        ulong before = BootHeap.BytesUsed;
-        s_keep = new byte[1 << 20];
-        s_keep[^1] = 1;
-        ulong after = BootHeap.BytesUsed;
-        Expect.True(after - before >= 1 << 20, "a 1 MiB array came from the heap (" + before.ToString() + " -> " + after.ToString() + ")");
-        Expect.True(BootHeap.BytesUsed <= BootHeap.BytesReserved, "heap use within the memory it reserved");
-    }
-
-    private static void HeapGrows()
-    {
-        ulong reserved = BootHeap.BytesReserved;
-        var keep = new List<byte[]>();
-        for (int i = 0; i < 512 && BootHeap.BytesReserved == reserved; i++)
-        {
-            keep.Add(new byte[1 << 20]);
-        }
-
-        Expect.True(BootHeap.BytesReserved > reserved, "the heap took a new chunk from the frame allocator");
-        keep.Add(new byte[8 << 20]);
-        Expect.True(keep[^1].Length == 8 << 20, "a block larger than the growth chunk");
     }
 
     private static void FrameAllocator()

@@ -81,3 +81,29 @@ floorf:
 truncf:
     roundss xmm0, xmm0, 3
     ret
+
+; void nexos_collect_with_registers()
+; Runs a garbage collection on this thread's stack. The compiled code up the call chain may
+; keep references in callee-saved registers only; pushing them here puts them inside the
+; range the collector scans, which starts at the stack pointer it is given.
+; Frame, from the RSP passed to NexOSCollect upwards: r15, r14, r13, r12, rbx, rbp, return.
+extern NexOSCollect
+global nexos_collect_with_registers
+nexos_collect_with_registers:
+    push rbp
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp
+    sub rsp, 8                  ; 6 pushes after the call leave RSP 8 off 16-byte alignment
+    call NexOSCollect
+    add rsp, 8
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    pop rbp
+    ret

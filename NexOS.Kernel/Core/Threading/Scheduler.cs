@@ -101,6 +101,12 @@ internal static unsafe partial class Scheduler
         return null;
     }
 
+    /// <summary>Number of thread slots, for walking every thread without allocating (the
+    /// collector does, with interrupts off): slot i holds thread i or null once it exited.</summary>
+    public static int ThreadSlots => s_byId.Count;
+
+    public static KernelThread? ThreadAt(int slot) => s_byId[slot];
+
     public static KernelThread? Find(int id) => (uint)id < (uint)s_byId.Count ? s_byId[id] : null;
 
     /// <summary>Gives the CPU to another runnable thread, if there is one.</summary>

@@ -129,4 +129,30 @@ public sealed class LargeObjectSpaceTests
         Assert.That(complete, Is.True);
         Assert.That(() => new LargeObjectSpace(-1), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
+
+    [Test]
+    public void NextRunWalksEveryRunInAddressOrder()
+    {
+        var space = new LargeObjectSpace(8);
+        ulong[] starts = { 0x9000, 0x1000, 0x5000, 0x20000 };
+        foreach (ulong start in starts)
+        {
+            Assert.That(space.Add(start, 0x1000), Is.EqualTo(HeapStatus.Ok));
+        }
+
+        var seen = new List<ulong>();
+        for (ulong probe = 0; space.TryFindNextRun(probe, out HeapRun run); probe = run.Start + run.Length)
+        {
+            seen.Add(run.Start);
+        }
+
+        Assert.That(seen, Is.EqualTo(new ulong[] { 0x1000, 0x5000, 0x9000, 0x20000 }));
+        Assert.That(space.TryFindNextRun(0x5000, out HeapRun exact), Is.True);
+        Assert.That(exact.Start, Is.EqualTo(0x5000UL), "a run starting at the probe is found");
+        Assert.That(space.TryFindNextRun(0x5008, out HeapRun after), Is.True);
+        Assert.That(after.Start, Is.EqualTo(0x9000UL), "a probe inside a run finds the next one");
+        Assert.That(space.TryFindNextRun(0x20001, out HeapRun none), Is.False);
+        Assert.That(none, Is.EqualTo(default(HeapRun)));
+        Assert.That(new LargeObjectSpace(0).TryFindNextRun(0, out _), Is.False);
+    }
 }

@@ -1,0 +1,138 @@
+using NexOS.Kernel.Core;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Platform;
+
+namespace NexOS.Kernel.Runtime.Gc;
+
+/// <summary>
+/// A stop-the-world, non-moving mark-sweep collection. With interrupts off nothing else runs
+/// (NexOS uses one processor), so every other thread is stopped at a point where all its
+/// registers are saved on its own stack. Roots: the immortal objects (static bases among
+/// them), strong handles, each thread's thread-static block, and each thread's stack from its
+/// saved stack pointer up, scanned conservatively; the collecting thread's callee-saved
+/// registers are pushed by nexos_collect_with_registers first. Heap objects are traced
+/// precisely. Then dependent handles reach their fixpoint, dead weak handles are cleared,
+/// dead finalizable objects are dealt with, and the heap is swept.
+/// </summary>
+internal static unsafe class Collector
+{
+    private const ulong TlsRootOffset = 24;
+
+    private static bool s_collecting;
+    private static CollectionReason s_reason;
+
+    public static bool IsCollecting => s_collecting;
+
+    /// <summary>Runs a collection now, unless one cannot run on this stack (see
+    /// <see cref="CollectFromAllocator"/>). Any thread, interrupts on or off.</summary>
+    public static void Collect(CollectionReason reason)
+    {
+        ulong flags = InterruptState.Disable();
+        CollectFromAllocator(reason);
+        InterruptState.Restore(flags);
+    }
+
+    /// <summary>
+    /// Runs a collection with interrupts already off. Skipped (the heap simply grows) when a
+    /// collection is already running, or when the caller is not on its thread's own stack
+    /// (a fault handler on an interrupt stack), because then this thread's references could
+    /// not all be found.
+    /// </summary>
+    public static void CollectFromAllocator(CollectionReason reason)
+    {
+        ulong probe = 0;
+        ulong sp = (ulong)&probe;
+        if (s_collecting || !GcHeap.IsReady || !OnOwnStack(sp))
+        {
+            GcStatistics.Skipped++;
+            return;
+        }
+
+        s_collecting = true;
+        s_reason = reason;
+        Native.CollectWithRegisters();
+        s_collecting = false;
+    }
+
+    /// <summary>Called by nexos_collect_with_registers with the stack pointer below the
+    /// registers it pushed.</summary>
+    [System.Runtime.RuntimeExport("NexOSCollect")]
+    private static void Run(ulong sp)
+    {
+        ulong start = Tsc.NowNs;
+        Marker.Begin();
+        for (int i = 0; i < ImmortalObjects.Traced; i++)
+        {
+            Marker.Trace(ImmortalObjects.At(i));
+        }
+
+        Handles.MarkStrongTargets();
+        ScanThreads(sp);
+        Marker.Drain();
+        while (Handles.MarkDependentSecondaries())
+        {
+            Marker.Drain();
+        }
+
+        Handles.ClearDead();
+        Finalization.ScanDead();
+        ulong freed = GcHeap.Sweep();
+        ulong end = Tsc.NowNs;
+        GcStatistics.Record(s_reason, end - start, freed, Marker.MarkedObjects);
+    }
+
+    private static bool OnOwnStack(ulong sp)
+    {
+        if (!Scheduler.IsRunning)
+        {
+            return sp > KernelImage.BootStackBottom && sp < KernelImage.BootStackTop;
+        }
+
+        KernelThread me = Scheduler.Current;
+        return sp > me.StackBottom && sp < me.StackTop;
+    }
+
+    private static void ScanThreads(ulong sp)
+    {
+        if (!Scheduler.IsRunning)
+        {
+            Marker.ScanRange(sp, KernelImage.BootStackTop);
+            ScanThreadStatics(Native.ReadMsr(Native.FsBaseMsr));
+            return;
+        }
+
+        KernelThread me = Scheduler.Current;
+        Marker.ScanRange(sp, me.StackTop);
+        ScanThreadStatics(me.ThreadPointer);
+        for (int i = 0; i < Scheduler.ThreadSlots; i++)
+        {
+            KernelThread? t = Scheduler.ThreadAt(i);
+            if (t == null || t == me)
+            {
+                continue;
+            }
+
+            if (t.SavedRsp >= t.StackBottom && t.SavedRsp <= t.StackTop)
+            {
+                Marker.ScanRange(t.SavedRsp, t.StackTop);
+            }
+            else
+            {
+                GcStatistics.BadStacks++;
+            }
+
+            ScanThreadStatics(t.ThreadPointer);
+        }
+    }
+
+    /// <summary>A thread's [ThreadStatic] fields all live in one heap object, which the
+    /// compiled code reaches through the word just below the thread pointer.</summary>
+    private static void ScanThreadStatics(ulong threadPointer)
+    {
+        if (threadPointer > TlsRootOffset)
+        {
+            Marker.MarkExact(*(ulong*)(threadPointer - TlsRootOffset));
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using NexOS.Core.Heap;
+using NexOS.Core.Memory;
+using NexOS.Kernel.Core;
+
+namespace NexOS.Kernel.Runtime.Gc;
+
+/// <summary>Pages, runs and their bookkeeping. Everything here runs with interrupts off.</summary>
+internal static unsafe partial class GcHeap
+{
+    /// <summary>A heap page is 16 frames.</summary>
+    private const int PageOrder = 4;
+
+    /// <summary>A large object sits this far into its run: the first word is unused and the
+    /// second is the object's header word.</summary>
+    private const ulong LargeObjectOffset = 16;
+
+    private const int MaxLargeObjects = 8192;
+
+    private static HeapIndex s_index = null!;
+    private static LargeObjectSpace s_large = null!;
+
+    // Per size class: the page allocations come from, and a list (through HeapPage.Next) of
+    // pages that had free cells after the last collection.
+    private static HeapPage?[] s_current = null!;
+    private static HeapPage?[] s_partial = null!;
+
+    // Empty pages kept for reuse (still in the index), and descriptors without a page.
+    private static HeapPage? s_spare;
+    private static int s_spareCount;
+    private static HeapPage? s_unusedDescriptors;
+
+    // Lowest and highest address any page or run has covered: a cheap first filter for the
+    // collector's address lookups.
+    private static ulong s_low;
+    private static ulong s_high;
+
+    public static HeapIndex Pages => s_index;
+
+    public static LargeObjectSpace LargeObjects => s_large;
+
+    /// <summary>True when <paramref name="address"/> may lie in a page or run.</summary>
+    public static bool InBounds(ulong address) => address >= s_low && address < s_high;
+
+    private static void InitializePages()
+    {
+        s_index = new HeapIndex(64);
+        s_large = new LargeObjectSpace(MaxLargeObjects);
+        s_current = new HeapPage?[SizeClasses.Count];
+        s_partial = new HeapPage?[SizeClasses.Count];
+    }
+
+    private static void* TakeSmall(ulong aligned)
+    {
+        int sizeClass = SizeClasses.ClassFor(aligned);
+        HeapPage? page = s_current[sizeClass];
+        ulong address;
+        while (page == null || !page.TryAllocate(out address))
+        {
+            page = NextPage(sizeClass);
+            if (page == null)
+            {
+                return null;
+            }
+
+            s_current[sizeClass] = page;
+        }
+
+        ulong cell = page.CellSize;
+        s_allocatedSinceGc += cell;
+        s_totalAllocated += cell;
+
+        // The object owns [address - 8, address - 8 + cell): its header word, then its fields.
+        System.Runtime.InteropServices.NativeMemory.Clear((void*)(address - 8), (nuint)aligned);
+        return (void*)address;
+    }
+
+    /// <summary>A page of the class with a free cell: one left with free cells by the last
+    /// collection, a spare empty page, or a new one from the frame allocator; null when the
+    /// frame allocator has nothing left.</summary>
+    private static HeapPage? NextPage(int sizeClass)
+    {
+        HeapPage? page = s_partial[sizeClass];
+        if (page != null)
+        {
+            s_partial[sizeClass] = page.Next;
+            page.Next = null;
+            return page;
+        }
+
+        page = s_spare;
+        if (page != null)
+        {
+            s_spare = page.Next;
+            s_spareCount--;
+            page.Reinitialize(page.BaseAddress, sizeClass);
+            return page;
+        }
+
+        if (!PhysicalMemory.TryAllocate(PageOrder, out PhysAddr frames))
+        {
+            return null;
+        }
+
+        BeginMetadata();
+        page = s_unusedDescriptors;
+        if (page != null)
+        {
+            s_unusedDescriptors = page.Next;
+            page.Reinitialize(frames.Value, sizeClass);
+        }
+        else
+        {
+            page = new HeapPage(frames.Value, sizeClass);
+        }
+
+        HeapStatus status = s_index.Add(page);
+        EndMetadata();
+        if (status != HeapStatus.Ok)
+        {
+            Panic.Halt("heap: a new page overlaps a recorded one");
+        }
+
+        Widen(frames.Value, frames.Value + HeapPage.PageSize);
+        return page;
+    }
+
+    private static void* TakeLarge(ulong aligned)
+    {
+        ulong bytes = aligned + LargeObjectOffset;
+        int order = BuddyFrameAllocator.OrderForBytes(bytes);
+        if (order < 0 || !PhysicalMemory.TryAllocate(order, out PhysAddr frames))
+        {
+            return null;
+        }
+
+        ulong length = BuddyFrameAllocator.FrameSize << order;
+        if (s_large.Add(frames.Value, length) != HeapStatus.Ok)
+        {
+            PhysicalMemory.Free(frames, order);
+            return null;
+        }
+
+        Widen(frames.Value, frames.Value + length);
+        s_allocatedSinceGc += length;
+        s_totalAllocated += length;
+        System.Runtime.InteropServices.NativeMemory.Clear((void*)frames.Value, (nuint)bytes);
+        return (void*)(frames.Value + LargeObjectOffset);
+    }
+
+    /// <summary>The object in the run starting at <paramref name="runStart"/>.</summary>
+    public static ulong LargeObjectAt(ulong runStart) => runStart + LargeObjectOffset;
+
+    private static void Widen(ulong start, ulong end)
+    {
+        s_low = s_high == 0 ? start : Math.Min(s_low, start);
+        s_high = Math.Max(s_high, end);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Threading;
+using NexOS.Core.Heap;
+using NexOS.Kernel.Core.Threading;
+
+namespace NexOS.Kernel.Runtime.Gc;
+
+/// <summary>
+/// The garbage-collected heap. Small objects (up to <see cref="SizeClasses.LargestSize"/>)
+/// take a cell in a 64 KiB page of their size class; large objects get a run of page frames
+/// of their own. Pages and runs come from the frame allocator and go back to it when a
+/// collection empties them. <see cref="Collector"/> frees what is no longer reachable.
+/// <para>
+/// Objects allocated before the heap is ready (static bases, the frame allocator's tables)
+/// and the heap's own bookkeeping live in the boot heap and are never freed; those that hold
+/// references are recorded as roots (<see cref="ImmortalObjects"/>).
+/// </para>
+/// <para>
+/// Every operation runs with interrupts off: NexOS runs on one processor, so that alone
+/// makes it atomic, and a thread preempted inside the allocator cannot leave a half-made
+/// object for the collector to find.
+/// </para>
+/// </summary>
+internal static unsafe partial class GcHeap
+{
+    private static bool s_ready;
+    private static int s_metadataDepth;
+
+    // Figures read by other threads: the compiler assumes allocation helpers leave statics
+    // alone, so readers use Volatile to see current values.
+    private static ulong s_allocatedSinceGc;
+    private static ulong s_totalAllocated;
+    private static ulong s_objects;
+    private static ulong s_budget;
+
+    public static bool IsReady => s_ready;
+
+    /// <summary>Bytes handed out since boot (cells and runs, as the heap accounts them).</summary>
+    public static ulong TotalAllocatedBytes => Volatile.Read(ref s_totalAllocated);
+
+    /// <summary>Objects allocated since boot.</summary>
+    public static ulong TotalObjects => Volatile.Read(ref s_objects);
+
+    public static ulong AllocatedSinceCollection => Volatile.Read(ref s_allocatedSinceGc);
+
+    /// <summary>Takes the heap into use: from now on objects come from collected pages.
+    /// Called once, after the frame allocator exists.</summary>
+    public static void Initialize()
+    {
+        BeginMetadata();
+        InitializePages();
+        Marker.Initialize();
+        s_budget = ComputeBudget();
+        EndMetadata();
+        Volatile.Write(ref s_ready, true);
+    }
+
+    /// <summary>
+    /// Allocates a zeroed object of <paramref name="size"/> bytes (header word included, not
+    /// yet rounded) with its MethodTable set and, for arrays and strings, its length. Collects
+    /// when the allocation budget is spent, and again before giving up. Returns null when no
+    /// memory is left (the caller throws OutOfMemoryException).
+    /// </summary>
+    public static void* Allocate(MethodTable* type, ulong size, int length)
+    {
+        ulong aligned = (size + 7) & ~7UL;
+        if (aligned < size)
+        {
+            return null;
+        }
+
+        if (!Volatile.Read(ref s_ready) || s_metadataDepth != 0)
+        {
+            return ImmortalObjects.Allocate(type, aligned, length);
+        }
+
+        ulong flags = InterruptState.Disable();
+        if (Collector.IsCollecting)
+        {
+            // The collector must not allocate: a new object would be swept at once.
+            Panic.Halt("heap: allocation during a garbage collection");
+        }
+
+        if (s_allocatedSinceGc >= s_budget)
+        {
+            Collector.CollectFromAllocator(CollectionReason.Budget);
+        }
+
+        void* obj = Take(aligned);
+        if (obj == null)
+        {
+            Collector.CollectFromAllocator(CollectionReason.NoMemory);
+            obj = Take(aligned);
+        }
+
+        if (obj != null)
+        {
+            *(MethodTable**)obj = type;
+            if (length >= 0)
+            {
+                *(int*)((byte*)obj + 8) = length;
+            }
+
+            s_objects++;
+            if (type->HasFinalizer)
+            {
+                Finalization.Register((ulong)obj);
+            }
+        }
+
+        InterruptState.Restore(flags);
+        return obj;
+    }
+
+    /// <summary>Bytes of allocation after which the next collection runs, worked out after
+    /// each collection from the tunables (so the allocator never touches their class, whose
+    /// constructor would allocate).</summary>
+    public static ulong Budget => Volatile.Read(ref s_budget);
+
+    private static ulong ComputeBudget()
+    {
+        ulong minimum = (ulong)GcTuning.MinBudgetKib.Value * 1024;
+        ulong relative = LiveBytes / 100 * (ulong)GcTuning.GrowthPercent.Value;
+        return Math.Max(minimum, relative);
+    }
+
+    /// <summary>While the heap allocates its own bookkeeping (page descriptors, index arrays),
+    /// objects come from the boot heap, so the heap never recurses into itself.</summary>
+    private static void BeginMetadata() => s_metadataDepth++;
+
+    private static void EndMetadata() => s_metadataDepth--;
+
+    /// <summary>A zeroed block of <paramref name="aligned"/> bytes, or null. Interrupts are off.</summary>
+    private static void* Take(ulong aligned)
+    {
+        void* obj = aligned <= SizeClasses.LargestSize ? TakeSmall(aligned) : TakeLarge(aligned);
+        return obj;
+    }
+}
+
+/// <summary>Why a collection ran.</summary>
+internal enum CollectionReason
+{
+    /// <summary>Allocation since the last collection reached the budget.</summary>
+    Budget,
+
+    /// <summary>No page or run was left for an allocation.</summary>
+    NoMemory,
+
+    /// <summary>Asked for: GC.Collect, the `gc collect` command.</summary>
+    Explicit,
+}
