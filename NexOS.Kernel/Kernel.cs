@@ -195,6 +195,7 @@ internal static unsafe class Kernel
         Diagnostics.Register(shell);
         ThreadCommands.Register(shell);
         SystemCommands.Register(shell);
+        GcCommands.Register(shell);
         var session = new ShellSession(shell);
         session.Start();
         Uart16550 console = s_console!;

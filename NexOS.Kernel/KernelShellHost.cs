@@ -5,6 +5,7 @@ using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Runtime;
+using NexOS.Kernel.Runtime.Gc;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel;
@@ -25,7 +26,9 @@ internal sealed class KernelShellHost : IShellHost
         {
             ulong total = EarlyInit.UsableBytes;
             var frames = PhysicalMemory.Frames;
+            // Memory the heaps hold but could hand out again counts as free.
             ulong heapSlack = BootHeap.BytesReserved - Math.Min(BootHeap.BytesUsed, BootHeap.BytesReserved);
+            heapSlack += GcHeap.CommittedBytes - Math.Min(GcHeap.InUseBytes, GcHeap.CommittedBytes);
             ulong free = frames == null
                 ? EarlyInit.FreeBytesAtBoot - Math.Min(BootHeap.BytesUsed, EarlyInit.FreeBytesAtBoot)
                 : ((ulong)frames.FreeFrames * BuddyFrameAllocator.FrameSize) + heapSlack;
@@ -36,7 +39,8 @@ internal sealed class KernelShellHost : IShellHost
                 ulong largest = frames.LargestFreeOrder < 0 ? 0 : BuddyFrameAllocator.FrameSize << frames.LargestFreeOrder;
                 details = $"frames    {frames.FreeFrames} of {frames.TotalFrames} free (4 KiB), largest free block {largest / 1024} KiB, "
                     + $"fragmentation {frames.Fragmentation * 100:F1}%\n"
-                    + $"heap      {BootHeap.BytesUsed} bytes in use of {BootHeap.BytesReserved} reserved, {BootHeap.Allocations} allocations";
+                    + $"heap      {GcHeap.InUseBytes} bytes in use of {GcHeap.CommittedBytes} committed, {GcHeap.TotalObjects} objects allocated, {GcStatistics.Collections} collections\n"
+                    + $"boot heap {BootHeap.BytesUsed} bytes in use of {BootHeap.BytesReserved} reserved (never freed: early objects and native blocks)";
             }
 
             return new MemoryStats(total, total - free, free, details);

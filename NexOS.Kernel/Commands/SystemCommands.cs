@@ -96,7 +96,7 @@ internal static class SystemCommands
             KernelMetrics.Refresh();
             var sb = new StringBuilder("\u001b[H\u001b[2J");
             sb.Append($"NexOS top - up {Boot.EarlyInit.NanosecondsSinceEntry / 1_000_000_000} s, ");
-            sb.Append($"{Scheduler.Switches} switches, heap {Runtime.BootHeap.BytesUsed / 1024} KiB - q to quit\n");
+            sb.Append($"{Scheduler.Switches} switches, heap {Runtime.Gc.GcHeap.InUseBytes / 1024} KiB, {Runtime.Gc.GcStatistics.Collections} GCs - q to quit\n");
             host.Write(sb.ToString());
             ThreadCommandsView.WriteThreads(host);
             ulong end = Tsc.NowNs + 1_000_000_000;

@@ -12,7 +12,7 @@ internal static class ThreadCommands
     public static void Register(Shell shell)
     {
         shell.Register("ps", "list threads: state, class, priority, CPU time, waits, switches", Ps);
-        shell.Register("spawn", "start workload threads: spawn cpu|io|rt|ipc [count]", Spawn);
+        shell.Register("spawn", "start workload threads: spawn cpu|io|alloc|rt|ipc [count]", Spawn);
         shell.Register("kill", "stop a thread: kill <id>", Kill);
         shell.Register("sched", "scheduler policy and tunables: sched | sched set <name> <value> | sched policy priority|adaptive", Sched);
     }
@@ -23,7 +23,7 @@ internal static class ThreadCommands
     {
         if (args.Length < 1 || args.Length > 2)
         {
-            host.Write("usage: spawn cpu|io|rt|ipc [count]\n");
+            host.Write("usage: spawn cpu|io|alloc|rt|ipc [count]\n");
             return;
         }
 
@@ -56,11 +56,12 @@ internal static class ThreadCommands
         {
             "cpu" => Workloads.Cpu,
             "io" => Workloads.Io,
+            "alloc" => () => AllocWorkload.Run(),
             _ => null,
         };
         if (body == null)
         {
-            host.Write($"spawn: unknown workload '{args[0]}' (known: cpu, io, rt, ipc)\n");
+            host.Write($"spawn: unknown workload '{args[0]}' (known: cpu, io, alloc, rt, ipc)\n");
             return;
         }
 

@@ -35,6 +35,10 @@ internal static class KernelMetrics
 
     public static readonly Gauge HeapCommitted = Registry.Gauge("mem.heap_committed_bytes", "bytes", "pages and runs the collected heap holds");
 
+    public static readonly Counter AllocWorkloadBytes = Registry.Counter("alloc.workload_bytes", "bytes", "bytes the alloc workload allocated");
+
+    public static readonly Counter AllocWorkloadCorrupted = Registry.Counter("alloc.workload_corrupted", "objects", "alloc workload objects found overwritten (a heap bug)");
+
     public static readonly Gauge FreeFrames = Registry.Gauge("mem.free_frames", "frames", "free 4 KiB page frames");
 
     public static readonly Gauge FragmentationPercent = Registry.Gauge("mem.fragmentation_percent", "percent", "1 - largest free block / free memory");

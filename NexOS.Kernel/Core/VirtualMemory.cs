@@ -82,6 +82,17 @@ internal static unsafe class VirtualMemory
 
         ulong flags = Threading.InterruptState.Disable();
         PagingStatus status = s_kernelSpace.Unmap(new VirtAddr(address), out _, out bool flush);
+
+        // RAM is mostly mapped with 2 MiB leaves; the one holding the page is split into 4 KiB
+        // pages first (at most twice, for a 1 GiB leaf).
+        for (int i = 0; i < 2 && status == PagingStatus.HugePageConflict; i++)
+        {
+            if (s_kernelSpace.SplitLeaf(new VirtAddr(address), out _) == PagingStatus.Ok)
+            {
+                status = s_kernelSpace.Unmap(new VirtAddr(address), out _, out flush);
+            }
+        }
+
         if (flush)
         {
             Native.InvalidatePage(address);

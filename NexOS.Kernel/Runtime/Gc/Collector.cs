@@ -69,17 +69,20 @@ internal static unsafe class Collector
 
         Handles.MarkStrongTargets();
         ScanThreads(sp);
+        ulong rooted = Tsc.NowNs;
         Marker.Drain();
         while (Handles.MarkDependentSecondaries())
         {
             Marker.Drain();
         }
 
+        ulong marked = Tsc.NowNs;
         Handles.ClearDead();
         Finalization.ScanDead();
         ulong freed = GcHeap.Sweep();
         ulong end = Tsc.NowNs;
         GcStatistics.Record(s_reason, end - start, freed, Marker.MarkedObjects);
+        GcStatistics.RecordPhases(rooted - start, marked - rooted, end - marked);
     }
 
     private static bool OnOwnStack(ulong sp)

@@ -9,7 +9,6 @@ namespace NexOS.Kernel.Runtime.Gc;
 internal static unsafe partial class GcHeap
 {
     private static ulong s_liveBytes;
-    private static ulong s_committedBytes;
     private static ulong s_freeCellBytes;
 
     private static ulong s_smallLiveBytes;
@@ -22,7 +21,7 @@ internal static unsafe partial class GcHeap
     public static ulong InUseBytes => LiveBytes + AllocatedSinceCollection;
 
     /// <summary>Memory the heap holds: its pages (spares included) and runs.</summary>
-    public static ulong CommittedBytes => System.Threading.Volatile.Read(ref s_committedBytes);
+    public static ulong CommittedBytes => s_index == null ? 0 : ((ulong)s_index.Count * HeapPage.PageSize) + s_large.TotalBytes;
 
     /// <summary>Free cells in pages that also hold live objects, after the last collection:
     /// memory the heap holds but cannot return.</summary>
@@ -96,7 +95,6 @@ internal static unsafe partial class GcHeap
         s_freeCellBytes = freeCells;
         s_allocatedSinceGc = 0;
         s_budget = ComputeBudget();
-        s_committedBytes = ((ulong)s_index.Count * HeapPage.PageSize) + s_large.TotalBytes;
         return before > live ? before - live : 0;
     }
 

@@ -53,6 +53,21 @@ internal static class GcStatistics
         KernelMetrics.GcPause.Record(pauseNs);
     }
 
+    /// <summary>The last collection's pause split into scanning the roots, tracing from
+    /// them, and clearing weak handles plus sweeping.</summary>
+    public static ulong LastRootsNs { get; private set; }
+
+    public static ulong LastMarkNs { get; private set; }
+
+    public static ulong LastSweepNs { get; private set; }
+
+    public static void RecordPhases(ulong roots, ulong mark, ulong sweep)
+    {
+        LastRootsNs = roots;
+        LastMarkNs = mark;
+        LastSweepNs = sweep;
+    }
+
     public static string Describe(CollectionReason reason) => reason switch
     {
         CollectionReason.Budget => "budget",

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace NexOS.Tests.Boot;
+
+/// <summary>
+/// Boot tests of the garbage collector through the shell: `gc` and its subcommands, the churn
+/// that allocates ten times the machine's memory, and the alloc workload beside the others.
+/// Pause times are printed for the record, never asserted.
+/// </summary>
+[TestFixture]
+[Category("Boot")]
+[NonParallelizable]
+public sealed class GcBootTests : BootFixture
+{
+    private static readonly TimeSpan s_churn = TimeSpan.FromSeconds(150);
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void GcReportsCollectionsPausesHeapAndFragmentation()
+    {
+        QemuMachine machine = Boot();
+        List<string> collected = RunCommand(machine, "gc collect");
+        Assert.That(collected, Has.Count.EqualTo(1));
+        Assert.That(collected[0], Does.Match(@"^collected: \d+ KiB -> \d+ KiB live in \d+ us; \d+ KiB committed$"));
+
+        string gc = string.Join("\n", RunCommand(machine, "gc"));
+        Match collections = Regex.Match(gc, @"collections\s+(\d+) \(last: explicit");
+        Assert.That(collections.Success, Is.True, gc);
+        Assert.That(int.Parse(collections.Groups[1].Value), Is.GreaterThanOrEqualTo(1));
+        Assert.That(gc, Does.Match(@"pause\s+last \d+ us, p50 \d+ us, p99 \d+ us, max \d+ us"));
+        Assert.That(gc, Does.Match(@"heap\s+\d+ KiB in use, \d+ KiB live after the last collection, \d+ KiB committed"));
+        Assert.That(gc, Does.Match(@"fragmentation [\d.]+%"));
+        Assert.That(gc, Does.Contain("0 stray references"));
+        Assert.That(gc, Does.Contain("gc.growth_percent = 100"));
+        Assert.That(RunCommand(machine, "gc classes")[0], Does.StartWith("class  cell"));
+        Assert.That(RunCommand(machine, "gc set gc.growth_percent 50"), Is.EqualTo(new[] { "gc.growth_percent = 50 percent (range 10..1000, default 100) (from the next collection)" }));
+        TestContext.Out.WriteLine(gc);
+    }
+
+    [TestCase("gc set gc.growth_percent 5", "outside")]
+    [TestCase("gc set no.such 1", "unknown parameter")]
+    [TestCase("gc set gc.growth_percent lots", "'lots' is not a number")]
+    [TestCase("gc churn 0", "the factor must be a number from 1 to 100")]
+    [TestCase("gc sweep", "usage: gc")]
+    [CancelAfter(TestBudget)]
+    public void BadGcCommandsGiveOneClearError(string line, string error)
+    {
+        QemuMachine machine = Boot();
+        List<string> output = RunCommand(machine, line);
+        Assert.That(output, Has.Count.EqualTo(1), string.Join("\n", output));
+        Assert.That(output[0], Does.Contain(error));
+    }
+
+    [Test]
+    [CancelAfter(240_000)]
+    public void ChurnOfTenTimesTheMemoryRunsWithFlatMemory()
+    {
+        QemuMachine machine = Boot(new QemuOptions { Memory = "64M" });
+        machine.Send("gc churn 10\r");
+        List<string> output = OutputLines(machine.WaitFor(Prompt, s_churn));
+        Assert.That(output, Has.Count.EqualTo(1), string.Join("\n", output));
+        TestContext.Out.WriteLine(output[0]);
+        using JsonDocument doc = JsonDocument.Parse(output[0]);
+        JsonElement r = doc.RootElement;
+        long ram = r.GetProperty("ram_bytes").GetInt64();
+        Assert.That(r.GetProperty("churn_bytes").GetInt64(), Is.GreaterThanOrEqualTo(10 * ram), "allocated ten times the memory");
+        Assert.That(r.GetProperty("committed_peak").GetInt64(), Is.LessThan(ram / 2), "the heap never came near the memory size");
+        Assert.That(r.GetProperty("committed_after").GetInt64(), Is.LessThanOrEqualTo(r.GetProperty("committed_before").GetInt64() + (8 << 20)), "flat");
+        Assert.That(r.GetProperty("collections").GetInt32(), Is.GreaterThanOrEqualTo(10));
+        Assert.That(r.GetProperty("corrupted").GetInt32(), Is.Zero, "no live object was overwritten");
+        Assert.That(RunCommand(machine, "echo alive"), Is.EqualTo(new[] { "alive" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void AllocWorkloadRunsBesideTheOthersWithoutCorruption()
+    {
+        QemuMachine machine = Boot();
+        Assert.That(RunCommand(machine, "spawn alloc 2")[0], Does.Match(@"started 2 alloc thread\(s\): \d+ \d+"));
+        RunCommand(machine, "spawn cpu 1");
+        RunCommand(machine, "spawn io 1");
+        RunCommand(machine, "spawn ipc 1");
+        RunCommand(machine, "spawn rt 1");
+        System.Threading.Thread.Sleep(8000);
+        string first = string.Join("\n", RunCommand(machine, "gc"));
+        System.Threading.Thread.Sleep(8000);
+        string second = string.Join("\n", RunCommand(machine, "gc"));
+        TestContext.Out.WriteLine(second);
+        Assert.That(Collections(second), Is.GreaterThan(Collections(first)), "collections keep running:\n" + first + "\n" + second);
+        Assert.That(second, Does.Contain("0 stray references"));
+        Assert.That(second, Does.Contain(", 0 bad stacks"));
+        string metrics = string.Join("\n", RunCommand(machine, "metrics"));
+        Assert.That(metrics, Does.Match(@"alloc\.workload_corrupted\s+0\b"));
+        Assert.That(string.Join("\n", RunCommand(machine, "ps")), Does.Match(@"alloc-1\s+(running|runnable)"));
+        Assert.That(RunCommand(machine, "echo responsive"), Is.EqualTo(new[] { "responsive" }));
+    }
+
+    private static int Collections(string gc) => int.Parse(Regex.Match(gc, @"collections\s+(\d+)").Groups[1].Value);
+}
