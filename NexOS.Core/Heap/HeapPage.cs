@@ -39,6 +39,7 @@ public sealed partial class HeapPage
     private readonly ulong[] _marked;
     private ulong _baseAddress;
     private ulong _cellSize;
+    private ulong _reciprocal;
     private int _words;
     private ulong _lastWordMask;
     private int _count;
@@ -77,6 +78,7 @@ public sealed partial class HeapPage
         _baseAddress = baseAddress;
         SizeClass = sizeClass;
         _cellSize = SizeClasses.SizeOf(sizeClass);
+        _reciprocal = ReciprocalOf(_cellSize);
         Capacity = (int)((PageSize - HeaderBytes) / _cellSize);
         _words = (Capacity + WordBits - 1) >> WordShift;
         Array.Clear(_allocated);
@@ -151,7 +153,7 @@ public sealed partial class HeapPage
         }
 
         offset -= HeaderBytes;
-        ulong cell = offset / _cellSize;
+        ulong cell = (offset * _reciprocal) >> 32;
         if (cell >= (ulong)Capacity)
         {
             return HeapStatus.Misaligned;
@@ -160,6 +162,16 @@ public sealed partial class HeapPage
         index = (int)cell;
         return offset == cell * _cellSize ? HeapStatus.Ok : HeapStatus.Misaligned;
     }
+
+    /// <summary>
+    /// A multiplier that turns division by <paramref name="cellSize"/> into a multiply and a
+    /// shift, which the collector's address lookups do for every reference: for any offset
+    /// below 2^16 (a page), (offset * m) &gt;&gt; 32 equals offset / cellSize. With
+    /// m = floor(2^32 / d) + 1 the product overshoots offset / d by less than
+    /// 2^16 / 2^32 = 2^-16, while the fraction of offset / d is at most 1 - 1/d and
+    /// 1/d &gt;= 2^-13 for every class, so the floor never moves.
+    /// </summary>
+    public static ulong ReciprocalOf(ulong cellSize) => ((1UL << 32) / cellSize) + 1;
 
     private static ulong Bit(int index) => 1UL << (index & (WordBits - 1));
 

@@ -1,5 +1,6 @@
 using NexOS.Core.Heap;
 using NexOS.Core.Memory;
+using System.Runtime.CompilerServices;
 using NexOS.Kernel.Core;
 
 namespace NexOS.Kernel.Runtime.Gc;
@@ -29,6 +30,13 @@ internal static unsafe partial class GcHeap
     private static int s_spareCount;
     private static HeapPage? s_unusedDescriptors;
 
+    // Every page by the 64 KiB slot its base lies in, over the frame allocator's whole range:
+    // the collector's O(1) address lookup. Raw descriptor addresses in native memory, so that
+    // the map is not itself an object the collector would trace; descriptors are immortal.
+    private static ulong* s_pageMap;
+    private static ulong s_mapBase;
+    private static ulong s_mapSlots;
+
     // Lowest and highest address any page or run has covered: a cheap first filter for the
     // collector's address lookups.
     private static ulong s_low;
@@ -43,6 +51,15 @@ internal static unsafe partial class GcHeap
 
     private static void InitializePages()
     {
+        PhysRange covered = PhysicalMemory.Frames!.CoveredRange;
+        s_mapBase = covered.Start.Value & ~(HeapPage.PageSize - 1);
+        s_mapSlots = ((covered.End.Value - s_mapBase) / HeapPage.PageSize) + 1;
+        s_pageMap = (ulong*)BootHeap.Allocate(s_mapSlots * sizeof(ulong));
+        if (s_pageMap == null)
+        {
+            Panic.Halt("heap: no memory for the page map");
+        }
+
         s_index = new HeapIndex(64);
         s_large = new LargeObjectSpace(MaxLargeObjects);
         s_current = new HeapPage?[SizeClasses.Count];
@@ -115,11 +132,14 @@ internal static unsafe partial class GcHeap
 
         HeapStatus status = s_index.Add(page);
         EndMetadata();
-        if (status != HeapStatus.Ok)
+        ulong slot = (frames.Value - s_mapBase) / HeapPage.PageSize;
+        if (status != HeapStatus.Ok || frames.Value < s_mapBase || slot >= s_mapSlots)
         {
-            Panic.Halt("heap: a new page overlaps a recorded one");
+            Panic.Halt("heap: a new page overlaps a recorded one or lies outside the frame allocator");
         }
 
+        HeapPage added = page;
+        s_pageMap[slot] = Unsafe.As<HeapPage, ulong>(ref added);
         Widen(frames.Value, frames.Value + HeapPage.PageSize);
         return page;
     }
@@ -146,6 +166,28 @@ internal static unsafe partial class GcHeap
         System.Runtime.InteropServices.NativeMemory.Clear((void*)frames.Value, (nuint)bytes);
         return (void*)(frames.Value + LargeObjectOffset);
     }
+
+    /// <summary>The page holding <paramref name="address"/>, or null. O(1): a page's base
+    /// lies in the address's own 64 KiB slot or the one below. Interrupts are off.</summary>
+    public static HeapPage? FindPage(ulong address)
+    {
+        ulong slot = (address - s_mapBase) / HeapPage.PageSize;
+        if (address < s_mapBase || slot >= s_mapSlots)
+        {
+            return null;
+        }
+
+        HeapPage? page = PageAt(slot);
+        if (page != null && page.Contains(address))
+        {
+            return page;
+        }
+
+        page = slot > 0 ? PageAt(slot - 1) : null;
+        return page != null && page.Contains(address) ? page : null;
+    }
+
+    private static HeapPage? PageAt(ulong slot) => s_pageMap[slot] == 0 ? null : Unsafe.As<ulong, HeapPage>(ref s_pageMap[slot]);
 
     /// <summary>The object in the run starting at <paramref name="runStart"/>.</summary>
     public static ulong LargeObjectAt(ulong runStart) => runStart + LargeObjectOffset;

@@ -114,6 +114,7 @@ internal static unsafe partial class GcHeap
     private static void ReleasePage(HeapPage page)
     {
         s_index.Remove(page);
+        s_pageMap[(page.BaseAddress - s_mapBase) / HeapPage.PageSize] = 0;
         PhysicalMemory.Free(new PhysAddr(page.BaseAddress), PageOrder);
         page.Next = s_unusedDescriptors;
         s_unusedDescriptors = page;

@@ -62,7 +62,8 @@ internal static unsafe class Marker
             return;
         }
 
-        if (GcHeap.Pages.TryFindPage(value, out HeapPage? page))
+        HeapPage? page = GcHeap.FindPage(value);
+        if (page != null)
         {
             if (page.Mark(value))
             {
@@ -98,7 +99,8 @@ internal static unsafe class Marker
             return;
         }
 
-        if (GcHeap.Pages.TryFindPage(value, out HeapPage? page))
+        HeapPage? page = GcHeap.FindPage(value);
+        if (page != null)
         {
             if (page.TryFindObject(value, out ulong start) && page.Mark(start))
             {
@@ -133,7 +135,8 @@ internal static unsafe class Marker
             return true;
         }
 
-        if (GcHeap.Pages.TryFindPage(value, out HeapPage? page))
+        HeapPage? page = GcHeap.FindPage(value);
+        if (page != null)
         {
             return page.IsMarked(value) || !page.IsAllocated(value);
         }

@@ -79,4 +79,21 @@ public sealed class HeapPageReuseTests
             Assert.That(page.NextMarked(int.MaxValue), Is.EqualTo(-1));
         }
     }
+
+    [Test]
+    public void ReciprocalDivisionIsExactForEveryOffsetInAPage()
+    {
+        for (int c = 0; c < SizeClasses.Count; c++)
+        {
+            ulong size = SizeClasses.SizeOf(c);
+            ulong m = HeapPage.ReciprocalOf(size);
+            for (ulong offset = 0; offset < HeapPage.PageSize; offset++)
+            {
+                if (((offset * m) >> 32) != offset / size)
+                {
+                    Assert.Fail($"class {c} ({size} bytes): offset {offset}");
+                }
+            }
+        }
+    }
 }
