@@ -24,6 +24,7 @@ internal static class ThreadTests
         SelfTestRunner.Add("kernel condition variable", ConditionWakes);
         SelfTestRunner.Add("lock contention across threads", ClassLibraryLock);
         SelfTestRunner.Add("thread statics", ThreadStatics);
+        SelfTestRunner.Add("exited threads give their stacks back", ExitedThreadsAreReaped);
         SelfTestRunner.Add("exception ends only its thread", FaultingThread);
         SelfTestRunner.Add("policy swap while threads run", PolicySwap);
         SelfTestRunner.Add("real-time admission", RealTimeAdmission);
@@ -161,6 +162,21 @@ internal static class ThreadTests
 
         JoinAll(threads);
         Expect.Equal(400, counter, "C# lock excluded across kernel threads");
+    }
+
+    private static void ExitedThreadsAreReaped()
+    {
+        // One round first, so that the heap pages the bookkeeping needs are already there.
+        Scheduler.Join(Scheduler.Spawn("reap-warm-up", () => { }));
+        long before = Core.PhysicalMemory.Frames!.FreeFrames;
+        for (int i = 0; i < 40; i++)
+        {
+            Scheduler.Join(Scheduler.Spawn("reap-" + i.ToString(), () => { }));
+        }
+
+        Scheduler.Join(Scheduler.Spawn("reap-last", () => { }));
+        long lost = before - Core.PhysicalMemory.Frames.FreeFrames;
+        Expect.True(lost < 40, $"41 threads came and went; {lost} frames not returned (a stack is 16)");
     }
 
     private static void ThreadStatics()

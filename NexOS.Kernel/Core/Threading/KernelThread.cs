@@ -85,8 +85,9 @@ internal sealed unsafe class KernelThread
     /// <summary>The exception that ended the thread, if one did.</summary>
     public Exception? Fault { get; set; }
 
-    /// <summary>Keeps the object reachable from native code (the trampoline gets this handle).</summary>
-    public GCHandle Handle { get; }
+    /// <summary>Keeps the object reachable from native code (the trampoline gets this handle);
+    /// freed when the thread is reaped.</summary>
+    public GCHandle Handle { get; private set; }
 
     /// <summary>The boot thread runs the console shell, so it gets a priority above every
     /// workload's boosted range: typing stays responsive whatever runs.</summary>
@@ -106,6 +107,36 @@ internal sealed unsafe class KernelThread
 
     /// <summary>The unmapped page under the stack, or 0 when the stack has none.</summary>
     public ulong GuardPage { get; private set; }
+
+    /// <summary>Next exited thread waiting for <see cref="Scheduler"/> to free its stack.</summary>
+    public KernelThread? ZombieNext;
+
+    // The frames the stack came from (order -1: it came from the boot heap and stays there).
+    private ulong _stackBlock;
+    private int _stackOrder = -1;
+
+    /// <summary>Gives the stack's frames back and lets the object be collected once nothing
+    /// else refers to it. Only for an exited thread, from another thread's stack.</summary>
+    public void ReleaseResources()
+    {
+        if (_stackOrder >= 0)
+        {
+            if (GuardPage != 0)
+            {
+                VirtualMemory.RemoveGuardPage(GuardPage);
+                GuardPage = 0;
+            }
+
+            PhysicalMemory.Free(new NexOS.Core.Memory.PhysAddr(_stackBlock), _stackOrder);
+            _stackOrder = -1;
+        }
+
+        // FIXME: the TLS block (a few dozen bytes) stays in the boot heap, which never frees.
+        if (Handle.IsAllocated)
+        {
+            Handle.Free();
+        }
+    }
 
     /// <summary>Runs the thread's body; called once, on the thread's own stack.</summary>
     public void RunBody() => _body?.Invoke();
@@ -142,6 +173,8 @@ internal sealed unsafe class KernelThread
 
             StackBottom = bottom;
             StackTop = block.Value + (page << order);
+            _stackBlock = block.Value;
+            _stackOrder = order;
         }
         else
         {

@@ -21,6 +21,7 @@ internal static unsafe partial class Scheduler
     private static KernelThread s_idle = null!;
     private static readonly List<KernelThread?> s_byId = new();
     private static KernelThread? s_timers;
+    private static KernelThread? s_zombies;
     private static ulong s_sliceEndNs;
     private static bool s_needResched;
     private static StopReason s_reschedReason;
@@ -50,6 +51,7 @@ internal static unsafe partial class Scheduler
     /// <summary>Creates a thread and makes it runnable.</summary>
     public static KernelThread Spawn(string name, Action body, SchedClass schedClass = SchedClass.Normal, int priority = 16)
     {
+        ReapExited();
         var thread = new KernelThread(name, body, schedClass, priority);
         ulong flags = Disable();
         Register(thread);
@@ -249,8 +251,10 @@ internal static unsafe partial class Scheduler
 
         WakeAll(me.Joiners);
 
-        // FIXME: the stack and TLS block leak until the kernel has a page allocator and a
-        // collector to return them to.
+        // The stack is still in use until the switch below; the next spawn or the idle
+        // thread frees it (ReapExited).
+        me.ZombieNext = s_zombies;
+        s_zombies = me;
         Reschedule(StopReason.Exited);
         Panic.Halt("an exited thread was scheduled again");
     }
@@ -311,7 +315,25 @@ internal static unsafe partial class Scheduler
     {
         while (true)
         {
+            ReapExited();
             Native.WaitForInterrupt();
+        }
+    }
+
+    /// <summary>Frees the stacks of threads that have exited since the last call. Runs on a
+    /// live thread, so none of those stacks is in use.</summary>
+    private static void ReapExited()
+    {
+        ulong flags = Disable();
+        KernelThread? list = s_zombies;
+        s_zombies = null;
+        Restore(flags);
+        while (list != null)
+        {
+            KernelThread? next = list.ZombieNext;
+            list.ZombieNext = null;
+            list.ReleaseResources();
+            list = next;
         }
     }
 
