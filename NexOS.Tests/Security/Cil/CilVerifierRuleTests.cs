@@ -126,6 +126,7 @@ public sealed class CilVerifierRuleTests
     [TestCase(new byte[] { Il.Prefix, 0x06, 1, 0, 0, 0x0A }, "ldftn")]
     [TestCase(new byte[] { Il.Prefix, 0x13 }, "volatile.")]
     [TestCase(new byte[] { Il.Prefix, 0x14 }, "tail.")]
+    [TestCase(new byte[] { Il.Prefix, 0x19, 1 }, "no.")]
     public void OpcodesOutsideTheSubsetAreRefusedByName(byte[] instruction, string name)
     {
         byte[] body = new IlAssembler().LdcI4(1).LdcI4(2).Raw(instruction).Op(Il.Ret).ToArray();
