@@ -13,15 +13,20 @@ internal ref partial struct VerifierRun
     /// <summary>Runs the worklist from instruction 0 with an empty stack until every reachable instruction is checked.</summary>
     public bool Interpret()
     {
-        _entry = new byte[]?[_instructions.Count];
-        _entry[0] = Array.Empty<byte>();
+        // Entry stacks live in one flat array, maxStack kinds per instruction, so verification
+        // makes a fixed number of allocations whatever the body does: the kernel heap has no
+        // collector yet, and a verifier that allocated per join point would leak per patch.
+        int count = _instructions.Count;
+        _entryDepth = new int[count];
+        _entryKinds = new byte[count * _maxStack];
+        Array.Fill(_entryDepth, -1);
+        _entryDepth[0] = 0;
         _work.Push(0);
         while (_work.Count > 0)
         {
             int index = _work.Pop();
-            byte[] entry = _entry[index]!;
-            entry.CopyTo(_stack, 0);
-            _depth = entry.Length;
+            _depth = _entryDepth[index];
+            _entryKinds.AsSpan(index * _maxStack, _depth).CopyTo(_stack);
             if (!Step(index))
             {
                 return false;
@@ -35,27 +40,23 @@ internal ref partial struct VerifierRun
     private bool Merge(in CilInstruction from, long target)
     {
         int index = _indexAt[(int)target];
-        byte[]? known = _entry[index];
-        if (known == null)
+        Span<byte> known = _entryKinds.AsSpan(index * _maxStack, _maxStack);
+        ReadOnlySpan<byte> now = _stack.AsSpan(0, _depth);
+        if (_entryDepth[index] < 0)
         {
-            _entry[index] = _stack.AsSpan(0, _depth).ToArray();
+            _entryDepth[index] = _depth;
+            now.CopyTo(known);
             _work.Push(index);
             return true;
         }
 
-        bool same = known.Length == _depth;
-        for (int i = 0; same && i < _depth; i++)
-        {
-            same = known[i] == _stack[i];
-        }
-
-        if (same)
+        if (now.SequenceEqual(known[.._entryDepth[index]]))
         {
             return true;
         }
 
-        string now = Describe(_stack.AsSpan(0, _depth));
-        return Fail(CilRule.StackMismatch, (int)target, $"stack at join point differs: {Describe(known)} before, {now} from IL_{from.Offset:X4}");
+        string before = Describe(known[.._entryDepth[index]]);
+        return Fail(CilRule.StackMismatch, (int)target, $"stack at join point differs: {before} before, {Describe(now)} from IL_{from.Offset:X4}");
     }
 
     /// <summary>Continues to the next instruction; running past the last one is an error.</summary>

@@ -19,7 +19,8 @@ internal ref partial struct VerifierRun
     private readonly List<int> _switchTargets;
     private readonly byte[] _stack;
     private readonly Stack<int> _work;
-    private byte[]?[] _entry;
+    private int[] _entryDepth;
+    private byte[] _entryKinds;
     private int _depth;
     private int _deepest;
 
@@ -37,7 +38,8 @@ internal ref partial struct VerifierRun
         _switchTargets = new List<int>();
         _stack = new byte[maxStack];
         _work = new Stack<int>();
-        _entry = Array.Empty<byte[]?>();
+        _entryDepth = Array.Empty<int>();
+        _entryKinds = Array.Empty<byte>();
         _depth = 0;
         _deepest = 0;
         Failure = null;

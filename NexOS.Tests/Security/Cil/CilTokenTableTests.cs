@@ -98,6 +98,28 @@ public sealed class CilTokenTableTests
     }
 
     [Test]
+    public void VerificationAllocatesInProportionToTheBody()
+    {
+        // 90 diamonds: each pushes a value on one of two paths and joins, 11 bytes apiece.
+        var asm = new IlAssembler();
+        for (int i = 0; i < 90; i++)
+        {
+            IlLabel other = asm.Label(), join = asm.Label();
+            asm.Ldarg(1).Branch(Il.BrtrueS, other).LdcI4(1).Branch(Il.BrS, join).Mark(other).LdcI4(2).Mark(join).Op(Il.Stloc0).Op(Il.Nop).Op(Il.Nop).Op(Il.Nop);
+        }
+
+        byte[] body = asm.LdcI4(0).Op(Il.Ret).ToArray();
+        CilType[] locals = { CilType.Int32 };
+        Assert.That(Verify(body, locals: locals).IsOk, Is.True);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Verify(body, locals: locals);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // About 80 bytes per byte of code today (the decoded and compiled instruction arrays
+        // dominate); the bound catches allocation per path or per join point.
+        Assert.That(allocated, Is.LessThan(128 * body.Length), $"{allocated} bytes for a {body.Length}-byte body");
+    }
+
+    [Test]
     public void TheDeepestStackIsRecorded()
     {
         byte[] body = new IlAssembler().LdcI4(1).LdcI4(2).LdcI4(3).Op(Il.Add).Op(Il.Add).Op(Il.Ret).ToArray();
