@@ -24,7 +24,7 @@ public static class CilInterpreter
     {
         result = 0;
         HookSignature signature = hook.Signature;
-        if (context.Length < signature.ContextFields.Count || args.Length != signature.ArgumentTypes.Count)
+        if (context.Length < signature.ContextFieldCount || args.Length != signature.ArgumentCount)
         {
             return CilExecStatus.InvalidInput;
         }
@@ -32,7 +32,7 @@ public static class CilInterpreter
         Span<long> arguments = stackalloc long[HookSignature.MaxArguments];
         for (int i = 0; i < args.Length; i++)
         {
-            arguments[i] = Narrow(signature.ArgumentTypes[i], args[i]);
+            arguments[i] = Narrow(signature.ArgumentType(i), args[i]);
         }
 
         Span<long> stack = stackalloc long[CilLimits.HardMaxStack];

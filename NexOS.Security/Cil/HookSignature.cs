@@ -19,6 +19,11 @@ public sealed class HookSignature
     private readonly CilType[] _arguments;
     private readonly ContextField[] _fields;
 
+    // Read-only wrappers, so that a caller cannot cast the lists back to arrays and change a
+    // signature that hooks have already been verified against.
+    private readonly System.Collections.ObjectModel.ReadOnlyCollection<CilType> _argumentView;
+    private readonly System.Collections.ObjectModel.ReadOnlyCollection<ContextField> _fieldView;
+
     /// <summary>Creates a signature; field names must be unique and non-empty.</summary>
     public HookSignature(string name, CilType returnType, IReadOnlyList<CilType> argumentTypes, IReadOnlyList<ContextField> contextFields)
     {
@@ -55,6 +60,8 @@ public sealed class HookSignature
             _fields[i] = field;
         }
 
+        _argumentView = Array.AsReadOnly(_arguments);
+        _fieldView = Array.AsReadOnly(_fields);
         Name = name;
         ReturnType = returnType;
     }
@@ -66,13 +73,25 @@ public sealed class HookSignature
     public CilType ReturnType { get; }
 
     /// <summary>The explicit arguments, reached with ldarg 1..n.</summary>
-    public IReadOnlyList<CilType> ArgumentTypes => _arguments;
+    public IReadOnlyList<CilType> ArgumentTypes => _argumentView;
 
     /// <summary>The context's fields in order, reached with ldarg.0; ldfld.</summary>
-    public IReadOnlyList<ContextField> ContextFields => _fields;
+    public IReadOnlyList<ContextField> ContextFields => _fieldView;
+
+    /// <summary>The number of context fields.</summary>
+    public int ContextFieldCount => _fields.Length;
+
+    /// <summary>The number of explicit arguments (argument 0, the context, excluded).</summary>
+    public int ArgumentCount => _arguments.Length;
 
     /// <summary>The number of ldarg indices, counting the context as argument 0.</summary>
     public int TotalArgumentCount => _arguments.Length + 1;
+
+    /// <summary>The type of explicit argument <paramref name="index"/> (0-based, so ldarg index - 1), without an interface call.</summary>
+    internal CilType ArgumentType(int index) => _arguments[index];
+
+    /// <summary>The type of context field <paramref name="index"/>.</summary>
+    internal CilType FieldType(int index) => _fields[index].Type;
 
     /// <summary>The index of the named context field, or -1.</summary>
     public int FindField(string name)

@@ -19,7 +19,7 @@ internal ref partial struct VerifierRun
         if (arg > 0)
         {
             Emit(i, CilOp.LdArg, arg - 1);
-            return Push(in ins, KindOf(_signature.ArgumentTypes[arg - 1])) && FallThrough(i);
+            return Push(in ins, KindOf(_signature.ArgumentType(arg - 1))) && FallThrough(i);
         }
 
         int local = LocalIndex(in ins);
@@ -225,7 +225,7 @@ internal ref partial struct VerifierRun
         }
 
         _tokens.TryResolve((uint)ins.Operand, out CilTokenTarget target);
-        CilType type = _signature.ContextFields[target.Index].Type;
+        CilType type = _signature.FieldType(target.Index);
         CilOp op = type == CilType.Int64 ? CilOp.LdFieldInt64 : type == CilType.Bool ? CilOp.LdFieldBool : CilOp.LdFieldInt32;
         Emit(i, op, target.Index);
         return Push(in ins, KindOf(type)) && FallThrough(i);

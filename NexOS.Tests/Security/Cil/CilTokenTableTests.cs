@@ -20,6 +20,8 @@ public sealed class CilTokenTableTests
         Assert.That(signature.FindField("flag"), Is.EqualTo(2));
         Assert.That(signature.FindField("nope"), Is.EqualTo(-1));
         Assert.That(signature.TotalArgumentCount, Is.EqualTo(4));
+        Assert.That((signature.ArgumentCount, signature.ContextFieldCount), Is.EqualTo((3, 3)));
+        Assert.That(signature.ArgumentTypes is CilType[] || signature.ContextFields is ContextField[], Is.False, "the lists cannot be cast back to arrays and changed");
     }
 
     [Test]
