@@ -1,0 +1,32 @@
+using NexOS.Security.Patches;
+
+namespace NexOS.Security.Policy;
+
+/// <summary>
+/// What the checker needs to know besides the patch and the policy: the registered targets
+/// (which also give the current parameter values), the trusted keys, how many patches were
+/// accepted in the last minute, and the highest patch id accepted so far.
+/// </summary>
+public readonly struct PolicyContext
+{
+    /// <summary>Creates a context.</summary>
+    public PolicyContext(PatchTargets targets, PatchKeyRing? keys, int patchesInLastMinute, ulong highestPatchId)
+    {
+        Targets = targets;
+        Keys = keys;
+        PatchesInLastMinute = patchesInLastMinute;
+        HighestPatchId = highestPatchId;
+    }
+
+    /// <summary>Registered hooks and parameter sets.</summary>
+    public PatchTargets Targets { get; }
+
+    /// <summary>Keys external signatures are checked against; null means none are trusted.</summary>
+    public PatchKeyRing? Keys { get; }
+
+    /// <summary>Patches accepted in the last 60 seconds (see <see cref="PatchRateLimiter"/>).</summary>
+    public int PatchesInLastMinute { get; }
+
+    /// <summary>Highest patch id accepted so far; a new patch must have a higher one.</summary>
+    public ulong HighestPatchId { get; }
+}
