@@ -110,4 +110,45 @@ public sealed class PatchCorruptionTests
 
         Assert.That(Refuse(new byte[PatchLimits.MaxTotalBytes + 1]).Code, Is.EqualTo(PatchErrorCode.LimitExceeded));
     }
+
+    // Edits a valid unsigned patch and repairs its SHA-256 trailer, so that the structural
+    // check behind the edit is what refuses it.
+    private static byte[] EditAndRehash(byte[] original, Action<byte[]> edit)
+    {
+        byte[] bytes = (byte[])original.Clone();
+        edit(bytes);
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+        return bytes;
+    }
+
+    [Test]
+    public void StructuralRefusalsBehindAValidHash()
+    {
+        byte[] parameters = SamplePatches.Encode(SamplePatches.Parameters(PatchOrigin.Engine, ("aa", 1), ("ab", 2)));
+        byte[] cil = SamplePatches.Encode(SamplePatches.Cil());
+        int secondName = Array.LastIndexOf(parameters, (byte)'b');
+
+        // The sample IL ends "add; ret" (58 2A); the local count and the first local type follow.
+        int codeEnd = cil.AsSpan().IndexOf(new byte[] { 0x58, 0x2A }) + 2;
+
+        (byte[] Bytes, PatchErrorCode Code, int Offset)[] cases =
+        {
+            (EditAndRehash(parameters, b => b[10] = 3), PatchErrorCode.UnknownValue, 10),
+            (EditAndRehash(parameters, b => b[28] = 0), PatchErrorCode.UnknownValue, 28),
+            (EditAndRehash(parameters, b => b[33] = 0xFF), PatchErrorCode.BadString, 29),
+            (EditAndRehash(parameters, b => b[secondName] = (byte)'a'), PatchErrorCode.Duplicate, secondName - 5),
+            // A parameter payload read as a CIL payload: here its bytes end up as a local type.
+            (EditAndRehash(parameters, b => b[10] = 2), PatchErrorCode.UnknownValue, -1),
+            (EditAndRehash(cil, b => b[codeEnd + 1] = 7), PatchErrorCode.UnknownValue, codeEnd + 1),
+        };
+        foreach ((byte[] bytes, PatchErrorCode code, int offset) in cases)
+        {
+            PatchError error = Refuse(bytes);
+            Assert.That(error.Code, Is.EqualTo(code), error.Message);
+            if (offset >= 0)
+            {
+                Assert.That(error.Offset, Is.EqualTo(offset), error.Message);
+            }
+        }
+    }
 }
