@@ -4,7 +4,8 @@ using NexOS.Security.Patches;
 namespace NexOS.Security.Policy;
 
 /// <summary>
-/// Applies a <see cref="SecurityPolicy"/> to a parsed patch: who submitted it, replay and
+/// Applies a <see cref="SecurityPolicy"/> to a parsed patch: who submitted it (judged by the
+/// channel it arrived on, never by what the patch says about itself), replay and
 /// rate limits, the target's safety class, and for parameter patches the range and step of
 /// every new value against the current one. Contract: never throws, changes nothing, and
 /// returns the first rule broken in the order above, so the message names the most basic
@@ -30,25 +31,27 @@ public static class PolicyChecker
     {
         string level = PolicyNames.Name(policy.Level);
         PatchProvenance provenance = patch.Provenance;
-        if (provenance.Origin != PatchOrigin.Engine)
+        if (context.Channel != PatchOrigin.Engine && provenance.Origin == PatchOrigin.Engine)
         {
-            if (policy.Submitters == SubmitterRule.EngineOnly)
-            {
-                return PolicyDecision.Deny(PolicyRule.Submitter, $"{level}: only the engine may submit patches; '{provenance.Source}' is external");
-            }
+            return PolicyDecision.Deny(PolicyRule.Submitter, $"{level}: the patch claims to come from the engine but arrived from outside");
+        }
 
-            // An unsigned patch is acceptable only where the level says so, but a signature
-            // that is present must verify at every level: a forged signature is never benign.
-            bool signed = patch.Signature != null;
-            if (!signed && policy.Submitters == SubmitterRule.EngineAndSignedExternal)
-            {
-                return PolicyDecision.Deny(PolicyRule.Signature, $"{level}: external patches must be signed; '{provenance.Source}' sent an unsigned one");
-            }
+        if (context.Channel != PatchOrigin.Engine && policy.Submitters == SubmitterRule.EngineOnly)
+        {
+            return PolicyDecision.Deny(PolicyRule.Submitter, $"{level}: only the engine may submit patches; '{provenance.Source}' is external");
+        }
 
-            if (signed && (context.Keys == null || !context.Keys.VerifySignature(patch)))
-            {
-                return PolicyDecision.Deny(PolicyRule.Signature, $"{level}: the signature with key id {patch.Signature!.KeyId} does not verify");
-            }
+        // An unsigned external patch is acceptable only where the level says so, but a
+        // signature that is present must verify at every level: a forged one is never benign.
+        bool signed = patch.Signature != null;
+        if (context.Channel != PatchOrigin.Engine && !signed && policy.Submitters == SubmitterRule.EngineAndSignedExternal)
+        {
+            return PolicyDecision.Deny(PolicyRule.Signature, $"{level}: external patches must be signed; '{provenance.Source}' sent an unsigned one");
+        }
+
+        if (signed && (context.Keys == null || !context.Keys.VerifySignature(patch)))
+        {
+            return PolicyDecision.Deny(PolicyRule.Signature, $"{level}: the signature with key id {patch.Signature!.KeyId} does not verify");
         }
 
         if (provenance.PatchId <= context.HighestPatchId)

@@ -31,8 +31,9 @@ public sealed class PolicyCheckerTests
         _keys.TryAdd(SamplePatches.Key);
     }
 
+    // By default the patch arrives on the channel it claims to come from.
     private PolicyDecision Check(Patch patch, SecurityPolicy policy, int recent = 0, ulong highestId = 0)
-        => PolicyChecker.Check(patch, policy, new PolicyContext(_targets, _keys, recent, highestId));
+        => PolicyChecker.Check(patch, policy, new PolicyContext(patch.Provenance.Origin, _targets, _keys, recent, highestId));
 
     // Goes through the writer and reader, as a real submission would, so hash and signature are real.
     private static Patch Submit(Patch patch, PatchSigningKey? key = null)
@@ -139,7 +140,22 @@ public sealed class PolicyCheckerTests
         Assert.That(Check(forged, SecurityPolicies.Permissive).Rule, Is.EqualTo(PolicyRule.Signature));
         Assert.That(Check(forged, SecurityPolicies.Standard).Rule, Is.EqualTo(PolicyRule.Signature));
         Assert.That(Check(signed, SecurityPolicies.Paranoid).Rule, Is.EqualTo(PolicyRule.Submitter));
-        Assert.That(PolicyChecker.Check(signed, SecurityPolicies.Standard, new PolicyContext(_targets, null, 0, 0)).Rule, Is.EqualTo(PolicyRule.Signature));
+        Assert.That(PolicyChecker.Check(signed, SecurityPolicies.Standard, new PolicyContext(PatchOrigin.External, _targets, null, 0, 0)).Rule, Is.EqualTo(PolicyRule.Signature));
+    }
+
+    [Test]
+    public void ThePatchCannotClaimToComeFromTheEngine()
+    {
+        Patch spoofed = Submit(Change("timeslice_ns", 4_100_000, PatchOrigin.Engine));
+        var fromOutside = new PolicyContext(PatchOrigin.External, _targets, _keys, 0, 0);
+        PolicyDecision decision = PolicyChecker.Check(spoofed, SecurityPolicies.Permissive, fromOutside);
+        Assert.That((decision.Rule, decision.Message), Is.EqualTo((PolicyRule.Submitter, "Permissive: the patch claims to come from the engine but arrived from outside")));
+
+        // The engine's own channel may carry a patch describing an external maker (a person's
+        // patch the engine adopted); it is then judged as the engine's.
+        Patch adopted = Submit(Change("timeslice_ns", 4_100_000, PatchOrigin.External));
+        var fromEngine = new PolicyContext(PatchOrigin.Engine, _targets, _keys, 0, 0);
+        Assert.That(PolicyChecker.Check(adopted, SecurityPolicies.Paranoid, fromEngine).IsAllowed, Is.True);
     }
 
     [Test]
@@ -176,7 +192,7 @@ public sealed class PolicyCheckerTests
     public void AllowedChecksDoNotAllocate()
     {
         Patch patch = Submit(Change("timeslice_ns", 4_100_000));
-        var context = new PolicyContext(_targets, _keys, 0, 0);
+        var context = new PolicyContext(PatchOrigin.Engine, _targets, _keys, 0, 0);
         PolicyChecker.Check(patch, SecurityPolicies.Standard, context);
         int allowed = 0;
         long before = GC.GetAllocatedBytesForCurrentThread();
