@@ -1,0 +1,129 @@
+using NexOS.Security.Crypto;
+
+namespace NexOS.Security.Audit;
+
+/// <summary>
+/// The in-kernel audit trail: an append-only, hash-chained log in a fixed-capacity ring.
+/// Contract: memory is allocated once, in the constructor; <see cref="Append"/> never
+/// allocates and never fails. When the ring is full the oldest record is dropped and its hash
+/// becomes the <see cref="Anchor"/>, the previous hash of the oldest retained record, so the
+/// retained part stays verifiable on its own (the very first record's anchor is all zeros).
+/// Appends and reads take a lock, so several threads may log at once.
+/// </summary>
+public sealed class AuditTrail
+{
+    private readonly AuditRecord[] _slots;
+    private readonly byte[] _anchor = new byte[Sha256.HashSize];
+    private readonly byte[] _head = new byte[Sha256.HashSize];
+    private readonly object _gate = new();
+    private int _oldest;
+    private int _count;
+    private ulong _nextSequence = 1;
+
+    /// <summary>Creates an empty trail holding at most <paramref name="capacity"/> records.</summary>
+    public AuditTrail(int capacity)
+    {
+        if (capacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), "an audit trail holds at least one record");
+        }
+
+        _slots = new AuditRecord[capacity];
+        for (int i = 0; i < capacity; i++)
+        {
+            _slots[i] = new AuditRecord();
+        }
+    }
+
+    /// <summary>Most records held.</summary>
+    public int Capacity => _slots.Length;
+
+    /// <summary>Records held now.</summary>
+    public int Count => _count;
+
+    /// <summary>Sequence number of the oldest retained record (the next one when empty).</summary>
+    public ulong FirstSequence => _nextSequence - (ulong)_count;
+
+    /// <summary>Previous hash of the oldest retained record.</summary>
+    public ReadOnlySpan<byte> Anchor => _anchor;
+
+    /// <summary>Hash of the newest record (the anchor when empty); publishing it elsewhere lets
+    /// a reader detect records cut off the end.</summary>
+    public ReadOnlySpan<byte> Head => _head;
+
+    /// <summary>Appends an event and returns its sequence number.</summary>
+    public ulong Append(ulong timeNs, AuditEventKind kind, ulong patchId, ReadOnlySpan<char> actor, ReadOnlySpan<char> detail)
+    {
+        lock (_gate)
+        {
+            int slot;
+            if (_count == _slots.Length)
+            {
+                // Dropping the oldest record: its hash is what the next oldest links to.
+                slot = _oldest;
+                _slots[slot].Hash.CopyTo(_anchor);
+                _oldest = (_oldest + 1) % _slots.Length;
+            }
+            else
+            {
+                slot = (_oldest + _count) % _slots.Length;
+                _count++;
+            }
+
+            AuditRecord record = _slots[slot];
+            ulong sequence = _nextSequence++;
+            record.Fill(sequence, timeNs, kind, patchId, actor, detail);
+            record.SetPrevHash(_head);
+            record.Seal();
+            record.Hash.CopyTo(_head);
+            return sequence;
+        }
+    }
+
+    /// <summary>The record at <paramref name="index"/> counted from the oldest retained (0).
+    /// The object is a ring slot: it is overwritten once <see cref="Capacity"/> more records
+    /// have been appended.</summary>
+    public AuditRecord RecordAt(int index)
+    {
+        if ((uint)index >= (uint)_count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index));
+        }
+
+        return _slots[(_oldest + index) % _slots.Length];
+    }
+
+    /// <summary>Walks the retained chain from the anchor and reports the first broken record.</summary>
+    public AuditVerifyResult Verify()
+    {
+        lock (_gate)
+        {
+            ReadOnlySpan<byte> expectedPrev = _anchor;
+            ulong sequence = FirstSequence;
+            for (int i = 0; i < _count; i++)
+            {
+                AuditRecord record = _slots[(_oldest + i) % _slots.Length];
+                AuditVerifyResult result = AuditChain.CheckRecord(record, sequence, expectedPrev);
+                if (!result.IsIntact)
+                {
+                    return result;
+                }
+
+                expectedPrev = record.Hash;
+                sequence++;
+            }
+
+            return default;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> while holding the trail's lock, so that an
+    /// exporter sees a consistent set of records.</summary>
+    public void WithLock<TState>(TState state, Action<AuditTrail, TState> action)
+    {
+        lock (_gate)
+        {
+            action(this, state);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+namespace NexOS.Security.Patches;
+
+/// <summary>
+/// The keys the kernel accepts signatures from, by key id. Small and fixed-size by design:
+/// a handful of trusted submitters, looked up by a linear scan. Contract: at most
+/// <see cref="Capacity"/> keys; ids are unique.
+/// </summary>
+public sealed class PatchKeyRing
+{
+    /// <summary>Most keys a ring holds.</summary>
+    public const int Capacity = 16;
+
+    private readonly PatchSigningKey?[] _keys = new PatchSigningKey?[Capacity];
+    private int _count;
+
+    /// <summary>Number of keys held.</summary>
+    public int Count => _count;
+
+    /// <summary>Adds a key; returns an error for a duplicate id or a full ring.</summary>
+    public string? TryAdd(PatchSigningKey key)
+    {
+        if (TryFind(key.KeyId, out _))
+        {
+            return $"key id {key.KeyId} is already in the ring";
+        }
+
+        if (_count == Capacity)
+        {
+            return $"the key ring is full ({Capacity} keys)";
+        }
+
+        _keys[_count++] = key;
+        return null;
+    }
+
+    /// <summary>Finds a key by id.</summary>
+    public bool TryFind(uint keyId, out PatchSigningKey? key)
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (_keys[i]!.KeyId == keyId)
+            {
+                key = _keys[i];
+                return true;
+            }
+        }
+
+        key = null;
+        return false;
+    }
+
+    /// <summary>True when <paramref name="patch"/> was read from bytes, carries a signature
+    /// block, the key id is in this ring and the MAC is right.</summary>
+    public bool VerifySignature(Patch patch)
+    {
+        PatchSignature? signature = patch.Signature;
+        if (signature == null || patch.Hash.Length == 0 || !TryFind(signature.KeyId, out PatchSigningKey? key))
+        {
+            return false;
+        }
+
+        return signature.Verify(key!.Key, patch.Hash);
+    }
+}
