@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace NexOS.Core.Heap;
@@ -27,6 +28,38 @@ public sealed partial class HeapPage
 
         _hint = _words;
         address = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Takes the run of consecutive free cells that starts at the lowest free cell, up to the
+    /// end of its bitmap word (so at most 64 cells), for an allocator that bumps a pointer
+    /// through the run: <paramref name="address"/> is the first cell's object address and
+    /// <paramref name="count"/> the number of cells, all now allocated (not zeroed: the
+    /// caller zeroes them). False, with both 0, when the page is full. Amortised O(1).
+    /// </summary>
+    public bool TryTakeRun(out ulong address, out int count)
+    {
+        for (int w = _hint; w < _words; w++)
+        {
+            ulong free = ~_allocated[w] & (w == _words - 1 ? _lastWordMask : ulong.MaxValue);
+            if (free != 0)
+            {
+                int first = BitOperations.TrailingZeroCount(free);
+                ulong shifted = free >> first;
+                count = shifted == ulong.MaxValue ? WordBits - first : BitOperations.TrailingZeroCount(~shifted);
+                ulong bits = count == WordBits ? ulong.MaxValue : ((1UL << count) - 1) << first;
+                _allocated[w] |= bits;
+                _count += count;
+                _hint = w;
+                address = ObjectAddress((w << WordShift) + first);
+                return true;
+            }
+        }
+
+        _hint = _words;
+        address = 0;
+        count = 0;
         return false;
     }
 
@@ -61,6 +94,7 @@ public sealed partial class HeapPage
     /// as described on the class), returns true and that cell's object address. False, with
     /// 0, for free cells, the page header, the slack after the last cell and addresses
     /// outside the page.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFindObject(ulong anyAddress, out ulong objectStart)
     {
         Locate(anyAddress, out int index);
@@ -83,6 +117,7 @@ public sealed partial class HeapPage
     /// address; map other addresses with <see cref="TryFindObject"/> first). Returns true only
     /// when the mark was newly set, i.e. the collector should trace the object now; false when
     /// it was already marked or the address is not an allocated object.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Mark(ulong objectStart)
     {
         if (Locate(objectStart, out int index) != HeapStatus.Ok || !IsSet(_allocated, index) || IsSet(_marked, index))

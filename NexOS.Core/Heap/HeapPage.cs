@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NexOS.Core.Heap;
 
 /// <summary>
@@ -122,10 +123,12 @@ public sealed partial class HeapPage
     public bool IsFull => _count == Capacity;
 
     /// <summary>True when <paramref name="address"/> lies in the page, header included.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Contains(ulong address) => address - _baseAddress < PageSize;
 
     /// <summary>Address of object <paramref name="cell"/> (0 to Capacity - 1), allocated or
     /// not; 0 for a cell number outside the page.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ObjectAddress(int cell) =>
         (uint)cell < (uint)Capacity ? _baseAddress + HeaderBytes + ((ulong)cell * _cellSize) : 0;
 
@@ -138,6 +141,7 @@ public sealed partial class HeapPage
     /// for a cell start, <see cref="HeapStatus.Misaligned"/> inside a cell (index set) or in the
     /// header or tail slack (index -1), <see cref="HeapStatus.OutOfRange"/> outside the page.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private HeapStatus Locate(ulong address, out int index)
     {
         index = -1;
@@ -173,7 +177,9 @@ public sealed partial class HeapPage
     /// </summary>
     public static ulong ReciprocalOf(ulong cellSize) => ((1UL << 32) / cellSize) + 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Bit(int index) => 1UL << (index & (WordBits - 1));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsSet(ulong[] bitmap, int index) => (bitmap[index >> WordShift] & Bit(index)) != 0;
 }

@@ -20,6 +20,7 @@ internal static class Benchmarks
         writeLine(ContextSwitch());
         writeLine(IpcRoundTrip());
         writeLine(SmallAllocation());
+        writeLine(GcPause());
         writeLine(PageAllocation());
         writeLine(TimerLatency());
         writeLine(RealTimeLateness());
@@ -89,6 +90,32 @@ internal static class Benchmarks
 
         GC.KeepAlive(keep);
         return Json("alloc_small", histogram);
+    }
+
+    /// <summary>Full collections over a live heap of 20,000 small objects (a linked list of
+    /// nodes holding strings, about 1.3 MiB), the rest of the heap being garbage.</summary>
+    public static string GcPause()
+    {
+        var histogram = new LatencyHistogram("gc_pause", "ns", "");
+        object[]? head = null;
+        for (int i = 0; i < 20_000; i++)
+        {
+            head = new object[] { head!, i.ToString() };
+        }
+
+        for (int run = 0; run < 20; run++)
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                _ = new byte[64];
+            }
+
+            GC.Collect();
+            histogram.Record(Runtime.Gc.GcStatistics.LastPauseNs);
+        }
+
+        GC.KeepAlive(head);
+        return Json("gc_pause", histogram);
     }
 
     /// <summary>Allocating and freeing one 4 KiB page frame.</summary>

@@ -55,6 +55,11 @@ internal static unsafe class Native
     [RuntimeImport(Asm, "nexos_pause"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void Pause();
 
+    /// <summary>Returns RFLAGS and disables interrupts, in one call (the allocator's and the
+    /// scheduler's critical sections start with it).</summary>
+    [RuntimeImport(Asm, "nexos_save_flags_and_cli"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong SaveFlagsAndDisableInterrupts();
+
     [RuntimeImport(Asm, "nexos_read_flags"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern ulong ReadFlags();
 

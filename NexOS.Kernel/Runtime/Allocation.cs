@@ -43,6 +43,7 @@ internal static unsafe class Allocation
     /// memory is plentiful, because making it when it is needed would fail.</summary>
     public static void PrepareOutOfMemory() => s_outOfMemory ??= new OutOfMemoryException("the kernel heap is exhausted");
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void* Object(MethodTable* type)
     {
         void* obj = Gc.GcHeap.Allocate(type, type->BaseSize, -1);

@@ -59,6 +59,13 @@ nexos_read_flags:           ; ulong ()
     pop rax
     ret
 
+global nexos_save_flags_and_cli
+nexos_save_flags_and_cli:   ; ulong (): RFLAGS as they were, then interrupts off
+    pushfq
+    pop rax
+    cli
+    ret
+
 global nexos_rdtsc, nexos_read_cr0, nexos_read_cr2, nexos_read_cr3, nexos_read_cr4
 nexos_rdtsc:                ; ulong ()
     rdtsc

@@ -143,13 +143,10 @@ internal static class InterruptState
 {
     private const ulong InterruptFlag = 1 << 9;
 
-    public static ulong Disable()
-    {
-        ulong flags = Native.ReadFlags();
-        Native.DisableInterrupts();
-        return flags;
-    }
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static ulong Disable() => Native.SaveFlagsAndDisableInterrupts();
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Restore(ulong flags)
     {
         if ((flags & InterruptFlag) != 0)

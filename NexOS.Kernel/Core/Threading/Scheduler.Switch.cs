@@ -69,21 +69,30 @@ internal static unsafe partial class Scheduler
     /// asked for it.</summary>
     public static void PreemptIfNeeded()
     {
-        if (s_needResched && IsRunning)
+        if (Preemption.SwitchPending && IsRunning && !Preemption.IsDisabled)
         {
             Reschedule(s_reschedReason);
         }
     }
 
+    /// <summary>A switch an interrupt asked for while preemption was off (see
+    /// <see cref="Preemption"/>).</summary>
+    public static void PreemptDeferred()
+    {
+        ulong flags = Disable();
+        PreemptIfNeeded();
+        Restore(flags);
+    }
+
     private static void RequestReschedule(StopReason reason)
     {
         // A slice expiry outranks a preemption request: the policy should see the decay.
-        if (!s_needResched || reason == StopReason.SliceExpired)
+        if (!Preemption.SwitchPending || reason == StopReason.SliceExpired)
         {
             s_reschedReason = reason;
         }
 
-        s_needResched = true;
+        Preemption.SwitchPending = true;
     }
 
     private static void Wake(KernelThread t, ulong now)
@@ -113,7 +122,7 @@ internal static unsafe partial class Scheduler
     /// choice. Returns when the current thread is scheduled again.</summary>
     private static void Reschedule(StopReason reason)
     {
-        s_needResched = false;
+        Preemption.SwitchPending = false;
         ulong now = Tsc.NowNs;
         KernelThread prev = s_current;
         SchedThread ps = prev.Sched;

@@ -23,7 +23,6 @@ internal static unsafe partial class Scheduler
     private static KernelThread? s_timers;
     private static KernelThread? s_zombies;
     private static ulong s_sliceEndNs;
-    private static bool s_needResched;
     private static StopReason s_reschedReason;
 
     public static bool IsRunning => s_idle != null;

@@ -22,7 +22,11 @@ internal static unsafe class Collector
     private static bool s_collecting;
     private static CollectionReason s_reason;
 
-    public static bool IsCollecting => s_collecting;
+    public static bool IsCollecting
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => s_collecting;
+    }
 
     /// <summary>Runs a collection now, unless one cannot run on this stack (see
     /// <see cref="CollectFromAllocator"/>). Any thread, interrupts on or off.</summary>

@@ -30,6 +30,13 @@ internal static unsafe partial class GcHeap
     private static int s_spareCount;
     private static HeapPage? s_unusedDescriptors;
 
+    // Per size class: the run the fast path bumps through, and the cell size; and the class
+    // of every 8-byte-rounded size up to the largest class.
+    private static ulong* s_cursor;
+    private static ulong* s_limit;
+    private static ulong* s_cellBytes;
+    private static byte* s_classBySize;
+
     // Every page by the 64 KiB slot its base lies in, over the frame allocator's whole range:
     // the collector's O(1) address lookup. Raw descriptor addresses in native memory, so that
     // the map is not itself an object the collector would trace; descriptors are immortal.
@@ -47,10 +54,31 @@ internal static unsafe partial class GcHeap
     public static LargeObjectSpace LargeObjects => s_large;
 
     /// <summary>True when <paramref name="address"/> may lie in a page or run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool InBounds(ulong address) => address >= s_low && address < s_high;
 
     private static void InitializePages()
     {
+        // The fast path's tables live in native memory: no bounds checks, no statics base.
+        s_cursor = (ulong*)BootHeap.Allocate(SizeClasses.Count * sizeof(ulong));
+        s_limit = (ulong*)BootHeap.Allocate(SizeClasses.Count * sizeof(ulong));
+        s_cellBytes = (ulong*)BootHeap.Allocate(SizeClasses.Count * sizeof(ulong));
+        s_classBySize = (byte*)BootHeap.Allocate((SizeClasses.LargestSize / 8) + 1);
+        if (s_cursor == null || s_limit == null || s_cellBytes == null || s_classBySize == null)
+        {
+            Panic.Halt("heap: no memory for the allocator's tables");
+        }
+
+        for (int c = 0; c < SizeClasses.Count; c++)
+        {
+            s_cellBytes[c] = SizeClasses.SizeOf(c);
+        }
+
+        for (ulong units = 0; units <= SizeClasses.LargestSize / 8; units++)
+        {
+            s_classBySize[units] = (byte)SizeClasses.ClassFor(units * 8);
+        }
+
         PhysRange covered = PhysicalMemory.Frames!.CoveredRange;
         s_mapBase = covered.Start.Value & ~(HeapPage.PageSize - 1);
         s_mapSlots = ((covered.End.Value - s_mapBase) / HeapPage.PageSize) + 1;
@@ -66,29 +94,67 @@ internal static unsafe partial class GcHeap
         s_partial = new HeapPage?[SizeClasses.Count];
     }
 
-    private static void* TakeSmall(ulong aligned)
+    /// <summary>The allocation fast path ran out of its run: collect if the budget is spent,
+    /// take the next run of free cells (from the current page or a new one), and hand out its
+    /// first cell. Null when no page can be had even after a collection.</summary>
+    private static void* TakeSmallSlow(int sizeClass)
     {
-        int sizeClass = SizeClasses.ClassFor(aligned);
+        if (s_allocatedSinceGc >= s_budget)
+        {
+            Collector.CollectFromAllocator(CollectionReason.Budget);
+        }
+
+        if (!Refill(sizeClass))
+        {
+            Collector.CollectFromAllocator(CollectionReason.NoMemory);
+            if (!Refill(sizeClass))
+            {
+                return null;
+            }
+        }
+
+        ulong cursor = s_cursor[sizeClass];
+        s_cursor[sizeClass] = cursor + s_cellBytes[sizeClass];
+        return (void*)cursor;
+    }
+
+    /// <summary>Makes [cursor, limit) of the class a fresh run of zeroed free cells.</summary>
+    private static bool Refill(int sizeClass)
+    {
         HeapPage? page = s_current[sizeClass];
-        ulong address;
-        while (page == null || !page.TryAllocate(out address))
+        ulong start;
+        int count;
+        while (page == null || !page.TryTakeRun(out start, out count))
         {
             page = NextPage(sizeClass);
             if (page == null)
             {
-                return null;
+                return false;
             }
 
             s_current[sizeClass] = page;
         }
 
-        ulong cell = page.CellSize;
-        s_allocatedSinceGc += cell;
-        s_totalAllocated += cell;
+        ulong bytes = (ulong)count * page.CellSize;
+        s_allocatedSinceGc += bytes;
+        s_totalAllocated += bytes;
 
-        // The object owns [address - 8, address - 8 + cell): its header word, then its fields.
-        System.Runtime.InteropServices.NativeMemory.Clear((void*)(address - 8), (nuint)aligned);
-        return (void*)address;
+        // Each cell is [header word, object...]: the run's bytes start one word before its
+        // first object.
+        System.Runtime.InteropServices.NativeMemory.Clear((void*)(start - 8), (nuint)bytes);
+        s_cursor[sizeClass] = start;
+        s_limit[sizeClass] = start + bytes;
+        return true;
+    }
+
+    /// <summary>Forgets every class's run (a collection frees the cells not handed out).</summary>
+    private static void ResetRuns()
+    {
+        for (int c = 0; c < SizeClasses.Count; c++)
+        {
+            s_cursor[c] = 0;
+            s_limit[c] = 0;
+        }
     }
 
     /// <summary>A page of the class with a free cell: one left with free cells by the last
@@ -169,6 +235,7 @@ internal static unsafe partial class GcHeap
 
     /// <summary>The page holding <paramref name="address"/>, or null. O(1): a page's base
     /// lies in the address's own 64 KiB slot or the one below. Interrupts are off.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static HeapPage? FindPage(ulong address)
     {
         ulong slot = (address - s_mapBase) / HeapPage.PageSize;
@@ -187,6 +254,7 @@ internal static unsafe partial class GcHeap
         return page != null && page.Contains(address) ? page : null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static HeapPage? PageAt(ulong slot) => s_pageMap[slot] == 0 ? null : Unsafe.As<ulong, HeapPage>(ref s_pageMap[slot]);
 
     /// <summary>The object in the run starting at <paramref name="runStart"/>.</summary>

@@ -43,6 +43,7 @@ internal static unsafe partial class GcHeap
     public static ulong Sweep()
     {
         ulong before = s_liveBytes + s_allocatedSinceGc;
+        ResetRuns();
         s_index.Sweep();
         for (int c = 0; c < SizeClasses.Count; c++)
         {

@@ -73,23 +73,39 @@ internal static unsafe partial class GcHeap
             return ImmortalObjects.Allocate(type, aligned, length);
         }
 
-        ulong flags = InterruptState.Disable();
         if (Collector.IsCollecting)
         {
             // The collector must not allocate: a new object would be swept at once.
             Panic.Halt("heap: allocation during a garbage collection");
         }
 
-        if (s_allocatedSinceGc >= s_budget)
+        // Only threads allocate (never interrupt handlers), so keeping this thread on the CPU
+        // is enough to make the fast path atomic; the slow paths turn interrupts off.
+        Preemption.Disable();
+        void* obj;
+        if (aligned <= SizeClasses.LargestSize)
         {
-            Collector.CollectFromAllocator(CollectionReason.Budget);
+            // The fast path: bump through the class's current run of free cells, zeroed
+            // when the run was taken.
+            int sizeClass = s_classBySize[aligned >> 3];
+            ulong cursor = s_cursor[sizeClass];
+            if (cursor < s_limit[sizeClass])
+            {
+                s_cursor[sizeClass] = cursor + s_cellBytes[sizeClass];
+                obj = (void*)cursor;
+            }
+            else
+            {
+                ulong flags = InterruptState.Disable();
+                obj = TakeSmallSlow(sizeClass);
+                InterruptState.Restore(flags);
+            }
         }
-
-        void* obj = Take(aligned);
-        if (obj == null)
+        else
         {
-            Collector.CollectFromAllocator(CollectionReason.NoMemory);
-            obj = Take(aligned);
+            ulong flags = InterruptState.Disable();
+            obj = TakeLargeCollecting(aligned);
+            InterruptState.Restore(flags);
         }
 
         if (obj != null)
@@ -107,7 +123,7 @@ internal static unsafe partial class GcHeap
             }
         }
 
-        InterruptState.Restore(flags);
+        Preemption.Enable();
         return obj;
     }
 
@@ -129,10 +145,20 @@ internal static unsafe partial class GcHeap
 
     private static void EndMetadata() => s_metadataDepth--;
 
-    /// <summary>A zeroed block of <paramref name="aligned"/> bytes, or null. Interrupts are off.</summary>
-    private static void* Take(ulong aligned)
+    private static void* TakeLargeCollecting(ulong aligned)
     {
-        void* obj = aligned <= SizeClasses.LargestSize ? TakeSmall(aligned) : TakeLarge(aligned);
+        if (s_allocatedSinceGc >= s_budget)
+        {
+            Collector.CollectFromAllocator(CollectionReason.Budget);
+        }
+
+        void* obj = TakeLarge(aligned);
+        if (obj == null)
+        {
+            Collector.CollectFromAllocator(CollectionReason.NoMemory);
+            obj = TakeLarge(aligned);
+        }
+
         return obj;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NexOS.Core.Heap;
 using NexOS.Core.Memory;
 using NexOS.Kernel.Core;
@@ -190,6 +191,7 @@ internal static unsafe class Marker
         GcDescriptor.VisitReferences(type, obj, size);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Push(ulong obj)
     {
         s_marked++;

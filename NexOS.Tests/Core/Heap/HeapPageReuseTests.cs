@@ -96,4 +96,56 @@ public sealed class HeapPageReuseTests
             }
         }
     }
+
+    [Test]
+    public void RunsCoverEachFreeStretchOnceAndStopAtWordEnds()
+    {
+        for (int c = 0; c < SizeClasses.Count; c += 2)
+        {
+            var page = new HeapPage(Base, c);
+            var random = new Random(c);
+            var taken = new bool[page.Capacity];
+            for (int i = 0; i < page.Capacity; i++)
+            {
+                if (random.Next(3) == 0)
+                {
+                    page.TryAllocate(out ulong a);
+                    taken[(int)((a - Base - HeapPage.HeaderBytes) / page.CellSize)] = true;
+                }
+            }
+
+            // Free a random half of those again, leaving holes of every length.
+            for (int i = 0; i < page.Capacity; i++)
+            {
+                if (taken[i] && random.Next(2) == 0)
+                {
+                    Assert.That(page.Free(page.ObjectAddress(i)), Is.EqualTo(HeapStatus.Ok));
+                    taken[i] = false;
+                }
+            }
+
+            int expectedFree = page.FreeCells;
+            int total = 0;
+            while (page.TryTakeRun(out ulong start, out int count))
+            {
+                int first = (int)((start - Base - HeapPage.HeaderBytes) / page.CellSize);
+                Assert.That(count, Is.InRange(1, 64));
+                Assert.That(first / 64, Is.EqualTo((first + count - 1) / 64), "a run stays in one bitmap word");
+                for (int i = first; i < first + count; i++)
+                {
+                    Assert.That(taken[i], Is.False, $"class {c}: cell {i} handed out twice");
+                    taken[i] = true;
+                    Assert.That(page.IsAllocated(page.ObjectAddress(i)), Is.True);
+                }
+
+                Assert.That(first + count == page.Capacity || taken[first + count] || (first + count) % 64 == 0, Is.True, "a run ends at a taken cell, a word end or the page end");
+                total += count;
+            }
+
+            Assert.That(total, Is.EqualTo(expectedFree));
+            Assert.That(page.IsFull, Is.True);
+            Assert.That(page.TryTakeRun(out ulong none, out int zero), Is.False);
+            Assert.That((none, zero), Is.EqualTo((0UL, 0)));
+        }
+    }
 }
