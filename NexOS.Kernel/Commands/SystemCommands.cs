@@ -55,6 +55,12 @@ internal static class SystemCommands
 
         LatencyHistogram latency = KernelMetrics.TimerLatency;
         sb.Append($"timer latency: n={latency.Count} p50={latency.Percentile(50)} ns p99={latency.Percentile(99)} ns max={latency.Max} ns\n");
+        sb.Append($"late timer interrupts (over {LateTimers.ThresholdNs / 1000} us): {LateTimers.Count}\n");
+        foreach ((ulong rip, ulong late) in LateTimers.Snapshot())
+        {
+            sb.Append($"  {late / 1000} us late, interrupted {Runtime.KernelSymbols.NameOf(rip) ?? "?"} (0x{rip:x})\n");
+        }
+
         host.Write(sb.ToString());
     }
 

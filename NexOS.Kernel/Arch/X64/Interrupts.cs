@@ -135,7 +135,7 @@ internal static unsafe class Interrupts
         if (vector == LocalApic.TimerVector)
         {
             LocalApic.EndOfInterrupt();
-            Core.Threading.Scheduler.OnTimerInterrupt();
+            Core.Threading.Scheduler.OnTimerInterrupt(frame->Rip);
         }
         else if (vector == LocalApic.SpuriousVector)
         {

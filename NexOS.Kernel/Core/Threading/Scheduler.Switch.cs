@@ -12,9 +12,10 @@ internal static unsafe partial class Scheduler
 {
     private static ulong s_timerDeadlineNs;
 
-    /// <summary>Called from the APIC timer interrupt (after EOI): wakes due sleepers and
-    /// notes an expired slice; the switch happens in <see cref="PreemptIfNeeded"/>.</summary>
-    public static void OnTimerInterrupt()
+    /// <summary>Called from the APIC timer interrupt (after EOI) with the address it
+    /// interrupted: wakes due sleepers and notes an expired slice; the switch happens in
+    /// <see cref="PreemptIfNeeded"/>.</summary>
+    public static void OnTimerInterrupt(ulong interruptedRip)
     {
         if (!IsRunning)
         {
@@ -26,6 +27,11 @@ internal static unsafe partial class Scheduler
         if (s_timerDeadlineNs != 0 && now >= s_timerDeadlineNs)
         {
             KernelMetrics.TimerLatency.Record(now - s_timerDeadlineNs);
+            if (now - s_timerDeadlineNs > LateTimers.ThresholdNs)
+            {
+                LateTimers.Record(interruptedRip, now - s_timerDeadlineNs);
+            }
+
             s_timerDeadlineNs = 0;
         }
 
