@@ -38,8 +38,13 @@ public sealed partial class HeapPage
     /// <paramref name="count"/> the number of cells, all now allocated (not zeroed: the
     /// caller zeroes them). False, with both 0, when the page is full. Amortised O(1).
     /// </summary>
-    public bool TryTakeRun(out ulong address, out int count)
+    public bool TryTakeRun(out ulong address, out int count) => TryTakeRun(WordBits, out address, out count);
+
+    /// <summary>As <see cref="TryTakeRun(out ulong, out int)"/>, taking at most
+    /// <paramref name="maxCount"/> cells (at least one).</summary>
+    public bool TryTakeRun(int maxCount, out ulong address, out int count)
     {
+        maxCount = Math.Clamp(maxCount, 1, WordBits);
         for (int w = _hint; w < _words; w++)
         {
             ulong free = ~_allocated[w] & (w == _words - 1 ? _lastWordMask : ulong.MaxValue);
@@ -48,6 +53,7 @@ public sealed partial class HeapPage
                 int first = BitOperations.TrailingZeroCount(free);
                 ulong shifted = free >> first;
                 count = shifted == ulong.MaxValue ? WordBits - first : BitOperations.TrailingZeroCount(~shifted);
+                count = Math.Min(count, maxCount);
                 ulong bits = count == WordBits ? ulong.MaxValue : ((1UL << count) - 1) << first;
                 _allocated[w] |= bits;
                 _count += count;

@@ -59,6 +59,7 @@ internal static class GcCommands
         sb.Append($"allocated    {GcHeap.TotalAllocatedBytes / 1024} KiB in {GcHeap.TotalObjects} objects since boot; next collection after {GcHeap.Budget / 1024} KiB ({GcHeap.AllocatedSinceCollection / 1024} KiB so far)\n");
         sb.Append($"last         {GcStatistics.LastMarkedObjects} objects marked, {GcStatistics.LastFreedBytes / 1024} KiB freed; {GcStatistics.TotalFreedBytes / 1024} KiB freed since boot\n");
         sb.Append($"roots        {ImmortalObjects.Traced} immortal objects traced ({ImmortalObjects.Count} in {ImmortalObjects.Bytes / 1024} KiB of boot heap), {Handles.Live} handles, {Finalization.Registered} finalizable\n");
+        sb.Append($"slow path    longest {Us(GcHeap.SlowestPathNs)} us (for {GcHeap.SlowestPathSize} bytes), {Us(GcHeap.SlowestPathWithoutGcNs)} us without its collection\n");
         sb.Append($"checks       {Marker.StrayReferences} stray references, {Marker.Overflows} mark-stack overflows, {GcStatistics.BadStacks} bad stacks\n");
         foreach (Parameter p in GcTuning.Parameters.All)
         {

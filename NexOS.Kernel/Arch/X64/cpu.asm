@@ -144,8 +144,14 @@ nexos_read_rsp:
 global memset, memmove, memcpy
 memset:                     ; void* (void* dest, int value, size_t count)
     mov r9, rdi
-    mov eax, esi
+    movzx eax, sil
+    mov r8, 0x0101010101010101
+    imul rax, r8                ; the byte in all eight lanes
     mov rcx, rdx
+    shr rcx, 3
+    rep stosq                   ; whole words first: an emulator runs 8x fewer iterations
+    mov rcx, rdx
+    and rcx, 7
     rep stosb
     mov rax, r9
     ret

@@ -17,6 +17,8 @@ internal static unsafe partial class GcHeap
 
     private const int MaxLargeObjects = 8192;
 
+    private const ulong RunBytes = 4096;
+
     private static HeapIndex s_index = null!;
     private static LargeObjectSpace s_large = null!;
 
@@ -124,7 +126,10 @@ internal static unsafe partial class GcHeap
         HeapPage? page = s_current[sizeClass];
         ulong start;
         int count;
-        while (page == null || !page.TryTakeRun(out start, out count))
+        // Runs of at most 4 KiB (or one cell): zeroing memory the emulator's host touches for
+        // the first time is slow, and this runs with interrupts off.
+        int maxCells = (int)Math.Max(1, RunBytes / s_cellBytes[sizeClass]);
+        while (page == null || !page.TryTakeRun(maxCells, out start, out count))
         {
             page = NextPage(sizeClass);
             if (page == null)

@@ -31,6 +31,9 @@ internal static unsafe partial class GcHeap
     private static ulong s_totalAllocated;
     private static ulong s_objects;
     private static ulong s_budget;
+    private static ulong s_slowestNs;
+    private static ulong s_slowestSize;
+    private static ulong s_slowestNoGcNs;
 
     public static bool IsReady => s_ready;
 
@@ -97,14 +100,18 @@ internal static unsafe partial class GcHeap
             else
             {
                 ulong flags = InterruptState.Disable();
+                ulong start = Arch.X64.Tsc.NowNs;
                 obj = TakeSmallSlow(sizeClass);
+                NoteSlowPath(start, aligned);
                 InterruptState.Restore(flags);
             }
         }
         else
         {
             ulong flags = InterruptState.Disable();
+            ulong start = Arch.X64.Tsc.NowNs;
             obj = TakeLargeCollecting(aligned);
+            NoteSlowPath(start, aligned);
             InterruptState.Restore(flags);
         }
 
@@ -125,6 +132,33 @@ internal static unsafe partial class GcHeap
 
         Preemption.Enable();
         return obj;
+    }
+
+    /// <summary>The longest allocation slow path (taking a run or a large object, collections
+    /// included) since boot, in ns, and the request size it served: the allocator's worst
+    /// interrupts-off stretch.</summary>
+    public static ulong SlowestPathNs => Volatile.Read(ref s_slowestNs);
+
+    public static ulong SlowestPathSize => Volatile.Read(ref s_slowestSize);
+
+    /// <summary>The same, not counting the collections it ran.</summary>
+    public static ulong SlowestPathWithoutGcNs => Volatile.Read(ref s_slowestNoGcNs);
+
+    private static void NoteSlowPath(ulong start, ulong size)
+    {
+        ulong took = Arch.X64.Tsc.NowNs - start;
+        if (took > s_slowestNs)
+        {
+            s_slowestNs = took;
+            s_slowestSize = size;
+        }
+
+        // A collection that ran inside reports its own pause; what is left is the path itself.
+        ulong gc = GcStatistics.PauseSince(start);
+        if (took - Math.Min(gc, took) > s_slowestNoGcNs)
+        {
+            s_slowestNoGcNs = took - Math.Min(gc, took);
+        }
     }
 
     /// <summary>Bytes of allocation after which the next collection runs, worked out after

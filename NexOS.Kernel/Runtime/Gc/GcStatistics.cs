@@ -39,8 +39,15 @@ internal static class GcStatistics
     /// <summary>Threads whose saved stack pointer lay outside their stack: a bug, counted.</summary>
     public static ulong BadStacks { get; set; }
 
+    private static ulong s_lastEndNs;
+
+    /// <summary>Pause time of the collections that ended after <paramref name="startNs"/>
+    /// (at most the last one: the allocator's slow path runs one or two).</summary>
+    public static ulong PauseSince(ulong startNs) => s_lastEndNs > startNs ? s_lastPauseNs : 0;
+
     public static void Record(CollectionReason reason, ulong pauseNs, ulong freed, ulong marked)
     {
+        s_lastEndNs = Arch.X64.Tsc.NowNs;
         s_lastReason = reason;
         s_lastPauseNs = pauseNs;
         s_totalPauseNs += pauseNs;

@@ -145,6 +145,11 @@ public sealed class HeapPageReuseTests
             Assert.That(total, Is.EqualTo(expectedFree));
             Assert.That(page.IsFull, Is.True);
             Assert.That(page.TryTakeRun(out ulong none, out int zero), Is.False);
+            page.Sweep();
+            Assert.That(page.TryTakeRun(3, out _, out int capped), Is.True);
+            Assert.That(capped, Is.EqualTo(Math.Min(3, page.Capacity)), "a run is capped");
+            Assert.That(page.TryTakeRun(0, out _, out int atLeastOne), Is.True);
+            Assert.That(atLeastOne, Is.EqualTo(1), "a cap below one still takes a cell");
             Assert.That((none, zero), Is.EqualTo((0UL, 0)));
         }
     }
