@@ -41,6 +41,15 @@ public abstract class BootFixture
         return OutputLines(machine.WaitFor(Prompt, s_command));
     }
 
+    /// <summary>Boots, types <paramref name="line"/>, and checks that the shell answers with
+    /// exactly one line containing <paramref name="error"/>.</summary>
+    private protected void AssertOneClearError(string line, string error)
+    {
+        List<string> output = RunCommand(Boot(), line);
+        Assert.That(output, Has.Count.EqualTo(1), string.Join("\n", output));
+        Assert.That(output[0], Does.Contain(error));
+    }
+
     private protected static List<string> OutputLines(string seen)
     {
         // seen = echo of the typed line, "\r\n", the output lines, then the prompt.

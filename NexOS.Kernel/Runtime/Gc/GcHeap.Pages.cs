@@ -96,23 +96,13 @@ internal static unsafe partial class GcHeap
         s_partial = new HeapPage?[SizeClasses.Count];
     }
 
-    /// <summary>The allocation fast path ran out of its run: collect if the budget is spent,
-    /// take the next run of free cells (from the current page or a new one), and hand out its
-    /// first cell. Null when no page can be had even after a collection.</summary>
-    private static void* TakeSmallSlow(int sizeClass)
+    /// <summary>Takes a fresh run for the class and hands out its first cell; null when no
+    /// page can be had.</summary>
+    private static void* TakeFromNewRun(int sizeClass)
     {
-        if (s_allocatedSinceGc >= s_budget)
-        {
-            Collector.CollectFromAllocator(CollectionReason.Budget);
-        }
-
         if (!Refill(sizeClass))
         {
-            Collector.CollectFromAllocator(CollectionReason.NoMemory);
-            if (!Refill(sizeClass))
-            {
-                return null;
-            }
+            return null;
         }
 
         ulong cursor = s_cursor[sizeClass];
@@ -237,6 +227,10 @@ internal static unsafe partial class GcHeap
         System.Runtime.InteropServices.NativeMemory.Clear((void*)frames.Value, (nuint)bytes);
         return (void*)(frames.Value + LargeObjectOffset);
     }
+
+    /// <summary>True when <paramref name="o"/> lives in a small-object page (for tests).</summary>
+    public static bool IsInSmallObjectPage(object o) =>
+        FindPage(Unsafe.As<object, ulong>(ref o)) is HeapPage page && page.TryFindObject(Unsafe.As<object, ulong>(ref o), out _);
 
     /// <summary>The page holding <paramref name="address"/>, or null. O(1): a page's base
     /// lies in the address's own 64 KiB slot or the one below. Interrupts are off.</summary>

@@ -85,35 +85,21 @@ internal static unsafe partial class GcHeap
         // Only threads allocate (never interrupt handlers), so keeping this thread on the CPU
         // is enough to make the fast path atomic; the slow paths turn interrupts off.
         Preemption.Disable();
-        void* obj;
-        if (aligned <= SizeClasses.LargestSize)
+        void* obj = null;
+        int sizeClass = aligned <= SizeClasses.LargestSize ? s_classBySize[aligned >> 3] : -1;
+        if (sizeClass >= 0)
         {
             // The fast path: bump through the class's current run of free cells, zeroed
             // when the run was taken.
-            int sizeClass = s_classBySize[aligned >> 3];
             ulong cursor = s_cursor[sizeClass];
             if (cursor < s_limit[sizeClass])
             {
                 s_cursor[sizeClass] = cursor + s_cellBytes[sizeClass];
                 obj = (void*)cursor;
             }
-            else
-            {
-                ulong flags = InterruptState.Disable();
-                ulong start = Arch.X64.Tsc.NowNs;
-                obj = TakeSmallSlow(sizeClass);
-                NoteSlowPath(start, aligned);
-                InterruptState.Restore(flags);
-            }
         }
-        else
-        {
-            ulong flags = InterruptState.Disable();
-            ulong start = Arch.X64.Tsc.NowNs;
-            obj = TakeLargeCollecting(aligned);
-            NoteSlowPath(start, aligned);
-            InterruptState.Restore(flags);
-        }
+
+        obj = obj != null ? obj : TakeSlow(sizeClass, aligned);
 
         if (obj != null)
         {
@@ -179,20 +165,29 @@ internal static unsafe partial class GcHeap
 
     private static void EndMetadata() => s_metadataDepth--;
 
-    private static void* TakeLargeCollecting(ulong aligned)
+    /// <summary>
+    /// The slow path, with interrupts off: a new run for <paramref name="sizeClass"/> (its
+    /// first cell handed out), or a large object when the class is -1. Collects first when
+    /// the budget is spent, and again before giving up; null when even that leaves no room.
+    /// </summary>
+    private static void* TakeSlow(int sizeClass, ulong aligned)
     {
+        ulong flags = InterruptState.Disable();
+        ulong start = Arch.X64.Tsc.NowNs;
         if (s_allocatedSinceGc >= s_budget)
         {
             Collector.CollectFromAllocator(CollectionReason.Budget);
         }
 
-        void* obj = TakeLarge(aligned);
+        void* obj = sizeClass >= 0 ? TakeFromNewRun(sizeClass) : TakeLarge(aligned);
         if (obj == null)
         {
             Collector.CollectFromAllocator(CollectionReason.NoMemory);
-            obj = TakeLarge(aligned);
+            obj = sizeClass >= 0 ? TakeFromNewRun(sizeClass) : TakeLarge(aligned);
         }
 
+        NoteSlowPath(start, aligned);
+        InterruptState.Restore(flags);
         return obj;
     }
 }
