@@ -67,6 +67,10 @@ internal sealed unsafe class KernelThread
     /// <summary>When a sleeping or timed-waiting thread is due (monotonic ns).</summary>
     public ulong WakeAtNs;
 
+    /// <summary>True while the thread is in the timer list, so <see cref="WakeAtNs"/> is when
+    /// it will wake.</summary>
+    public bool TimerArmed;
+
     /// <summary>Next thread on the scheduler's timer list.</summary>
     public KernelThread? TimerNext;
 

@@ -40,6 +40,7 @@ internal static unsafe partial class Scheduler
             KernelThread t = s_timers;
             s_timers = t.TimerNext;
             t.TimerNext = null;
+            t.TimerArmed = false;
             if (t.BlockedOn != null)
             {
                 t.BlockedOn.Remove(t.Sched);
@@ -217,6 +218,7 @@ internal static unsafe partial class Scheduler
     {
         RemoveTimer(t);
         t.WakeAtNs = wakeAtNs;
+        t.TimerArmed = true;
         if (s_timers == null || wakeAtNs < s_timers.WakeAtNs)
         {
             t.TimerNext = s_timers;
@@ -256,5 +258,6 @@ internal static unsafe partial class Scheduler
         }
 
         t.TimerNext = null;
+        t.TimerArmed = false;
     }
 }

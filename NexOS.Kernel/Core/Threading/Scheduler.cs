@@ -280,26 +280,6 @@ internal static unsafe partial class Scheduler
         return old;
     }
 
-    /// <summary>Admits a real-time thread with a periodic reservation and starts it; returns
-    /// null and the reason when admission control refuses it.</summary>
-    public static KernelThread? SpawnRealTime(string name, Action body, ulong periodNs, ulong budgetNs, out string? error)
-    {
-        var thread = new KernelThread(name, body, SchedClass.RealTime, SchedThread.MaxPriority);
-        thread.Sched.PeriodNs = periodNs;
-        thread.Sched.BudgetNs = budgetNs;
-        ulong flags = Disable();
-        if (!s_policy.TryAdmit(thread.Sched, out error))
-        {
-            Restore(flags);
-            return null;
-        }
-
-        Register(thread);
-        MakeRunnable(thread, Tsc.NowNs);
-        Restore(flags);
-        return thread;
-    }
-
     private static void Register(KernelThread thread)
     {
         while (s_byId.Count <= thread.Id)

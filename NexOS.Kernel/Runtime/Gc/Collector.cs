@@ -87,6 +87,7 @@ internal static unsafe class Collector
         ulong end = Tsc.NowNs;
         GcStatistics.Record(s_reason, end - start, freed, Marker.MarkedObjects);
         GcStatistics.RecordPhases(rooted - start, marked - rooted, end - marked);
+        GcHeap.Pacer.RecordPause(end - start);
     }
 
     private static bool OnOwnStack(ulong sp)

@@ -95,7 +95,7 @@ internal static unsafe partial class GcHeap
         s_liveBytes = live;
         s_freeCellBytes = freeCells;
         s_allocatedSinceGc = 0;
-        s_budget = ComputeBudget();
+        ApplyTunables();
         return before > live ? before - live : 0;
     }
 

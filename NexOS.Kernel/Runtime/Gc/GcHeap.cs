@@ -34,6 +34,7 @@ internal static unsafe partial class GcHeap
     private static ulong s_slowestNs;
     private static ulong s_slowestSize;
     private static ulong s_slowestNoGcNs;
+    private static CollectionPacer s_pacer = null!;
 
     public static bool IsReady => s_ready;
 
@@ -52,7 +53,8 @@ internal static unsafe partial class GcHeap
         BeginMetadata();
         InitializePages();
         Marker.Initialize();
-        s_budget = ComputeBudget();
+        s_pacer = new CollectionPacer();
+        ApplyTunables();
         EndMetadata();
         Volatile.Write(ref s_ready, true);
     }
@@ -147,16 +149,22 @@ internal static unsafe partial class GcHeap
         }
     }
 
-    /// <summary>Bytes of allocation after which the next collection runs, worked out after
+    /// <summary>Bytes of allocation after which the next collection is due, worked out after
     /// each collection from the tunables (so the allocator never touches their class, whose
     /// constructor would allocate).</summary>
     public static ulong Budget => Volatile.Read(ref s_budget);
 
-    private static ulong ComputeBudget()
+    /// <summary>When a due collection may start, given the real-time threads' slack.</summary>
+    public static CollectionPacer Pacer => s_pacer;
+
+    /// <summary>Reads the tunables the allocator needs into its own fields. Interrupts off:
+    /// at initialization and at the end of each collection.</summary>
+    private static void ApplyTunables()
     {
         ulong minimum = (ulong)GcTuning.MinBudgetKib.Value * 1024;
         ulong relative = LiveBytes / 100 * (ulong)GcTuning.GrowthPercent.Value;
-        return Math.Max(minimum, relative);
+        s_budget = Math.Max(minimum, relative);
+        s_pacer.MarginNs = (ulong)GcTuning.RealTimeMarginUs.Value * 1000;
     }
 
     /// <summary>While the heap allocates its own bookkeeping (page descriptors, index arrays),
@@ -168,13 +176,14 @@ internal static unsafe partial class GcHeap
     /// <summary>
     /// The slow path, with interrupts off: a new run for <paramref name="sizeClass"/> (its
     /// first cell handed out), or a large object when the class is -1. Collects first when
-    /// the budget is spent, and again before giving up; null when even that leaves no room.
+    /// the budget is spent and the pacer finds the real-time threads can spare the pause, and
+    /// collects again before giving up; null when even that leaves no room.
     /// </summary>
     private static void* TakeSlow(int sizeClass, ulong aligned)
     {
         ulong flags = InterruptState.Disable();
         ulong start = Arch.X64.Tsc.NowNs;
-        if (s_allocatedSinceGc >= s_budget)
+        if (s_allocatedSinceGc >= s_budget && s_pacer.ShouldStart(s_allocatedSinceGc, s_budget, Scheduler.RealTimeSlackNs(start)))
         {
             Collector.CollectFromAllocator(CollectionReason.Budget);
         }

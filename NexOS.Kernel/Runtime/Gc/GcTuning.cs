@@ -24,4 +24,10 @@ internal static class GcTuning
     /// frame allocator.</summary>
     public static Parameter SparePages { get; } = Parameters.Add(new Parameter(
         "gc.spare_pages", "pages", 0, 256, 8, "empty 64 KiB pages kept after a collection"));
+
+    /// <summary>A due collection waits until every real-time thread has this much slack
+    /// beyond the expected pause (see <see cref="NexOS.Core.Heap.CollectionPacer"/>): room for
+    /// the jitter the machine adds on top of the pause.</summary>
+    public static Parameter RealTimeMarginUs { get; } = Parameters.Add(new Parameter(
+        "gc.rt_margin_us", "us", 0, 100_000, 4000, "real-time slack a collection leaves beyond its expected pause"));
 }
