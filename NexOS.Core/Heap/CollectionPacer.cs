@@ -2,12 +2,13 @@ namespace NexOS.Core.Heap;
 
 /// <summary>
 /// Decides when a stop-the-world collection may start. Once allocation since the last
-/// collection has spent the budget, a collection is due; it starts at once if the real-time
-/// threads can give up the processor for the expected pause plus a margin (the jitter the
-/// machine itself adds), and otherwise waits for such a moment, which a periodic real-time
-/// thread offers right after each job. Waiting never runs past a second budget's worth of
-/// allocation: then the collection starts anyway (counted as forced), so memory stays bounded
-/// whatever the real-time load. Collections for lack of memory or on request are not paced.
+/// collection has spent the budget, a collection is due; it starts as soon as the real-time
+/// threads can give up the processor for the expected pause plus a margin (room for the
+/// jitter the machine itself adds), a moment a periodic real-time thread offers right after
+/// each job. After one more budget's worth of allocation the margin is dropped (the pause
+/// alone must fit), and after two more the collection starts anyway (counted as forced), so
+/// memory stays bounded whatever the real-time load. Collections for lack of memory or on
+/// request are not paced.
 /// <para>
 /// The expected pause is the longest recent pause, decaying by an eighth per collection, so
 /// one slow collection makes the pacer careful for a while without ruling collections out.
@@ -27,7 +28,11 @@ public sealed class CollectionPacer
     /// <summary>Collections that waited for the real-time threads before starting.</summary>
     public ulong Waited { get; private set; }
 
-    /// <summary>Collections that started without enough slack because the second budget was spent.</summary>
+    /// <summary>Collections that started with slack for the pause but not the margin, a
+    /// budget past the first.</summary>
+    public ulong WithoutMargin { get; private set; }
+
+    /// <summary>Collections that started without slack for their pause, two budgets past the first.</summary>
     public ulong Forced { get; private set; }
 
     /// <summary>The most allocation past the budget while a collection waited, in bytes.</summary>
@@ -35,10 +40,10 @@ public sealed class CollectionPacer
 
     /// <summary>
     /// True when a collection should start now: <paramref name="allocatedBytes"/> since the
-    /// last one have reached <paramref name="budgetBytes"/>, and either
-    /// <paramref name="slackNs"/> (the least real-time slack, <see cref="ulong.MaxValue"/>
-    /// without real-time threads) covers the expected pause and the margin, or the allocation
-    /// has reached twice the budget. False means keep allocating and ask again later.
+    /// last one have reached <paramref name="budgetBytes"/>, and <paramref name="slackNs"/>
+    /// (the least real-time slack, <see cref="ulong.MaxValue"/> without real-time threads)
+    /// covers the expected pause and the margin, or the pause alone a budget later, or
+    /// allocation has reached three budgets. False means keep allocating and ask again later.
     /// </summary>
     public bool ShouldStart(ulong allocatedBytes, ulong budgetBytes, ulong slackNs)
     {
@@ -48,14 +53,21 @@ public sealed class CollectionPacer
         }
 
         ulong past = allocatedBytes - budgetBytes;
-        ulong needed = ExpectedPauseNs + MarginNs < ExpectedPauseNs ? ulong.MaxValue : ExpectedPauseNs + MarginNs;
-        if (slackNs >= needed)
+        ulong withMargin = ExpectedPauseNs + MarginNs < ExpectedPauseNs ? ulong.MaxValue : ExpectedPauseNs + MarginNs;
+        if (slackNs >= withMargin)
         {
             Started(past);
             return true;
         }
 
-        if (past >= budgetBytes)
+        if (past >= budgetBytes && slackNs >= ExpectedPauseNs)
+        {
+            WithoutMargin++;
+            Started(past);
+            return true;
+        }
+
+        if (past / 2 >= budgetBytes)
         {
             Forced++;
             Started(past);

@@ -61,7 +61,7 @@ internal static class GcCommands
         sb.Append($"roots        {ImmortalObjects.Traced} immortal objects traced ({ImmortalObjects.Count} in {ImmortalObjects.Bytes / 1024} KiB of boot heap), {Handles.Live} handles, {Finalization.Registered} finalizable\n");
         sb.Append($"slow path    longest {Us(GcHeap.SlowestPathNs)} us (for {GcHeap.SlowestPathSize} bytes), {Us(GcHeap.SlowestPathWithoutGcNs)} us without its collection\n");
         CollectionPacer pacer = GcHeap.Pacer;
-        sb.Append($"real-time    {pacer.Waited} collections waited for slack (at most {pacer.LongestWaitBytes / 1024} KiB past the budget), {pacer.Forced} forced; expected pause {Us(pacer.ExpectedPauseNs)} us\n");
+        sb.Append($"real-time    {pacer.Waited} collections waited for slack (at most {pacer.LongestWaitBytes / 1024} KiB past the budget), {pacer.WithoutMargin} without the margin, {pacer.Forced} forced; expected pause {Us(pacer.ExpectedPauseNs)} us\n");
         sb.Append($"checks       {Marker.StrayReferences} stray references, {Marker.Overflows} mark-stack overflows, {GcStatistics.BadStacks} bad stacks\n");
         foreach (Parameter p in GcTuning.Parameters.All)
         {

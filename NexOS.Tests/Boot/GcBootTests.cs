@@ -97,26 +97,26 @@ public sealed class GcBootTests : BootFixture
     {
         QemuMachine machine = Boot();
 
-        // A margin no 5 ms period can offer: every due collection waits, and each is forced
-        // once a second budget has been allocated.
+        // A margin no 5 ms period can offer: every due collection waits, and starts once a
+        // second budget is spent and the pause alone fits (or, failing that, after a third).
         Assert.That(RunCommand(machine, "gc set gc.rt_margin_us 100000")[0], Does.StartWith("gc.rt_margin_us = 100000 us"));
         Assert.That(RunCommand(machine, "spawn rt 1")[0], Does.StartWith("started rt thread"));
         RunCommand(machine, "spawn alloc 1");
         System.Threading.Thread.Sleep(8000);
         string gc = string.Join("\n", RunCommand(machine, "gc"));
         TestContext.Out.WriteLine(gc);
-        Match paced = Regex.Match(gc, @"real-time\s+(\d+) collections waited for slack \(at most (\d+) KiB past the budget\), (\d+) forced");
+        Match paced = Regex.Match(gc, @"real-time\s+(\d+) collections waited for slack \(at most (\d+) KiB past the budget\), (\d+) without the margin, (\d+) forced");
         Assert.That(paced.Success, Is.True, gc);
         int waited = int.Parse(paced.Groups[1].Value);
         int pastKib = int.Parse(paced.Groups[2].Value);
-        int forced = int.Parse(paced.Groups[3].Value);
+        int late = int.Parse(paced.Groups[3].Value) + int.Parse(paced.Groups[4].Value);
         Assert.That(waited, Is.GreaterThanOrEqualTo(1), gc);
-        Assert.That(forced, Is.GreaterThanOrEqualTo(1), gc);
-        Assert.That(forced, Is.LessThanOrEqualTo(waited), "only a collection that waited can be forced");
+        Assert.That(late, Is.GreaterThanOrEqualTo(1), gc);
+        Assert.That(late, Is.LessThanOrEqualTo(waited), "only a collection that waited can start late");
 
-        // Forced once past one more budget (4 MiB by default), give or take the request that
-        // crossed it (at most a 64 KiB large object).
-        Assert.That(pastKib, Is.InRange(4096, 4096 + 128), gc);
+        // At least one more budget (4 MiB by default) went by, and never more than two, give
+        // or take the request that crossed the line (at most a 64 KiB large object).
+        Assert.That(pastKib, Is.InRange(4096, 8192 + 128), gc);
         Assert.That(gc, Does.Contain("0 stray references"));
         Assert.That(string.Join("\n", RunCommand(machine, "metrics")), Does.Match(@"alloc\.workload_corrupted\s+0\b"));
     }

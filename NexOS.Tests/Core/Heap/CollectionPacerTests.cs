@@ -44,12 +44,32 @@ public sealed class CollectionPacerTests
     }
 
     [Test]
-    public void ASecondBudgetForcesTheCollectionSoMemoryStaysBounded()
+    public void ASecondBudgetDropsTheMarginAndAThirdForcesTheStart()
     {
         var pacer = new CollectionPacer { MarginNs = 4 * Ms };
-        Assert.That(pacer.ShouldStart((2 * Budget) - 1, Budget, 0), Is.False);
-        Assert.That(pacer.ShouldStart(2 * Budget, Budget, 0), Is.True);
+        pacer.RecordPause(2 * Ms);
+        Assert.That(pacer.ShouldStart((2 * Budget) - 1, Budget, 3 * Ms), Is.False);
+        Assert.That(pacer.ShouldStart(2 * Budget, Budget, (2 * Ms) - 1), Is.False, "the pause itself must still fit");
+        Assert.That(pacer.ShouldStart(2 * Budget, Budget, 2 * Ms), Is.True);
+        Assert.That(pacer.WithoutMargin, Is.EqualTo(1));
+        Assert.That(pacer.Forced, Is.Zero);
+
+        pacer.RecordPause(2 * Ms);
+        Assert.That(pacer.ShouldStart((3 * Budget) - 1, Budget, 0), Is.False);
+        Assert.That(pacer.ShouldStart(3 * Budget, Budget, 0), Is.True, "memory stays bounded");
         Assert.That(pacer.Forced, Is.EqualTo(1));
+        Assert.That(pacer.LongestWaitBytes, Is.EqualTo(2 * Budget));
+        Assert.That(pacer.Waited, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void EnormousAllocationCountsNeverWrap()
+    {
+        var pacer = new CollectionPacer { MarginNs = 4 * Ms };
+        pacer.RecordPause(ulong.MaxValue);
+        Assert.That(pacer.ShouldStart(ulong.MaxValue, 1, 0), Is.True);
+        Assert.That(pacer.Forced, Is.EqualTo(1));
+        Assert.That(pacer.ShouldStart(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue), Is.True);
     }
 
     [Test]
