@@ -13,6 +13,7 @@ namespace NexOS.Kernel.Runtime;
 internal static unsafe class BootHeap
 {
     private static ulong s_start;
+    private static ulong s_chunkStart;
     private static ulong s_next;
     private static ulong s_limit;
     private static ulong s_allocations;
@@ -30,10 +31,19 @@ internal static unsafe class BootHeap
 
     public static bool IsReady => s_limit != 0;
 
+    /// <summary>The chunk allocations come from now: [start, limit).</summary>
+    public static ulong CurrentChunkStart => Volatile.Read(ref s_chunkStart);
+
+    public static ulong CurrentChunkLimit => Volatile.Read(ref s_limit);
+
+    /// <summary>The next address the bump allocator hands out.</summary>
+    public static ulong Next => Volatile.Read(ref s_next);
+
     /// <summary>Gives the heap its memory. Called once, before any managed allocation.</summary>
     public static void Initialize(PhysRange range)
     {
         s_start = (range.Start.Value + 15) & ~15UL;
+        s_chunkStart = range.Start.Value;
 
         // Every object has a header word just before it, which the class library uses for
         // hash codes and thin locks. An object's base size ends with room for the header of
@@ -102,6 +112,7 @@ internal static unsafe class BootHeap
                 ulong oldNext = Volatile.Read(ref s_next);
                 s_abandonedBytes += oldLimit > oldNext ? oldLimit - oldNext : 0;
                 s_chunkBytes += chunk.Length;
+                s_chunkStart = chunk.Start.Value;
                 Volatile.Write(ref s_limit, 0); // no fast-path winner between the two stores
                 Volatile.Write(ref s_next, chunk.Start.Value + 8);
                 Volatile.Write(ref s_limit, chunk.End.Value);

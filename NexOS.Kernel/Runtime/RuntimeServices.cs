@@ -151,12 +151,15 @@ internal static unsafe class RuntimeServices
     }
 
     [RuntimeExport("RhBulkMoveWithWriteBarrier")]
-    private static void BulkMoveWithWriteBarrier(byte* destination, byte* source, nuint size) =>
-
+    private static void BulkMoveWithWriteBarrier(byte* destination, byte* source, nuint size)
+    {
         // A copy may be preempted and a collection run in between. The collector only trusts
         // a field that names an allocated object's start, so a half-copied reference is
-        // ignored, and the object it named is still reachable from the source.
+        // ignored, and the object it named is still reachable from the source. The cards are
+        // marked after the copy, as the single-slot barriers do (runtime.asm).
         Buffer.MemoryCopy(source, destination, size, size);
+        Gc.BootCards.MarkWritten((ulong)destination, size);
+    }
 
     [RuntimeExport("RhpGcSafeZeroMemory")]
     private static byte* GcSafeZeroMemory(byte* destination, nuint size)

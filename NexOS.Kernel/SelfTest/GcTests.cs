@@ -29,6 +29,7 @@ internal static class GcTests
         SelfTestRunner.Add("collection scans other threads' stacks and statics", OtherThreads);
         SelfTestRunner.Add("weak references", WeakReferences);
         SelfTestRunner.Add("allocation churn keeps memory flat", ChurnIsFlat);
+        SelfTestRunner.Add("boot-heap objects keep what is written into them", GcBarrierTests.WrittenReferencesSurvive);
     }
 
     private static void SmallAndLarge()
@@ -182,7 +183,7 @@ internal static class GcTests
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void MakeGarbage(int bytes)
+    internal static void MakeGarbage(int bytes)
     {
         for (int made = 0; made < bytes; made += 100)
         {
@@ -191,7 +192,7 @@ internal static class GcTests
         }
     }
 
-    private static Node BuildList(int count, string tag)
+    internal static Node BuildList(int count, string tag)
     {
         Node? head = null;
         for (int i = 0; i < count; i++)
@@ -202,7 +203,7 @@ internal static class GcTests
         return head!;
     }
 
-    private static long SumList(Node? node, string tag)
+    internal static long SumList(Node? node, string tag)
     {
         long sum = 0;
         for (; node != null; node = node.Next)
@@ -213,7 +214,7 @@ internal static class GcTests
         return sum;
     }
 
-    private sealed class Node(int value, string tag)
+    internal sealed class Node(int value, string tag)
     {
         public int Value { get; } = value;
 

@@ -11,6 +11,14 @@ __security_cookie: dq 0x2B992DDFA232         ; stack-protector canary; rewritten
 g_cpuFeatures:     dd 0                      ; no optional instruction sets beyond the baseline
 RhpTrapThreads:    dd 0                      ; non-zero would make compiled code call RhpGcPoll
 
+; The boot heap's card table (Runtime/Gc/BootCards.cs): one byte per 512-byte card of the
+; span [g_cardBase, g_cardBase + g_cardSpan). A span of 0 (before the heap is ready) turns
+; card marking off.
+align 8
+g_cardTable:       dq 0
+g_cardBase:        dq 0
+g_cardSpan:        dq 0
+
 section .text
 
 ; Transition helpers. NexOS has no preemptive GC suspension yet, so a thread never has to
@@ -23,16 +31,35 @@ RhpReversePInvokeReturn:
 RhpGcPoll:
     ret
 
-; Write barriers. The collector of the boot foundation does not track cross-generation
-; pointers, so a barrier is the store itself.
+; Write barriers. The collector traces the boot heap's objects (immortal, never freed) only
+; where they may hold references into the collected heap: each barrier marks the card of the
+; slot it wrote. The card is marked after the store: a collection preempting the barrier in
+; between finds the stored reference in the registers saved on this thread's stack, and the
+; next one finds the dirty card. Registers: the usual calling convention for the assign
+; helpers (RAX, RCX, RDX, R8 free); RhpByRefAssignRef may clobber only RAX and RCX.
+
+; Marks the card of the slot at %1 (in the boot heap's span), using %2 as scratch.
+%macro MARK_CARD 2
+    mov %2, %1
+    sub %2, [rel g_cardBase]
+    cmp %2, [rel g_cardSpan]
+    jae %%outside
+    shr %2, 9
+    add %2, [rel g_cardTable]
+    mov byte [%2], 1
+%%outside:
+%endmacro
+
 global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef
 RhpAssignRef:               ; RDI = destination slot, RSI = object
 RhpCheckedAssignRef:
     mov [rdi], rsi
+    MARK_CARD rdi, rax
     ret
-RhpByRefAssignRef:          ; copies [RSI] to [RDI], advances both by 8; clobbers RCX only
+RhpByRefAssignRef:          ; copies [RSI] to [RDI], advances both by 8; clobbers RAX, RCX
     mov rcx, [rsi]
     mov [rdi], rcx
+    MARK_CARD rdi, rax
     add rdi, 8
     add rsi, 8
     ret
@@ -41,10 +68,22 @@ global RhpCheckedLockCmpXchg, RhpCheckedXchg
 RhpCheckedLockCmpXchg:      ; object (ref object dest RDI, object value RSI, object comparand RDX)
     mov rax, rdx
     lock cmpxchg [rdi], rsi
+    MARK_CARD rdi, rcx
     ret
 RhpCheckedXchg:             ; object (ref object dest RDI, object value RSI)
     mov rax, rsi
     xchg [rdi], rax
+    MARK_CARD rdi, rcx
+    ret
+
+; void nexos_set_card_table(byte* table, ulong base, ulong span)
+; Installs the card table; the span last, so that a barrier never sees a span without its
+; table. The caller has interrupts off.
+global nexos_set_card_table
+nexos_set_card_table:
+    mov [rel g_cardTable], rdi
+    mov [rel g_cardBase], rsi
+    mov [rel g_cardSpan], rdx
     ret
 
 ; Stack probe for frames larger than a page: RAX holds the lowest address the new frame

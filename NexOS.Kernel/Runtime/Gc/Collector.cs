@@ -18,6 +18,7 @@ namespace NexOS.Kernel.Runtime.Gc;
 internal static unsafe class Collector
 {
     private const ulong TlsRootOffset = 24;
+    private const int CheckInterval = 32;
 
     private static bool s_collecting;
     private static CollectionReason s_reason;
@@ -66,18 +67,17 @@ internal static unsafe class Collector
     {
         ulong start = Tsc.NowNs;
         Marker.Begin();
-        for (int i = 0; i < ImmortalObjects.Traced; i++)
-        {
-            Marker.Trace(ImmortalObjects.At(i));
-        }
-
+        ImmortalObjects.TraceRoots();
         Handles.MarkStrongTargets();
         ScanThreads(sp);
         ulong rooted = Tsc.NowNs;
-        Marker.Drain();
-        while (Handles.MarkDependentSecondaries())
+        DrainWithDependents();
+
+        // Explicit collections and every 32nd one also check the write barriers' cards.
+        if (s_reason == CollectionReason.Explicit || (GcStatistics.Collections & (CheckInterval - 1)) == 0)
         {
-            Marker.Drain();
+            ImmortalObjects.TraceSkippedForCheck();
+            DrainWithDependents();
         }
 
         ulong marked = Tsc.NowNs;
@@ -88,6 +88,15 @@ internal static unsafe class Collector
         GcStatistics.Record(s_reason, end - start, freed, Marker.MarkedObjects);
         GcStatistics.RecordPhases(rooted - start, marked - rooted, end - marked);
         GcHeap.Pacer.RecordPause(end - start);
+    }
+
+    private static void DrainWithDependents()
+    {
+        Marker.Drain();
+        while (Handles.MarkDependentSecondaries())
+        {
+            Marker.Drain();
+        }
     }
 
     private static bool OnOwnStack(ulong sp)

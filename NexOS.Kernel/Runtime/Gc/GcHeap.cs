@@ -53,6 +53,7 @@ internal static unsafe partial class GcHeap
         BeginMetadata();
         InitializePages();
         Marker.Initialize();
+        BootCards.Initialize();
         s_pacer = new CollectionPacer();
         ApplyTunables();
         EndMetadata();

@@ -26,6 +26,7 @@ internal static unsafe class Marker
     private static ulong s_marked;
     private static ulong s_stray;
     private static ulong s_overflows;
+    private static ulong s_heapRefs;
 
     /// <summary>Objects marked in the current (or last) collection.</summary>
     public static ulong MarkedObjects => s_marked;
@@ -36,6 +37,22 @@ internal static unsafe class Marker
 
     /// <summary>Times the mark stack filled since boot.</summary>
     public static ulong Overflows => s_overflows;
+
+    /// <summary>Exact references into the collected heap met so far (a running count).</summary>
+    public static ulong HeapReferencesSeen => s_heapRefs;
+
+    /// <summary>The size of the object at <paramref name="obj"/>, header word not counted.</summary>
+    public static ulong SizeOf(ulong obj)
+    {
+        var type = *(MethodTable**)obj;
+        ulong size = type->BaseSize;
+        if (type->HasComponentSize)
+        {
+            size += (ulong)*(uint*)(obj + 8) * type->ComponentSize;
+        }
+
+        return size;
+    }
 
     public static void Initialize()
     {
@@ -66,6 +83,7 @@ internal static unsafe class Marker
         HeapPage? page = GcHeap.FindPage(value);
         if (page != null)
         {
+            s_heapRefs++;
             if (page.Mark(value))
             {
                 Push(value);
@@ -80,6 +98,7 @@ internal static unsafe class Marker
 
         if (GcHeap.LargeObjects.TryFindRun(value, out HeapRun run))
         {
+            s_heapRefs++;
             if (value != GcHeap.LargeObjectAt(run.Start))
             {
                 s_stray++;
@@ -90,6 +109,7 @@ internal static unsafe class Marker
             }
         }
     }
+
 
     /// <summary>Marks the object that <paramref name="value"/> points into, if any: the
     /// conservative rule for stack words and saved registers.</summary>

@@ -29,6 +29,9 @@ internal unsafe struct NativeList
         return true;
     }
 
+    /// <summary>Replaces the item at <paramref name="index"/> (below Count).</summary>
+    public readonly void Set(int index, ulong value) => _items[index] = value;
+
     /// <summary>Removes the item at <paramref name="index"/> by moving the last one into its
     /// place (order is not kept).</summary>
     public void RemoveAtSwap(int index)
