@@ -104,6 +104,59 @@ public sealed class LatencyHistogram : Metric
     public ulong Percentile(double percentile) =>
         HistogramMath.Percentile(_buckets, Count, Min, Max, percentile);
 
+    /// <summary>Copies the bucket counts into <paramref name="destination"/> (at least
+    /// <see cref="BucketCount"/> long; false and nothing copied otherwise). Allocation-free,
+    /// for samplers that diff two copies to see one window's distribution.</summary>
+    public bool CopyBucketsTo(Span<long> destination)
+    {
+        if (destination.Length < BucketCount)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < BucketCount; i++)
+        {
+            destination[i] = Volatile.Read(ref _buckets[i]);
+        }
+
+        return true;
+    }
+
+    /// <summary>The <paramref name="percentile"/>-th percentile of a distribution given as
+    /// bucket counts (a window: the difference of two <see cref="CopyBucketsTo"/> copies),
+    /// estimated as <see cref="Percentile"/> does, between the lower bound of the first used
+    /// bucket and the upper bound of the last. 0 when the buckets are empty; negative counts
+    /// (a racing writer) count as 0. Allocation-free.</summary>
+    public static ulong PercentileOfBuckets(ReadOnlySpan<long> buckets, double percentile)
+    {
+        long count = 0;
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < buckets.Length && i < BucketCount; i++)
+        {
+            if (buckets[i] > 0)
+            {
+                count += buckets[i];
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        Span<long> clean = stackalloc long[BucketCount];
+        for (int i = first; i <= last; i++)
+        {
+            clean[i] = Math.Max(0, buckets[i]);
+        }
+
+        ulong max = BucketLowerBound(last) + BucketWidth(last) - 1;
+        return HistogramMath.Percentile(clean, count, BucketLowerBound(first), max, percentile);
+    }
+
     /// <summary>Forgets every sample. Not atomic: a sample recorded on another CPU during the
     /// reset may be partly kept.</summary>
     public void Reset()
