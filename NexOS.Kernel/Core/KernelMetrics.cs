@@ -47,7 +47,7 @@ internal static class KernelMetrics
 
     public static readonly LatencyHistogram RealTimeLateness = Registry.Histogram("rt.lateness_ns", "ns", "how late periodic real-time jobs started");
 
-    public static readonly Counter RealTimeMisses = Registry.Counter("rt.deadline_misses", "jobs", "real-time jobs that finished after their deadline");
+    public static readonly Counter RealTimeMisses = Registry.Counter("rt.deadline_misses", "jobs", "real-time jobs that finished after their deadline or could not start before it");
 
     /// <summary>Brings the gauges that mirror other subsystems' own counters up to date.</summary>
     public static void Refresh()
