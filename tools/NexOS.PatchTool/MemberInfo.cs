@@ -68,6 +68,10 @@ internal sealed class MemberInfo
                 return new MemberInfo(generic.DeclaringType, generic.Name + "<...>", null, null, "generic method");
             }
 
+            case HandleKind.TypeDefinition:
+            case HandleKind.TypeReference:
+                return new MemberInfo(string.Empty, "type " + TypeShapeProvider.FullName(reader, handle), null, null, "type");
+
             case HandleKind.UserString:
                 return new MemberInfo(string.Empty, "a string literal", null, null, "string");
 

@@ -40,8 +40,26 @@ public sealed class PolicyAssembly : IDisposable
                 throw new PolicyRejectedException($"{path} is not a .NET assembly (no CLI metadata)");
             }
 
+            // The metadata can sit well before the end, so a file cut short may still parse:
+            // compare the file with the extent its own section table declares.
+            long declared = 0;
+            foreach (SectionHeader section in pe.PEHeaders.SectionHeaders)
+            {
+                declared = Math.Max(declared, (long)section.PointerToRawData + section.SizeOfRawData);
+            }
+
+            if (declared > bytes.Length)
+            {
+                throw new PolicyRejectedException($"{path} is truncated: its sections end at byte {declared}, but the file has {bytes.Length}");
+            }
+
             MetadataReader reader = pe.GetMetadataReader();
             return new PolicyAssembly(pe, reader, path);
+        }
+        catch (PolicyRejectedException)
+        {
+            pe.Dispose();
+            throw;
         }
         catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException)
         {
