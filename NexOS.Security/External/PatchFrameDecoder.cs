@@ -54,12 +54,12 @@ public sealed class PatchFrameDecoder
         {
             if (b == PatchFrame.Marker(_count))
             {
-                if (_count == 0)
+                _buffer[_count++] = b;
+                if (_count == PatchFrame.MarkerLength)
                 {
-                    ReportGarbage();
+                    ReportGarbage(); // noise is reported once, when a frame begins after it
                 }
 
-                _buffer[_count++] = b;
                 return;
             }
 
@@ -70,7 +70,6 @@ public sealed class PatchFrameDecoder
             if (b == PatchFrame.Marker(0))
             {
                 _garbage--;
-                ReportGarbage();
                 _buffer[_count++] = b;
             }
 
@@ -95,6 +94,8 @@ public sealed class PatchFrameDecoder
             {
                 Fail(PatchFrameError.Truncated, 0, $"frame cut off: {_count} bytes of a {PatchFrame.HeaderLength}-byte header arrived before the line went quiet");
             }
+
+            Process(); // whole frames may sit behind the cut-off one
         }
 
         ReportGarbage();
@@ -192,7 +193,7 @@ public sealed class PatchFrameDecoder
 
         _buffer.AsSpan(from, _count - from).CopyTo(_buffer);
         _count -= from;
-        if (_count > 0 && countAsGarbage)
+        if (_count >= PatchFrame.MarkerLength)
         {
             ReportGarbage();
         }
