@@ -38,6 +38,10 @@ public sealed class PatchFrameDecoder
     /// <summary>True while bytes of an unfinished frame (or marker) are buffered.</summary>
     public bool InFrame => _count > 0;
 
+    /// <summary>True while anything awaits <see cref="Expire"/>: an unfinished frame, or noise
+    /// not yet reported (noise is reported when the next frame starts or the line goes quiet).</summary>
+    public bool HasPending => _count > 0 || _garbage > 0;
+
     /// <summary>Feeds bytes in order.</summary>
     public void Feed(ReadOnlySpan<byte> bytes)
     {
