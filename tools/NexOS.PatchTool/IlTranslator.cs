@@ -29,7 +29,7 @@ public static class IlTranslator
         MethodDefinitionHandle handle = assembly.FindMethod(qualifiedName);
         MethodDefinition method = reader.GetMethodDefinition(handle);
         MethodSignature<TypeShape> signature = method.DecodeSignature(TypeShapeProvider.Instance, null);
-        string contextType = CheckShape(signature, hook, qualifiedName);
+        string contextType = PolicyShape.Check(signature, hook, qualifiedName);
 
         MethodBodyBlock body = assembly.GetBody(handle, qualifiedName);
         if (body.ExceptionRegions.Length > 0)
@@ -37,7 +37,7 @@ public static class IlTranslator
             throw new PolicyRejectedException($"{qualifiedName} has exception handlers (try/catch/finally/using); policies may not");
         }
 
-        CilLocalType[] locals = Locals(reader, body, qualifiedName);
+        CilLocalType[] locals = PolicyShape.Locals(reader, body, qualifiedName);
         byte[] il = body.GetILBytes() ?? Array.Empty<byte>();
         var tokens = new List<CilToken>();
         RewriteTokens(reader, il, contextType, hook, tokens);
@@ -69,70 +69,6 @@ public static class IlTranslator
         }
 
         return sb.ToString();
-    }
-
-    /// <summary>Checks return type and parameters against the hook; returns the context struct's full name.</summary>
-    private static string CheckShape(MethodSignature<TypeShape> signature, HookSignature hook, string name)
-    {
-        if (!Matches(signature.ReturnType, hook.ReturnType))
-        {
-            throw new PolicyRejectedException($"{name} returns {signature.ReturnType}, but hook {hook.Name} returns {CilTypes.Name(hook.ReturnType)}");
-        }
-
-        if (signature.ParameterTypes.Length != hook.ArgumentCount + 1)
-        {
-            throw new PolicyRejectedException($"{name} takes {signature.ParameterTypes.Length} parameters; hook {hook.Name} needs the context struct"
-                + (hook.ArgumentCount == 0 ? " only" : $" and {hook.ArgumentCount} more"));
-        }
-
-        TypeShape context = signature.ParameterTypes[0];
-        TypeShape inner = context.Kind == TypeShapeKind.ByRef ? context.Element! : context;
-        if (inner.Kind != TypeShapeKind.ValueType)
-        {
-            throw new PolicyRejectedException($"{name}: the first parameter is {context}; it must be the hook's context struct (e.g. in SchedContext ctx)");
-        }
-
-        for (int i = 0; i < hook.ArgumentCount; i++)
-        {
-            if (!Matches(signature.ParameterTypes[i + 1], hook.ArgumentTypes[i]))
-            {
-                throw new PolicyRejectedException($"{name}: parameter {i + 2} is {signature.ParameterTypes[i + 1]}, but hook {hook.Name} passes {CilTypes.Name(hook.ArgumentTypes[i])}");
-            }
-        }
-
-        return inner.Name;
-    }
-
-    private static bool Matches(TypeShape shape, CilType type) => type switch
-    {
-        CilType.Int32 => shape.Kind == TypeShapeKind.Int32,
-        CilType.Int64 => shape.Kind == TypeShapeKind.Int64,
-        CilType.Bool => shape.Kind == TypeShapeKind.Bool,
-        _ => false,
-    };
-
-    private static CilLocalType[] Locals(MetadataReader reader, MethodBodyBlock body, string name)
-    {
-        if (body.LocalSignature.IsNil)
-        {
-            return Array.Empty<CilLocalType>();
-        }
-
-        StandaloneSignature standalone = reader.GetStandaloneSignature(body.LocalSignature);
-        var types = standalone.DecodeLocalSignature(TypeShapeProvider.Instance, null);
-        var locals = new CilLocalType[types.Length];
-        for (int i = 0; i < types.Length; i++)
-        {
-            // A bool local holds 0 or 1 in an int32 slot, exactly as the verifier types it.
-            locals[i] = types[i].Kind switch
-            {
-                TypeShapeKind.Int32 or TypeShapeKind.Bool => CilLocalType.Int32,
-                TypeShapeKind.Int64 => CilLocalType.Int64,
-                _ => throw new PolicyRejectedException($"{name}: local {i} is of type {types[i]}; only int, long and bool locals are supported"),
-            };
-        }
-
-        return locals;
     }
 
     private static void RewriteTokens(MetadataReader reader, byte[] il, string contextType, HookSignature hook, List<CilToken> tokens)
@@ -231,7 +167,7 @@ public static class IlTranslator
         }
 
         CilType expected = hook.ContextFields[index].Type;
-        if (field.FieldType == null || !Matches(field.FieldType, expected))
+        if (field.FieldType == null || !PolicyShape.Matches(field.FieldType, expected))
         {
             throw new PolicyRejectedException($"{at}: field {field.Name} is {field.FieldType}, but '{name}' of hook {hook.Name} is {CilTypes.Name(expected)}");
         }
