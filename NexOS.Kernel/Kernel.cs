@@ -196,6 +196,8 @@ internal static unsafe class Kernel
         ThreadCommands.Register(shell);
         SystemCommands.Register(shell);
         GcCommands.Register(shell);
+        PatchCommands.Register(shell);
+        PatchPort.Start(new Security.External.VerifyingPatchSink(Security.Cil.CilLimits.Default));
         var session = new ShellSession(shell);
         session.Start();
         Uart16550 console = s_console!;

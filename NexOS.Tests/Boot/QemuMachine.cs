@@ -60,6 +60,9 @@ internal sealed class QemuMachine : IDisposable
         _errors = new SerialLog(_process.StandardError.BaseStream, "qemu stderr");
     }
 
+    /// <summary>The unix socket behind the guest's COM2 when started with <see cref="QemuOptions.PatchLine"/>.</summary>
+    public string PatchSocketPath => QemuOptions.PatchSocketPath(_directory);
+
     /// <summary>Everything the guest has printed so far.</summary>
     public string Log => _serial.Text;
 

@@ -17,6 +17,13 @@ internal sealed record QemuOptions
     /// <summary>Boot over PXE from QEMU's built-in TFTP server instead of the CD-ROM.</summary>
     public bool Pxe { get; init; }
 
+    /// <summary>Give the guest a second serial port (COM2, the patch line) on a unix socket,
+    /// <see cref="PatchSocketPath"/> in the machine's directory.</summary>
+    public bool PatchLine { get; init; }
+
+    /// <summary>Where the patch line's socket is for a machine whose files are in <paramref name="directory"/>.</summary>
+    public static string PatchSocketPath(string directory) => Path.Combine(directory, "patch.sock");
+
     /// <summary>
     /// QEMU's arguments: the i440fx PC under TCG with one CPU, the ISO as CD-ROM, COM1 on
     /// stdio, no display, exit instead of reset, and the isa-debug-exit device at 0xf4 that
@@ -44,6 +51,13 @@ internal sealed record QemuOptions
         else
         {
             args.AddRange(new[] { "-cdrom", iso, "-boot", "d" });
+        }
+
+        if (PatchLine)
+        {
+            // After -serial stdio, so COM1 stays the console and this becomes COM2.
+            args.Add("-serial");
+            args.Add($"unix:{PatchSocketPath(directory)},server=on,wait=off");
         }
 
         if (CommandLine != null)
