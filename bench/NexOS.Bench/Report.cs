@@ -49,7 +49,7 @@ public static class Report
         sb.Append("| trace |");
         foreach (string a in allocators)
         {
-            sb.Append(s_inv, $" {a} ns/op | {a} peak KiB |");
+            sb.Append(s_inv, $" {a} ns/op | {a} peak KiB held / resident |");
         }
 
         sb.AppendLine(" NexOS / mimalloc (time) |");
@@ -60,7 +60,7 @@ public static class Report
             foreach (string a in allocators)
             {
                 AllocResult? r = results.FirstOrDefault(x => x.Trace == trace && x.Allocator == a);
-                sb.Append(r == null ? " - | - |" : $" {Format(r.NsPerOp)} ± {Format(r.ErrorNs)} | {Format(r.PeakBytes / 1024.0)} |");
+                sb.Append(r == null ? " - | - |" : $" {Format(r.NsPerOp)} ± {Format(r.ErrorNs)} | {Format(r.PeakBytes / 1024.0)} / {Format(r.PeakResidentBytes / 1024.0)} |");
             }
 
             sb.Append(' ').Append(Format(AllocRatio(results, trace, "NexOS", "mimalloc"))).AppendLine(" |");
