@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 
+using NexOS.Bench.Alloc;
+
 namespace NexOS.AllocBench;
 
 /// <summary>One trace through one allocator per benchmark case; the figure is ns per

@@ -7,6 +7,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using NexOS.AllocBench;
+using NexOS.Bench.Alloc;
 
 // dotnet run -c Release -- [--quick] --out alloc.json [--artifacts DIR]
 // The peak-memory pass runs each allocator and trace in a process of its own (this program

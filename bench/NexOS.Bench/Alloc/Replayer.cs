@@ -1,4 +1,4 @@
-namespace NexOS.AllocBench;
+namespace NexOS.Bench.Alloc;
 
 /// <summary>Plays a trace through an allocator: each allocation's first byte is written (a
 /// program uses what it allocates), each free gives the slot's block back.</summary>

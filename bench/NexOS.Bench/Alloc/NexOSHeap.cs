@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using NexOS.Core.Heap;
 
-namespace NexOS.AllocBench;
+namespace NexOS.Bench.Alloc;
 
 /// <summary>
 /// NexOS's small-object heap on the host: the kernel's own <see cref="HeapPage"/>,

@@ -1,4 +1,4 @@
-namespace NexOS.AllocBench;
+namespace NexOS.Bench.Alloc;
 
 /// <summary>One request of a trace: allocate <see cref="Size"/> bytes into slot
 /// <see cref="Slot"/>, or (Size 0) free what the slot holds.</summary>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NexOS.AllocBench;
+namespace NexOS.Bench.Alloc;
 
 /// <summary>An allocator under test: raw memory in, raw memory out.</summary>
 public interface IAllocator : IDisposable
