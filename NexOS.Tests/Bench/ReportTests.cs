@@ -1,3 +1,4 @@
+using System.Linq;
 using NexOS.Bench;
 
 namespace NexOS.Tests.Bench;
@@ -36,5 +37,40 @@ public class ReportTests
         Assert.That(rows[2], Does.StartWith("| fixed").And.EndWith("| 1.50 |"));
         Assert.That(rows[3], Does.StartWith("| mixed").And.EndWith("| - |"));
         Assert.That(Report.AllocRatio(results, "fixed", "NexOS", "mimalloc"), Is.EqualTo(1.5));
+    }
+}
+
+[TestFixture]
+public class TargetsTests
+{
+    private static Comparison Pair(string nexos, string linux, Summary n, Summary l) => new("l", "s", nexos, linux, "ns", n, l);
+
+    [Test]
+    public void SwitchTargetIsMetOnlyWhenFasterAndClear()
+    {
+        var fast = new Summary(10, 20, 9, 11, 3);
+        var slow = new Summary(40, 50, 38, 42, 3);
+        var wide = new Summary(10, 20, 5, 45, 3);
+        Assert.That(Targets.Check([Pair("ctx_switch", "futex_switch", fast, slow)], [])[0].Outcome, Is.EqualTo("met"));
+        Assert.That(Targets.Check([Pair("ctx_switch", "futex_switch", slow, fast)], [])[0].Outcome, Is.EqualTo("missed"));
+        Assert.That(Targets.Check([Pair("ctx_switch", "futex_switch", wide, slow)], [])[0].Outcome, Does.StartWith("not established"));
+    }
+
+    [Test]
+    public void BootNeedsFiveTimesAndLatenessComparesP99()
+    {
+        var boot = Targets.Check([Pair(Figures.BootGuest, Figures.BootGuest, new Summary(300, 300, 300, 300, 3), new Summary(1000, 1000, 1000, 1000, 3))], []);
+        Assert.That(boot[0].Outcome, Is.EqualTo("missed"));
+        var rt = Targets.Check([Pair("rt_lateness", "rt_lateness", new Summary(100, 900, 90, 110, 3), new Summary(500, 1000, 450, 550, 3))], []);
+        Assert.That(rt[0].Figure, Is.EqualTo("0.9"));
+        Assert.That(rt[0].Outcome, Is.EqualTo("met"));
+    }
+
+    [Test]
+    public void AllocationTargetIsOneAndAHalfTimesMimalloc()
+    {
+        AllocResult[] alloc = [new("fixed", "NexOS", 30, 1, 0), new("fixed", "mimalloc", 20, 1, 0), new("mixed", "NexOS", 31, 1, 0), new("mixed", "mimalloc", 20, 1, 0)];
+        List<Targets.Verdict> v = Targets.Check([], alloc);
+        Assert.That(v.Select(x => x.Outcome), Is.EqualTo(new[] { "met", "missed" }));
     }
 }

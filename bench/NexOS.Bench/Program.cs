@@ -82,13 +82,16 @@ if (!plotted)
 string doc = File.ReadAllText(Need("template"))
     .Replace("{{machine}}", machine.ToMarkdown(), StringComparison.Ordinal)
     .Replace("{{qemu}}", Report.QemuTable(comparisons), StringComparison.Ordinal)
-    .Replace("{{alloc}}", alloc.Count == 0 ? "_Not run._\n" : Report.AllocTable(alloc), StringComparison.Ordinal);
+    .Replace("{{alloc}}", alloc.Count == 0 ? "_Not run._\n" : Report.AllocTable(alloc), StringComparison.Ordinal)
+    .Replace("{{targets}}", Targets.Markdown(Targets.Check(comparisons, alloc)), StringComparison.Ordinal);
 File.WriteAllText(Need("doc"), doc);
 Console.Out.Write(Report.QemuTable(comparisons));
 if (alloc.Count > 0)
 {
     Console.Out.Write(Report.AllocTable(alloc));
 }
+
+Console.Out.Write(Targets.Markdown(Targets.Check(comparisons, alloc)));
 
 return 0;
 
