@@ -11,7 +11,10 @@ OUT="$(cd "$OUT" && pwd)"
 
 if [[ ! -f "$OUT/vmlinuz" ]]; then
   # linux-image-amd64 is a meta package; its dependency is the versioned image package.
-  pkg="$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ { print $2; exit }')"
+  resolve() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }'; }
+  pkg="$(resolve)"
+  # A machine whose package lists were never fetched knows no kernel package yet.
+  if [[ -z "$pkg" && $(id -u) -eq 0 ]]; then apt-get update -qq >&2; pkg="$(resolve)"; fi
   [[ -n "$pkg" ]] || { echo "bench: cannot resolve linux-image-amd64" >&2; exit 1; }
   rm -rf "$OUT/deb" && mkdir -p "$OUT/deb"
   (cd "$OUT/deb" && apt-get download "$pkg" >/dev/null 2>&1)
