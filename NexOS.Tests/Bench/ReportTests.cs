@@ -74,3 +74,19 @@ public class TargetsTests
         Assert.That(v.Select(x => x.Outcome), Is.EqualTo(new[] { "met", "missed" }));
     }
 }
+
+[TestFixture]
+public class TailTests
+{
+    [Test]
+    public void P99RangesComeFromTheRunsAndDecideTailTargets()
+    {
+        Summary nexos = Summary.Of([new BenchLine("rt_lateness", "ns", 10, 100, 100, 9), new BenchLine("rt_lateness", "ns", 11, 900, 900, 9)])!;
+        Summary linux = Summary.Of([new BenchLine("rt_lateness", "ns", 50, 600, 600, 9), new BenchLine("rt_lateness", "ns", 51, 700, 700, 9)])!;
+        Assert.That((nexos.P99Low, nexos.P99High), Is.EqualTo((100.0, 900.0)));
+        var c = new Comparison("l", "s", "rt_lateness", "rt_lateness", "ns", nexos, linux);
+        Assert.That(c.Unclear, Is.False);
+        Assert.That(c.TailUnclear);
+        Assert.That(Targets.Check([c], [])[0].Outcome, Does.StartWith("not established"));
+    }
+}

@@ -32,7 +32,8 @@ public static class Report
         {
             sb.Append(s_inv, $"| {c.Label} (`{c.NexOSBench}` / `{c.LinuxBench}`) | {c.Unit} | ");
             sb.Append(Side(c.NexOS)).Append(Side(c.Linux));
-            sb.Append(Format(c.Ratio)).Append(" | ").Append(c.Unclear ? "spread > difference" : "").AppendLine(" |");
+            string flags = (c.Unclear ? "spread > difference" : "") + (c.TailUnclear && !c.Unclear ? "p99: spread > difference" : "");
+            sb.Append(Format(c.Ratio)).Append(" | ").Append(flags).AppendLine(" |");
         }
 
         return sb.ToString();

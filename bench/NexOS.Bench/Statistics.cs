@@ -2,9 +2,13 @@ namespace NexOS.Bench;
 
 /// <summary>One system's figure for one measurement over repeated runs: each run gives a
 /// median and a p99; the summary takes the median of each across runs, and the spread is
-/// the lowest to the highest run median.</summary>
+/// the lowest to the highest run median (and, for claims about tails, run p99).</summary>
 public sealed record Summary(double Median, double P99, double SpreadLow, double SpreadHigh, int Runs)
 {
+    public double P99Low { get; init; } = P99;
+
+    public double P99High { get; init; } = P99;
+
     public static Summary? Of(IReadOnlyList<BenchLine> runs)
     {
         var good = runs.Where(r => r.Error == null && !double.IsNaN(r.Median)).ToList();
@@ -14,7 +18,12 @@ public sealed record Summary(double Median, double P99, double SpreadLow, double
         }
 
         List<double> medians = good.Select(r => r.Median).ToList();
-        return new Summary(MedianOf(medians), MedianOf(good.Select(r => r.P99).ToList()), medians.Min(), medians.Max(), good.Count);
+        List<double> p99s = good.Select(r => r.P99).ToList();
+        return new Summary(MedianOf(medians), MedianOf(p99s), medians.Min(), medians.Max(), good.Count)
+        {
+            P99Low = p99s.Min(),
+            P99High = p99s.Max(),
+        };
     }
 
     /// <summary>Median of <paramref name="values"/> (the mean of the middle two for an even
@@ -45,4 +54,8 @@ public sealed record Comparison(string Label, string Short, string NexOSBench, s
     /// </summary>
     public bool Unclear =>
         NexOS == null || Linux == null || (NexOS.SpreadLow <= Linux.SpreadHigh && Linux.SpreadLow <= NexOS.SpreadHigh);
+
+    /// <summary>As <see cref="Unclear"/>, for the p99s: the ranges of run p99s overlap.</summary>
+    public bool TailUnclear =>
+        NexOS == null || Linux == null || (NexOS.P99Low <= Linux.P99High && Linux.P99Low <= NexOS.P99High);
 }

@@ -17,14 +17,14 @@ public static class Targets
             switch (c.NexOSBench, c.LinuxBench)
             {
                 case (Figures.BootGuest, _) or (Figures.BootWall, _):
-                    verdicts.Add(Judge($"boot at least 5x faster than Linux ({c.Short})", c, c.Ratio, 0.2));
+                    verdicts.Add(Judge($"boot at least 5x faster than Linux ({c.Short})", c.Unclear, c.Ratio, 0.2));
                     break;
                 case ("ctx_switch", "futex_switch") or ("ipc_roundtrip", "pipe_thread_roundtrip") or ("ipc_roundtrip", "pipe_process_roundtrip"):
-                    verdicts.Add(Judge($"{c.NexOSBench} faster than Linux's {c.LinuxBench}", c, c.Ratio, 1));
+                    verdicts.Add(Judge($"{c.NexOSBench} faster than Linux's {c.LinuxBench}", c.Unclear, c.Ratio, 1));
                     break;
                 case ("rt_lateness", _) or ("timer_latency", _):
                     double p99 = c.NexOS == null || c.Linux == null || c.Linux.P99 <= 0 ? double.NaN : c.NexOS.P99 / c.Linux.P99;
-                    verdicts.Add(Judge($"{c.NexOSBench} p99 no worse than Linux's {c.LinuxBench}", c, p99, 1));
+                    verdicts.Add(Judge($"{c.NexOSBench} p99 no worse than Linux's {c.LinuxBench}", c.TailUnclear, p99, 1));
                     break;
             }
         }
@@ -40,12 +40,12 @@ public static class Targets
     }
 
     /// <summary>Met when <paramref name="ratio"/> is at most <paramref name="limit"/>; not
-    /// established when the comparison is unclear and the verdict would be "met".</summary>
-    private static Verdict Judge(string target, Comparison c, double ratio, double limit)
+    /// established when the runs' ranges overlap and the verdict would be "met".</summary>
+    private static Verdict Judge(string target, bool unclear, double ratio, double limit)
     {
         string outcome = double.IsNaN(ratio) ? "no figure"
             : ratio > limit ? "missed"
-            : c.Unclear ? "not established (spread > difference)"
+            : unclear ? "not established (spread > difference)"
             : "met";
         return new Verdict(target, Ratio(ratio), outcome);
     }
