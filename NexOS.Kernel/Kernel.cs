@@ -82,6 +82,7 @@ internal static unsafe class Kernel
         }
 
         Scheduler.Initialize(SchedulerSetup.CreatePolicy());
+        Evolution.KernelEvolution.Initialize();
         Native.EnableInterrupts();
         if (BootInfo.HasOption("nexos.selftest"))
         {
@@ -196,6 +197,7 @@ internal static unsafe class Kernel
         ThreadCommands.Register(shell);
         SystemCommands.Register(shell);
         GcCommands.Register(shell);
+        EvolveCommands.Register(shell);
         var session = new ShellSession(shell);
         session.Start();
         Uart16550 console = s_console!;

@@ -156,7 +156,7 @@ internal static unsafe partial class GcHeap
     {
         ulong minimum = (ulong)GcTuning.MinBudgetKib.Value * 1024;
         ulong relative = LiveBytes / 100 * (ulong)GcTuning.GrowthPercent.Value;
-        return Math.Max(minimum, relative);
+        return Evolution.KernelHooks.GcBudget(Math.Max(minimum, relative), LiveBytes, CommittedBytes, TotalAllocatedBytes, GcTuning.MinBudgetKib.Value, GcTuning.GrowthPercent.Value);
     }
 
     /// <summary>While the heap allocates its own bookkeeping (page descriptors, index arrays),
