@@ -130,28 +130,38 @@ public sealed partial class PatchManager
     private int DrainFaults()
     {
         int changes = 0;
+        Span<HookFault> faults = stackalloc HookFault[PolicyHook.FaultHistory];
         for (int i = 0; i < Registry.Hooks.Count; i++)
         {
             PolicyHook hook = Registry.Hooks[i];
             ulong state = _host.Enter();
             int count = hook.FaultCount;
-            HookFault fault = hook.LastFault;
+            int first = Math.Max(_faultsLogged[i] + 1, count - PolicyHook.FaultHistory + 1);
+            for (int n = first; n <= count; n++)
+            {
+                faults[n - first] = hook.FaultAt(n);
+            }
+
             _host.Leave(state);
             if (count == _faultsLogged[i])
             {
                 continue;
             }
 
-            // Several faults between two drains: the last is described, the count says how many.
-            int missed = count - _faultsLogged[i] - 1;
+            // More removals than the hook remembers between two drains: the oldest are counted only.
+            int lost = first - _faultsLogged[i] - 1;
             _faultsLogged[i] = count;
-            WatchdogRemovals += missed + 1;
-            LastFaultToRestoreNs = fault.FaultToRestoreNs;
-            MaxFaultToRestoreNs = Math.Max(MaxFaultToRestoreNs, fault.FaultToRestoreNs);
-            string detail = fault.Describe(hook.MinResult, hook.MaxResult) + (missed > 0 ? $" ({missed} earlier removals)" : string.Empty);
-            PatchVersion version = AddVersion(fault.PatchId, $"watchdog removed patch {fault.PatchId} from {hook.Name}");
-            Log(AuditEventKind.RolledBack, fault.PatchId, Actor, $"version {version.Number}: {hook.Name}: {detail}");
-            changes++;
+            WatchdogRemovals += count - first + 1 + lost;
+            for (int n = first; n <= count; n++)
+            {
+                HookFault fault = faults[n - first];
+                LastFaultToRestoreNs = fault.FaultToRestoreNs;
+                MaxFaultToRestoreNs = Math.Max(MaxFaultToRestoreNs, fault.FaultToRestoreNs);
+                string detail = fault.Describe(hook.MinResult, hook.MaxResult) + (lost > 0 && n == first ? $" ({lost} earlier removals not described)" : string.Empty);
+                PatchVersion version = AddVersion(fault.PatchId, $"watchdog removed patch {fault.PatchId} from {hook.Name}");
+                Log(AuditEventKind.RolledBack, fault.PatchId, Actor, $"version {version.Number}: {hook.Name}: {detail}");
+                changes++;
+            }
         }
 
         return changes;

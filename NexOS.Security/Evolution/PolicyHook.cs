@@ -24,8 +24,11 @@ public delegate double HookMetric(ReadOnlySpan<long> context, long result);
 /// </summary>
 public sealed class PolicyHook
 {
+    /// <summary>Watchdog removals remembered per hook until the manager logs them.</summary>
+    public const int FaultHistory = 8;
+
+    private readonly HookFault[] _faults = new HookFault[FaultHistory];
     private InstalledPatch? _active;
-    private HookFault _lastFault;
     private int _shareAccumulator;
 
     /// <summary>Creates a hook. The delegates are kernel code and must not allocate or throw.</summary>
@@ -89,8 +92,13 @@ public sealed class PolicyHook
     /// <summary>Watchdog removals since boot; the manager compares it with what it has logged.</summary>
     public int FaultCount { get; private set; }
 
-    /// <summary>The last watchdog removal.</summary>
-    public HookFault LastFault => _lastFault;
+    /// <summary>The last watchdog removal (default when none).</summary>
+    public HookFault LastFault => FaultCount == 0 ? default : _faults[(FaultCount - 1) % FaultHistory];
+
+    /// <summary>Removal number <paramref name="number"/> (1 for the first since boot); only the
+    /// last <see cref="FaultHistory"/> are kept, older ones read as default.</summary>
+    public HookFault FaultAt(int number)
+        => number >= 1 && number <= FaultCount && FaultCount - number < FaultHistory ? _faults[(number - 1) % FaultHistory] : default;
 
     /// <summary>The clock for fault timing (nanoseconds); set by the registry.</summary>
     public Func<ulong>? Clock { get; set; }
@@ -173,7 +181,7 @@ public sealed class PolicyHook
             }
 
             ulong restoredNs = Clock?.Invoke() ?? 0;
-            _lastFault = new HookFault(kind, status, patch.PatchId, result, patch.Fuel - fuel, faultNs, restoredNs, restored?.PatchId ?? 0);
+            _faults[FaultCount % FaultHistory] = new HookFault(kind, status, patch.PatchId, result, patch.Fuel - fuel, faultNs, restoredNs, restored?.PatchId ?? 0);
             FaultCount++;
             patch = restored;
             observed = restored!;
