@@ -185,6 +185,7 @@ internal static unsafe class Kernel
         GcTests.Register();
         ThreadTests.Register();
         IpcTests.Register();
+        EvolveTests.Register();
         int failed = SelfTestRunner.RunAll(WriteLine);
         SelfTestRunner.ExitEmulator(failed == 0);
     }
