@@ -21,7 +21,7 @@ internal static class Integrity
     public static ulong BootHashNs => s_bootHashNs;
 
     /// <summary>Takes the boot reference.</summary>
-    public static void TakeBootReference(PatchManager manager)
+    public static void TakeBootReference()
     {
         ulong start = Arch.X64.Tsc.NowNs;
         s_bootImageHash = new byte[Sha256.HashSize];

@@ -46,7 +46,7 @@ internal static class KernelEvolution
         var trail = new AuditTrail(AuditCapacity);
         s_manager = new PatchManager(registry, trail, new PatchKeyRing(), new KernelEvolveHost(), SecurityLevel.Standard);
         KernelHooks.Install(slice, priority, budget);
-        Integrity.TakeBootReference(s_manager);
+        Integrity.TakeBootReference();
     }
 
     /// <summary>Starts the thread that logs watchdog removals and decides canaries every 100 ms.</summary>

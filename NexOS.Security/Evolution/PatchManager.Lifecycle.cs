@@ -53,7 +53,7 @@ public sealed partial class PatchManager
         {
             if (_versions[i].PatchId == patchId)
             {
-                if (!IsActive(patchId))
+                if (!Current.IsActive(patchId))
                 {
                     return $"evolve rollback: patch {patchId} is no longer active";
                 }
@@ -89,42 +89,11 @@ public sealed partial class PatchManager
 
         Registry.RestoreParameters(target.Parameters);
         _host.Leave(state);
+        _parameterPatches = target.ParameterPatches;
         PatchVersion version = AddVersion(patchId, $"{why} (state of version {target.Number})");
         string message = $"{why}: version {version.Number} = state of version {target.Number}; active patches: {version.ActivePatches()}";
         Log(AuditEventKind.RolledBack, patchId, Actor, message);
         return message;
-    }
-
-    private bool IsActive(ulong patchId)
-    {
-        PatchVersion current = Current;
-        foreach (InstalledPatch? p in Registry.SnapshotHooks())
-        {
-            for (InstalledPatch? q = p; q != null; q = q.Previous)
-            {
-                if (q.PatchId == patchId)
-                {
-                    return true;
-                }
-            }
-        }
-
-        // A parameter patch stays active until a later version restores an earlier state.
-        for (int i = current.Number; i > 0; i--)
-        {
-            PatchVersion v = _versions[i];
-            if (v.PatchId == patchId)
-            {
-                return !v.What.StartsWith("manual", StringComparison.Ordinal) && !v.What.StartsWith("watchdog", StringComparison.Ordinal);
-            }
-
-            if (v.What.StartsWith("manual", StringComparison.Ordinal) || v.What.StartsWith("restore", StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return false;
     }
 
     private int DrainFaults()

@@ -22,6 +22,7 @@ public sealed partial class PatchManager
     private readonly PatchRateLimiter _rate = new();
     private readonly List<PatchVersion> _versions = new();
     private readonly int[] _faultsLogged;
+    private ulong[] _parameterPatches = Array.Empty<ulong>();
     private SecurityPolicy _policy;
     private ulong _highestPatchId;
 
@@ -131,6 +132,10 @@ public sealed partial class PatchManager
         var set = Registry.FindParameterSet(patch.Target)!;
         Log(AuditEventKind.Verified, id, Actor, $"every value in range and within {_policy.MaxParameterStepBp} bp of its range");
         NoteAccepted(id);
+        var inEffect = new ulong[_parameterPatches.Length + 1];
+        _parameterPatches.CopyTo(inEffect, 0);
+        inEffect[^1] = id;
+        _parameterPatches = inEffect;
         string changes = string.Empty;
         foreach (ParameterChange change in patch.Parameters)
         {
@@ -146,7 +151,7 @@ public sealed partial class PatchManager
 
     private PatchVersion AddVersion(ulong patchId, string what)
     {
-        var version = new PatchVersion(_versions.Count, patchId, what, _host.NowNs, Registry.SnapshotHooks(), Registry.SnapshotParameters());
+        var version = new PatchVersion(_versions.Count, patchId, what, _host.NowNs, Registry.SnapshotHooks(), Registry.SnapshotParameters(), _parameterPatches);
         _versions.Add(version);
         return version;
     }

@@ -8,8 +8,9 @@ namespace NexOS.Security.Evolution;
 public sealed class PatchVersion
 {
     /// <summary>Creates a version.</summary>
-    public PatchVersion(int number, ulong patchId, string what, ulong timeNs, InstalledPatch?[] hooks, long[] parameters)
+    public PatchVersion(int number, ulong patchId, string what, ulong timeNs, InstalledPatch?[] hooks, long[] parameters, ulong[] parameterPatches)
     {
+        ParameterPatches = parameterPatches;
         Number = number;
         PatchId = patchId;
         What = what;
@@ -36,10 +37,36 @@ public sealed class PatchVersion
     /// <summary>Every parameter's value, in registration order.</summary>
     public long[] Parameters { get; }
 
+    /// <summary>Ids of the parameter patches whose values are in effect in this state.</summary>
+    public ulong[] ParameterPatches { get; }
+
+    /// <summary>True when patch <paramref name="patchId"/> serves a hook (on top or below a
+    /// canary) or its parameter values are in effect in this state.</summary>
+    public bool IsActive(ulong patchId)
+    {
+        foreach (InstalledPatch? p in Hooks)
+        {
+            for (InstalledPatch? q = p; q != null; q = q.Previous)
+            {
+                if (q.PatchId == patchId)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return Array.IndexOf(ParameterPatches, patchId) >= 0;
+    }
+
     /// <summary>Ids of the patches active in this state, space-separated, or "none".</summary>
     public string ActivePatches()
     {
         string text = string.Empty;
+        foreach (ulong id in ParameterPatches)
+        {
+            text += (text.Length == 0 ? string.Empty : " ") + id + "(parameters)";
+        }
+
         foreach (InstalledPatch? p in Hooks)
         {
             if (p != null)
