@@ -82,6 +82,7 @@ internal static unsafe class Kernel
         }
 
         Scheduler.Initialize(SchedulerSetup.CreatePolicy());
+        Evolution.KernelEvolution.Initialize();
         Native.EnableInterrupts();
         if (BootInfo.HasOption("nexos.selftest"))
         {
@@ -184,6 +185,7 @@ internal static unsafe class Kernel
         GcTests.Register();
         ThreadTests.Register();
         IpcTests.Register();
+        EvolveTests.Register();
         int failed = SelfTestRunner.RunAll(WriteLine);
         SelfTestRunner.ExitEmulator(failed == 0);
     }
@@ -198,6 +200,7 @@ internal static unsafe class Kernel
         GcCommands.Register(shell);
         PatchCommands.Register(shell);
         PatchPort.Start(new Security.External.VerifyingPatchSink(Security.Cil.CilLimits.Default));
+        EvolveCommands.Register(shell);
         var session = new ShellSession(shell);
         session.Start();
         Uart16550 console = s_console!;

@@ -87,6 +87,9 @@ public sealed class AuditRecord
         return true;
     }
 
+    /// <summary>Changes the time field without resealing (see <see cref="AuditTrail.Tamper"/>).</summary>
+    internal void Corrupt() => TimeNs ^= 1;
+
     /// <summary>Overwrites the previous hash.</summary>
     internal void SetPrevHash(ReadOnlySpan<byte> prevHash) => prevHash.CopyTo(_prevHash);
 

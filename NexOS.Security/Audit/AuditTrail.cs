@@ -117,6 +117,26 @@ public sealed class AuditTrail
         }
     }
 
+    /// <summary>
+    /// Test aid: changes one field of the record at <paramref name="index"/> (counted from the
+    /// oldest retained) without resealing it, as an attacker with write access to memory
+    /// would, so that tests can show <see cref="Verify"/> finds the change. Returns false for
+    /// an index outside the trail. Never used by the kernel except through `audit tamper`.
+    /// </summary>
+    public bool Tamper(int index)
+    {
+        lock (_gate)
+        {
+            if ((uint)index >= (uint)_count)
+            {
+                return false;
+            }
+
+            _slots[(_oldest + index) % _slots.Length].Corrupt();
+            return true;
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> while holding the trail's lock, so that an
     /// exporter sees a consistent set of records.</summary>
     public void WithLock<TState>(TState state, Action<AuditTrail, TState> action)

@@ -142,6 +142,7 @@ internal static unsafe partial class Scheduler
         else
         {
             s_policy.OnStop(ps, reason, ran, now);
+            Evolution.KernelHooks.AdjustPriority(ps, reason, ran);
             if (ps.State == ThreadState.Running)
             {
                 ps.State = ThreadState.Runnable;
@@ -166,7 +167,7 @@ internal static unsafe partial class Scheduler
 
         ns.State = ThreadState.Running;
         ns.RunningSinceNs = now;
-        s_sliceEndNs = next == s_idle ? ulong.MaxValue : now + s_policy.TimeSlice(ns, now);
+        s_sliceEndNs = next == s_idle ? ulong.MaxValue : now + Evolution.KernelHooks.TimeSlice(ns, s_policy.TimeSlice(ns, now), s_policy.RunnableCount);
         ArmTimer(now);
         if (next == prev)
         {

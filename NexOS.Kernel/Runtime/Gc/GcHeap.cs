@@ -164,7 +164,7 @@ internal static unsafe partial class GcHeap
     {
         ulong minimum = (ulong)GcTuning.MinBudgetKib.Value * 1024;
         ulong relative = LiveBytes / 100 * (ulong)GcTuning.GrowthPercent.Value;
-        s_budget = Math.Max(minimum, relative);
+        s_budget = Evolution.KernelHooks.GcBudget(Math.Max(minimum, relative), LiveBytes, CommittedBytes, TotalAllocatedBytes, GcTuning.MinBudgetKib.Value, GcTuning.GrowthPercent.Value);
         s_pacer.MarginNs = (ulong)GcTuning.RealTimeMarginUs.Value * 1000;
     }
 

@@ -1,0 +1,170 @@
+using System.Text;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Evolution;
+using NexOS.Security.Evolution;
+using NexOS.Security.Patches;
+using NexOS.Security.Policy;
+using NexOS.Services.Shell;
+
+namespace NexOS.Kernel.Commands;
+
+/// <summary>The `evolve` command: patches, canaries, versions and the security level.</summary>
+internal static class EvolveCommands
+{
+    private const string Usage = "usage: evolve [status | list | apply <name> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench]\n";
+
+    private static ulong s_nextSampleId = 1000;
+
+    /// <summary>Registers `evolve`, `audit` and `integrity`, and starts the evolve thread.</summary>
+    public static void Register(Shell shell)
+    {
+        shell.Register("evolve", "self-modification: evolve status|list|apply <name>|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench", Evolve);
+        AuditCommands.Register(shell);
+        KernelEvolution.StartThread();
+    }
+
+    private static void Evolve(IShellHost host, ReadOnlySpan<string> args)
+    {
+        PatchManager? manager = KernelEvolution.Manager;
+        if (manager == null)
+        {
+            host.Write("evolve: not initialised\n");
+            return;
+        }
+
+        string sub = args.Length == 0 ? "status" : args[0];
+        string? arg = args.Length == 2 ? args[1] : null;
+        if (args.Length > 2 || (args.Length == 2 && sub is "status" or "list" or "versions" or "bench"))
+        {
+            host.Write(Usage);
+            return;
+        }
+
+        if (sub is "status" or "list" or "versions" or "bench" or "exercise")
+        {
+            KernelEvolution.Tick();
+        }
+
+        lock (manager.Gate)
+        {
+            host.Write(sub switch
+            {
+                "status" => Status(manager),
+                "list" => List(),
+                "versions" => Versions(manager),
+                "bench" => EvolveBench.Run(),
+                "apply" when arg != null => Apply(manager, arg),
+                "rollback" when arg == "all" => manager.RollbackAll() + "\n",
+                "rollback" when arg != null => ulong.TryParse(arg, out ulong id) ? manager.Rollback(id) + "\n" : $"evolve rollback: '{arg}' is not a patch id\n",
+                "restore" when arg != null => int.TryParse(arg, out int n) ? manager.Restore(n) + "\n" : $"evolve restore: '{arg}' is not a version number\n",
+                "policy" when arg != null => Policy(manager, arg),
+                "exercise" when arg != null => Exercise(manager, arg),
+                _ => Usage,
+            });
+        }
+    }
+
+    private static string Apply(PatchManager manager, string name)
+    {
+        s_nextSampleId = Math.Max(s_nextSampleId, manager.HighestPatchId + 1);
+        byte[]? bytes = SamplePatchCatalog.Build(name, s_nextSampleId);
+        if (bytes == null)
+        {
+            return $"evolve apply: no sample '{name}' (see evolve list)\n";
+        }
+
+        s_nextSampleId++;
+        SubmitResult result = manager.Submit(bytes, PatchOrigin.Engine);
+        return result.Message + "\n";
+    }
+
+    private static string Policy(PatchManager manager, string name)
+    {
+        SecurityLevel level;
+        switch (name)
+        {
+            case "permissive": level = SecurityLevel.Permissive; break;
+            case "standard": level = SecurityLevel.Standard; break;
+            case "strict": level = SecurityLevel.Strict; break;
+            case "paranoid": level = SecurityLevel.Paranoid; break;
+            default: return $"evolve policy: unknown level '{name}' (permissive, standard, strict, paranoid)\n";
+        }
+
+        return manager.SetLevel(level) + "\n";
+    }
+
+    private static string Status(PatchManager manager)
+    {
+        SecurityPolicy p = manager.Policy;
+        var sb = new StringBuilder();
+        sb.Append($"level      {PolicyNames.Name(p.Level)} (canary {p.CanaryShareBp} bp, {p.CanaryMinSamples}..{p.CanaryMaxSamples} samples, confidence {p.ConfidenceBp} bp, fuel {p.MaxFuel}, loops {(p.CilLoopsAllowed ? "yes" : "no")})\n");
+        sb.Append($"patches    {manager.Submitted} submitted, {manager.Accepted} accepted, {manager.WatchdogRemovals} removed by the watchdog; highest id {manager.HighestPatchId}\n");
+        sb.Append($"version    {manager.Current.Number}: {manager.Current.What}\n");
+        sb.Append($"watchdog   last fault-to-restore {manager.LastFaultToRestoreNs} ns, max {manager.MaxFaultToRestoreNs} ns\n");
+        foreach (PolicyHook hook in manager.Registry.Hooks)
+        {
+            InstalledPatch? a = hook.Active;
+            string state = a == null ? "default" : a.IsCanary
+                ? $"canary patch {a.PatchId} ({a.CanaryShareBp} bp; baseline n {a.Evaluator!.Baseline.Count}, canary n {a.Evaluator.Canary.Count})"
+                : $"patch {a.PatchId}";
+            sb.Append($"hook       {hook.Name} ({PolicyNames.Name(hook.SafetyClass)}, fuel {hook.FuelBudget}, range {hook.MinResult}..{hook.MaxResult}): {state}; {hook.Calls} calls, {hook.PatchedCalls} patched\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string List()
+    {
+        var sb = new StringBuilder();
+        foreach (Sample s in SamplePatchCatalog.All)
+        {
+            sb.Append($"{s.Name,-16} {s.Description}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Versions(PatchManager manager)
+    {
+        var sb = new StringBuilder();
+        foreach (PatchVersion v in manager.Versions)
+        {
+            sb.Append($"version {v.Number}{(v == manager.Current ? " (current)" : string.Empty)}: {v.What}; active patches: {v.ActivePatches()}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Test and benchmark aid: calls every hook <paramref name="countText"/> times with
+    /// varied synthetic contexts (interrupts off per call, as at the real call sites), then
+    /// lets the manager look at the canaries.</summary>
+    private static string Exercise(PatchManager manager, string countText)
+    {
+        if (!int.TryParse(countText, out int count) || count < 1 || count > 1_000_000)
+        {
+            return "evolve exercise: the count must be a number from 1 to 1000000\n";
+        }
+
+        Span<long> c = stackalloc long[16];
+        ulong x = 0x9E3779B97F4A7C15UL;
+        foreach (PolicyHook hook in manager.Registry.Hooks)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                for (int f = 0; f < c.Length; f++)
+                {
+                    x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+                    c[f] = (long)(x >> 40);
+                }
+
+                SyntheticContext.Shape(hook.Name, c);
+                ulong flags = InterruptState.Disable();
+                hook.Invoke(c.Slice(0, hook.Signature.ContextFieldCount));
+                InterruptState.Restore(flags);
+            }
+        }
+
+        int changes = manager.Tick();
+        return $"exercised {count} calls per hook; {changes} state changes\n";
+    }
+}
