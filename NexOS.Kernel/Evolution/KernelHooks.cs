@@ -7,7 +7,9 @@ namespace NexOS.Kernel.Evolution;
 /// <summary>
 /// The call sites of the patchable hooks in the scheduler and the collector. Each builds the
 /// hook's read-only context on the stack and asks the hook; before <see cref="HookCatalog"/>
-/// has created the hooks (early boot) the compiled answer passes through unchanged. Contract:
+/// has created the hooks (early boot), and whenever no patch is installed, the compiled answer
+/// passes through unchanged without building a context (so an unpatched kernel schedules and
+/// collects exactly as before, at the cost of one load and test). Contract:
 /// no allocation, no exception, callable with interrupts off. No field has an initializer,
 /// so the class has no static constructor (the collector calls it).
 /// </summary>
@@ -30,7 +32,7 @@ internal static class KernelHooks
     public static ulong TimeSlice(SchedThread thread, ulong policySliceNs, int runnable)
     {
         PolicyHook? hook = s_timeSlice;
-        if (hook == null || thread.Class != SchedClass.Normal)
+        if (hook == null || hook.Active == null || thread.Class != SchedClass.Normal)
         {
             return policySliceNs;
         }
@@ -45,7 +47,7 @@ internal static class KernelHooks
     public static void AdjustPriority(SchedThread thread, StopReason reason, ulong ranNs)
     {
         PolicyHook? hook = s_priority;
-        if (hook == null || thread.Class != SchedClass.Normal)
+        if (hook == null || hook.Active == null || thread.Class != SchedClass.Normal)
         {
             return;
         }
@@ -65,7 +67,7 @@ internal static class KernelHooks
     public static ulong GcBudget(ulong defaultBudget, ulong liveBytes, ulong committedBytes, ulong totalAllocated, long minBudget, long growthPercent)
     {
         PolicyHook? hook = s_gcBudget;
-        if (hook == null)
+        if (hook == null || hook.Active == null)
         {
             return defaultBudget;
         }
