@@ -145,25 +145,7 @@ internal static class EvolveCommands
             return "evolve exercise: the count must be a number from 1 to 1000000\n";
         }
 
-        Span<long> c = stackalloc long[16];
-        ulong x = 0x9E3779B97F4A7C15UL;
-        foreach (PolicyHook hook in manager.Registry.Hooks)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                for (int f = 0; f < c.Length; f++)
-                {
-                    x = (x * 6364136223846793005UL) + 1442695040888963407UL;
-                    c[f] = (long)(x >> 40);
-                }
-
-                SyntheticContext.Shape(hook.Name, c);
-                ulong flags = InterruptState.Disable();
-                hook.Invoke(c.Slice(0, hook.Signature.ContextFieldCount));
-                InterruptState.Restore(flags);
-            }
-        }
-
+        SyntheticContext.Exercise(manager.Registry, count, 0x9E3779B97F4A7C15UL);
         int changes = manager.Tick();
         return $"exercised {count} calls per hook; {changes} state changes\n";
     }

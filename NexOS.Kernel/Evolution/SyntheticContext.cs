@@ -1,3 +1,4 @@
+using NexOS.Kernel.Core.Threading;
 using NexOS.Security.Evolution;
 
 namespace NexOS.Kernel.Evolution;
@@ -29,6 +30,31 @@ internal static class SyntheticContext
             c[4] = 4096;
             c[5] = 100;
             c[0] = Math.Max(c[4] * 1024, c[1]);    // what the tunables would say
+        }
+    }
+
+    /// <summary>Calls every hook of <paramref name="registry"/> <paramref name="count"/> times
+    /// with synthetic contexts drawn from <paramref name="seed"/>, each call with interrupts
+    /// off as at the real call sites, so canaries gather samples and the watchdog sees faults.</summary>
+    public static void Exercise(HookRegistry registry, int count, ulong seed)
+    {
+        Span<long> c = stackalloc long[16];
+        ulong x = seed;
+        foreach (PolicyHook hook in registry.Hooks)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                for (int f = 0; f < c.Length; f++)
+                {
+                    x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+                    c[f] = (long)(x >> 40);
+                }
+
+                Shape(hook.Name, c);
+                ulong flags = InterruptState.Disable();
+                hook.Invoke(c.Slice(0, hook.Signature.ContextFieldCount));
+                InterruptState.Restore(flags);
+            }
         }
     }
 }

@@ -129,25 +129,7 @@ internal static class EvolveTests
 
     private static void Exercise(PatchManager manager, HookRegistry registry, int count)
     {
-        Span<long> c = stackalloc long[16];
-        ulong x = Tsc.Now | 1;
-        foreach (PolicyHook hook in registry.Hooks)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                for (int f = 0; f < c.Length; f++)
-                {
-                    x = (x * 6364136223846793005UL) + 1442695040888963407UL;
-                    c[f] = (long)(x >> 40);
-                }
-
-                SyntheticContext.Shape(hook.Name, c);
-                ulong flags = InterruptState.Disable();
-                hook.Invoke(c.Slice(0, hook.Signature.ContextFieldCount));
-                InterruptState.Restore(flags);
-            }
-        }
-
+        SyntheticContext.Exercise(registry, count, Tsc.Now | 1);
         manager.Tick();
     }
 

@@ -41,7 +41,9 @@ internal static unsafe class Marker
     /// <summary>Exact references into the collected heap met so far (a running count).</summary>
     public static ulong HeapReferencesSeen => s_heapRefs;
 
-    /// <summary>The size of the object at <paramref name="obj"/>, header word not counted.</summary>
+    /// <summary>The size of the object at <paramref name="obj"/> as its MethodTable gives it
+    /// (base size plus elements, unaligned): what the GC descriptors are relative to.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong SizeOf(ulong obj)
     {
         var type = *(MethodTable**)obj;
@@ -202,13 +204,7 @@ internal static unsafe class Marker
             return;
         }
 
-        ulong size = type->BaseSize;
-        if (type->HasComponentSize)
-        {
-            size += (ulong)*(uint*)(obj + 8) * type->ComponentSize;
-        }
-
-        GcDescriptor.VisitReferences(type, obj, size);
+        GcDescriptor.VisitReferences(type, obj, SizeOf(obj));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
