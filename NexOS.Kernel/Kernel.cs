@@ -199,7 +199,7 @@ internal static unsafe class Kernel
         SystemCommands.Register(shell);
         GcCommands.Register(shell);
         PatchCommands.Register(shell);
-        PatchPort.Start(new Security.External.VerifyingPatchSink(Security.Cil.CilLimits.Default));
+        PatchPort.Start(new Security.External.PatchInbox(Evolution.KernelEvolution.Manager!));
         EvolveCommands.Register(shell);
         var session = new ShellSession(shell);
         session.Start();

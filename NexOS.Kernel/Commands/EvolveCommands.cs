@@ -11,14 +11,14 @@ namespace NexOS.Kernel.Commands;
 /// <summary>The `evolve` command: patches, canaries, versions and the security level.</summary>
 internal static class EvolveCommands
 {
-    private const string Usage = "usage: evolve [status | list | apply <name> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench]\n";
+    private const string Usage = "usage: evolve [status | list | apply <name> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>]]\n";
 
     private static ulong s_nextSampleId = 1000;
 
     /// <summary>Registers `evolve`, `audit` and `integrity`, and starts the evolve thread.</summary>
     public static void Register(Shell shell)
     {
-        shell.Register("evolve", "self-modification: evolve status|list|apply <name>|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench", Evolve);
+        shell.Register("evolve", "self-modification: evolve status|list|apply <name>|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench|key", Evolve);
         AuditCommands.Register(shell);
         KernelEvolution.StartThread();
     }
@@ -33,6 +33,16 @@ internal static class EvolveCommands
         }
 
         string sub = args.Length == 0 ? "status" : args[0];
+        if (sub == "key")
+        {
+            lock (manager.Gate)
+            {
+                host.Write(EvolveKeyCommand.Run(manager, args.Slice(1)));
+            }
+
+            return;
+        }
+
         string? arg = args.Length == 2 ? args[1] : null;
         if (args.Length > 2 || (args.Length == 2 && sub is "status" or "list" or "versions" or "bench"))
         {
@@ -80,17 +90,9 @@ internal static class EvolveCommands
 
     private static string Policy(PatchManager manager, string name)
     {
-        SecurityLevel level;
-        switch (name)
-        {
-            case "permissive": level = SecurityLevel.Permissive; break;
-            case "standard": level = SecurityLevel.Standard; break;
-            case "strict": level = SecurityLevel.Strict; break;
-            case "paranoid": level = SecurityLevel.Paranoid; break;
-            default: return $"evolve policy: unknown level '{name}' (permissive, standard, strict, paranoid)\n";
-        }
-
-        return manager.SetLevel(level) + "\n";
+        return PolicyNames.TryParseLevel(name, out SecurityLevel level)
+            ? manager.SetLevel(level) + "\n"
+            : $"evolve policy: unknown level '{name}' (permissive, standard, strict, paranoid)\n";
     }
 
     private static string Status(PatchManager manager)

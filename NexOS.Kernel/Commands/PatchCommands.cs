@@ -23,15 +23,16 @@ internal static class PatchCommands
 
         var sb = new StringBuilder();
         sb.Append(PatchPort.Describe()).Append('\n');
-        if (PatchPort.Sink is not VerifyingPatchSink inbox)
+        PatchInbox? inbox = PatchPort.Inbox;
+        if (inbox == null)
         {
-            sb.Append("the patch manager keeps its own record (see audit)\n");
+            sb.Append("the patch line is not started\n");
             host.Write(sb.ToString());
             return;
         }
 
         List<PatchInboxEntry> entries = inbox.Snapshot();
-        sb.Append($"{inbox.Submitted} patches received, {inbox.AcceptedCount} verified (held, not applied)\n");
+        sb.Append($"{inbox.Submitted} patches received, {inbox.AcceptedCount} accepted by the patch manager (see evolve status, audit)\n");
         foreach (PatchInboxEntry entry in entries)
         {
             sb.Append($"#{entry.Sequence} {entry.Length} bytes: {entry.Verdict}\n");

@@ -26,8 +26,8 @@ internal static unsafe class PatchPort
     private static PatchFrameDecoder? s_decoder;
     private static string s_state = "not started";
 
-    /// <summary>Where received patches go; null until <see cref="Start"/>.</summary>
-    public static IPatchSink? Sink { get; private set; }
+    /// <summary>Where received patches go and what is remembered of them; null until <see cref="Start"/>.</summary>
+    public static PatchInbox? Inbox { get; private set; }
 
     /// <summary>One line about the port: present or not, and its traffic.</summary>
     public static string Describe()
@@ -41,9 +41,9 @@ internal static unsafe class PatchPort
 
     /// <summary>Brings COM2 up and starts the receiver thread; without a UART there it only
     /// records why (shown by `patch inbox`).</summary>
-    public static void Start(IPatchSink sink)
+    public static void Start(PatchInbox sink)
     {
-        Sink = sink;
+        Inbox = sink;
         var uart = new Uart16550(X64PortIo.Instance, Com2, receiveCapacity: 16 * 1024);
         if (!uart.Initialize())
         {
@@ -137,7 +137,7 @@ internal static unsafe class PatchPort
 
         private void Reply(bool accepted, ushort sequence, string text)
         {
-            byte[] payload = System.Text.Encoding.UTF8.GetBytes(VerifyingPatchSink.OneLine(text));
+            byte[] payload = System.Text.Encoding.UTF8.GetBytes(PatchInbox.OneLine(text));
             _uart.Write(PatchFrame.Encode(accepted ? PatchFrameType.Ack : PatchFrameType.Nak, sequence, payload));
         }
     }

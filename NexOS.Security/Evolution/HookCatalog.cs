@@ -90,6 +90,24 @@ public static class HookCatalog
         "gc.peak_kib",
         MetricDirection.LowerIsBetter);
 
+    /// <summary>Every hook, newly created, in the order the kernel registers them.</summary>
+    public static PolicyHook[] CreateAll() => new[] { CreateTimeSlice(), CreatePriority(), CreateGcBudget() };
+
+    /// <summary>A new instance of the hook named <paramref name="name"/>, or null when there is
+    /// none: what the host patch tool translates and verifies a policy against.</summary>
+    public static PolicyHook? Create(string name)
+    {
+        foreach (PolicyHook hook in CreateAll())
+        {
+            if (hook.Name == name)
+            {
+                return hook;
+            }
+        }
+
+        return null;
+    }
+
     private static ContextField I64(string name) => new(name, CilType.Int64);
 
     private static ContextField I32(string name) => new(name, CilType.Int32);

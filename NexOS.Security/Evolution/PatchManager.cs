@@ -1,4 +1,5 @@
 using NexOS.Security.Audit;
+using NexOS.Security.External;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
 
@@ -12,8 +13,10 @@ namespace NexOS.Security.Evolution;
 /// refusal with a one-line reason); the manager's own methods run on one thread at a time
 /// (the shell's and the evolve thread's callers take <see cref="Gate"/>); hook calls may
 /// interleave at any point except inside <see cref="IEvolveHost.Enter"/> sections.
+/// As an <see cref="IPatchSink"/> it is the door for patches from outside: those take the
+/// gate themselves and are judged as channel <see cref="PatchOrigin.External"/>.
 /// </summary>
-public sealed partial class PatchManager
+public sealed partial class PatchManager : IPatchSink
 {
     /// <summary>Actor name for the manager's own audit records.</summary>
     public const string Actor = "evolve";
@@ -77,14 +80,36 @@ public sealed partial class PatchManager
     /// <summary>The last fault-to-restore time seen, in nanoseconds.</summary>
     public ulong LastFaultToRestoreNs { get; private set; }
 
-    /// <summary>Changes the security level; logged as PolicyChanged. Installed patches stay.</summary>
+    /// <summary>
+    /// Changes the security level; logged as PolicyChanged. A hook patch the new level would
+    /// refuse (CIL not allowed, or the hook's class not patchable) is removed at once, each
+    /// removal a version and a RolledBack record; parameter values stay (FIXME: the
+    /// manager does not yet reset parameters whose class the new level freezes).
+    /// </summary>
     public string SetLevel(SecurityLevel level)
     {
         string from = PolicyNames.Name(_policy.Level);
         _policy = SecurityPolicies.For(level);
         string message = $"security level {from} -> {PolicyNames.Name(_policy.Level)}";
         Log(AuditEventKind.PolicyChanged, 0, Actor, message);
-        return message;
+        int removed = 0;
+        foreach (PolicyHook hook in Registry.Hooks)
+        {
+            InstalledPatch? active = hook.Active;
+            if (active == null || (_policy.CilAllowed && PolicyNames.Contains(_policy.PatchableHooks, hook.SafetyClass)))
+            {
+                continue;
+            }
+
+            ulong state = _host.Enter();
+            hook.Swap(null);
+            _host.Leave(state);
+            removed++;
+            PatchVersion version = AddVersion(active.PatchId, $"{PolicyNames.Name(level)} removed patch {active.PatchId} from {hook.Name}");
+            Log(AuditEventKind.RolledBack, active.PatchId, Actor, $"version {version.Number}: {PolicyNames.Name(level)} does not allow CIL patches on {PolicyNames.Name(hook.SafetyClass)} hook {hook.Name}; compiled default restored");
+        }
+
+        return removed == 0 ? message : $"{message}; removed {removed} hook patch{(removed == 1 ? string.Empty : "es")} the level does not allow";
     }
 
     /// <summary>
@@ -111,6 +136,38 @@ public sealed partial class PatchManager
         }
 
         return patch.Kind == PatchKind.Cil ? SubmitCil(patch, decision) : ApplyParameters(patch);
+    }
+
+    /// <summary>
+    /// Submits a patch that arrived from outside (the patch line, later a file): the same
+    /// checks as <see cref="Submit(ReadOnlySpan{byte}, PatchOrigin)"/> on channel External,
+    /// under <see cref="Gate"/>. Never throws; the verdict is the result's one-line message.
+    /// </summary>
+    public bool Submit(ReadOnlySpan<byte> patchBytes, out string verdict)
+    {
+        SubmitResult result;
+        lock (Gate)
+        {
+            result = Submit(patchBytes, PatchOrigin.External);
+        }
+
+        verdict = result.Message;
+        return result.Accepted;
+    }
+
+    /// <summary>Trusts <paramref name="key"/> for signed external patches from now on;
+    /// logged as PolicyChanged. Returns what happened, or why not.</summary>
+    public string AddKey(PatchSigningKey key)
+    {
+        string? error = Keys.TryAdd(key);
+        if (error != null)
+        {
+            return "key not added: " + error;
+        }
+
+        string message = $"key {key.KeyId} trusted for signed external patches ({Keys.Count} in the ring)";
+        Log(AuditEventKind.PolicyChanged, 0, Actor, message);
+        return message;
     }
 
     private SubmitResult Refuse(ulong patchId, string reason)

@@ -1,17 +1,16 @@
 using System.Text;
-using NexOS.Security.Cil;
-using NexOS.Security.Patches;
 
 namespace NexOS.Security.External;
 
 /// <summary>
-/// The stand-in sink until the patch manager exists: it parses each submission with
-/// <see cref="PatchReader"/>, checks that it is an external CIL patch for a hook in
-/// <see cref="ExternalHookCatalog"/>, verifies the body with <see cref="ExternalPatchCheck"/>
-/// and records the outcome in a ring of the last <see cref="Capacity"/> submissions (shown by
-/// `patch inbox`). It applies nothing. Thread-safe: submissions and readers take one lock.
+/// Remembers what arrived from outside and what became of it, then gets out of the way: every
+/// submission is passed to the sink behind it (the patch manager in the kernel) and recorded in
+/// a ring of the last <see cref="Capacity"/> submissions, which `patch inbox` shows. The inbox
+/// judges nothing itself, so a patch from the serial line meets exactly the rules the inner
+/// sink applies to every other patch. Thread-safe: the ring and its counters take one lock;
+/// the inner sink is called outside it and must serialise its own callers.
 /// </summary>
-public sealed class VerifyingPatchSink : IPatchSink
+public sealed class PatchInbox : IPatchSink
 {
     /// <summary>How many submissions the inbox remembers.</summary>
     public const int Capacity = 32;
@@ -21,27 +20,28 @@ public sealed class VerifyingPatchSink : IPatchSink
 
     private readonly PatchInboxEntry?[] _entries = new PatchInboxEntry?[Capacity];
     private readonly object _gate = new();
-    private readonly CilLimits _limits;
+    private readonly IPatchSink _inner;
     private ulong _submitted;
     private ulong _accepted;
 
-    /// <summary>Creates a sink that verifies with <paramref name="limits"/>.</summary>
-    public VerifyingPatchSink(CilLimits limits)
+    /// <summary>Creates an inbox in front of <paramref name="inner"/>.</summary>
+    public PatchInbox(IPatchSink inner)
     {
-        _limits = limits;
+        _inner = inner;
     }
 
     /// <summary>Submissions since start.</summary>
     public ulong Submitted => _submitted;
 
-    /// <summary>Submissions accepted since start.</summary>
+    /// <summary>Submissions the inner sink accepted since start.</summary>
     public ulong AcceptedCount => _accepted;
 
     /// <inheritdoc/>
     public bool Submit(ReadOnlySpan<byte> patchBytes, out string verdict)
     {
-        bool accepted = Judge(patchBytes, out Patch? patch, out verdict);
-        verdict = OneLine(verdict);
+        bool accepted = _inner.Submit(patchBytes, out string innerVerdict);
+        verdict = OneLine(innerVerdict ?? string.Empty);
+        Patches.PatchReader.TryParse(patchBytes, out Patches.Patch? patch, out _);
         lock (_gate)
         {
             _submitted++;
@@ -72,46 +72,6 @@ public sealed class VerifyingPatchSink : IPatchSink
         }
 
         return list;
-    }
-
-    private bool Judge(ReadOnlySpan<byte> bytes, out Patch? patch, out string verdict)
-    {
-        if (!PatchReader.TryParse(bytes, out patch, out PatchError error))
-        {
-            verdict = "rejected: not a valid patch: " + error.Message;
-            return false;
-        }
-
-        string id = "patch " + patch.Provenance.PatchId.ToString();
-        if (patch.Provenance.Origin != PatchOrigin.External)
-        {
-            verdict = $"rejected: {id} claims origin {PatchNames.Name(patch.Provenance.Origin)}; patches from outside must say External";
-            return false;
-        }
-
-        if (patch.Kind != PatchKind.Cil || patch.Cil == null)
-        {
-            verdict = $"rejected: {id} is a parameter patch; this port takes CIL policy patches";
-            return false;
-        }
-
-        HookSignature? hook = ExternalHookCatalog.Find(patch.Target);
-        if (hook == null)
-        {
-            verdict = $"rejected: {id} targets '{patch.Target}', which is not a patchable hook";
-            return false;
-        }
-
-        VerificationResult result = ExternalPatchCheck.Verify(patch.Cil, hook, _limits);
-        if (!result.IsOk)
-        {
-            verdict = $"rejected: {id} for {hook.Name}: {result}";
-            return false;
-        }
-
-        string signature = patch.Signature == null ? "unsigned" : "signed with key " + patch.Signature.KeyId.ToString();
-        verdict = $"verified: {id} for {hook.Name} from {patch.Provenance.Source} ({patch.Cil.Code.Length} bytes of IL, {signature})";
-        return true;
     }
 
     /// <summary>Makes text safe for a one-line reply: control characters become '?', and

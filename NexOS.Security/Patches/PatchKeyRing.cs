@@ -33,6 +33,9 @@ public sealed class PatchKeyRing
         return null;
     }
 
+    /// <summary>The id of the key at <paramref name="index"/> (0 to <see cref="Count"/> - 1), in the order added.</summary>
+    public uint KeyIdAt(int index) => _keys[index]!.KeyId;
+
     /// <summary>Finds a key by id.</summary>
     public bool TryFind(uint keyId, out PatchSigningKey? key)
     {

@@ -65,4 +65,50 @@ public sealed class PatchSigningKey
 
     /// <summary>The secret key bytes.</summary>
     public ReadOnlySpan<byte> Key => _key;
+
+    /// <summary>Fewest key bytes accepted: shorter HMAC keys are guessable.</summary>
+    public const int MinKeyBytes = 16;
+
+    /// <summary>Most key bytes accepted (one SHA-256 block).</summary>
+    public const int MaxKeyBytes = 64;
+
+    /// <summary>
+    /// Reads a key written as hex digits, ignoring whitespace (key files, the console's
+    /// `evolve key add`). Returns null and a one-line reason for anything that is not
+    /// <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/> bytes of hex. Never throws.
+    /// </summary>
+    public static byte[]? TryParseHex(string text, out string error)
+    {
+        var digits = new List<int>(text.Length);
+        foreach (char c in text)
+        {
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (d >= 0)
+            {
+                digits.Add(d);
+            }
+            else if (c is not (' ' or '\t' or '\r' or '\n'))
+            {
+                error = $"'{(c < ' ' ? '?' : c)}' is not a hex digit";
+                return null;
+            }
+        }
+
+        int bytes = digits.Count / 2;
+        if (digits.Count % 2 != 0 || bytes < MinKeyBytes || bytes > MaxKeyBytes)
+        {
+            error = digits.Count % 2 != 0 ? "an odd number of hex digits"
+                : $"{bytes} bytes; a key has {MinKeyBytes} to {MaxKeyBytes}";
+            return null;
+        }
+
+        var key = new byte[bytes];
+        for (int i = 0; i < bytes; i++)
+        {
+            key[i] = (byte)((digits[2 * i] << 4) | digits[(2 * i) + 1]);
+        }
+
+        error = string.Empty;
+        return key;
+    }
 }

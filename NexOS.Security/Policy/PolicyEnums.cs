@@ -74,6 +74,19 @@ public static class PolicyNames
         _ => "unknown",
     };
 
+    /// <summary>Reads a level from its lower-case name (permissive, standard, strict, paranoid).</summary>
+    public static bool TryParseLevel(string name, out SecurityLevel level)
+    {
+        switch (name)
+        {
+            case "permissive": level = SecurityLevel.Permissive; return true;
+            case "standard": level = SecurityLevel.Standard; return true;
+            case "strict": level = SecurityLevel.Strict; return true;
+            case "paranoid": level = SecurityLevel.Paranoid; return true;
+            default: level = SecurityLevel.Standard; return false;
+        }
+    }
+
     /// <summary>The name of a safety class.</summary>
     public static string Name(SafetyClass safetyClass) => safetyClass switch
     {

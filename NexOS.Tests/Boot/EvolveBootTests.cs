@@ -68,7 +68,7 @@ public sealed class EvolveBootTests : BootFixture
 
     [Test]
     [CancelAfter(TestBudget)]
-    public void StrictLevelRefusesLoopsAndParanoidRefusesCode()
+    public void StrictLevelRefusesLoopsAndParanoidRemovesAndRefusesCode()
     {
         QemuMachine machine = Boot();
         RunCommand(machine, "evolve policy strict");
@@ -77,6 +77,12 @@ public sealed class EvolveBootTests : BootFixture
         RunCommand(machine, "evolve policy paranoid");
         Assert.That(RunCommand(machine, "evolve apply slice-short")[0], Does.Contain("code patches are not allowed"));
         Assert.That(string.Join("\n", RunCommand(machine, "audit")), Does.Contain("PolicyChanged patch 0 evolve: security level Strict -> Paranoid"));
+
+        // Back to Permissive for a patch; tightening to Paranoid takes it out again at once.
+        RunCommand(machine, "evolve policy permissive");
+        Assert.That(RunCommand(machine, "evolve apply slice-short")[0], Does.Match(@"^patch \d+ verified"));
+        Assert.That(RunCommand(machine, "evolve policy paranoid"), Is.EqualTo(new[] { "security level Permissive -> Paranoid; removed 1 hook patch the level does not allow" }));
+        Assert.That(string.Join("\n", RunCommand(machine, "evolve status")), Does.Contain("hook       sched.time_slice (Tuning, fuel 1000, range 1000..1000000000): default"));
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using System.IO;
 using System.Net.Sockets;
 using NexOS.PatchTool;
 using NexOS.Security.External;
@@ -8,10 +7,11 @@ using NexOS.Tests.External;
 namespace NexOS.Tests.Boot;
 
 /// <summary>
-/// External patches end to end: a policy written in C# and built by the patch tool travels over
-/// the guest's COM2 (a unix socket here, as under ./nexos run), the kernel verifies it and
-/// answers; a patch the verifier refuses and hostile framing get a NAK with the reason; and
-/// `patch inbox` on the console lists what arrived.
+/// External patches end to end: policies written in C# and built by the patch tool travel over
+/// the guest's COM2 (a unix socket here, as under ./nexos run) to the kernel's patch manager,
+/// which applies the same security level, signature, verifier and canary rules as to any other
+/// patch and answers; hostile framing gets a NAK with the reason; `patch inbox`, `evolve status`
+/// and `audit` on the console show what arrived and what became of it.
 /// </summary>
 [TestFixture]
 [Category("Boot")]
@@ -22,43 +22,58 @@ public sealed class ExternalPatchBootTests : BootFixture
 
     [Test]
     [CancelAfter(TestBudget)]
-    public void PatchesSentOverComTwoAreVerifiedAnsweredAndListed()
+    public void PatchesSentOverComTwoMeetThePatchManagersRules()
     {
         QemuMachine machine = Boot(new QemuOptions { PatchLine = true });
-        byte[] good = PolicyKit.Build(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice");
-        byte[] loop = LoopPatch();
+        byte[] unsigned = PolicyKit.Build(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice");
+        byte[] slice = PolicyKit.BuildSigned("SchedulerPolicies.TimeSlice", "sched.time_slice", 43);
+        byte[] budget = PolicyKit.BuildSigned("CollectorPolicies.Budget", "gc.budget", 45);
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(machine.PatchSocketPath));
         using var line = new NetworkStream(socket);
 
-        PatchReply accepted = PatchClient.Send(line, good, 101, s_reply);
-        TestContext.Out.WriteLine("good: " + accepted.Verdict);
-        Assert.That(accepted.Accepted, Is.True, accepted.Verdict);
-        Assert.That(accepted.Verdict, Does.Match(@"^verified: patch 42 for sched\.time_slice from Ada Lovelace \(\d+ bytes of IL, unsigned\)$"));
-
-        PatchReply refused = PatchClient.Send(line, loop, 102, s_reply);
-        TestContext.Out.WriteLine("bad: " + refused.Verdict);
+        // At the boot level (Standard) a patch from outside must be signed with a trusted key.
+        PatchReply refused = PatchClient.Send(line, unsigned, 101, s_reply);
         Assert.That(refused.Accepted, Is.False);
-        Assert.That(refused.Verdict, Is.EqualTo("rejected: patch 43 for sched.time_slice: IL_0006: backward branch to 0x0000 while loops are not allowed [BackwardBranch]"));
+        Assert.That(refused.Verdict, Is.EqualTo("rejected patch 42: policy: Standard: external patches must be signed; 'Ada Lovelace' sent an unsigned one"));
+        Assert.That(RunCommand(machine, "evolve key add 9 " + PolicyKit.KeyHex), Is.EqualTo(new[] { "key 9 trusted for signed external patches (1 in the ring)" }));
+        PatchReply accepted = PatchClient.Send(line, slice, 102, s_reply);
+        TestContext.Out.WriteLine("signed: " + accepted.Verdict);
+        Assert.That(accepted.Accepted, Is.True, accepted.Verdict);
+        Assert.That(accepted.Verdict, Does.Match(@"^patch 43 verified \(\d+ instructions\); canary on sched\.time_slice at 2000 bp as version 1$"));
+
+        // At Strict the verifier refuses loops, whoever signed them.
+        RunCommand(machine, "evolve policy strict");
+        PatchReply loop = PatchClient.Send(line, LoopPatch(), 103, s_reply);
+        Assert.That(loop.Verdict, Is.EqualTo("rejected patch 44: verifier: IL_0006: backward branch to 0x0000 while loops are not allowed [BackwardBranch]"));
 
         // Noise and a frame with a broken payload CRC: each is refused, and the line still works.
-        byte[] corrupt = PatchFrame.Encode(PatchFrameType.Patch, 103, good);
+        byte[] corrupt = PatchFrame.Encode(PatchFrameType.Patch, 104, budget);
         corrupt[PatchFrame.HeaderLength + 50] ^= 0x10;
         line.Write("some noise on the line\r\n"u8);
         line.Write(corrupt);
-        PatchReply afterNoise = PatchClient.Send(line, good, 104, s_reply);
+        PatchReply afterNoise = PatchClient.Send(line, budget, 105, s_reply);
         Assert.That(afterNoise.Accepted, Is.True, afterNoise.Verdict);
+        Assert.That(afterNoise.Verdict, Does.Match(@"^patch 45 verified .*canary on gc\.budget at 1000 bp as version 2$"));
         Assert.That(afterNoise.Notes, Has.Some.Contains("frame error (Garbage): skipped 24 bytes"));
-        Assert.That(afterNoise.Notes, Has.Some.Contains("frame error (BadChecksum): frame 103: payload CRC-32"));
+        Assert.That(afterNoise.Notes, Has.Some.Contains("frame error (BadChecksum): frame 104: payload CRC-32"));
 
         List<string> inbox = RunCommand(machine, "patch inbox");
         TestContext.Out.WriteLine(string.Join("\n", inbox));
-        Assert.That(inbox[0], Does.Match(@"^COM2 \(0x2F8, IRQ 3\): \d+ bytes received, 3 frames, 2 framing errors, \d+ bytes dropped$"));
-        Assert.That(inbox[1], Is.EqualTo("3 patches received, 2 verified (held, not applied)"));
-        Assert.That(inbox[2], Does.StartWith($"#1 {good.Length} bytes: verified: patch 42 for sched.time_slice"));
-        Assert.That(inbox[3], Does.StartWith($"#2 {loop.Length} bytes: rejected: patch 43").And.EndWith("[BackwardBranch]"));
-        Assert.That(inbox[4], Does.StartWith("#3 "));
-        Assert.That(RunCommand(machine, "echo still responsive"), Is.EqualTo(new[] { "still responsive" }));
+        Assert.That(inbox[0], Does.Match(@"^COM2 \(0x2F8, IRQ 3\): \d+ bytes received, 4 frames, 2 framing errors, \d+ bytes dropped$"));
+        Assert.That(inbox[1], Is.EqualTo("4 patches received, 2 accepted by the patch manager (see evolve status, audit)"));
+        Assert.That(inbox[2], Does.StartWith($"#1 {unsigned.Length} bytes: rejected patch 42: policy: Standard: external patches must be signed"));
+        Assert.That(inbox[3], Does.StartWith($"#2 {slice.Length} bytes: patch 43 verified"));
+        Assert.That(inbox[4], Does.StartWith("#3 ").And.EndWith("[BackwardBranch]"));
+        Assert.That(inbox[5], Does.StartWith($"#4 {budget.Length} bytes: patch 45 verified"));
+
+        string status = string.Join("\n", RunCommand(machine, "evolve status"));
+        Assert.That(status, Does.Contain("hook       sched.time_slice (Tuning, fuel 1000, range 1000..1000000000): canary patch 43"));
+        Assert.That(status, Does.Contain("hook       gc.budget (Tuning, fuel 200, range 65536..4294967296): canary patch 45"));
+        string audit = string.Join("\n", RunCommand(machine, "audit"));
+        Assert.That(audit, Does.Contain("Proposed patch 43 Ada Lovelace: Cil patch for sched.time_slice: test"));
+        Assert.That(audit, Does.Contain("PolicyChanged patch 0 evolve: key 9 trusted for signed external patches"));
+        Assert.That(RunCommand(machine, "audit verify")[0], Does.StartWith("audit chain intact:"));
     }
 
     [Test]
@@ -67,23 +82,26 @@ public sealed class ExternalPatchBootTests : BootFixture
     {
         List<string> inbox = RunCommand(Boot(), "patch inbox");
         Assert.That(inbox[0], Does.StartWith("COM2: not available ("));
-        Assert.That(inbox[1], Is.EqualTo("0 patches received, 0 verified (held, not applied)"));
+        Assert.That(inbox[1], Is.EqualTo("0 patches received, 0 accepted by the patch manager (see evolve status, audit)"));
     }
 
     [TestCase("patch", "usage: patch inbox")]
     [TestCase("patch apply 3", "usage: patch inbox")]
+    [TestCase("evolve key add 9 0011", "evolve key add: 2 bytes; a key has 16 to 64")]
+    [TestCase("evolve key add x 00112233445566778899aabbccddeeff", "evolve key add: 'x' is not a key id")]
+    [TestCase("evolve key remove 9", "usage: evolve key")]
     [CancelAfter(TestBudget)]
     public void BadPatchCommandsGiveOneClearError(string line, string error) => AssertOneClearError(line, error);
 
-    /// <summary>A well-formed external patch whose body loops (ldarg.0; ldfld slice_ns; br.s back):
-    /// the tool would refuse to build it, so it is written by hand, as a hostile sender would.</summary>
+    /// <summary>A well-formed, signed external patch whose body loops (ldarg.0; ldfld
+    /// policy_slice_ns; br.s back), written by hand as a hostile sender would.</summary>
     private static byte[] LoopPatch()
     {
         byte[] il = { 0x02, 0x7B, 0x01, 0x00, 0x00, 0x0A, 0x2B, 0xF8 };
         var body = new CilBody(il, 2, Array.Empty<CilLocalType>(),
-            new[] { new CilToken(0x0A000001, NexOS.Security.Patches.CilTokenKind.ContextField, "slice_ns") }, Array.Empty<long>());
-        var provenance = new PatchProvenance(43, 0, PatchOrigin.External, "Mallory", "spin", "", 0);
-        Assert.That(PatchWriter.TryWrite(Patch.ForCil("sched.time_slice", body, provenance), null, out byte[]? bytes, out PatchError error), Is.True, error.Message);
+            new[] { new CilToken(0x0A000001, NexOS.Security.Patches.CilTokenKind.ContextField, "policy_slice_ns") }, Array.Empty<long>());
+        var provenance = new PatchProvenance(44, 0, PatchOrigin.External, "Mallory", "spin", "", 0);
+        Assert.That(PatchWriter.TryWrite(Patch.ForCil("sched.time_slice", body, provenance), PolicyKit.Key, out byte[]? bytes, out PatchError error), Is.True, error.Message);
         return bytes!;
     }
 }

@@ -1,66 +1,105 @@
 using System.IO;
 using NexOS.PatchTool;
-using NexOS.Security.Cil;
+using NexOS.Security.Audit;
 using NexOS.Security.External;
 using NexOS.Security.Patches;
+using NexOS.Security.Policy;
+using NexOS.Tests.Security.Evolution;
 using PatchTokenKind = NexOS.Security.Patches.CilTokenKind;
 
 namespace NexOS.Tests.External;
 
-/// <summary>The stand-in sink: the same parse and verification as the tool, one-line verdicts, the inbox ring.</summary>
+/// <summary>
+/// Patches from outside go through the inbox into the patch manager, which judges them on the
+/// External channel by the same rules as every other patch: signatures and security level,
+/// verifier, canary, audit. The inbox records each submission and its one-line verdict.
+/// </summary>
 [TestFixture]
-public class VerifyingPatchSinkTests
+public class PatchInboxTests
 {
+    private static readonly PatchSigningKey s_key = PolicyKit.Key;
+
     [Test]
-    public void AGoodPolicyIsVerifiedAndRecorded()
+    public void AtStandardAnUnsignedPolicyIsRefusedAndRecorded()
     {
-        var sink = new VerifyingPatchSink(CilLimits.Default);
+        var (kit, inbox) = Create(SecurityLevel.Standard);
         byte[] bytes = PolicyKit.Build(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice");
-        Assert.That(sink.Submit(bytes, out string verdict), Is.True);
-        Assert.That(verdict, Does.Match(@"^verified: patch 42 for sched.time_slice from Ada Lovelace \(\d+ bytes of IL, unsigned\)$"));
-        PatchInboxEntry entry = sink.Snapshot()[0];
+        Assert.That(inbox.Submit(bytes, out string verdict), Is.False);
+        Assert.That(verdict, Is.EqualTo("rejected patch 42: policy: Standard: external patches must be signed; 'Ada Lovelace' sent an unsigned one"));
+        PatchInboxEntry entry = inbox.Snapshot()[0];
         Assert.Multiple(() =>
         {
             Assert.That(entry.Sequence, Is.EqualTo(1UL));
-            Assert.That(entry.Accepted, Is.True);
+            Assert.That(entry.Accepted, Is.False);
             Assert.That(entry.PatchId, Is.EqualTo(42UL));
+            Assert.That(entry.Source, Is.EqualTo("Ada Lovelace"));
             Assert.That(entry.Target, Is.EqualTo("sched.time_slice"));
             Assert.That(entry.Length, Is.EqualTo(bytes.Length));
+            Assert.That(kit.Slice.Active, Is.Null);
         });
+    }
+
+    [Test]
+    public void ASignedPolicyWithATrustedKeyStartsACanaryAndIsAudited()
+    {
+        var (kit, inbox) = Create(SecurityLevel.Standard);
+        Assert.That(kit.Manager.AddKey(s_key), Does.StartWith("key 9 trusted"));
+        Assert.That(inbox.Submit(PolicyKit.BuildSigned("SchedulerPolicies.TimeSlice", "sched.time_slice", 42), out string verdict), Is.True, verdict);
+        Assert.That(verdict, Does.Match(@"^patch 42 verified \(\d+ instructions\); canary on sched\.time_slice at 2000 bp as version 1$"));
+        Assert.That(kit.Slice.Active!.PatchId, Is.EqualTo(42UL));
+        Assert.That(inbox.AcceptedCount, Is.EqualTo(1UL));
+        Assert.That(Kinds(kit.Trail), Is.EqualTo(new[] { AuditEventKind.PolicyChanged, AuditEventKind.Proposed, AuditEventKind.Verified, AuditEventKind.CanaryStarted }));
+        Assert.That(kit.Trail.Verify().IsIntact, Is.True);
+    }
+
+    [Test]
+    public void ASignatureWithAnUnknownKeyIsRefused()
+    {
+        var (_, inbox) = Create(SecurityLevel.Standard);
+        Assert.That(inbox.Submit(PolicyKit.BuildSigned("SchedulerPolicies.TimeSlice", "sched.time_slice", 42), out string verdict), Is.False);
+        Assert.That(verdict, Does.EndWith("policy: Standard: the signature with key id 9 does not verify"));
+    }
+
+    [Test]
+    public void AtPermissiveUnsignedPoliciesAreAccepted()
+    {
+        var (kit, inbox) = Create(SecurityLevel.Permissive);
+        byte[] bytes = PolicyKit.Build(PolicyKit.ExampleAssembly, "CollectorPolicies.Budget", "gc.budget");
+        Assert.That(inbox.Submit(bytes, out string verdict), Is.True, verdict);
+        Assert.That(kit.Budget.Active!.IsCanary, Is.True);
+    }
+
+    [Test]
+    public void AtStrictTheLoopIsRefusedByTheVerifierWithRuleAndOffset()
+    {
+        var (kit, inbox) = Create(SecurityLevel.Strict);
+        kit.Manager.AddKey(s_key);
+        Assert.That(inbox.Submit(PolicyKit.BuildSigned("SchedulerPolicies.TimeSliceWithLoop", "sched.time_slice", 42), out string verdict), Is.False);
+        Assert.That(verdict, Does.Match(@"^rejected patch 42: verifier: IL_[0-9A-F]{4}: backward branch to 0x[0-9A-F]{4} while loops are not allowed \[BackwardBranch\]$"));
     }
 
     [Test]
     public void GarbageAndBitFlipsAreRejectedWithTheParsersReason()
     {
-        var sink = new VerifyingPatchSink(CilLimits.Default);
-        Assert.That(sink.Submit("not a patch at all"u8, out string verdict), Is.False);
-        Assert.That(verdict, Does.StartWith("rejected: not a valid patch: not a patch: the magic"));
+        var (kit, inbox) = Create(SecurityLevel.Permissive);
+        Assert.That(inbox.Submit("not a patch at all"u8, out string verdict), Is.False);
+        Assert.That(verdict, Does.StartWith("rejected: unreadable patch: not a patch: the magic"));
 
         byte[] bytes = PolicyKit.Build(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice");
         bytes[40] ^= 1;
-        Assert.That(sink.Submit(bytes, out verdict), Is.False);
-        Assert.That(verdict, Does.StartWith("rejected: not a valid patch: "));
-        Assert.That(sink.Snapshot()[1].PatchId, Is.Zero);
+        Assert.That(inbox.Submit(bytes, out verdict), Is.False);
+        Assert.That(verdict, Does.StartWith("rejected: unreadable patch: "));
+        Assert.That(inbox.Snapshot()[1].PatchId, Is.Zero);
+        Assert.That(kit.Trail.Verify().IsIntact, Is.True);
     }
 
-    [Test]
-    public void ABodyTheVerifierRefusesIsRejectedWithRuleAndOffset()
-    {
-        // ldarg.0; ldfld slice_ns; br.s -3 (a loop): build the patch by hand, the tool would refuse it.
-        byte[] il = { 0x02, 0x7B, 0x01, 0x00, 0x00, 0x0A, 0x2B, 0xF8 };
-        byte[] bytes = Write(il, new CilToken(0x0A000001, PatchTokenKind.ContextField, "slice_ns"), "sched.time_slice", PatchOrigin.External);
-        var sink = new VerifyingPatchSink(CilLimits.Default);
-        Assert.That(sink.Submit(bytes, out string verdict), Is.False);
-        Assert.That(verdict, Is.EqualTo("rejected: patch 5 for sched.time_slice: IL_0006: backward branch to 0x0000 while loops are not allowed [BackwardBranch]"));
-    }
-
-    [TestCase("sched.time_slice", PatchOrigin.Engine, "claims origin Engine; patches from outside must say External")]
-    [TestCase("mem.size_class", PatchOrigin.External, "targets 'mem.size_class', which is not a patchable hook")]
+    [TestCase("sched.time_slice", PatchOrigin.Engine, "the patch claims to come from the engine but arrived from outside")]
+    [TestCase("mem.size_class", PatchOrigin.External, "'mem.size_class' is not a patchable hook")]
     public void WrongOriginsAndUnknownHooksAreRejected(string hook, PatchOrigin origin, string expected)
     {
         byte[] il = { 0x02, 0x7B, 0x01, 0x00, 0x00, 0x0A, 0x2A };
-        byte[] bytes = Write(il, new CilToken(0x0A000001, PatchTokenKind.ContextField, "slice_ns"), hook, origin);
-        Assert.That(new VerifyingPatchSink(CilLimits.Default).Submit(bytes, out string verdict), Is.False);
+        byte[] bytes = Write(il, new CilToken(0x0A000001, PatchTokenKind.ContextField, "policy_slice_ns"), hook, origin);
+        Assert.That(Create(SecurityLevel.Permissive).Inbox.Submit(bytes, out string verdict), Is.False);
         Assert.That(verdict, Does.Contain(expected));
     }
 
@@ -68,42 +107,62 @@ public class VerifyingPatchSinkTests
     public void ATokenDeclaredAsTheWrongKindIsRejected()
     {
         byte[] il = { 0x02, 0x7B, 0x01, 0x00, 0x00, 0x0A, 0x2A };
-        byte[] bytes = Write(il, new CilToken(0x0A000001, PatchTokenKind.Helper, "slice_ns"), "sched.time_slice", PatchOrigin.External);
-        Assert.That(new VerifyingPatchSink(CilLimits.Default).Submit(bytes, out string verdict), Is.False);
-        Assert.That(verdict, Does.Contain("is declared as Helper but names something else [Token]"));
+        byte[] bytes = Write(il, new CilToken(0x0A000001, PatchTokenKind.Helper, "policy_slice_ns"), "sched.time_slice", PatchOrigin.External);
+        Assert.That(Create(SecurityLevel.Permissive).Inbox.Submit(bytes, out string verdict), Is.False);
+        Assert.That(verdict, Does.Contain("'policy_slice_ns' is declared as a Helper but is a context field [Token]"));
     }
 
     [Test]
-    public void ParameterPatchesAreRejected()
+    public void ParameterPatchesFromOutsideMeetTheStepRule()
     {
-        var patch = Patch.ForParameters("sched", new[] { new ParameterChange("slice_ns", 5_000_000) }, Provenance(PatchOrigin.External));
-        Assert.That(PatchWriter.TryWrite(patch, null, out byte[]? bytes, out _), Is.True);
-        Assert.That(new VerifyingPatchSink(CilLimits.Default).Submit(bytes, out string verdict), Is.False);
-        Assert.That(verdict, Does.Contain("is a parameter patch"));
+        var (kit, inbox) = Create(SecurityLevel.Standard);
+        kit.Manager.AddKey(s_key);
+        Assert.That(inbox.Submit(SignedParameters(43, 12_000_000), out string verdict), Is.True, verdict);
+        Assert.That(kit.Normal.Find("slice_ns")!.Value, Is.EqualTo(12_000_000));
+
+        // A quarter of the range is the most one patch may move a parameter at Standard.
+        Assert.That(inbox.Submit(SignedParameters(44, 900_000_000), out verdict), Is.False);
+        Assert.That(verdict, Does.StartWith("rejected patch 44: policy: Standard:"));
+        Assert.That(kit.Normal.Find("slice_ns")!.Value, Is.EqualTo(12_000_000));
     }
 
     [Test]
     public void TheInboxKeepsTheLatestSubmissionsInOrder()
     {
-        var sink = new VerifyingPatchSink(CilLimits.Default);
-        for (int i = 0; i < VerifyingPatchSink.Capacity + 5; i++)
+        var (_, inbox) = Create(SecurityLevel.Permissive);
+        for (int i = 0; i < PatchInbox.Capacity + 5; i++)
         {
-            sink.Submit(new byte[] { (byte)i }, out _);
+            inbox.Submit(new byte[] { (byte)i }, out _);
         }
 
-        List<PatchInboxEntry> entries = sink.Snapshot();
-        Assert.That(entries, Has.Count.EqualTo(VerifyingPatchSink.Capacity));
+        List<PatchInboxEntry> entries = inbox.Snapshot();
+        Assert.That(entries, Has.Count.EqualTo(PatchInbox.Capacity));
         Assert.That(entries[0].Sequence, Is.EqualTo(6UL));
-        Assert.That(entries[^1].Sequence, Is.EqualTo((ulong)VerifyingPatchSink.Capacity + 5));
-        Assert.That(sink.Submitted, Is.EqualTo((ulong)VerifyingPatchSink.Capacity + 5));
-        Assert.That(sink.AcceptedCount, Is.Zero);
+        Assert.That(entries[^1].Sequence, Is.EqualTo((ulong)PatchInbox.Capacity + 5));
+        Assert.That(inbox.Submitted, Is.EqualTo((ulong)PatchInbox.Capacity + 5));
+        Assert.That(inbox.AcceptedCount, Is.Zero);
     }
 
     [Test]
     public void VerdictsAreAlwaysOneShortLine()
     {
-        Assert.That(VerifyingPatchSink.OneLine("a\nb\r\u0007c"), Is.EqualTo("a?b??c"));
-        Assert.That(VerifyingPatchSink.OneLine(new string('x', 1000)), Has.Length.EqualTo(VerifyingPatchSink.MaxVerdictLength));
+        Assert.That(PatchInbox.OneLine("a\nb\r\u0007c"), Is.EqualTo("a?b??c"));
+        Assert.That(PatchInbox.OneLine(new string('x', 1000)), Has.Length.EqualTo(PatchInbox.MaxVerdictLength));
+    }
+
+    [TestCase("00112233445566778899aabbccddeeff", 16)]
+    [TestCase(" 0011 2233 4455 6677\n8899 AABB CCDD EEFF\r\n", 16)]
+    public void KeysAreReadFromHex(string text, int length)
+        => Assert.That(PatchSigningKey.TryParseHex(text, out _), Has.Length.EqualTo(length));
+
+    [TestCase("", "0 bytes; a key has 16 to 64")]
+    [TestCase("0011223344556677", "8 bytes; a key has 16 to 64")]
+    [TestCase("00112233445566778899aabbccddeeff0", "an odd number of hex digits")]
+    [TestCase("00112233445566778899aabbccddeefg", "'g' is not a hex digit")]
+    public void BadKeysGiveAReason(string text, string expected)
+    {
+        Assert.That(PatchSigningKey.TryParseHex(text, out string error), Is.Null);
+        Assert.That(error, Is.EqualTo(expected));
     }
 
     [Test]
@@ -119,6 +178,31 @@ public class VerifyingPatchSinkTests
         Assert.That(reply.Accepted, Is.True);
         Assert.That(reply.Verdict, Is.EqualTo("verified: patch 1"));
         Assert.That(reply.Notes, Has.Count.EqualTo(3));
+    }
+
+    private static (EvolutionKit Kit, PatchInbox Inbox) Create(SecurityLevel level)
+    {
+        var kit = new EvolutionKit(level);
+        return (kit, new PatchInbox(kit.Manager));
+    }
+
+    private static AuditEventKind[] Kinds(AuditTrail trail)
+    {
+        var kinds = new AuditEventKind[trail.Count];
+        for (int i = 0; i < kinds.Length; i++)
+        {
+            kinds[i] = trail.RecordAt(i).Kind;
+        }
+
+        return kinds;
+    }
+
+    private static byte[] SignedParameters(ulong id, long sliceNs)
+    {
+        var provenance = new PatchProvenance(id, 0, PatchOrigin.External, "Grace", "longer slices", "", 0);
+        var patch = Patch.ForParameters("sched.normal", new[] { new ParameterChange("slice_ns", sliceNs) }, provenance);
+        Assert.That(PatchWriter.TryWrite(patch, s_key, out byte[]? bytes, out PatchError error), Is.True, error.Message);
+        return bytes!;
     }
 
     private static PatchProvenance Provenance(PatchOrigin origin) => new(5, 0, origin, "Grace", "test", "", 0);

@@ -28,11 +28,11 @@ public class PatchToolCliTests
     [Test]
     public void ARejectedPolicyExitsWithOneAndOneLine()
     {
-        (int status, string stdout, string stderr) = Run("build", PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSliceWithLoop", "sched.time_slice", "--author", "Ada");
+        (int status, string stdout, string stderr) = Run("build", PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSliceWithLoop", "sched.time_slice", "--author", "Ada", "--level", "strict");
         Assert.That(status, Is.EqualTo(1));
         Assert.That(stdout, Is.Empty);
         Assert.That(stderr.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1));
-        Assert.That(stderr, Does.StartWith("nexos-patch: rejected: verifier: IL_").And.Contain("[BackwardBranch]"));
+        Assert.That(stderr, Does.StartWith("nexos-patch: rejected: verifier (Strict): IL_").And.Contain("[BackwardBranch]"));
     }
 
     [TestCase(new string[0], "expected 'build' or 'send'")]
@@ -40,6 +40,7 @@ public class PatchToolCliTests
     [TestCase(new[] { "build", "a.dll", "T.M", "h" }, "--author NAME is required")]
     [TestCase(new[] { "build", "a.dll", "T.M", "h", "--author", "A", "--key", "k" }, "--key and --key-id go together")]
     [TestCase(new[] { "build", "a.dll", "T.M", "h", "--author", "A", "--id", "x" }, "--id must be a whole number")]
+    [TestCase(new[] { "build", "a.dll", "T.M", "h", "--author", "A", "--level", "lax" }, "--level: 'lax' is not one of permissive, standard, strict, paranoid")]
     [TestCase(new[] { "send", "p.patch" }, "--socket PATH is required")]
     [TestCase(new[] { "frobnicate" }, "expected 'build' or 'send'")]
     public void UsageErrorsExitWithTwo(string[] args, string expected)

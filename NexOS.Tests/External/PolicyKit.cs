@@ -1,8 +1,10 @@
 using NexOS.Examples.Policies;
 using NexOS.PatchTool;
+using NexOS.Policy;
 using NexOS.Security.Cil;
-using NexOS.Security.External;
+using NexOS.Security.Evolution;
 using NexOS.Security.Patches;
+using NexOS.Security.Policy;
 
 namespace NexOS.Tests.External;
 
@@ -16,8 +18,9 @@ internal static class PolicyKit
     /// <summary>This test assembly, which holds <see cref="TestPolicies"/>.</summary>
     public static string TestAssembly => typeof(TestPolicies).Assembly.Location;
 
-    public static PatchBuildOptions Options(string assembly, string method, string hook = "sched.time_slice") => new()
+    public static PatchBuildOptions Options(string assembly, string method, string hook = "sched.time_slice", SecurityLevel level = SecurityLevel.Standard) => new()
     {
+        Level = level,
         AssemblyPath = assembly,
         Method = method,
         Hook = hook,
@@ -31,23 +34,54 @@ internal static class PolicyKit
     public static byte[] Build(string assembly, string method, string hook = "sched.time_slice")
         => PatchBuilder.Build(Options(assembly, method, hook));
 
-    /// <summary>The one-line reason the tool gives for refusing the method.</summary>
-    public static string Rejection(string assembly, string method, string hook = "sched.time_slice")
+    /// <summary>A signing key the tests trust in the kernel (`evolve key add 9 ...`).</summary>
+    public const string KeyHex = "00112233445566778899aabbccddeeff0123456789abcdef";
+
+    /// <summary>The key of <see cref="KeyHex"/>, id 9.</summary>
+    public static PatchSigningKey Key => new(9, Convert.FromHexString(KeyHex));
+
+    /// <summary>Builds a policy's patch with id <paramref name="id"/>, signed with <see cref="Key"/> as `--key` does.</summary>
+    public static byte[] BuildSigned(string method, string hook, ulong id)
     {
-        PolicyRejectedException? e = Assert.Throws<PolicyRejectedException>(() => Build(assembly, method, hook));
+        byte[] unsigned = PatchBuilder.Build(Options(ExampleAssembly, method, hook) with { PatchId = id });
+        Assert.That(PatchReader.TryParse(unsigned, out Patch? patch, out _), Is.True);
+        Assert.That(PatchWriter.TryWrite(patch!, Key, out byte[]? bytes, out PatchError error), Is.True, error.Message);
+        return bytes!;
+    }
+
+    /// <summary>The one-line reason the tool gives for refusing the method.</summary>
+    public static string Rejection(string assembly, string method, string hook = "sched.time_slice", SecurityLevel level = SecurityLevel.Standard)
+    {
+        PolicyRejectedException? e = Assert.Throws<PolicyRejectedException>(() => PatchBuilder.Build(Options(assembly, method, hook, level)));
         Assert.That(e!.Message, Does.Not.Contain("\n"));
         return e.Message;
     }
 
-    /// <summary>Parses and verifies a built patch the way the kernel's inbox does.</summary>
+    /// <summary>Parses and verifies a built patch the way the kernel's patch manager does at Standard.</summary>
     public static CompiledHook Compile(byte[] bytes)
     {
         Assert.That(PatchReader.TryParse(bytes, out Patch? patch, out PatchError error), Is.True, error.Message);
-        HookSignature hook = ExternalHookCatalog.Find(patch!.Target)!;
-        VerificationResult result = ExternalPatchCheck.Verify(patch.Cil!, hook, CilLimits.Default);
-        Assert.That(result.IsOk, Is.True, result.ToString());
-        return result.Hook!;
+        SecurityPolicy standard = SecurityPolicies.For(SecurityLevel.Standard);
+        CompiledHook? hook = PatchManager.VerifyBody(HookCatalog.Create(patch!.Target)!, patch.Cil!, standard.CilLoopsAllowed, standard.MaxCodeBytes, out string reason);
+        Assert.That(hook, Is.Not.Null, reason);
+        return hook!;
     }
+
+    /// <summary>A time-slice context as the kernel lays it out (HookCatalog field order).</summary>
+    public static long[] Values(in TimeSliceContext c)
+        => new long[] { c.PolicySliceNs, c.Priority, c.BasePriority, c.Interactivity, c.CpuNs, c.WaitNs, c.BlockedNs, c.LastLatencyNs, c.Switches, c.Runnable };
+
+    /// <summary>A priority context as the kernel lays it out.</summary>
+    public static long[] Values(in PriorityContext c)
+        => new long[] { c.Priority, c.BasePriority, c.Reason, c.RanNs, c.Interactivity, c.CpuNs };
+
+    /// <summary>A collector-budget context as the kernel lays it out.</summary>
+    public static long[] Values(in GcBudgetContext c)
+        => new long[] { c.DefaultBudget, c.LiveBytes, c.CommittedBytes, c.TotalAllocated, c.MinBudgetKib, c.GrowthPercent };
+
+    /// <summary>A random time-slice context over the ranges the kernel produces.</summary>
+    public static TimeSliceContext RandomSlice(Random r) => new(r.NextInt64(1_000, 2_000_000_000), r.Next(32), r.Next(32), r.Next(101),
+        r.NextInt64(0, 1L << 40), r.NextInt64(0, 1L << 40), r.NextInt64(0, 1L << 40), r.NextInt64(0, 50_000_000), r.NextInt64(0, 1L << 30), r.Next(0, 64));
 
     public static CilExecStatus Run(CompiledHook hook, long[] context, out long result)
     {

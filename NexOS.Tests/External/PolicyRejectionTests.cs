@@ -2,6 +2,7 @@ using System.IO;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using NexOS.PatchTool;
+using NexOS.Security.Policy;
 
 namespace NexOS.Tests.External;
 
@@ -11,17 +12,22 @@ namespace NexOS.Tests.External;
 public class PolicyRejectionTests
 {
     [Test]
-    public void TheExampleLoopIsRefusedByTheVerifierWithRuleAndOffset()
+    public void TheExampleLoopIsRefusedAtStrictWithRuleAndOffset()
     {
-        string reason = PolicyKit.Rejection(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSliceWithLoop");
-        Assert.That(reason, Does.Match(@"^verifier: IL_[0-9A-F]{4}: backward branch to 0x[0-9A-F]{4} .*\[BackwardBranch\]$"));
+        string reason = PolicyKit.Rejection(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSliceWithLoop", level: SecurityLevel.Strict);
+        Assert.That(reason, Does.Match(@"^verifier \(Strict\): IL_[0-9A-F]{4}: backward branch to 0x[0-9A-F]{4} .*\[BackwardBranch\]$"));
     }
+
+    [Test]
+    public void AtParanoidNoCilPatchIsBuilt()
+        => Assert.That(PolicyKit.Rejection(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice", level: SecurityLevel.Paranoid),
+            Is.EqualTo("Paranoid: CIL patches are not accepted at this level"));
 
     [TestCase("CallsConsole", "calls System.Console.WriteLine(int64), which is not a whitelisted helper")]
     [TestCase("CallsMathWithDoubles", "calls System.Math.Max(float64,float64), which is not a whitelisted helper")]
     [TestCase("ReadsStatic", "uses static field NexOS.Tests.External.TestPolicies.s_tunable")]
     [TestCase("WritesStatic", "uses static field NexOS.Tests.External.TestPolicies.s_tunable")]
-    [TestCase("TakesFieldAddress", "takes the address of field NexOS.Policy.SchedContext.Priority")]
+    [TestCase("TakesFieldAddress", "takes the address of field NexOS.Policy.TimeSliceContext.Priority")]
     [TestCase("HasTryCatch", "has exception handlers")]
     [TestCase("HasDoubleLocal", "local 0 is of type float64; only int, long and bool locals are supported")]
     [TestCase("UsesString", "uses a string literal")]
@@ -41,8 +47,8 @@ public class PolicyRejectionTests
 
     [Test]
     public void FieldsOfAnotherHooksContextDoNotMap()
-        => Assert.That(PolicyKit.Rejection(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice", "sched.priority"),
-            Does.Contain("returns int64, but hook sched.priority returns int32"));
+        => Assert.That(PolicyKit.Rejection(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice", "sched.priority_adjust"),
+            Does.Contain("returns int64, but hook sched.priority_adjust returns int32"));
 
     [Test]
     public void InstanceMethodsAreRefused()
@@ -57,7 +63,7 @@ public class PolicyRejectionTests
     [Test]
     public void UnknownHooksAreRefused()
         => Assert.That(PolicyKit.Rejection(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice", "mem.size_class"),
-            Does.Contain("unknown hook 'mem.size_class' (known: sched.time_slice, sched.priority)"));
+            Does.Contain("unknown hook 'mem.size_class' (known: sched.time_slice, sched.priority_adjust, gc.budget)"));
 
     [Test]
     public void AReadOfAFieldOfAnotherTypeIsRefused()
@@ -65,8 +71,8 @@ public class PolicyRejectionTests
         // Point the first ldfld of the good policy at a field of PriorityContext instead, in a
         // copy of the compiled assembly: C# itself cannot write that read.
         byte[] bytes = File.ReadAllBytes(PolicyKit.ExampleAssembly);
-        int otherField = FindMemberRef(bytes, "PriorityContext", "RanNs");
-        int ownField = FindMemberRef(bytes, "SchedContext", "SliceNs");
+        int otherField = FindMemberRef(bytes, "PriorityContext", "Reason");
+        int ownField = FindMemberRef(bytes, "TimeSliceContext", "PolicySliceNs");
         byte[] pattern = { 0x02, 0x7B, (byte)ownField, (byte)(ownField >> 8), (byte)(ownField >> 16), (byte)(ownField >> 24) };
         int at = bytes.AsSpan().IndexOf(pattern);
         Assert.That(at, Is.GreaterThan(0));
@@ -75,7 +81,7 @@ public class PolicyRejectionTests
         try
         {
             Assert.That(PolicyKit.Rejection(path, "SchedulerPolicies.TimeSlice"),
-                Does.Contain("reads field NexOS.Policy.PriorityContext.RanNs, which is not a field of the context NexOS.Policy.SchedContext"));
+                Does.Contain("reads field NexOS.Policy.PriorityContext.Reason, which is not a field of the context NexOS.Policy.TimeSliceContext"));
         }
         finally
         {

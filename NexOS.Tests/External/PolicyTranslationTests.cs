@@ -3,7 +3,7 @@ using NexOS.Examples.Policies;
 using NexOS.PatchTool;
 using NexOS.Policy;
 using NexOS.Security.Cil;
-using NexOS.Security.External;
+using NexOS.Security.Evolution;
 using NexOS.Security.Patches;
 
 namespace NexOS.Tests.External;
@@ -37,7 +37,7 @@ public class PolicyTranslationTests
             Assert.That(token.Token, Is.EqualTo(CilTokenTable.FirstToken + (uint)(names.Count - 1)));
         }
 
-        Assert.That(names, Is.EquivalentTo(new[] { "slice_ns", "interactive", "runnable_threads", "priority", "base_priority", "Math.Clamp(int64,int64,int64)" }));
+        Assert.That(names, Is.EquivalentTo(new[] { "policy_slice_ns", "interactivity", "runnable", "priority", "base_priority", "Math.Clamp(int64,int64,int64)" }));
     }
 
     [Test]
@@ -47,10 +47,8 @@ public class PolicyTranslationTests
         var random = new Random(7);
         for (int i = 0; i < 5000; i++)
         {
-            var ctx = new SchedContext(random.Next(1000), random.Next(32), random.Next(32), random.NextInt64(0, 2_000_000_000),
-                random.NextInt64(0, 50_000_000), random.Next(0, 64), random.Next(2) == 1);
-            long[] values = { ctx.ThreadId, ctx.BasePriority, ctx.Priority, ctx.SliceNs, ctx.LastRanNs, ctx.RunnableThreads, ctx.Interactive ? 1 : 0 };
-            Assert.That(PolicyKit.Run(hook, values, out long slice), Is.EqualTo(CilExecStatus.Ok));
+            TimeSliceContext ctx = PolicyKit.RandomSlice(random);
+            Assert.That(PolicyKit.Run(hook, PolicyKit.Values(ctx), out long slice), Is.EqualTo(CilExecStatus.Ok));
             Assert.That(slice, Is.EqualTo(SchedulerPolicies.TimeSlice(ctx)));
         }
     }
@@ -58,15 +56,41 @@ public class PolicyTranslationTests
     [Test]
     public void PriorityPolicyRunsExactlyAsCompiledCSharp()
     {
-        CompiledHook hook = PolicyKit.Compile(PolicyKit.Build(PolicyKit.ExampleAssembly, "SchedulerPolicies.Priority", "sched.priority"));
+        CompiledHook hook = PolicyKit.Compile(PolicyKit.Build(PolicyKit.ExampleAssembly, "SchedulerPolicies.Priority", "sched.priority_adjust"));
         var random = new Random(11);
         for (int i = 0; i < 5000; i++)
         {
-            var ctx = new PriorityContext(random.Next(28), random.Next(32), random.NextInt64(0, 20_000_000), random.NextInt64(1, 20_000_000), random.Next(2) == 1);
-            long[] values = { ctx.BasePriority, ctx.Priority, ctx.RanNs, ctx.SliceNs, ctx.Blocked ? 1 : 0 };
-            Assert.That(PolicyKit.Run(hook, values, out long priority), Is.EqualTo(CilExecStatus.Ok));
+            var ctx = new PriorityContext(random.Next(32), random.Next(28), random.Next(5), random.NextInt64(0, 20_000_000), random.Next(101), random.NextInt64(0, 1L << 40));
+            Assert.That(PolicyKit.Run(hook, PolicyKit.Values(ctx), out long priority), Is.EqualTo(CilExecStatus.Ok));
             Assert.That(priority, Is.EqualTo(SchedulerPolicies.Priority(ctx)));
         }
+    }
+
+    [Test]
+    public void CollectorBudgetPolicyRunsExactlyAsCompiledCSharp()
+    {
+        CompiledHook hook = PolicyKit.Compile(PolicyKit.Build(PolicyKit.ExampleAssembly, "CollectorPolicies.Budget", "gc.budget"));
+        var random = new Random(13);
+        for (int i = 0; i < 5000; i++)
+        {
+            var ctx = new GcBudgetContext(random.NextInt64(64 << 10, 1L << 32), random.NextInt64(0, 1L << 32), random.NextInt64(0, 1L << 33),
+                random.NextInt64(0, 1L << 50), random.Next(64, 65536), random.Next(0, 400));
+            Assert.That(PolicyKit.Run(hook, PolicyKit.Values(ctx), out long budget), Is.EqualTo(CilExecStatus.Ok));
+            Assert.That(budget, Is.EqualTo(CollectorPolicies.Budget(ctx)));
+        }
+    }
+
+    [Test]
+    public void AtStandardTheLoopPolicyIsBuiltAndFuelBoundsIt()
+    {
+        CompiledHook hook = PolicyKit.Compile(PolicyKit.Build(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSliceWithLoop"));
+        var few = new TimeSliceContext(8_000_000, 16, 16, 0, 0, 0, 0, 0, 0, 5);
+        Assert.That(PolicyKit.Run(hook, PolicyKit.Values(few), out long slice), Is.EqualTo(CilExecStatus.Ok));
+        Assert.That(slice, Is.EqualTo(SchedulerPolicies.TimeSliceWithLoop(few)));
+
+        // 100,000 iterations need far more than the 10,000 instructions of fuel the test gives.
+        var many = new TimeSliceContext(8_000_000, 16, 16, 0, 0, 0, 0, 0, 0, 100_000);
+        Assert.That(PolicyKit.Run(hook, PolicyKit.Values(many), out _), Is.EqualTo(CilExecStatus.OutOfFuel));
     }
 
     [TestCase("Constant")]
@@ -77,7 +101,8 @@ public class PolicyTranslationTests
     public void OtherGoodShapesTranslate(string method)
     {
         CompiledHook hook = PolicyKit.Compile(PolicyKit.Build(PolicyKit.TestAssembly, "TestPolicies." + method));
-        Assert.That(PolicyKit.Run(hook, new long[] { 1, 16, 2, 10_000_000, 3_000_000, 3, 0 }, out _), Is.EqualTo(CilExecStatus.Ok));
+        var ctx = new TimeSliceContext(10_000_000, 2, 16, 0, 3_000_000, 0, 0, 0, 1, 3);
+        Assert.That(PolicyKit.Run(hook, PolicyKit.Values(ctx), out _), Is.EqualTo(CilExecStatus.Ok));
     }
 
     [Test]
@@ -88,8 +113,8 @@ public class PolicyTranslationTests
         {
             for (int runnable = 0; runnable < 5; runnable++)
             {
-                var ctx = new SchedContext(1, 16, priority, 12_000_000, 0, runnable, false);
-                PolicyKit.Run(hook, new long[] { 1, 16, priority, 12_000_000, 0, runnable, 0 }, out long slice);
+                var ctx = new TimeSliceContext(12_000_000, priority, 16, 0, 0, 0, 0, 0, 1, runnable);
+                PolicyKit.Run(hook, PolicyKit.Values(ctx), out long slice);
                 Assert.That(slice, Is.EqualTo(TestPolicies.UsesLocalsAndSwitch(ctx)));
             }
         }
@@ -99,7 +124,8 @@ public class PolicyTranslationTests
     public void DivisionByZeroIsARunTimeFaultNotAVerificationError()
     {
         CompiledHook hook = PolicyKit.Compile(PolicyKit.Build(PolicyKit.TestAssembly, "TestPolicies.DividesByField"));
-        Assert.That(PolicyKit.Run(hook, new long[] { 1, 16, 16, 10_000_000, 0, 0, 0 }, out long result), Is.EqualTo(CilExecStatus.DivideByZero));
+        var ctx = new TimeSliceContext(10_000_000, 16, 16, 0, 0, 0, 0, 0, 1, 0);
+        Assert.That(PolicyKit.Run(hook, PolicyKit.Values(ctx), out long result), Is.EqualTo(CilExecStatus.DivideByZero));
         Assert.That(result, Is.Zero);
     }
 
@@ -125,8 +151,8 @@ public class PolicyTranslationTests
 
     [TestCase("Priority", "priority")]
     [TestCase("BasePriority", "base_priority")]
-    [TestCase("SliceNs", "slice_ns")]
-    [TestCase("LastRanNs", "last_ran_ns")]
+    [TestCase("PolicySliceNs", "policy_slice_ns")]
+    [TestCase("LastLatencyNs", "last_latency_ns")]
     [TestCase("IOWait2Ns", "io_wait2_ns")]
     public void FieldNamesMapToSnakeCase(string field, string expected)
         => Assert.That(IlTranslator.SnakeCase(field), Is.EqualTo(expected));
@@ -134,8 +160,9 @@ public class PolicyTranslationTests
     [Test]
     public void SdkContextStructsMirrorTheHookCatalog()
     {
-        AssertMirrors(typeof(SchedContext), ExternalHookCatalog.SchedTimeSlice);
-        AssertMirrors(typeof(PriorityContext), ExternalHookCatalog.SchedPriority);
+        AssertMirrors(typeof(TimeSliceContext), HookCatalog.CreateTimeSlice().Signature);
+        AssertMirrors(typeof(PriorityContext), HookCatalog.CreatePriority().Signature);
+        AssertMirrors(typeof(GcBudgetContext), HookCatalog.CreateGcBudget().Signature);
     }
 
     private static void AssertMirrors(Type type, HookSignature hook)
@@ -145,7 +172,7 @@ public class PolicyTranslationTests
         foreach (System.Reflection.FieldInfo field in fields)
         {
             int index = hook.FindField(IlTranslator.SnakeCase(field.Name));
-            Assert.That(index, Is.GreaterThanOrEqualTo(0), $"{type.Name}.{field.Name} has no counterpart in {hook.Name}");
+            Assert.That(index, Is.EqualTo(Array.IndexOf(fields, field)), $"{type.Name}.{field.Name}: position in {hook.Name}");
             CilType expected = field.FieldType == typeof(int) ? CilType.Int32 : field.FieldType == typeof(long) ? CilType.Int64 : CilType.Bool;
             Assert.That(hook.ContextFields[index].Type, Is.EqualTo(expected), $"{type.Name}.{field.Name}");
             Assert.That(field.IsInitOnly, Is.True, $"{type.Name}.{field.Name} should be readonly");

@@ -17,13 +17,13 @@ public static class TestPolicies
 {
     private static long s_tunable = 5;
 
-    public static long Constant(in SchedContext ctx) => 1_000_000;
+    public static long Constant(in TimeSliceContext ctx) => 1_000_000;
 
-    public static long ByValue(SchedContext ctx) => ctx.SliceNs + ctx.ThreadId;
+    public static long ByValue(TimeSliceContext ctx) => ctx.PolicySliceNs + ctx.Runnable;
 
-    public static long UsesSystemMath(in SchedContext ctx) => Math.Max(ctx.SliceNs, Math.Min(ctx.LastRanNs, 5_000_000L));
+    public static long UsesSystemMath(in TimeSliceContext ctx) => Math.Max(ctx.PolicySliceNs, Math.Min(ctx.CpuNs, 5_000_000L));
 
-    public static long UsesLocalsAndSwitch(in SchedContext ctx)
+    public static long UsesLocalsAndSwitch(in TimeSliceContext ctx)
     {
         long factor;
         switch (ctx.Priority)
@@ -42,33 +42,33 @@ public static class TestPolicies
                 break;
         }
 
-        bool busy = ctx.RunnableThreads > 2;
-        return busy ? ctx.SliceNs / factor : ctx.SliceNs;
+        bool busy = ctx.Runnable > 2;
+        return busy ? ctx.PolicySliceNs / factor : ctx.PolicySliceNs;
     }
 
-    public static long CallsConsole(in SchedContext ctx)
+    public static long CallsConsole(in TimeSliceContext ctx)
     {
-        Console.WriteLine(ctx.SliceNs);
-        return ctx.SliceNs;
+        Console.WriteLine(ctx.PolicySliceNs);
+        return ctx.PolicySliceNs;
     }
 
-    public static long CallsMathWithDoubles(in SchedContext ctx) => (long)Math.Max((double)ctx.SliceNs, 1.5);
+    public static long CallsMathWithDoubles(in TimeSliceContext ctx) => (long)Math.Max((double)ctx.PolicySliceNs, 1.5);
 
-    public static long ReadsStatic(in SchedContext ctx) => ctx.SliceNs * s_tunable;
+    public static long ReadsStatic(in TimeSliceContext ctx) => ctx.PolicySliceNs * s_tunable;
 
-    public static long WritesStatic(in SchedContext ctx)
+    public static long WritesStatic(in TimeSliceContext ctx)
     {
-        s_tunable = ctx.SliceNs;
+        s_tunable = ctx.PolicySliceNs;
         return 1;
     }
 
-    public static long TakesFieldAddress(in SchedContext ctx) => ctx.Priority.CompareTo(3);
+    public static long TakesFieldAddress(in TimeSliceContext ctx) => ctx.Priority.CompareTo(3);
 
-    public static long HasTryCatch(in SchedContext ctx)
+    public static long HasTryCatch(in TimeSliceContext ctx)
     {
         try
         {
-            return 100_000_000 / ctx.SliceNs;
+            return 100_000_000 / ctx.PolicySliceNs;
         }
         catch (DivideByZeroException)
         {
@@ -76,9 +76,9 @@ public static class TestPolicies
         }
     }
 
-    public static long HasDoubleLocal(in SchedContext ctx)
+    public static long HasDoubleLocal(in TimeSliceContext ctx)
     {
-        double scaled = ctx.SliceNs * 0.5;
+        double scaled = ctx.PolicySliceNs * 0.5;
         if (ctx.Priority > 3)
         {
             scaled += 1;
@@ -87,28 +87,28 @@ public static class TestPolicies
         return (long)scaled;
     }
 
-    public static long UsesString(in SchedContext ctx) => "abc".Length + ctx.SliceNs;
+    public static long UsesString(in TimeSliceContext ctx) => "abc".Length + ctx.PolicySliceNs;
 
-    public static long Allocates(in SchedContext ctx) => new long[] { ctx.SliceNs, 2 }[0];
+    public static long Allocates(in TimeSliceContext ctx) => new long[] { ctx.PolicySliceNs, 2 }[0];
 
-    public static int WrongReturnType(in SchedContext ctx) => ctx.Priority;
+    public static int WrongReturnType(in TimeSliceContext ctx) => ctx.Priority;
 
     public static long NoContext(long slice) => slice;
 
     public static long WrongFieldType(in WrongTypeContext ctx) => ctx.Priority;
 
-    public static long Overloaded(in SchedContext ctx) => ctx.SliceNs;
+    public static long Overloaded(in TimeSliceContext ctx) => ctx.PolicySliceNs;
 
-    public static long Overloaded(in SchedContext ctx, int extra) => ctx.SliceNs + extra;
+    public static long Overloaded(in TimeSliceContext ctx, int extra) => ctx.PolicySliceNs + extra;
 
-    public static long DividesByField(in SchedContext ctx) => ctx.SliceNs / ctx.RunnableThreads;
+    public static long DividesByField(in TimeSliceContext ctx) => ctx.PolicySliceNs / ctx.Runnable;
 
     public static int PriorityReadsTimeSliceField(in PriorityContext ctx) => ctx.Priority;
 
 #pragma warning disable CA1822 // an instance method on purpose: the tool must refuse it
     public sealed class Instance
     {
-        public long TimeSlice(in SchedContext ctx) => ctx.SliceNs;
+        public long TimeSlice(in TimeSliceContext ctx) => ctx.PolicySliceNs;
     }
 #pragma warning restore CA1822
 }

@@ -1,4 +1,5 @@
 using System.IO;
+using NexOS.Security.Policy;
 
 namespace NexOS.PatchTool;
 
@@ -9,6 +10,7 @@ public static class Cli
     public const string Usage =
         "usage: nexos-patch build <policy.dll> <Type.Method> <hook> --author NAME [-o FILE] [--reason TEXT]\n"
         + "                         [--gain-metric NAME] [--gain-bp N] [--id N] [--key FILE --key-id N]\n"
+        + "                         [--level permissive|standard|strict|paranoid]\n"
         + "       nexos-patch send <file.patch> --socket PATH [--timeout SECONDS]";
 
     /// <summary>Runs one command; returns the exit status.</summary>
@@ -39,7 +41,7 @@ public static class Cli
     private static int Build(string[] args, TextWriter output)
     {
         var words = new List<string>();
-        var flags = Flags(args, 1, words, "-o", "--author", "--reason", "--gain-metric", "--gain-bp", "--id", "--key", "--key-id");
+        var flags = Flags(args, 1, words, "-o", "--author", "--reason", "--gain-metric", "--gain-bp", "--id", "--key", "--key-id", "--level");
         if (words.Count != 3)
         {
             throw new UsageException("build needs <policy.dll> <Type.Method> <hook>");
@@ -62,6 +64,7 @@ public static class Cli
             PatchId = (ulong)Number(flags, "--id", 0, long.MaxValue),
             KeyFile = flags.GetValueOrDefault("--key"),
             KeyId = (uint)Number(flags, "--key-id", 0, uint.MaxValue),
+            Level = Level(flags.GetValueOrDefault("--level") ?? "standard"),
         };
         byte[] patch = PatchBuilder.Build(options);
         string path = flags.GetValueOrDefault("-o") ?? Path.ChangeExtension(Path.GetFileName(words[0]), null) + "." + words[1] + ".patch";
@@ -69,6 +72,10 @@ public static class Cli
         output.WriteLine($"wrote {path}: {patch.Length} bytes, {options.Method} for {options.Hook}, verified");
         return 0;
     }
+
+    private static SecurityLevel Level(string name)
+        => PolicyNames.TryParseLevel(name, out SecurityLevel level) ? level
+            : throw new UsageException($"--level: '{name}' is not one of permissive, standard, strict, paranoid");
 
     private static int Send(string[] args, TextWriter output, TextWriter error)
     {

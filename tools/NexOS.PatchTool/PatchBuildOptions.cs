@@ -1,3 +1,5 @@
+using NexOS.Security.Policy;
+
 namespace NexOS.PatchTool;
 
 /// <summary>Everything `nexos-patch build` needs: where the policy is, which hook, and the provenance.</summary>
@@ -32,4 +34,8 @@ public sealed record PatchBuildOptions
 
     /// <summary>The id of that key in the kernel's key ring.</summary>
     public uint KeyId { get; init; }
+
+    /// <summary>The security level whose verifier limits (loops, code size) the policy must
+    /// meet; the kernel boots at Standard. The kernel checks again at its own level.</summary>
+    public SecurityLevel Level { get; init; } = SecurityLevel.Standard;
 }

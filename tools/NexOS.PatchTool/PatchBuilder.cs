@@ -1,13 +1,15 @@
 using System.IO;
 using NexOS.Security.Cil;
-using NexOS.Security.External;
+using NexOS.Security.Evolution;
 using NexOS.Security.Patches;
+using NexOS.Security.Policy;
 
 namespace NexOS.PatchTool;
 
 /// <summary>
-/// Builds a patch from a policy method: translate the IL, verify it exactly as the kernel will
-/// (<see cref="ExternalPatchCheck"/> with the default limits), then encode it with
+/// Builds a patch from a policy method: translate the IL against the kernel's own hook
+/// (<see cref="HookCatalog"/>), verify it exactly as the kernel's patch manager will at the
+/// chosen security level (<see cref="PatchManager.VerifyBody"/>), then encode it with
 /// <see cref="PatchWriter"/>, signed when a key is given. Every refusal is a
 /// <see cref="PolicyRejectedException"/> with a one-line reason.
 /// </summary>
@@ -16,8 +18,14 @@ public static class PatchBuilder
     /// <summary>Builds and returns the encoded patch.</summary>
     public static byte[] Build(PatchBuildOptions options)
     {
-        HookSignature hook = ExternalHookCatalog.Find(options.Hook)
+        PolicyHook hook = HookCatalog.Create(options.Hook)
             ?? throw new PolicyRejectedException($"unknown hook '{options.Hook}' (known: {KnownHooks()})");
+        SecurityPolicy policy = SecurityPolicies.For(options.Level);
+        if (!policy.CilAllowed)
+        {
+            throw new PolicyRejectedException($"{PolicyNames.Name(options.Level)}: CIL patches are not accepted at this level");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Author))
         {
             throw new PolicyRejectedException("--author is required: every patch names the person responsible");
@@ -27,17 +35,16 @@ public static class PatchBuilder
         try
         {
             using PolicyAssembly assembly = PolicyAssembly.Open(options.AssemblyPath);
-            body = IlTranslator.Translate(assembly, options.Method, hook);
+            body = IlTranslator.Translate(assembly, options.Method, hook.Signature);
         }
         catch (BadImageFormatException e)
         {
             throw new PolicyRejectedException($"{options.AssemblyPath} has corrupt metadata ({e.Message.TrimEnd('.')})");
         }
 
-        VerificationResult verdict = ExternalPatchCheck.Verify(body, hook, CilLimits.Default);
-        if (!verdict.IsOk)
+        if (PatchManager.VerifyBody(hook, body, policy.CilLoopsAllowed, policy.MaxCodeBytes, out string error) == null)
         {
-            throw new PolicyRejectedException($"verifier: {verdict}");
+            throw new PolicyRejectedException($"verifier ({PolicyNames.Name(options.Level)}): {error}");
         }
 
         ulong now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -45,15 +52,15 @@ public static class PatchBuilder
             options.Author, options.Reason, options.GainMetric, options.ExpectedGainBp);
         Patch patch = Patch.ForCil(hook.Name, body, provenance);
         PatchSigningKey? key = options.KeyFile == null ? null : new PatchSigningKey(options.KeyId, ReadKey(options.KeyFile));
-        if (!PatchWriter.TryWrite(patch, key, out byte[]? bytes, out PatchError error))
+        if (!PatchWriter.TryWrite(patch, key, out byte[]? bytes, out PatchError writeError))
         {
-            throw new PolicyRejectedException($"cannot encode the patch: {error.Message}");
+            throw new PolicyRejectedException($"cannot encode the patch: {writeError.Message}");
         }
 
         return bytes;
     }
 
-    /// <summary>Reads a key file: hex digits, whitespace ignored, at least 16 bytes.</summary>
+    /// <summary>Reads a key file: hex digits, whitespace ignored, 16 to 64 bytes.</summary>
     public static byte[] ReadKey(string path)
     {
         string text;
@@ -66,30 +73,14 @@ public static class PatchBuilder
             throw new PolicyRejectedException($"cannot read key file {path}: {e.Message}");
         }
 
-        var hex = new System.Text.StringBuilder();
-        foreach (char c in text)
-        {
-            if (!char.IsWhiteSpace(c))
-            {
-                hex.Append(c);
-            }
-        }
-
-        try
-        {
-            byte[] key = Convert.FromHexString(hex.ToString());
-            return key.Length >= 16 ? key : throw new PolicyRejectedException($"key file {path} holds {key.Length} bytes; a key has at least 16");
-        }
-        catch (FormatException)
-        {
-            throw new PolicyRejectedException($"key file {path} is not hex digits");
-        }
+        return PatchSigningKey.TryParseHex(text, out string error)
+            ?? throw new PolicyRejectedException($"key file {path}: {error}");
     }
 
     private static string KnownHooks()
     {
         var names = new List<string>();
-        foreach (HookSignature hook in ExternalHookCatalog.All)
+        foreach (PolicyHook hook in HookCatalog.CreateAll())
         {
             names.Add(hook.Name);
         }

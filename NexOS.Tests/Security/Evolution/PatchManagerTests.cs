@@ -154,6 +154,31 @@ public sealed class PatchManagerTests
     }
 
     [Test]
+    public void TighteningTheLevelRemovesHookPatchesItWouldRefuse()
+    {
+        var kit = new EvolutionKit();
+        Assert.That(kit.Apply("slice-short").Accepted, Is.True);
+        Assert.That(kit.Apply("priority-floor").Accepted, Is.True);
+        int versions = kit.Manager.Versions.Count;
+
+        // Strict patches Tuning hooks only: the priority hook (Policy) loses its patch.
+        Assert.That(kit.Manager.SetLevel(SecurityLevel.Strict), Is.EqualTo("security level Permissive -> Strict; removed 1 hook patch the level does not allow"));
+        Assert.That(kit.Priority.Active, Is.Null);
+        Assert.That(kit.Slice.Active, Is.Not.Null);
+        Assert.That(kit.Manager.Versions, Has.Count.EqualTo(versions + 1));
+        AuditRecord last = kit.Trail.RecordAt(kit.Trail.Count - 1);
+        Assert.That(last.Kind, Is.EqualTo(AuditEventKind.RolledBack));
+        Assert.That(last.Detail, Does.Contain("Strict does not allow CIL patches on Policy hook sched.priority_adjust"));
+
+        // Paranoid allows no CIL at all; loosening again brings nothing back.
+        Assert.That(kit.Manager.SetLevel(SecurityLevel.Paranoid), Does.EndWith("removed 1 hook patch the level does not allow"));
+        Assert.That(kit.Slice.Active, Is.Null);
+        Assert.That(kit.Manager.SetLevel(SecurityLevel.Permissive), Is.EqualTo("security level Paranoid -> Permissive"));
+        Assert.That(kit.Slice.Active, Is.Null);
+        Assert.That(kit.Trail.Verify().IsIntact, Is.True);
+    }
+
+    [Test]
     public void RandomBytesAndMutatedSamplesNeverThrowOrBreakTheChain()
     {
         var kit = new EvolutionKit();
