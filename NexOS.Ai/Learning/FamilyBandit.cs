@@ -100,6 +100,11 @@ public sealed class FamilyBandit
         return best;
     }
 
+    /// <summary>One draw from family <paramref name="family"/>'s posterior of "kept" (0 to 1),
+    /// or 0 for an unknown family: Thompson sampling for one candidate at a time.</summary>
+    public double Draw(int family, ref SplitMix random)
+        => (uint)family < (uint)_count ? random.NextBeta(_alpha[family], _beta[family]) : 0;
+
     /// <summary>Learns one outcome: <paramref name="kept"/> or rolled back, with
     /// <paramref name="weight"/> (0 to 1, e.g. the confidence of the canary's verdict) as the
     /// evidence it carries. Old evidence of every family decays by <see cref="Retention"/>,

@@ -117,7 +117,7 @@ public class PolicyRejectionTests
         string path = Path.Combine(Path.GetTempPath(), $"nexos-corrupt-{Guid.NewGuid():N}.dll");
         try
         {
-            for (int i = 0; i < 200; i++)
+            for (int i = 0; i < 2000; i++)
             {
                 byte[] copy = (byte[])whole.Clone();
                 for (int flips = random.Next(1, 16); flips > 0; flips--)

@@ -37,8 +37,10 @@ public static class PatchBuilder
             using PolicyAssembly assembly = PolicyAssembly.Open(options.AssemblyPath);
             body = IlTranslator.Translate(assembly, options.Method, hook.Signature);
         }
-        catch (BadImageFormatException e)
+        catch (Exception e) when (e is BadImageFormatException or OverflowException or InvalidCastException or ArgumentException or InvalidOperationException)
         {
+            // What System.Reflection.Metadata throws on metadata that lies about itself
+            // (handles of the wrong kind, sizes that overflow): the file is corrupt.
             throw new PolicyRejectedException($"{options.AssemblyPath} has corrupt metadata ({e.Message.TrimEnd('.')})");
         }
 

@@ -61,7 +61,7 @@ public sealed class PolicyAssembly : IDisposable
             pe.Dispose();
             throw;
         }
-        catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException or OverflowException)
         {
             pe.Dispose();
             throw new PolicyRejectedException($"{path} is not a readable .NET assembly ({e.Message.TrimEnd('.')})");
@@ -163,7 +163,7 @@ public sealed class PolicyAssembly : IDisposable
         {
             return _pe.GetMethodBody(method.RelativeVirtualAddress);
         }
-        catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException or OverflowException)
         {
             throw new PolicyRejectedException($"the IL body of {qualifiedName} cannot be read ({e.Message.TrimEnd('.')})");
         }

@@ -1,0 +1,41 @@
+using NexOS.Ai.Monitoring;
+using NexOS.Security.Evolution;
+
+namespace NexOS.Ai.Engine;
+
+/// <summary>
+/// What a model may look at during one analysis: the clock, the sampled metrics and the patch
+/// manager's state (security level, hooks, parameters, versions). Read-only by contract:
+/// models propose, only the engine submits.
+/// </summary>
+public sealed class EngineSnapshot
+{
+    /// <summary>Creates a snapshot over live objects.</summary>
+    public EngineSnapshot(ulong nowNs, MetricMonitor monitor, PatchManager manager)
+    {
+        NowNs = nowNs;
+        Monitor = monitor;
+        Manager = manager;
+    }
+
+    /// <summary>Monotonic nanoseconds at the analysis.</summary>
+    public ulong NowNs { get; set; }
+
+    /// <summary>The sampled metrics.</summary>
+    public MetricMonitor Monitor { get; }
+
+    /// <summary>The patch manager (read its state only).</summary>
+    public PatchManager Manager { get; }
+
+    /// <summary>The channel called <paramref name="name"/> (e.g. "heap.fragmentation" or
+    /// "sched.wait_ns.p99"), or null.</summary>
+    public MetricChannel? Channel(string name) => Monitor.Find(name);
+
+    /// <summary>Statistics of the newest <paramref name="window"/> samples of channel
+    /// <paramref name="name"/>; Count is 0 when there is no such channel or no sample.</summary>
+    public WindowStatistics Statistics(string name, int window)
+    {
+        MetricChannel? channel = Monitor.Find(name);
+        return channel == null ? default : Monitor.Statistics(channel, window);
+    }
+}

@@ -1,0 +1,278 @@
+using NexOS.Ai.Learning;
+using NexOS.Ai.Monitoring;
+using NexOS.Security.Evolution;
+using NexOS.Security.Patches;
+
+namespace NexOS.Ai.Engine;
+
+/// <summary>
+/// The seed's cycle: monitor, analyse, generate, verify, apply, learn, repeat. Each
+/// <see cref="Step"/> samples the metrics, lets every model analyse them, has the performance
+/// model rank the proposals, submits the best one to the patch manager when automatic
+/// evolution is on (the manager verifies it under the security level and starts its canary),
+/// and follows earlier proposals until the manager keeps or rolls them back, when the model
+/// that made them and the family beliefs learn. Contract: one caller at a time (the evolve
+/// thread or the shell, both under the manager's gate); never throws on metric values or on
+/// a model's proposal; allocates (it is not on any hot path).
+/// </summary>
+public sealed class EvolutionEngine
+{
+    /// <summary>Proposals remembered for `evolve explain`.</summary>
+    public const int HistoryCapacity = 64;
+
+    /// <summary>Samples taken before a model may judge (a window has to fill first).</summary>
+    public const int DefaultWindow = 8;
+
+    private readonly List<IEvolutionModel> _models = new();
+    private readonly List<Proposal> _history = new();
+    private readonly List<Proposal> _scratch = new();
+    private readonly PatchManager _manager;
+    private SplitMix _random;
+
+    /// <summary>Creates an engine over <paramref name="monitor"/> that submits to <paramref name="manager"/>.</summary>
+    public EvolutionEngine(PatchManager manager, MetricMonitor monitor, PerformanceModel performance, ulong seed)
+    {
+        _manager = manager;
+        Monitor = monitor;
+        Performance = performance;
+        _random = new SplitMix(seed);
+        Snapshot = new EngineSnapshot(0, monitor, manager);
+        _models.Add(performance);
+    }
+
+    /// <summary>The sampled metrics.</summary>
+    public MetricMonitor Monitor { get; }
+
+    /// <summary>The model that ranks proposals against the overall objective.</summary>
+    public PerformanceModel Performance { get; }
+
+    /// <summary>The view handed to models.</summary>
+    public EngineSnapshot Snapshot { get; }
+
+    /// <summary>Every model, the performance model first.</summary>
+    public IReadOnlyList<IEvolutionModel> Models => _models;
+
+    /// <summary>Proposals made so far, oldest first (at most <see cref="HistoryCapacity"/>).</summary>
+    public IReadOnlyList<Proposal> History => _history;
+
+    /// <summary>Whether <see cref="Step"/> submits the best proposal by itself.</summary>
+    public bool Auto { get; set; }
+
+    /// <summary>How much worse (percent) a change's measured metric may be and still be kept:
+    /// the noise allowance of one window against the next.</summary>
+    public double WorseTolerancePercent { get; set; } = 1;
+
+    /// <summary>Steps taken.</summary>
+    public ulong Steps { get; private set; }
+
+    /// <summary>Adds a model (once, at set-up).</summary>
+    public void AddModel(IEvolutionModel model) => _models.Add(model);
+
+    /// <summary>The model called <paramref name="name"/>, or null.</summary>
+    public IEvolutionModel? FindModel(string name)
+    {
+        foreach (IEvolutionModel model in _models)
+        {
+            if (model.Name == name)
+            {
+                return model;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// One cycle at <paramref name="nowNs"/>: sample, follow earlier proposals, analyse, rank;
+    /// with <see cref="Auto"/> on and no proposal on trial, submit the best. Returns the
+    /// proposals of this cycle, best first (the list is reused by the next call).
+    /// </summary>
+    public IReadOnlyList<Proposal> Step(ulong nowNs)
+    {
+        Steps++;
+        Monitor.Sample(nowNs);
+        Follow(nowNs);
+        IReadOnlyList<Proposal> ranked = Analyse(nowNs);
+        if (Auto && ranked.Count > 0 && !AnyOnTrial())
+        {
+            Submit(ranked[0], nowNs);
+        }
+
+        return ranked;
+    }
+
+    /// <summary>
+    /// Dry run: every model analyses the metrics as they stand and the performance model ranks
+    /// what they propose. Nothing is submitted and nothing is remembered. Best first.
+    /// </summary>
+    public IReadOnlyList<Proposal> Analyse(ulong nowNs)
+    {
+        Snapshot.NowNs = nowNs;
+        _scratch.Clear();
+        foreach (IEvolutionModel model in _models)
+        {
+            model.Analyse(Snapshot, _scratch);
+        }
+
+        Performance.Rank(_scratch, ref _random);
+        return _scratch;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="proposal"/> the next patch id, builds it and submits it to the
+    /// manager as the engine. Records it in the history either way and returns the manager's
+    /// one-line answer. A refusal is an outcome the proposing model learns from at once.
+    /// </summary>
+    public string Submit(Proposal proposal, ulong nowNs)
+    {
+        proposal.Id = _manager.HighestPatchId + 1;
+        Remember(proposal);
+        MetricChannel? channel = Monitor.Find(proposal.Metric);
+        proposal.MetricBefore = channel == null ? double.NaN : Monitor.Statistics(channel, DefaultWindow).Mean;
+        byte[]? bytes = proposal.Build();
+        if (bytes == null)
+        {
+            proposal.Verdict = "the model could not encode the change";
+            Conclude(proposal, ProposalState.Refused, double.NaN);
+            return proposal.Verdict;
+        }
+
+        SubmitResult result = _manager.Submit(bytes, PatchOrigin.Engine);
+        proposal.Verdict = result.Message;
+        proposal.StartedNs = nowNs;
+        proposal.StartedRound = Monitor.Rounds;
+        if (result.Accepted)
+        {
+            proposal.State = ProposalState.OnTrial;
+        }
+        else
+        {
+            Conclude(proposal, ProposalState.Refused, double.NaN);
+        }
+
+        return result.Message;
+    }
+
+    /// <summary>The remembered proposal with id <paramref name="id"/>, or null.</summary>
+    public Proposal? Find(ulong id)
+    {
+        foreach (Proposal p in _history)
+        {
+            if (p.Id == id)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Follows every proposal on trial. A CIL patch first has to survive the manager's canary
+    /// (gone means rolled back); then, for both kinds, once <see cref="DefaultWindow"/> samples
+    /// have been taken since it was applied, the engine measures its metric against the window
+    /// before it: worse by more than <see cref="WorseTolerancePercent"/> and the engine rolls it
+    /// back through the manager, otherwise it is kept. So no change the measurement says is
+    /// worse is ever kept. Each decision is learned by its model and the performance model.
+    /// </summary>
+    public void Follow(ulong nowNs)
+    {
+        foreach (Proposal p in _history)
+        {
+            if (p.State != ProposalState.OnTrial)
+            {
+                continue;
+            }
+
+            bool active = p.Kind == PatchKind.Cil ? HookServing(p) != null : _manager.Current.IsActive(p.Id);
+            if (!active)
+            {
+                Conclude(p, ProposalState.RolledBack, MeasuredGain(p));
+                continue;
+            }
+
+            if ((p.Kind == PatchKind.Cil && HookServing(p)!.IsCanary) || Monitor.Rounds - p.StartedRound < DefaultWindow)
+            {
+                continue;
+            }
+
+            double gain = MeasuredGain(p);
+            if (gain < -WorseTolerancePercent)
+            {
+                p.Verdict = _manager.Rollback(p.Id);
+                Conclude(p, ProposalState.RolledBack, gain);
+            }
+            else
+            {
+                Conclude(p, ProposalState.Kept, gain);
+            }
+        }
+    }
+
+    private InstalledPatch? HookServing(Proposal p)
+    {
+        foreach (PolicyHook hook in _manager.Registry.Hooks)
+        {
+            if (hook.Name == p.Target)
+            {
+                for (InstalledPatch? q = hook.Active; q != null; q = q.Previous)
+                {
+                    if (q.PatchId == p.Id)
+                    {
+                        return q;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private double MeasuredGain(Proposal p)
+    {
+        MetricChannel? channel = Monitor.Find(p.Metric);
+        if (channel == null || double.IsNaN(p.MetricBefore) || p.MetricBefore == 0)
+        {
+            return double.NaN;
+        }
+
+        p.MetricAfter = Monitor.Statistics(channel, DefaultWindow).Mean;
+        double change = (p.MetricAfter - p.MetricBefore) / Math.Abs(p.MetricBefore) * 100;
+        return p.LowerIsBetter ? -change : change;
+    }
+
+    private void Conclude(Proposal p, ProposalState state, double gain)
+    {
+        p.State = state;
+        var outcome = new ProposalOutcome(state, gain);
+        Performance.Learn(p, outcome);
+        IEvolutionModel? model = FindModel(p.Model);
+        if (model != null && model != Performance)
+        {
+            model.Learn(p, outcome);
+        }
+    }
+
+    private bool AnyOnTrial()
+    {
+        foreach (Proposal p in _history)
+        {
+            if (p.State == ProposalState.OnTrial)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Remember(Proposal proposal)
+    {
+        if (_history.Count == HistoryCapacity)
+        {
+            _history.RemoveAt(0);
+        }
+
+        _history.Add(proposal);
+    }
+}
