@@ -28,6 +28,7 @@ public sealed class EvolutionEngine
     private readonly List<Proposal> _scratch = new();
     private readonly PatchManager _manager;
     private SplitMix _random;
+    private ulong _proposalsMade;
 
     /// <summary>Creates an engine over <paramref name="monitor"/> that submits to <paramref name="manager"/>.</summary>
     public EvolutionEngine(PatchManager manager, MetricMonitor monitor, PerformanceModel performance, ulong seed)
@@ -115,6 +116,11 @@ public sealed class EvolutionEngine
         }
 
         Performance.Rank(_scratch, ref _random);
+        foreach (Proposal p in _scratch)
+        {
+            p.Id = ++_proposalsMade;
+        }
+
         return _scratch;
     }
 
@@ -125,7 +131,12 @@ public sealed class EvolutionEngine
     /// </summary>
     public string Submit(Proposal proposal, ulong nowNs)
     {
-        proposal.Id = _manager.HighestPatchId + 1;
+        if (proposal.State != ProposalState.Proposed && proposal.State != ProposalState.Passed)
+        {
+            return $"proposal {proposal.Id} was already submitted: {proposal.Verdict}";
+        }
+
+        proposal.PatchId = _manager.HighestPatchId + 1;
         Remember(proposal);
         MetricChannel? channel = Monitor.Find(proposal.Metric);
         proposal.MetricBefore = channel == null ? double.NaN : Monitor.Statistics(channel, DefaultWindow).Mean;
@@ -153,10 +164,19 @@ public sealed class EvolutionEngine
         return result.Message;
     }
 
-    /// <summary>The remembered proposal with id <paramref name="id"/>, or null.</summary>
+    /// <summary>The proposal with id <paramref name="id"/> among those submitted and those of
+    /// the last cycle or dry run, or null.</summary>
     public Proposal? Find(ulong id)
     {
         foreach (Proposal p in _history)
+        {
+            if (p.Id == id)
+            {
+                return p;
+            }
+        }
+
+        foreach (Proposal p in _scratch)
         {
             if (p.Id == id)
             {
@@ -184,7 +204,7 @@ public sealed class EvolutionEngine
                 continue;
             }
 
-            bool active = p.Kind == PatchKind.Cil ? HookServing(p) != null : _manager.Current.IsActive(p.Id);
+            bool active = p.Kind == PatchKind.Cil ? HookServing(p) != null : _manager.Current.IsActive(p.PatchId);
             if (!active)
             {
                 Conclude(p, ProposalState.RolledBack, MeasuredGain(p));
@@ -199,7 +219,7 @@ public sealed class EvolutionEngine
             double gain = MeasuredGain(p);
             if (gain < -WorseTolerancePercent)
             {
-                p.Verdict = _manager.Rollback(p.Id);
+                p.Verdict = _manager.Rollback(p.PatchId);
                 Conclude(p, ProposalState.RolledBack, gain);
             }
             else
@@ -217,7 +237,7 @@ public sealed class EvolutionEngine
             {
                 for (InstalledPatch? q = hook.Active; q != null; q = q.Previous)
                 {
-                    if (q.PatchId == p.Id)
+                    if (q.PatchId == p.PatchId)
                     {
                         return q;
                     }

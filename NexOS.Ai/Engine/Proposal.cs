@@ -50,8 +50,12 @@ public sealed class Proposal
         _build = build;
     }
 
-    /// <summary>The engine's id for it, also its patch id (0 until assigned).</summary>
+    /// <summary>The engine's number for it, given when a cycle or a dry run ranks it (what
+    /// `evolve explain` and `evolve apply` take).</summary>
     public ulong Id { get; set; }
+
+    /// <summary>The id of the patch it became (0 until submitted).</summary>
+    public ulong PatchId { get; set; }
 
     /// <summary>The model that made it.</summary>
     public string Model { get; }
@@ -105,8 +109,8 @@ public sealed class Proposal
     /// <summary>The metric after the change (window mean), NaN until known.</summary>
     public double MetricAfter { get; set; } = double.NaN;
 
-    /// <summary>Encodes the patch with <see cref="Id"/>; null when the model cannot express it.</summary>
-    public byte[]? Build() => _build(Id);
+    /// <summary>Encodes the patch with <see cref="PatchId"/>; null when the model cannot express it.</summary>
+    public byte[]? Build() => _build(PatchId);
 }
 
 /// <summary>What became of a proposal, for <see cref="IEvolutionModel.Learn"/>.</summary>

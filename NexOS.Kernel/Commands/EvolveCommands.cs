@@ -1,6 +1,7 @@
 using System.Text;
 using NexOS.Kernel.Core.Threading;
 using NexOS.Kernel.Evolution;
+using Demos = NexOS.Kernel.Evolution.Demos;
 using NexOS.Security.Evolution;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
@@ -11,7 +12,7 @@ namespace NexOS.Kernel.Commands;
 /// <summary>The `evolve` command: patches, canaries, versions and the security level.</summary>
 internal static class EvolveCommands
 {
-    private const string Usage = "usage: evolve [status | list | apply <name> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>]]\n";
+    private const string Usage = "usage: evolve [status | list | apply <name> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>] | demo <name>]\n";
 
     private static ulong s_nextSampleId = 1000;
 
@@ -33,6 +34,18 @@ internal static class EvolveCommands
         }
 
         string sub = args.Length == 0 ? "status" : args[0];
+        if (sub == "demo")
+        {
+            if (args.Length != 2)
+            {
+                host.Write($"usage: evolve demo <{Demos.EvolveDemos.Names}>\n");
+                return;
+            }
+
+            Demos.EvolveDemos.Run(args[1], host);
+            return;
+        }
+
         if (sub == "key")
         {
             lock (manager.Gate)

@@ -1,4 +1,7 @@
+using NexOS.Ai.Engine;
+using NexOS.Ai.Monitoring;
 using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Core;
 using NexOS.Kernel.Core.Threading;
 using NexOS.Kernel.Runtime.Gc;
 using NexOS.Security.Audit;
@@ -19,11 +22,18 @@ internal static class KernelEvolution
 
     private const ulong TickNs = 100_000_000;
 
+    /// <summary>Samples each metric channel keeps (one per evolve tick: 25.6 s of history).</summary>
+    public const int MonitorCapacity = 256;
+
     private static PatchManager? s_manager;
+    private static EvolutionEngine? s_engine;
     private static KernelThread? s_thread;
 
     /// <summary>The manager; null before <see cref="Initialize"/>.</summary>
     public static PatchManager? Manager => s_manager;
+
+    /// <summary>The AI engine; null before <see cref="Initialize"/>. Use under the manager's gate.</summary>
+    public static EvolutionEngine? Engine => s_engine;
 
     /// <summary>
     /// Registers the hooks and parameter sets, creates the manager at the Standard level,
@@ -46,6 +56,9 @@ internal static class KernelEvolution
         var trail = new AuditTrail(AuditCapacity);
         s_manager = new PatchManager(registry, trail, new PatchKeyRing(), new KernelEvolveHost(), SecurityLevel.Standard);
         KernelHooks.Install(slice, priority, budget);
+        var monitor = new MetricMonitor(MonitorCapacity);
+        monitor.AddAll(KernelMetrics.Registry);
+        s_engine = new EvolutionEngine(s_manager, monitor, new PerformanceModel(), Tsc.NowNs);
         Integrity.TakeBootReference();
     }
 
@@ -58,13 +71,17 @@ internal static class KernelEvolution
         }
     }
 
-    /// <summary>One manager step under its gate: watchdog records, canary verdicts.</summary>
+    /// <summary>One step under the manager's gate: watchdog records, canary verdicts, then
+    /// the engine's cycle (sample, follow, analyse, and with auto on submit).</summary>
     public static int Tick()
     {
         PatchManager manager = s_manager!;
         lock (manager.Gate)
         {
-            return manager.Tick();
+            int changes = manager.Tick();
+            KernelMetrics.Refresh();
+            s_engine!.Step(Tsc.NowNs);
+            return changes;
         }
     }
 

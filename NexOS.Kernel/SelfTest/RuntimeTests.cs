@@ -32,6 +32,17 @@ internal static class RuntimeTests
         SelfTestRunner.Add("Span and stackalloc", Spans);
         SelfTestRunner.Add("boxing, enums and nullables", BoxingEnumsNullables);
         SelfTestRunner.Add("GC handles", GcHandles);
+        SelfTestRunner.Add("Math.Log, Exp and Pow (C names exported by the runtime)", LogExpPow);
+    }
+
+    private static void LogExpPow()
+    {
+        // Through the class library, so the calls go out to the exported log, exp and pow.
+        Expect.True(Math.Abs(Math.Log(Math.E * Math.E) - 2) < 1e-15, "log(e^2) = 2");
+        Expect.True(Math.Abs(Math.Exp(Math.Log(12345.678)) - 12345.678) < 1e-9, "exp(log x) = x");
+        Expect.True(Math.Pow(2, 10) == 1024, "pow(2, 10) = 1024");
+        Expect.True(Math.Pow(-2, 3) == -8, "pow(-2, 3) = -8");
+        Expect.True(double.IsNaN(Math.Log(-1)), "log(-1) is NaN");
     }
 
     private static void AllocateObjects()

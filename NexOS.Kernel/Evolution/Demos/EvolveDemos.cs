@@ -1,0 +1,25 @@
+using NexOS.Services.Shell;
+
+namespace NexOS.Kernel.Evolution.Demos;
+
+/// <summary>
+/// `evolve demo &lt;name&gt;`: the seed's evolution scenarios, reproducible from the shell. Each
+/// demo prints one JSON object per phase and a final result object, and runs on the shell's
+/// thread without holding the patch manager's gate (the evolve thread keeps judging canaries).
+/// </summary>
+internal static class EvolveDemos
+{
+    /// <summary>The demos there are, for the usage line.</summary>
+    public const string Names = "memory, scheduler";
+
+    /// <summary>Runs demo <paramref name="name"/>, writing its JSON lines to <paramref name="host"/>.</summary>
+    public static void Run(string name, IShellHost host)
+    {
+        switch (name)
+        {
+            default:
+                host.Write($"evolve demo: no demo '{name}' ({Names})\n");
+                break;
+        }
+    }
+}
