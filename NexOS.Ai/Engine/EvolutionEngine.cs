@@ -28,6 +28,9 @@ public sealed class EvolutionEngine
     private readonly List<Proposal> _scratch = new();
     private readonly PatchManager _manager;
     private SplitMix _random;
+    private readonly List<string> _heldFamilies = new();
+    private readonly List<ulong> _heldUntil = new();
+    private readonly List<int> _failuresInRow = new();
     private ulong _proposalsMade;
 
     /// <summary>Creates an engine over <paramref name="monitor"/> that submits to <paramref name="manager"/>.</summary>
@@ -63,6 +66,9 @@ public sealed class EvolutionEngine
     /// the noise allowance of one window against the next.</summary>
     public double WorseTolerancePercent { get; set; } = 1;
 
+    /// <summary>Steps a family waits after its first failure (doubling with each further one).</summary>
+    public ulong BackoffSteps { get; set; } = 50;
+
     /// <summary>Steps taken.</summary>
     public ulong Steps { get; private set; }
 
@@ -94,9 +100,16 @@ public sealed class EvolutionEngine
         Monitor.Sample(nowNs);
         Follow(nowNs);
         IReadOnlyList<Proposal> ranked = Analyse(nowNs);
-        if (Auto && ranked.Count > 0 && !AnyOnTrial())
+        if (Auto && !AnyOnTrial())
         {
-            Submit(ranked[0], nowNs);
+            foreach (Proposal p in ranked)
+            {
+                if (p.Score > 0 && !IsHeld(p.Family))
+                {
+                    Submit(p, nowNs);
+                    break;
+                }
+            }
         }
 
         return ranked;
@@ -261,9 +274,35 @@ public sealed class EvolutionEngine
         return p.LowerIsBetter ? -change : change;
     }
 
+    /// <summary>Whether automatic submission leaves family <paramref name="family"/> alone for
+    /// now: after a rollback or refusal it waits <see cref="BackoffSteps"/> steps, doubled for
+    /// every further failure in a row (at most 64 times), so a family that keeps failing is
+    /// tried less and less often but never written off. A kept change resets it.</summary>
+    public bool IsHeld(string family)
+    {
+        int i = _heldFamilies.IndexOf(family);
+        return i >= 0 && Steps < _heldUntil[i];
+    }
+
+    private void Hold(string family, bool failed)
+    {
+        int i = _heldFamilies.IndexOf(family);
+        if (i < 0)
+        {
+            _heldFamilies.Add(family);
+            _heldUntil.Add(0);
+            _failuresInRow.Add(0);
+            i = _heldFamilies.Count - 1;
+        }
+
+        _failuresInRow[i] = failed ? Math.Min(_failuresInRow[i] + 1, 7) : 0;
+        _heldUntil[i] = failed ? Steps + (BackoffSteps << (_failuresInRow[i] - 1)) : 0;
+    }
+
     private void Conclude(Proposal p, ProposalState state, double gain)
     {
         p.State = state;
+        Hold(p.Family, state != ProposalState.Kept);
         var outcome = new ProposalOutcome(state, gain);
         Performance.Learn(p, outcome);
         IEvolutionModel? model = FindModel(p.Model);
