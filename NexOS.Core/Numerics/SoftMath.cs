@@ -127,18 +127,37 @@ public static class SoftMath
             return odd && double.IsNegative(x) ? -magnitude : magnitude;
         }
 
-        if (x < 0)
+        if (x < 0 && !integer)
         {
-            if (!integer)
-            {
-                return double.NaN;
-            }
-
-            double r = Exp(y * Log(-x));
-            return odd ? -r : r;
+            return double.NaN;
         }
 
-        return Exp(y * Log(x));
+        // Small integer powers by repeated squaring: exact whenever the result is representable
+        // (pow(2, 10) is 1024, not 1024.0000000000002), and within a few ulps otherwise.
+        if (integer && Math.Abs(y) <= 64)
+        {
+            return IntegerPower(x, (int)y);
+        }
+
+        double r = Exp(y * Log(Math.Abs(x)));
+        return odd && x < 0 ? -r : r;
+    }
+
+    private static double IntegerPower(double x, int n)
+    {
+        double result = 1;
+        double b = x;
+        for (int e = n < 0 ? -n : n; e > 0; e >>= 1)
+        {
+            if ((e & 1) != 0)
+            {
+                result *= b;
+            }
+
+            b *= b;
+        }
+
+        return n < 0 ? 1 / result : result;
     }
 
     private static double ScaleByPowerOfTwo(double value, int k)

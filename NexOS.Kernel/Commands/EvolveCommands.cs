@@ -1,4 +1,5 @@
 using System.Text;
+using NexOS.Ai.Engine;
 using NexOS.Kernel.Core.Threading;
 using NexOS.Kernel.Evolution;
 using Demos = NexOS.Kernel.Evolution.Demos;
@@ -12,15 +13,16 @@ namespace NexOS.Kernel.Commands;
 /// <summary>The `evolve` command: patches, canaries, versions and the security level.</summary>
 internal static class EvolveCommands
 {
-    private const string Usage = "usage: evolve [status | list | apply <name> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>] | demo <name>]\n";
+    private const string Usage = "usage: evolve [status | list | apply <name|id> | auto on|off | propose | explain <id> | changelog | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>] | demo <name>]\n";
 
     private static ulong s_nextSampleId = 1000;
 
     /// <summary>Registers `evolve`, `audit` and `integrity`, and starts the evolve thread.</summary>
     public static void Register(Shell shell)
     {
-        shell.Register("evolve", "self-modification: evolve status|list|apply <name>|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench|key", Evolve);
+        shell.Register("evolve", "self-modification and the AI engine: evolve status|list|apply <name|id>|auto on|off|propose|explain <id>|changelog|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench|key", Evolve);
         AuditCommands.Register(shell);
+        EngineCommands.Register(shell);
         KernelEvolution.StartThread();
     }
 
@@ -57,7 +59,8 @@ internal static class EvolveCommands
         }
 
         string? arg = args.Length == 2 ? args[1] : null;
-        if (args.Length > 2 || (args.Length == 2 && sub is "status" or "list" or "versions" or "bench"))
+        EvolutionEngine engine = KernelEvolution.Engine!;
+        if (args.Length > 2 || (args.Length == 2 && sub is "status" or "list" or "versions" or "bench" or "propose" or "changelog"))
         {
             host.Write(Usage);
             return;
@@ -72,11 +75,15 @@ internal static class EvolveCommands
         {
             host.Write(sub switch
             {
-                "status" => Status(manager),
+                "status" => Status(manager) + EngineCommands.StatusLine(engine),
                 "list" => List(),
                 "versions" => Versions(manager),
                 "bench" => EvolveBench.Run(),
-                "apply" when arg != null => Apply(manager, arg),
+                "apply" when arg != null => ulong.TryParse(arg, out ulong proposal) ? EngineCommands.Apply(engine, proposal) : Apply(manager, arg),
+                "auto" when arg != null => EngineCommands.Auto(engine, arg),
+                "propose" => EngineCommands.Propose(engine),
+                "explain" when arg != null => EngineCommands.Explain(engine, arg),
+                "changelog" => EngineCommands.Changelog(engine),
                 "rollback" when arg == "all" => manager.RollbackAll() + "\n",
                 "rollback" when arg != null => ulong.TryParse(arg, out ulong id) ? manager.Rollback(id) + "\n" : $"evolve rollback: '{arg}' is not a patch id\n",
                 "restore" when arg != null => int.TryParse(arg, out int n) ? manager.Restore(n) + "\n" : $"evolve restore: '{arg}' is not a version number\n",

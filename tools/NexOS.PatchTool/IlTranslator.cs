@@ -82,9 +82,9 @@ public static class IlTranslator
             }
 
             int length = OpcodeTable.OperandLength(opcode, il, operandAt);
-            if (operandAt + length > il.Length)
+            if ((long)operandAt + length > il.Length)
             {
-                return; // truncated: the verifier reports it
+                return; // truncated (or a switch count past any body): the verifier reports it
             }
 
             if (OpcodeTable.HasToken(opcode))

@@ -17,7 +17,7 @@ internal static class OpcodeTable
     {
         opcode = default;
         operandOffset = offset;
-        if (offset >= il.Length)
+        if ((uint)offset >= (uint)il.Length)
         {
             return false;
         }

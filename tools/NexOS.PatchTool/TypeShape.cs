@@ -42,34 +42,46 @@ public sealed class TypeShapeProvider : ISignatureTypeProvider<TypeShape, object
     /// <summary>The shared instance (the provider has no state).</summary>
     public static readonly TypeShapeProvider Instance = new();
 
+    /// <summary>Deepest nesting of types followed; corrupt metadata can make a type its own
+    /// outer type, which must end in a rejection, not a stack overflow.</summary>
+    public const int MaxNesting = 32;
+
     /// <summary>The full name of a type definition, nested types joined with '+'.</summary>
-    public static string FullName(MetadataReader reader, TypeDefinitionHandle handle)
+    public static string FullName(MetadataReader reader, TypeDefinitionHandle handle) => FullName(reader, handle, 0);
+
+    /// <summary>The full name of a type reference, nested types joined with '+'.</summary>
+    public static string FullName(MetadataReader reader, TypeReferenceHandle handle) => FullName(reader, handle, 0);
+
+    private static string FullName(MetadataReader reader, TypeDefinitionHandle handle, int depth)
     {
         TypeDefinition type = reader.GetTypeDefinition(handle);
         string name = reader.GetString(type.Name);
         TypeDefinitionHandle outer = type.GetDeclaringType();
         if (!outer.IsNil)
         {
-            return FullName(reader, outer) + "+" + name;
+            return FullName(reader, outer, Deeper(depth)) + "+" + name;
         }
 
         string ns = reader.GetString(type.Namespace);
         return ns.Length == 0 ? name : ns + "." + name;
     }
 
-    /// <summary>The full name of a type reference, nested types joined with '+'.</summary>
-    public static string FullName(MetadataReader reader, TypeReferenceHandle handle)
+    private static string FullName(MetadataReader reader, TypeReferenceHandle handle, int depth)
     {
         TypeReference type = reader.GetTypeReference(handle);
         string name = reader.GetString(type.Name);
         if (type.ResolutionScope.Kind == HandleKind.TypeReference)
         {
-            return FullName(reader, (TypeReferenceHandle)type.ResolutionScope) + "+" + name;
+            return FullName(reader, (TypeReferenceHandle)type.ResolutionScope, Deeper(depth)) + "+" + name;
         }
 
         string ns = reader.GetString(type.Namespace);
         return ns.Length == 0 ? name : ns + "." + name;
     }
+
+    private static int Deeper(int depth) => depth < MaxNesting
+        ? depth + 1
+        : throw new BadImageFormatException($"types nested more than {MaxNesting} deep (a cycle in the metadata)");
 
     /// <summary>The full name of whatever type a member's parent handle names, or null.</summary>
     public static string? FullName(MetadataReader reader, EntityHandle handle) => handle.Kind switch

@@ -49,6 +49,12 @@ public class SoftMathTests
         }
     }
 
+    [TestCase(2.0, 10.0, 1024.0)]
+    [TestCase(-2.0, 3.0, -8.0)]
+    [TestCase(10.0, -2.0, 0.01)]
+    [TestCase(1.5, 2.0, 2.25)]
+    public void SmallIntegerPowersAreExact(double x, double y, double expected) => Assert.That(SoftMath.Pow(x, y), Is.EqualTo(expected));
+
     [TestCase(double.NaN, double.NaN)]
     [TestCase(-1.0, double.NaN)]
     [TestCase(0.0, double.NegativeInfinity)]
