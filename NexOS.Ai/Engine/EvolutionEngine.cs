@@ -69,6 +69,9 @@ public sealed class EvolutionEngine
     /// <summary>Steps a family waits after its first failure (doubling with each further one).</summary>
     public ulong BackoffSteps { get; set; } = 50;
 
+    /// <summary>What a guard model (the security model) last did, or null.</summary>
+    public string? LastGuardAction { get; private set; }
+
     /// <summary>Steps taken.</summary>
     public ulong Steps { get; private set; }
 
@@ -98,6 +101,15 @@ public sealed class EvolutionEngine
     {
         Steps++;
         Monitor.Sample(nowNs);
+        Snapshot.NowNs = nowNs;
+        foreach (IEvolutionModel model in _models)
+        {
+            if (model is IGuardModel guard && guard.Guard(Snapshot) is string action)
+            {
+                LastGuardAction = action;
+            }
+        }
+
         Follow(nowNs);
         IReadOnlyList<Proposal> ranked = Analyse(nowNs);
         if (Auto && !AnyOnTrial())

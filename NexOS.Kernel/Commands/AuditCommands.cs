@@ -102,6 +102,7 @@ internal static class AuditCommands
         Integrity.HashImage(image);
         ulong ns = Arch.X64.Tsc.NowNs - start;
         bool same = CryptoBytes.FixedTimeEquals(image, Integrity.BootImageHash);
+        KernelEvolution.Security?.ReportIntegrity(same);
         Span<byte> patches = stackalloc byte[Sha256.HashSize];
         lock (manager.Gate)
         {

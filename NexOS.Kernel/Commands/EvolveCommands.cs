@@ -13,14 +13,14 @@ namespace NexOS.Kernel.Commands;
 /// <summary>The `evolve` command: patches, canaries, versions and the security level.</summary>
 internal static class EvolveCommands
 {
-    private const string Usage = "usage: evolve [status | list | apply <name|id> | auto on|off | propose | explain <id> | changelog | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>] | demo <name>]\n";
+    private const string Usage = "usage: evolve [status | list | apply <name|id> | auto on|off | propose | explain <id> | changelog | release <source> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>] | demo <name>]\n";
 
     private static ulong s_nextSampleId = 1000;
 
     /// <summary>Registers `evolve`, `audit` and `integrity`, and starts the evolve thread.</summary>
     public static void Register(Shell shell)
     {
-        shell.Register("evolve", "self-modification and the AI engine: evolve status|list|apply <name|id>|auto on|off|propose|explain <id>|changelog|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench|key", Evolve);
+        shell.Register("evolve", "self-modification and the AI engine: evolve status|list|apply <name|id>|auto on|off|propose|explain <id>|changelog|release <source>|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench|key", Evolve);
         AuditCommands.Register(shell);
         EngineCommands.Register(shell);
         KernelEvolution.StartThread();
@@ -84,6 +84,7 @@ internal static class EvolveCommands
                 "propose" => EngineCommands.Propose(engine),
                 "explain" when arg != null => EngineCommands.Explain(engine, arg),
                 "changelog" => EngineCommands.Changelog(engine),
+                "release" when arg != null => manager.Release(arg) + "\n",
                 "rollback" when arg == "all" => manager.RollbackAll() + "\n",
                 "rollback" when arg != null => ulong.TryParse(arg, out ulong id) ? manager.Rollback(id) + "\n" : $"evolve rollback: '{arg}' is not a patch id\n",
                 "restore" when arg != null => int.TryParse(arg, out int n) ? manager.Restore(n) + "\n" : $"evolve restore: '{arg}' is not a version number\n",
@@ -122,6 +123,11 @@ internal static class EvolveCommands
         sb.Append($"level      {PolicyNames.Name(p.Level)} (canary {p.CanaryShareBp} bp, {p.CanaryMinSamples}..{p.CanaryMaxSamples} samples, confidence {p.ConfidenceBp} bp, fuel {p.MaxFuel}, loops {(p.CilLoopsAllowed ? "yes" : "no")})\n");
         sb.Append($"patches    {manager.Submitted} submitted, {manager.Accepted} accepted, {manager.WatchdogRemovals} removed by the watchdog; highest id {manager.HighestPatchId}\n");
         sb.Append($"version    {manager.Current.Number}: {manager.Current.What}\n");
+        if (manager.Quarantined.Count > 0)
+        {
+            sb.Append($"quarantine {string.Join(", ", manager.Quarantined)} (evolve release <source> lifts it)\n");
+        }
+
         sb.Append($"watchdog   last fault-to-restore {manager.LastFaultToRestoreNs} ns, max {manager.MaxFaultToRestoreNs} ns\n");
         foreach (PolicyHook hook in manager.Registry.Hooks)
         {

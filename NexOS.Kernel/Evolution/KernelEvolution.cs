@@ -1,4 +1,5 @@
 using NexOS.Ai.Engine;
+using NexOS.Ai.Models;
 using NexOS.Ai.Monitoring;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Core;
@@ -27,10 +28,14 @@ internal static class KernelEvolution
 
     private static PatchManager? s_manager;
     private static EvolutionEngine? s_engine;
+    private static SecurityModel? s_security;
     private static KernelThread? s_thread;
 
     /// <summary>The manager; null before <see cref="Initialize"/>.</summary>
     public static PatchManager? Manager => s_manager;
+
+    /// <summary>The security model, which integrity checks report to; null before <see cref="Initialize"/>.</summary>
+    public static SecurityModel? Security => s_security;
 
     /// <summary>The AI engine; null before <see cref="Initialize"/>. Use under the manager's gate.</summary>
     public static EvolutionEngine? Engine => s_engine;
@@ -59,6 +64,8 @@ internal static class KernelEvolution
         var monitor = new MetricMonitor(MonitorCapacity);
         monitor.AddAll(KernelMetrics.Registry);
         s_engine = new EvolutionEngine(s_manager, monitor, new PerformanceModel(), Tsc.NowNs);
+        s_security = new SecurityModel();
+        s_engine.AddModel(s_security);
         Integrity.TakeBootReference();
     }
 

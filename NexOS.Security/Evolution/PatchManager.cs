@@ -28,6 +28,7 @@ public sealed partial class PatchManager : IPatchSink
     private ulong[] _parameterPatches = Array.Empty<ulong>();
     private SecurityPolicy _policy;
     private ulong _highestPatchId;
+    private string _source = UnreadableSource;
 
     /// <summary>Creates a manager at <paramref name="level"/> and records version 0, the boot state.</summary>
     public PatchManager(HookRegistry registry, AuditTrail trail, PatchKeyRing keys, IEvolveHost host, SecurityLevel level)
@@ -122,12 +123,19 @@ public sealed partial class PatchManager : IPatchSink
         if (!PatchReader.TryParse(bytes, out Patch? patch, out PatchError error))
         {
             string reason = "unreadable patch: " + error.Message;
+            CountRefusal(UnreadableSource);
             Log(AuditEventKind.Rejected, 0, Actor, reason);
             return new SubmitResult(false, 0, "rejected: " + reason);
         }
 
         PatchProvenance p = patch.Provenance;
+        _source = p.Source;
         Log(AuditEventKind.Proposed, p.PatchId, p.Source, $"{PatchNames.Name(patch.Kind)} patch for {patch.Target}: {p.Reason}");
+        if (IsQuarantined(p.Source))
+        {
+            return Refuse(p.PatchId, $"source '{p.Source}' is quarantined by the security model");
+        }
+
         var context = new PolicyContext(channel, Registry.Targets, Keys, _rate.CountInWindow(_host.NowNs), _highestPatchId);
         PolicyDecision decision = PolicyChecker.Check(patch, _policy, context);
         if (!decision.IsAllowed)
@@ -172,6 +180,7 @@ public sealed partial class PatchManager : IPatchSink
 
     private SubmitResult Refuse(ulong patchId, string reason)
     {
+        CountRefusal(_source);
         Log(AuditEventKind.Rejected, patchId, Actor, reason);
         return new SubmitResult(false, patchId, $"rejected patch {patchId}: {reason}");
     }

@@ -78,6 +78,31 @@ public sealed class ExternalPatchBootTests : BootFixture
 
     [Test]
     [CancelAfter(TestBudget)]
+    public void AFloodFromOneSourceIsQuarantinedByTheSecurityModel()
+    {
+        QemuMachine machine = Boot(new QemuOptions { PatchLine = true });
+        byte[] unsigned = PolicyKit.Build(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(machine.PatchSocketPath));
+        using var line = new NetworkStream(socket);
+        for (ushort i = 1; i <= 6; i++)
+        {
+            Assert.That(PatchClient.Send(line, unsigned, i, s_reply).Accepted, Is.False);
+        }
+
+        // The evolve thread's next cycle (every 100 ms) sees the burst.
+        string status = string.Join("\n", RunCommand(machine, "evolve status"));
+        Assert.That(status, Does.Contain("quarantine Ada Lovelace (evolve release <source> lifts it)"));
+        PatchReply after = PatchClient.Send(line, unsigned, 7, s_reply);
+        Assert.That(after.Verdict, Is.EqualTo("rejected patch 42: source 'Ada Lovelace' is quarantined by the security model"));
+        Assert.That(string.Join("\n", RunCommand(machine, "models security")), Does.Match(@"source 'Ada Lovelace' quarantined: [56]\.\d recent refusals \(threshold 5\.0\)"));
+        Assert.That(string.Join("\n", RunCommand(machine, "audit")), Does.Contain("PolicyChanged patch 0 security: source 'Ada Lovelace' quarantined"));
+        Assert.That(RunCommand(machine, "evolve release Ada"), Is.EqualTo(new[] { "source 'Ada' is not quarantined" }));
+        Assert.That(RunCommand(machine, "evolve release Lovelace"), Is.EqualTo(new[] { "source 'Lovelace' is not quarantined" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
     public void WithoutASecondSerialPortTheInboxSaysSo()
     {
         List<string> inbox = RunCommand(Boot(), "patch inbox");

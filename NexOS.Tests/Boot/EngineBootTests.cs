@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+
+namespace NexOS.Tests.Boot;
+
+/// <summary>The AI engine at the shell: models, dry runs, automatic mode, explanations and the changelog.</summary>
+[TestFixture]
+[Category("Boot")]
+[NonParallelizable]
+public sealed class EngineBootTests : BootFixture
+{
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void TheEngineAnswersAtTheShell()
+    {
+        QemuMachine machine = Boot();
+        string models = string.Join("\n", RunCommand(machine, "models"));
+        Assert.That(models, Does.Match(@"^performance: \d+ families, cost weight"));
+        Assert.That(models, Does.Contain("security: baseline"));
+        Assert.That(RunCommand(machine, "evolve propose")[0], Does.Match(@"^(no proposals: the models see nothing to change \(\d+ samples so far\)|\d+ proposals, best first \(dry run: nothing applied)"));
+        Assert.That(RunCommand(machine, "evolve auto on")[0], Does.StartWith("automatic evolution on: the engine submits its best proposal"));
+        Assert.That(string.Join("\n", RunCommand(machine, "evolve status")), Does.Match(@"engine     auto on, \d+ cycles, \d+ models; submitted \d+"));
+        Assert.That(RunCommand(machine, "evolve auto off")[0], Does.StartWith("automatic evolution off"));
+        Assert.That(RunCommand(machine, "evolve changelog"), Is.EqualTo(new[] { "no kept changes yet" }));
+        string audit = string.Join("\n", RunCommand(machine, "audit"));
+        Assert.That(Regex.Matches(audit, "PolicyChanged patch 0 engine: automatic evolution (on|off)"), Has.Count.EqualTo(2));
+    }
+
+    [TestCase("evolve auto maybe", "evolve auto: say on or off")]
+    [TestCase("evolve explain 999", "evolve explain: no proposal '999'")]
+    [TestCase("evolve explain x", "evolve explain: no proposal 'x'")]
+    [TestCase("evolve apply 999", "evolve apply: no proposal 999")]
+    [TestCase("evolve propose now", "usage: evolve")]
+    [TestCase("evolve release nobody", "source 'nobody' is not quarantined")]
+    [TestCase("models nothing", "models: no model 'nothing'")]
+    [TestCase("models a b", "usage: models")]
+    [CancelAfter(TestBudget)]
+    public void BadEngineCommandsGiveOneClearError(string line, string error) => AssertOneClearError(line, error);
+}
