@@ -2,7 +2,10 @@ using NexOS.Security.Audit;
 
 namespace NexOS.Security.Evolution;
 
-/// <summary>Who submits what: refusals counted per source, and quarantined sources.</summary>
+/// <summary>Who submits what: refusals of patches from outside counted per source, and
+/// quarantined sources. The engine's own refusals are not counted: its models learn from
+/// them (the performance model's family beliefs and back-off), and a quarantine is for
+/// submitters.</summary>
 public sealed partial class PatchManager
 {
     /// <summary>The source refusals of unreadable bytes are counted under.</summary>
@@ -57,6 +60,11 @@ public sealed partial class PatchManager
 
     private void CountRefusal(string source)
     {
+        if (!_fromOutside)
+        {
+            return;
+        }
+
         int i = _refusalSources.IndexOf(source);
         if (i < 0)
         {

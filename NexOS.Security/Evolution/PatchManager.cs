@@ -29,6 +29,7 @@ public sealed partial class PatchManager : IPatchSink
     private SecurityPolicy _policy;
     private ulong _highestPatchId;
     private string _source = UnreadableSource;
+    private bool _fromOutside;
 
     /// <summary>Creates a manager at <paramref name="level"/> and records version 0, the boot state.</summary>
     public PatchManager(HookRegistry registry, AuditTrail trail, PatchKeyRing keys, IEvolveHost host, SecurityLevel level)
@@ -120,6 +121,7 @@ public sealed partial class PatchManager : IPatchSink
     public SubmitResult Submit(ReadOnlySpan<byte> bytes, PatchOrigin channel)
     {
         Submitted++;
+        _fromOutside = channel != PatchOrigin.Engine;
         if (!PatchReader.TryParse(bytes, out Patch? patch, out PatchError error))
         {
             string reason = "unreadable patch: " + error.Message;
