@@ -62,9 +62,10 @@ public sealed class EvolutionEngine
     /// <summary>Whether <see cref="Step"/> submits the best proposal by itself.</summary>
     public bool Auto { get; set; }
 
-    /// <summary>How much worse (percent) a change's measured metric may be and still be kept:
-    /// the noise allowance of one window against the next.</summary>
-    public double WorseTolerancePercent { get; set; } = 1;
+    /// <summary>The least measured improvement (percent) for which a change is kept: a change
+    /// that does not measurably help is rolled back too, since every change has a cost (a
+    /// slack, a patch to interpret) and a risk. Below this, one window against the next is noise.</summary>
+    public double MinGainPercent { get; set; } = 1;
 
     /// <summary>Steps a family waits after its first failure (doubling with each further one).</summary>
     public ulong BackoffSteps { get; set; } = 50;
@@ -216,9 +217,9 @@ public sealed class EvolutionEngine
     /// Follows every proposal on trial. A CIL patch first has to survive the manager's canary
     /// (gone means rolled back); then, for both kinds, once <see cref="DefaultWindow"/> samples
     /// have been taken since it was applied, the engine measures its metric against the window
-    /// before it: worse by more than <see cref="WorseTolerancePercent"/> and the engine rolls it
-    /// back through the manager, otherwise it is kept. So no change the measurement says is
-    /// worse is ever kept. Each decision is learned by its model and the performance model.
+    /// before it: unless it improved by at least <see cref="MinGainPercent"/> (or could not be
+    /// measured at all), the engine rolls it back through the manager. So no change the
+    /// measurement says is worse, or no better, is ever kept. Each decision is learned by its model and the performance model.
     /// </summary>
     public void Follow(ulong nowNs)
     {
@@ -242,7 +243,7 @@ public sealed class EvolutionEngine
             }
 
             double gain = MeasuredGain(p);
-            if (gain < -WorseTolerancePercent)
+            if (!(gain >= MinGainPercent))
             {
                 p.Verdict = _manager.Rollback(p.PatchId);
                 Conclude(p, ProposalState.RolledBack, gain);

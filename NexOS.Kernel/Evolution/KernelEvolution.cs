@@ -58,6 +58,7 @@ internal static class KernelEvolution
         registry.AddParameterSet("sched.multi", Scheduler.Policy.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("sched.rt", Scheduler.Policy.RealTime.Parameters, SafetyClass.Critical);
         registry.AddParameterSet("gc", GcTuning.Parameters, SafetyClass.Tuning);
+        registry.AddParameterSet("power", PowerTuning.Parameters, SafetyClass.Tuning);
         var trail = new AuditTrail(AuditCapacity);
         s_manager = new PatchManager(registry, trail, new PatchKeyRing(), new KernelEvolveHost(), SecurityLevel.Standard);
         KernelHooks.Install(slice, priority, budget);
@@ -66,6 +67,7 @@ internal static class KernelEvolution
         s_engine = new EvolutionEngine(s_manager, monitor, new PerformanceModel(), Tsc.NowNs);
         s_security = new SecurityModel();
         s_engine.AddModel(s_security);
+        s_engine.AddModel(new PowerModel());
         Integrity.TakeBootReference();
     }
 

@@ -126,6 +126,11 @@ internal static unsafe partial class Scheduler
     {
         ulong flags = Disable();
         KernelThread me = s_current;
+        if (me.Sched.Class != SchedClass.RealTime)
+        {
+            wakeAtNs = NexOS.Core.Scheduling.TimerSlack.Apply(wakeAtNs, (ulong)PowerTuning.TimerSlackUs.Value * 1000);
+        }
+
         AddTimer(me, wakeAtNs);
         me.Sched.State = ThreadState.Blocked;
         me.Sched.BlockedSinceNs = Tsc.NowNs;

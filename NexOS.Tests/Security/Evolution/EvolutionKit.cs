@@ -26,6 +26,9 @@ internal sealed class EvolutionKit : IEvolveHost
         Gc.Add(new Parameter("gc.growth_percent", "percent", 10, 1000, 100, "growth"));
         Registry.AddParameterSet("sched.normal", Normal, SafetyClass.Tuning);
         Registry.AddParameterSet("gc", Gc, SafetyClass.Tuning);
+        Power = new ParameterSet();
+        Power.Add(new Parameter("timer_slack_us", "us", 0, 20_000, 0, "slack"));
+        Registry.AddParameterSet("power", Power, SafetyClass.Tuning);
         Trail = new AuditTrail(256);
         Manager = new PatchManager(Registry, Trail, new PatchKeyRing(), this, level);
     }
@@ -41,6 +44,8 @@ internal sealed class EvolutionKit : IEvolveHost
     public ParameterSet Normal { get; }
 
     public ParameterSet Gc { get; }
+
+    public ParameterSet Power { get; }
 
     public AuditTrail Trail { get; }
 
