@@ -31,6 +31,17 @@ public sealed class EngineSnapshot
     /// "sched.wait_ns.p99"), or null.</summary>
     public MetricChannel? Channel(string name) => Monitor.Find(name);
 
+    /// <summary>
+    /// Predictive optimisation: where channel <paramref name="name"/> is heading, the newest
+    /// window's mean carried forward by its fitted trend for <paramref name="horizonSeconds"/>
+    /// (never below zero), so a model can act before a problem peaks. NaN without samples.
+    /// </summary>
+    public double Forecast(string name, int window, double horizonSeconds)
+    {
+        WindowStatistics stats = Statistics(name, window);
+        return stats.Count == 0 ? double.NaN : Math.Max(0, stats.Mean + (stats.TrendPerSecond * horizonSeconds));
+    }
+
     /// <summary>Statistics of the newest <paramref name="window"/> samples of channel
     /// <paramref name="name"/>; Count is 0 when there is no such channel or no sample.</summary>
     public WindowStatistics Statistics(string name, int window)

@@ -10,8 +10,9 @@ namespace NexOS.Ai.Models;
 /// <para>Input: the timer interrupt rate (each one wakes the CPU from halt) and the p99
 /// scheduling latency, over the newest window.</para>
 /// <para>Output: parameter patches of <c>power.timer_slack_us</c>: double the slack while the
-/// CPU wakes more often than <see cref="WakeBudgetPerSecond"/> and latency has room, halve it
-/// when latency exceeds <see cref="LatencyBudgetNs"/>.</para>
+/// CPU wakes, or is forecast within <see cref="ForecastSeconds"/> to wake, more often than
+/// <see cref="WakeBudgetPerSecond"/> and latency has room; halve it when latency exceeds
+/// <see cref="LatencyBudgetNs"/>.</para>
 /// <para>Learning rule: the expected gain of one doubling is a running estimate, moved a third
 /// of the way to each measured gain (kept or rolled back: a rollback's negative gain counts
 /// too), starting from 10%. When the estimate falls below 1%, the model stops asking for more
@@ -40,6 +41,9 @@ public sealed class PowerModel : IEvolutionModel
     private const double LearningRate = 1.0 / 3;
     private double _gainPerDoubling = 10;
     private string _last = "nothing yet";
+
+    /// <summary>How far ahead the model looks, seconds.</summary>
+    public double ForecastSeconds { get; set; } = 5;
 
     /// <summary>Wake-ups per second above which slack is worth trying.</summary>
     public double WakeBudgetPerSecond { get; set; } = 100;
@@ -73,11 +77,15 @@ public sealed class PowerModel : IEvolutionModel
             return;
         }
 
+        // Predictive: act on where the wake-up rate is heading over the next few seconds, so a
+        // rising rate is met before it crosses the budget.
         long up = now == 0 ? FirstSlackUs : now * 2;
-        if (wake.Mean > WakeBudgetPerSecond && up <= slack.Max && _gainPerDoubling >= MinExpectedGainPercent)
+        double forecast = snapshot.Forecast(WakeMetric, EvolutionEngine.DefaultWindow, ForecastSeconds);
+        if (Math.Max(wake.Mean, forecast) > WakeBudgetPerSecond && up <= slack.Max && _gainPerDoubling >= MinExpectedGainPercent)
         {
-            _last = $"{wake.Mean:F0} wake-ups/s over budget: slack {now} -> {up} us";
-            Proposal p = Make(up, now, WakeMetric, _gainPerDoubling, $"the CPU wakes {wake.Mean:F0} times a second (budget {WakeBudgetPerSecond:F0}); timer slack of {up} us lets sleepers share wake-ups");
+            string seen = wake.Mean > WakeBudgetPerSecond ? $"the CPU wakes {wake.Mean:F0} times a second" : $"the CPU wakes {wake.Mean:F0} times a second and is heading for {forecast:F0} in {ForecastSeconds:F0} s";
+            _last = $"{seen}: slack {now} -> {up} us";
+            Proposal p = Make(up, now, WakeMetric, _gainPerDoubling, $"{seen} (budget {WakeBudgetPerSecond:F0}); timer slack of {up} us lets sleepers share wake-ups");
             // The cost: sleepers may wake up to one slack late; counted as the share of the
             // latency budget that slack takes, a tenth of it.
             p.SideCostPercent = Math.Min(100, up * 1000.0 / LatencyBudgetNs * 10);

@@ -49,6 +49,22 @@ public class PowerModelTests
     }
 
     [Test]
+    public void ARisingRateIsMetBeforeItCrossesTheBudget()
+    {
+        var rig = new Rig();
+        for (int i = 0; i < 10; i++)
+        {
+            rig.Run(1, 3 + i, 50_000); // 30, 40, ... 120 wake-ups a second
+        }
+
+        // Then 80: the window's mean is under the budget of 100, its trend is not.
+        rig.Run(1, 8, 50_000);
+        IReadOnlyList<Proposal> proposals = rig.Engine.Analyse(rig.Kit.NowNs);
+        Assert.That(proposals, Has.Count.EqualTo(1));
+        Assert.That(proposals[0].Why, Does.Contain("and is heading for"));
+    }
+
+    [Test]
     public void LatencyOverBudgetGivesSlackBack()
     {
         var rig = new Rig();
