@@ -65,7 +65,10 @@ public sealed class EvolutionEngine
     /// <summary>The least measured improvement (percent) for which a change is kept: a change
     /// that does not measurably help is rolled back too, since every change has a cost (a
     /// slack, a patch to interpret) and a risk. Below this, one window against the next is noise.</summary>
-    public double MinGainPercent { get; set; } = 1;
+    public double MinGainPercent { get; set; } = DefaultMinGainPercent;
+
+    /// <summary>The default of <see cref="MinGainPercent"/>.</summary>
+    public const double DefaultMinGainPercent = 1;
 
     /// <summary>Steps a family waits after its first failure (doubling with each further one).</summary>
     public ulong BackoffSteps { get; set; } = 50;
@@ -78,6 +81,29 @@ public sealed class EvolutionEngine
 
     /// <summary>Adds a model (once, at set-up).</summary>
     public void AddModel(IEvolutionModel model) => _models.Add(model);
+
+    /// <summary>Where the pre-trained priors came from, or null when the engine started from nothing.</summary>
+    public string? PriorsSource { get; private set; }
+
+    /// <summary>
+    /// Starts every model from pre-trained parameters: family beliefs for the performance
+    /// model, starting estimates for the others. Call once, after the models are added.
+    /// Returns one line about what was applied and what was skipped.
+    /// </summary>
+    public string ApplyPriors(ModelPriors priors)
+    {
+        foreach (IEvolutionModel model in _models)
+        {
+            if (model is IPrimableModel primable)
+            {
+                primable.Prime(priors);
+            }
+        }
+
+        PriorsSource = priors.Source.Length == 0 ? "unnamed priors" : priors.Source;
+        return $"primed from {PriorsSource}: {priors.Families.Count} family priors, {priors.Values.Count} values"
+            + (priors.Errors.Count == 0 ? string.Empty : $", {priors.Errors.Count} lines skipped ({priors.Errors[0]})");
+    }
 
     /// <summary>The model called <paramref name="name"/>, or null.</summary>
     public IEvolutionModel? FindModel(string name)

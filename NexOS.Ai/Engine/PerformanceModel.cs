@@ -17,7 +17,7 @@ namespace NexOS.Ai.Engine;
 /// +1 not kept; refused by the patch manager: +0.5 not kept) and, when a gain was measured,
 /// moves the model's trust a fifth of the way towards measured / expected (clamped to 0.1..2).</para>
 /// </summary>
-public sealed class PerformanceModel : IEvolutionModel
+public sealed class PerformanceModel : IEvolutionModel, IPrimableModel
 {
     /// <summary>Most families the model tracks.</summary>
     public const int MaxFamilies = 64;
@@ -43,6 +43,15 @@ public sealed class PerformanceModel : IEvolutionModel
         if (_families.IndexOf(family) < 0 && _families.Count < MaxFamilies)
         {
             _families.Register(family, Math.Max(1, kept), Math.Max(1, rolledBack));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Prime(ModelPriors priors)
+    {
+        foreach ((string name, double kept, double rolledBack) in priors.Families)
+        {
+            Prime(name, kept, rolledBack);
         }
     }
 

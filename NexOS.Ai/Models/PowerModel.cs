@@ -18,7 +18,7 @@ namespace NexOS.Ai.Models;
 /// too), starting from 10%. When the estimate falls below 1%, the model stops asking for more
 /// slack: on this machine slack does not save wake-ups.</para>
 /// </summary>
-public sealed class PowerModel : IEvolutionModel
+public sealed class PowerModel : IEvolutionModel, IPrimableModel
 {
     /// <summary>The parameter set and parameter the model tunes.</summary>
     public const string Target = "power";
@@ -92,6 +92,12 @@ public sealed class PowerModel : IEvolutionModel
             proposals.Add(p);
         }
     }
+
+    /// <summary>The prior's key for <see cref="GainPerDoublingPercent"/>.</summary>
+    public const string GainPrior = "power.gain_per_doubling";
+
+    /// <inheritdoc/>
+    public void Prime(ModelPriors priors) => _gainPerDoubling = priors.Value(GainPrior, _gainPerDoubling);
 
     /// <inheritdoc/>
     public void Learn(Proposal proposal, ProposalOutcome outcome)

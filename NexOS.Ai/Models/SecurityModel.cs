@@ -22,7 +22,7 @@ namespace NexOS.Ai.Models;
 /// its standard deviations (for per-cycle mean m, deviation s and decay d: m / (1 - d) +
 /// 4 s / sqrt(1 - d^2)), never below the floor.</para>
 /// </summary>
-public sealed class SecurityModel : IEvolutionModel, IGuardModel
+public sealed class SecurityModel : IEvolutionModel, IGuardModel, IPrimableModel
 {
     /// <summary>Decayed refusals from one source that quarantine it (at a zero baseline).</summary>
     public const double QuarantineFloor = 5;
@@ -61,6 +61,14 @@ public sealed class SecurityModel : IEvolutionModel, IGuardModel
 
     /// <inheritdoc/>
     public string Name => "security";
+
+    /// <inheritdoc/>
+    public void Prime(ModelPriors priors)
+    {
+        _mean = Math.Max(0, priors.Value("security.baseline_mean", _mean));
+        double deviation = Math.Max(0, priors.Value("security.baseline_sd", Math.Sqrt(_variance)));
+        _variance = deviation * deviation;
+    }
 
     /// <summary>Learned mean of refusals per cycle.</summary>
     public double BaselineMean => _mean;

@@ -74,6 +74,10 @@ internal static unsafe class EarlyInit
                 {
                     KernelSymbols.SetTable(start, end);
                 }
+                else if (tag.Payload[8..].StartsWith("models"u8))
+                {
+                    BootModules.SetModels(start, end);
+                }
             }
         }
 

@@ -95,6 +95,11 @@ internal static class EngineCommands
         }
 
         var sb = new StringBuilder();
+        if (args.Length == 0)
+        {
+            sb.Append("priors: ").Append(KernelEvolution.PriorsLine).Append('\n');
+        }
+
         lock (KernelEvolution.Manager!.Gate)
         {
             foreach (IEvolutionModel model in engine.Models)

@@ -34,6 +34,9 @@ internal static class KernelEvolution
     /// <summary>The manager; null before <see cref="Initialize"/>.</summary>
     public static PatchManager? Manager => s_manager;
 
+    /// <summary>What the pre-trained priors did at boot, one line (shown by `models`).</summary>
+    public static string PriorsLine { get; private set; } = "not initialised";
+
     /// <summary>The security model, which integrity checks report to; null before <see cref="Initialize"/>.</summary>
     public static SecurityModel? Security => s_security;
 
@@ -68,6 +71,10 @@ internal static class KernelEvolution
         s_security = new SecurityModel();
         s_engine.AddModel(s_security);
         s_engine.AddModel(new PowerModel());
+        ReadOnlySpan<byte> priors = Boot.BootModules.Models;
+        PriorsLine = priors.IsEmpty
+            ? "no priors module: the models start from their built-in defaults"
+            : s_engine.ApplyPriors(ModelPriors.Parse(priors));
         Integrity.TakeBootReference();
     }
 
