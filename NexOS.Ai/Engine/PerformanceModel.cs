@@ -79,7 +79,10 @@ public sealed class PerformanceModel : IEvolutionModel, IPrimableModel
             p.Score = (draw * TrustOf(p.Model) * gain) - (CostWeight * cost);
         }
 
-        proposals.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        if (proposals.Count > 1)
+        {
+            proposals.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        }
         if (proposals.Count > 0)
         {
             Proposal best = proposals[0];

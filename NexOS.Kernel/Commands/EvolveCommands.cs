@@ -75,7 +75,7 @@ internal static class EvolveCommands
         {
             host.Write(sub switch
             {
-                "status" => Status(manager) + EngineCommands.StatusLine(engine),
+                "status" => Status(manager) + EngineCommands.StatusLine(engine) + KernelEvolution.CostLine(),
                 "list" => List(),
                 "versions" => Versions(manager),
                 "bench" => EvolveBench.Run(),

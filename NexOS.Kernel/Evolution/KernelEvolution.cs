@@ -23,16 +23,35 @@ internal static class KernelEvolution
 
     private const ulong TickNs = 100_000_000;
 
-    /// <summary>Samples each metric channel keeps (one per evolve tick: 25.6 s of history).</summary>
-    public const int MonitorCapacity = 256;
+    // The manager judges canaries every tick (100 ms); the engine's cycle (sample, analyse,
+    // follow) runs every tenth (1 s): its metrics change on that scale, and its cost stays a
+    // small fraction of a percent of the CPU.
+    private const ulong EngineEveryTicks = 10;
+
+    /// <summary>Samples each metric channel keeps (one per engine cycle: about 2 minutes).</summary>
+    public const int MonitorCapacity = 128;
 
     private static PatchManager? s_manager;
     private static EvolutionEngine? s_engine;
     private static SecurityModel? s_security;
+    private static ulong s_engineSetupBytes;
+    private static ulong s_engineNs;
+    private static ulong s_engineAllocated;
+    private static ulong s_startNs;
     private static KernelThread? s_thread;
 
     /// <summary>The manager; null before <see cref="Initialize"/>.</summary>
     public static PatchManager? Manager => s_manager;
+
+    /// <summary>The engine's own cost since boot: its set-up allocation (monitor rings, models,
+    /// priors), the time spent in its cycles, and what the cycles allocated.</summary>
+    public static string CostLine()
+    {
+        EvolutionEngine? engine = s_engine;
+        ulong steps = engine == null || engine.Steps == 0 ? 1 : engine.Steps;
+        double uptimeNs = Math.Max(1, Tsc.NowNs - s_startNs);
+        return $"cost       set-up {s_engineSetupBytes / 1024} KiB; {s_engineNs / steps / 1000} us per cycle, {s_engineNs * 100.0 / uptimeNs:F3}% of the CPU since boot; {s_engineAllocated / steps} bytes allocated per cycle\n";
+    }
 
     /// <summary>What the pre-trained priors did at boot, one line (shown by `models`).</summary>
     public static string PriorsLine { get; private set; } = "not initialised";
@@ -50,6 +69,7 @@ internal static class KernelEvolution
     /// </summary>
     public static void Initialize()
     {
+        s_startNs = Tsc.NowNs;
         var registry = new HookRegistry(static () => Tsc.NowNs);
         PolicyHook slice = HookCatalog.CreateTimeSlice();
         PolicyHook priority = HookCatalog.CreatePriority();
@@ -65,6 +85,7 @@ internal static class KernelEvolution
         var trail = new AuditTrail(AuditCapacity);
         s_manager = new PatchManager(registry, trail, new PatchKeyRing(), new KernelEvolveHost(), SecurityLevel.Standard);
         KernelHooks.Install(slice, priority, budget);
+        ulong allocatedBefore = AllocatedBytes();
         var monitor = new MetricMonitor(MonitorCapacity);
         monitor.AddAll(KernelMetrics.Registry);
         s_engine = new EvolutionEngine(s_manager, monitor, new PerformanceModel(), Tsc.NowNs);
@@ -75,6 +96,7 @@ internal static class KernelEvolution
         PriorsLine = priors.IsEmpty
             ? "no priors module: the models start from their built-in defaults"
             : s_engine.ApplyPriors(ModelPriors.Parse(priors));
+        s_engineSetupBytes = AllocatedBytes() - allocatedBefore;
         Integrity.TakeBootReference();
     }
 
@@ -89,14 +111,25 @@ internal static class KernelEvolution
 
     /// <summary>One step under the manager's gate: watchdog records, canary verdicts, then
     /// the engine's cycle (sample, follow, analyse, and with auto on submit).</summary>
-    public static int Tick()
+    public static int Tick() => Tick(true);
+
+    private static int Tick(bool engineCycle)
     {
         PatchManager manager = s_manager!;
         lock (manager.Gate)
         {
             int changes = manager.Tick();
+            if (!engineCycle)
+            {
+                return changes;
+            }
+
             KernelMetrics.Refresh();
-            s_engine!.Step(Tsc.NowNs);
+            ulong start = Tsc.NowNs;
+            ulong allocated = AllocatedBytes();
+            s_engine!.Step(start);
+            s_engineNs += Tsc.NowNs - start;
+            s_engineAllocated += AllocatedBytes() - allocated;
             return changes;
         }
     }
@@ -104,12 +137,14 @@ internal static class KernelEvolution
     private static void Run()
     {
         KernelThread me = Scheduler.Current;
-        while (!me.KillRequested)
+        for (ulong ticks = 1; !me.KillRequested; ticks++)
         {
             Scheduler.Sleep(TickNs);
-            Tick();
+            Tick(ticks % EngineEveryTicks == 0);
         }
     }
+
+    private static ulong AllocatedBytes() => Runtime.Gc.GcHeap.TotalAllocatedBytes + Runtime.BootHeap.BytesUsed;
 
     /// <summary>The kernel's clock and critical section (interrupts off; one CPU).</summary>
     private sealed class KernelEvolveHost : IEvolveHost

@@ -22,7 +22,11 @@ public sealed class EngineBootTests : BootFixture
         Assert.That(models, Does.Contain("security: baseline"));
         Assert.That(RunCommand(machine, "evolve propose")[0], Does.Match(@"^(no proposals: the models see nothing to change \(\d+ samples so far\)|\d+ proposals, best first \(dry run: nothing applied)"));
         Assert.That(RunCommand(machine, "evolve auto on")[0], Does.StartWith("automatic evolution on: the engine submits its best proposal"));
-        Assert.That(string.Join("\n", RunCommand(machine, "evolve status")), Does.Match(@"engine     auto on, \d+ cycles, \d+ models; submitted \d+"));
+        string status = string.Join("\n", RunCommand(machine, "evolve status"));
+        Assert.That(status, Does.Match(@"engine     auto on, \d+ cycles, \d+ models; submitted \d+"));
+        Match cost = Regex.Match(status, @"cost       set-up (\d+) KiB; \d+ us per cycle, ([0-9.]+)% of the CPU since boot; \d+ bytes allocated per cycle");
+        Assert.That(cost.Success, Is.True, status);
+        TestContext.Out.WriteLine("measured " + cost.Value);
         Assert.That(RunCommand(machine, "evolve auto off")[0], Does.StartWith("automatic evolution off"));
         Assert.That(RunCommand(machine, "evolve changelog"), Is.EqualTo(new[] { "no kept changes yet" }));
         string audit = string.Join("\n", RunCommand(machine, "audit"));
