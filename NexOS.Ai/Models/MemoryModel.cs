@@ -1,0 +1,314 @@
+using NexOS.Ai.Engine;
+using NexOS.Core.Heap;
+using NexOS.Core.Policy;
+using NexOS.Security.Patches;
+
+namespace NexOS.Ai.Models;
+
+/// <summary>
+/// The memory model: keeps the collected heap's external fragmentation down by changing the
+/// allocation strategy ("heap" parameters: borrowing holes of a larger size class, the reuse
+/// limit for partly used pages).
+/// <para>Input: the fragmentation gauge's window (mean and trend), the allocator's slow-path
+/// rate, the strategy in force, the policy's step limit, and the recent allocation trace.</para>
+/// <para>Output: at most one proposal a cycle: the neighbour of the current strategy (one
+/// parameter moved by the largest step the security level allows) whose replay of the trace in
+/// <see cref="AllocatorSimulator"/> lowers fragmentation most, with that simulated gain, and a
+/// side cost of a tenth of the simulated rise in allocation work (the allocator is a small part
+/// of any workload's CPU time).</para>
+/// <para>Learning: per family of change (which parameter, which way) a reliability r, 1 at
+/// first: a measured outcome moves r a third of the way to measured / simulated gain (clamped
+/// 0..1.5), a refusal halves it. A candidate is proposed only when simulated gain x r reaches
+/// <see cref="MinGainPercent"/>, so a family the live heap keeps contradicting stops being
+/// proposed even when the simulator still likes it.</para>
+/// <para>Cost: nothing is allocated or simulated while fragmentation is under
+/// <see cref="TriggerPercent"/>; simulations are cached per (trace, strategy, step limit).</para>
+/// </summary>
+public sealed class MemoryModel : IEvolutionModel
+{
+    /// <summary>The gauge the model watches (percent).</summary>
+    public const string FragmentationChannel = "mem.gc_fragmentation_percent";
+
+    /// <summary>The allocator's slow paths per second.</summary>
+    public const string RefillChannel = "mem.alloc_refills.rate";
+
+    /// <summary>The parameter set it patches.</summary>
+    public const string TargetSet = "heap";
+
+    /// <summary>Samples a window holds before the model judges.</summary>
+    public const int Window = 8;
+
+    private const double LearningRate = 1.0 / 3;
+    private static readonly string[] s_families = { "heap.borrow.more", "heap.borrow.less", "heap.reuse.more", "heap.reuse.less" };
+
+    private readonly double[] _reliability = { 1, 1, 1, 1 };
+    private readonly int[] _kept = new int[4];
+    private readonly int[] _rolledBack = new int[4];
+    private readonly int[] _refused = new int[4];
+    private readonly AllocatorSimulator _simulator = new();
+    private AllocationTrace? _trace;
+    private Choice _cached;
+    private bool _cacheValid;
+    private PlacementSettings _cachedFor;
+    private long _cachedStepBp;
+    private string _state = "no window yet";
+    private string _lastLearned = "nothing yet";
+
+    /// <inheritdoc/>
+    public string Name => "memory";
+
+    /// <summary>Mean fragmentation (percent) at which the model starts simulating.</summary>
+    public double TriggerPercent { get; set; } = 40;
+
+    /// <summary>Least simulated gain x reliability (percent) worth a proposal.</summary>
+    public double MinGainPercent { get; set; } = 10;
+
+    /// <summary>Fragmentation falling faster than this (percent per second) is left alone:
+    /// the heap is mending itself.</summary>
+    public double MendingTrendPerSecond { get; set; } = -2;
+
+    /// <summary>The recent allocation trace the candidates are replayed on; null: nothing to
+    /// simulate, so nothing is proposed.</summary>
+    public AllocationTrace? Trace
+    {
+        get => _trace;
+        set
+        {
+            _trace = value;
+            _cacheValid = false;
+        }
+    }
+
+    /// <summary>Simulations run so far (the model's own cost).</summary>
+    public int Simulations { get; private set; }
+
+    /// <summary>Outcomes learned so far.</summary>
+    public int Learned { get; private set; }
+
+    /// <summary>The reliability of <paramref name="family"/>, or NaN for an unknown one.</summary>
+    public double ReliabilityOf(string family)
+    {
+        int i = Array.IndexOf(s_families, family);
+        return i < 0 ? double.NaN : _reliability[i];
+    }
+
+    /// <inheritdoc/>
+    public void Analyse(EngineSnapshot snapshot, List<Proposal> proposals)
+    {
+        var stats = snapshot.Statistics(FragmentationChannel, Window);
+        if (stats.Count < Window || stats.Mean < TriggerPercent)
+        {
+            _state = stats.Count < Window ? "no window yet" : "quiet: fragmentation under the trigger";
+            return;
+        }
+
+        if (stats.TrendPerSecond < MendingTrendPerSecond)
+        {
+            _state = "fragmentation high but falling";
+            return;
+        }
+
+        Proposal? p = Best(snapshot);
+        if (p != null)
+        {
+            proposals.Add(p);
+        }
+    }
+
+    /// <summary>The best neighbouring strategy as a proposal, or null (no trace, no set, no
+    /// candidate worth it). Simulates only when the cache is stale.</summary>
+    public Proposal? Best(EngineSnapshot snapshot)
+    {
+        ParameterSet? set = snapshot.Manager.Registry.FindParameterSet(TargetSet);
+        if (_trace == null || set == null)
+        {
+            _state = _trace == null ? "fragmentation high, but no allocation trace to simulate" : "no 'heap' parameter set";
+            return null;
+        }
+
+        PlacementSettings current = PlacementParameters.ReadFrom(set);
+        long stepBp = snapshot.Manager.Policy.MaxParameterStepBp;
+        if (!_cacheValid || !current.Equals(_cachedFor) || stepBp != _cachedStepBp)
+        {
+            _cached = Search(set, current, stepBp);
+            _cachedFor = current;
+            _cachedStepBp = stepBp;
+            _cacheValid = true;
+        }
+
+        Choice c = _cached;
+        if (c.Family < 0 || c.Gain * _reliability[c.Family] < MinGainPercent)
+        {
+            _state = c.Family < 0 ? "no neighbouring strategy to try" : $"best neighbour {c.Parameter} = {c.Value} gains only {c.Gain:F1}% x {_reliability[c.Family]:F2}";
+            return null;
+        }
+
+        _state = $"proposing {c.Parameter} = {c.Value}: fragmentation {c.Before * 100:F1}% -> {c.After * 100:F1}% in the simulator";
+        return Make(snapshot, c);
+    }
+
+    /// <summary>A proposal to set <paramref name="parameter"/> of "heap" to <paramref name="value"/>
+    /// with its simulated gain, whatever that is (the demo uses it for a deliberately harmful
+    /// candidate); null when there is no trace, no such parameter or the value is the current one.</summary>
+    public Proposal? Candidate(EngineSnapshot snapshot, string parameter, long value)
+    {
+        ParameterSet? set = snapshot.Manager.Registry.FindParameterSet(TargetSet);
+        Parameter? p = set?.Find(parameter);
+        if (_trace == null || p == null || p.Value == value)
+        {
+            return null;
+        }
+
+        PlacementSettings current = PlacementParameters.ReadFrom(set);
+        SimulationResult before = Simulate(current);
+        SimulationResult after = Simulate(With(current, parameter, value));
+        return Make(snapshot, Evaluate(parameter, value, value > p.Value, before, after));
+    }
+
+    /// <inheritdoc/>
+    public void Learn(Proposal proposal, ProposalOutcome outcome)
+    {
+        int f = Array.IndexOf(s_families, proposal.Family);
+        if (f < 0 || proposal.Model != Name)
+        {
+            return;
+        }
+
+        Learned++;
+        if (outcome.State == ProposalState.Refused)
+        {
+            _refused[f]++;
+            _reliability[f] *= 0.5;
+        }
+        else if (outcome.State is ProposalState.Kept or ProposalState.RolledBack)
+        {
+            if (outcome.State == ProposalState.Kept)
+            {
+                _kept[f]++;
+            }
+            else
+            {
+                _rolledBack[f]++;
+            }
+
+            double measured = outcome.MeasuredGainPercent;
+            double simulated = proposal.SimulatedGainPercent;
+            double ratio = double.IsNaN(measured) ? (outcome.State == ProposalState.Kept ? 1 : 0)
+                : simulated > 0 ? Math.Clamp(measured / simulated, 0, 1.5) : (measured > 0 ? 1 : 0);
+            _reliability[f] += LearningRate * (ratio - _reliability[f]);
+        }
+
+        _cacheValid = false;
+        _lastLearned = $"{proposal.Family} {StateName(outcome.State)} (measured {outcome.MeasuredGainPercent:F1}%, simulated {proposal.SimulatedGainPercent:F1}%) -> reliability {_reliability[f]:F2}";
+    }
+
+    /// <inheritdoc/>
+    public string Describe()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append($"memory: {_state}; {Simulations} simulations, {Learned} outcomes learned; last: {_lastLearned}\n");
+        for (int i = 0; i < s_families.Length; i++)
+        {
+            sb.Append($"  family {s_families[i]}: reliability {_reliability[i]:F2} ({_kept[i]} kept, {_rolledBack[i]} rolled back, {_refused[i]} refused)\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private Choice Search(ParameterSet set, PlacementSettings current, long stepBp)
+    {
+        SimulationResult before = Simulate(current);
+        Choice best = default;
+        best.Family = -1;
+        foreach (Parameter p in set.All)
+        {
+            long step = (p.Max - p.Min) * stepBp / 10_000;
+            if (step <= 0)
+            {
+                continue;
+            }
+
+            foreach (long value in new[] { Math.Min(p.Max, p.Value + step), Math.Max(p.Min, p.Value - step) })
+            {
+                if (value == p.Value)
+                {
+                    continue;
+                }
+
+                Choice c = Evaluate(p.Name, value, value > p.Value, before, Simulate(With(current, p.Name, value)));
+                if (c.Family >= 0 && (best.Family < 0 || c.Gain - c.Cost > best.Gain - best.Cost))
+                {
+                    best = c;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private static Choice Evaluate(string parameter, long value, bool up, in SimulationResult before, in SimulationResult after)
+    {
+        bool borrow = parameter == PlacementParameters.BorrowName;
+        var c = new Choice
+        {
+            Parameter = parameter,
+            Value = value,
+            Family = (borrow ? 0 : 2) + (up ? 0 : 1),
+            Before = before.Fragmentation,
+            After = after.Fragmentation,
+            // Relative to at least one point of fragmentation, so that a change that spoils a
+            // perfectly packed replay still counts as (very) harmful.
+            Gain = (before.Fragmentation - after.Fragmentation) / Math.Max(before.Fragmentation, 0.01) * 100,
+            Cost = before.CostPerAllocation > 0 ? Math.Max(0, (after.CostPerAllocation - before.CostPerAllocation) / before.CostPerAllocation * 10) : 0,
+        };
+        return c;
+    }
+
+    private SimulationResult Simulate(PlacementSettings settings)
+    {
+        Simulations++;
+        return _simulator.Run(_trace!, settings);
+    }
+
+    private static PlacementSettings With(PlacementSettings s, string parameter, long value) =>
+        parameter == PlacementParameters.BorrowName ? new((int)value, s.ReuseMaxFreePercent) : new(s.BorrowWastePercent, (int)value);
+
+    private Proposal Make(EngineSnapshot snapshot, Choice c)
+    {
+        string why = $"fragmentation {c.Before * 100:F1}%: replaying the recent trace with {c.Parameter} = {c.Value} gives {c.After * 100:F1}% ({c.Gain:F1}% better), allocation work +{c.Cost * 10:F0}%";
+        string parameter = c.Parameter;
+        long value = c.Value;
+        ulong now = snapshot.NowNs;
+        int gainBp = (int)Math.Clamp(c.Gain * 100, -1_000_000, 1_000_000);
+        return new Proposal(Name, s_families[c.Family], TargetSet, PatchKind.Parameter, FragmentationChannel, true,
+            c.Gain * _reliability[c.Family], why, patchId =>
+            {
+                var patch = Patch.ForParameters(TargetSet, new[] { new ParameterChange(parameter, value) },
+                    new PatchProvenance(patchId, now, PatchOrigin.Engine, "memory-model", why, FragmentationChannel, -gainBp));
+                return PatchWriter.TryWrite(patch, null, out byte[]? bytes, out _) ? bytes : null;
+            })
+        {
+            SimulatedGainPercent = c.Gain,
+            SideCostPercent = c.Cost,
+        };
+    }
+
+    private static string StateName(ProposalState s) => s switch
+    {
+        ProposalState.Kept => "kept",
+        ProposalState.RolledBack => "rolled back",
+        ProposalState.Refused => "refused",
+        _ => "pending",
+    };
+
+    private struct Choice
+    {
+        public string Parameter;
+        public long Value;
+        public int Family;
+        public double Before;
+        public double After;
+        public double Gain;
+        public double Cost;
+    }
+}
