@@ -198,7 +198,6 @@ public sealed class MemoryModel : IEvolutionModel
             _reliability[f] += LearningRate * (ratio - _reliability[f]);
         }
 
-        _cacheValid = false;
         _lastLearned = $"{proposal.Family} {StateName(outcome.State)} (measured {outcome.MeasuredGainPercent:F1}%, simulated {proposal.SimulatedGainPercent:F1}%) -> reliability {_reliability[f]:F2}";
     }
 

@@ -32,15 +32,24 @@ public readonly record struct SimulationResult(
 /// fresh one; a collection frees the dead and the unused rest of each run, keeps up to
 /// <see cref="SparePages"/> empty pages and gives the others back, and measures fragmentation
 /// exactly as the kernel does). Deterministic. Runs on the host and in the kernel (shadow
-/// evaluation); each run allocates its own tables (about 5 bytes per traced object).
+/// evaluation); each run allocates its own tables (4 bytes per traced object, and the page
+/// descriptors).
 /// </summary>
 public sealed class AllocatorSimulator
 {
     /// <summary>Bytes of a run, as in the kernel heap.</summary>
     public const ulong RunBytes = 4096;
 
+    /// <summary>Most pages a replay may hold at once (2 GiB): a handle has 15 bits for the page.</summary>
+    public const int MaxPages = 1 << 15;
+
     private const ulong BaseAddress = 0x10_0000_0000;
+
+    // A traced object's handle: page slot (15 bits), size class (5 bits), cell (12 bits); 4
+    // bytes per object is the simulator's main memory cost.
     private const int CellBits = 12;
+    private const int ClassBits = 5;
+    private const uint Dead = uint.MaxValue;
 
     /// <summary>Empty pages a collection keeps (the kernel's gc.spare_pages default).</summary>
     public int SparePages { get; init; } = 8;
@@ -69,15 +78,16 @@ public sealed class AllocatorSimulator
 
                     break;
                 case TraceOpKind.Free:
-                    for (int id = op.From; id < op.To; id += op.Step)
-                    {
-                        state.Dead.Add(id);
-                    }
-
+                    state.Pending.Add(op);
                     break;
                 default:
                     state.Collect();
                     break;
+            }
+
+            if (state.Overflow)
+            {
+                return new SimulationResult(settings, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, $"the trace needs more than {MaxPages} pages at once");
             }
         }
 
@@ -87,7 +97,6 @@ public sealed class AllocatorSimulator
     private sealed class State
     {
         private readonly uint[] _handles;
-        private readonly byte[] _classes;
         private readonly HeapIndex _index = new(64);
         private readonly PartialPages _partial = new();
         private readonly HeapPage?[] _current = new HeapPage?[SizeClasses.Count];
@@ -109,26 +118,40 @@ public sealed class AllocatorSimulator
         public State(int objects, PlacementSettings settings, int keepSpares)
         {
             _handles = new uint[objects];
-            _classes = new byte[objects];
             _settings = settings;
             _keepSpares = Math.Max(0, keepSpares);
         }
 
-        public List<int> Dead { get; } = new();
+        /// <summary>Drops since the last collection: the objects die now, their cells are
+        /// freed by the next collection, as in the collected heap.</summary>
+        public List<TraceOp> Pending { get; } = new();
+
+        public bool Overflow { get; private set; }
 
         public void Allocate(int sizeClass)
         {
+            if (Overflow)
+            {
+                return;
+            }
+
             if (_cursor[sizeClass] >= _limit[sizeClass])
             {
                 Refill(sizeClass);
             }
 
+            HeapPage? page = _current[sizeClass];
+            if (page == null)
+            {
+                Overflow = true;
+                return;
+            }
+
             ulong address = _cursor[sizeClass];
-            HeapPage page = _current[sizeClass]!;
             _cursor[sizeClass] = address + page.CellSize;
             ulong offset = address - page.BaseAddress - HeapPage.HeaderBytes;
-            _handles[_nextId] = (uint)(((page.BaseAddress - BaseAddress) / HeapPage.PageSize) << CellBits) | (uint)(offset / page.CellSize);
-            _classes[_nextId] = (byte)sizeClass;
+            ulong slot = (page.BaseAddress - BaseAddress) / HeapPage.PageSize;
+            _handles[_nextId] = (uint)(slot << (CellBits + ClassBits)) | ((uint)sizeClass << CellBits) | (uint)(offset / page.CellSize);
             _waste += page.CellSize - SizeClasses.SizeOf(sizeClass);
             _nextId++;
         }
@@ -143,13 +166,17 @@ public sealed class AllocatorSimulator
             {
                 page = _partial.Take(sizeClass, _settings) ?? Fresh(sizeClass);
                 _current[sizeClass] = page;
+                if (page == null)
+                {
+                    return;
+                }
             }
 
             _cursor[sizeClass] = start;
             _limit[sizeClass] = start + ((ulong)count * page.CellSize);
         }
 
-        private HeapPage Fresh(int sizeClass)
+        private HeapPage? Fresh(int sizeClass)
         {
             HeapPage? page = _spare;
             if (page != null)
@@ -158,6 +185,11 @@ public sealed class AllocatorSimulator
                 _spareCount--;
                 page.Reinitialize(page.BaseAddress, sizeClass);
                 return page;
+            }
+
+            if (_releasedBases.Count == 0 && _nextBase >= BaseAddress + ((ulong)MaxPages * HeapPage.PageSize))
+            {
+                return null;
             }
 
             ulong pageBase = _releasedBases.Count > 0 ? _releasedBases.Pop() : NextBase();
@@ -191,18 +223,15 @@ public sealed class AllocatorSimulator
                 _limit[c] = 0;
             }
 
-            foreach (int id in Dead)
+            foreach (TraceOp op in Pending)
             {
-                uint h = _handles[id];
-                ulong pageBase = BaseAddress + ((ulong)(h >> CellBits) * HeapPage.PageSize);
-                if (_index.TryFindPage(pageBase, out HeapPage? page))
+                for (int id = op.From; id < op.To; id += op.Step)
                 {
-                    page.Free(page.ObjectAddress((int)(h & ((1u << CellBits) - 1))));
-                    _waste -= page.CellSize - SizeClasses.SizeOf(_classes[id]);
+                    FreeObject(id);
                 }
             }
 
-            Dead.Clear();
+            Pending.Clear();
             _partial.Clear();
             _live = 0;
             _stranded = 0;
@@ -225,6 +254,18 @@ public sealed class AllocatorSimulator
                     _stranded += (ulong)page.FreeCells * page.CellSize;
                     _partial.Push(page);
                 }
+            }
+        }
+
+        private void FreeObject(int id)
+        {
+            uint h = _handles[id];
+            ulong pageBase = BaseAddress + ((ulong)(h >> (CellBits + ClassBits)) * HeapPage.PageSize);
+            if (h != Dead && _index.TryFindPage(pageBase, out HeapPage? page))
+            {
+                page.Free(page.ObjectAddress((int)(h & ((1u << CellBits) - 1))));
+                _waste -= page.CellSize - SizeClasses.SizeOf((int)((h >> CellBits) & ((1u << ClassBits) - 1)));
+                _handles[id] = Dead;
             }
         }
 

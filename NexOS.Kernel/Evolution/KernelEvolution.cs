@@ -32,6 +32,9 @@ internal static class KernelEvolution
     /// <summary>The manager; null before <see cref="Initialize"/>.</summary>
     public static PatchManager? Manager => s_manager;
 
+    /// <summary>The evolve thread (its CPU time is the engine's cost); null before it starts.</summary>
+    public static KernelThread? Thread => s_thread;
+
     /// <summary>The AI engine; null before <see cref="Initialize"/>. Use under the manager's gate.</summary>
     public static EvolutionEngine? Engine => s_engine;
 
@@ -53,12 +56,14 @@ internal static class KernelEvolution
         registry.AddParameterSet("sched.multi", Scheduler.Policy.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("sched.rt", Scheduler.Policy.RealTime.Parameters, SafetyClass.Critical);
         registry.AddParameterSet("gc", GcTuning.Parameters, SafetyClass.Tuning);
+        registry.AddParameterSet("heap", GcTuning.Placement.Set, SafetyClass.Tuning);
         var trail = new AuditTrail(AuditCapacity);
         s_manager = new PatchManager(registry, trail, new PatchKeyRing(), new KernelEvolveHost(), SecurityLevel.Standard);
         KernelHooks.Install(slice, priority, budget);
         var monitor = new MetricMonitor(MonitorCapacity);
         monitor.AddAll(KernelMetrics.Registry);
         s_engine = new EvolutionEngine(s_manager, monitor, new PerformanceModel(), Tsc.NowNs);
+        s_engine.AddModel(new NexOS.Ai.Models.MemoryModel());
         Integrity.TakeBootReference();
     }
 

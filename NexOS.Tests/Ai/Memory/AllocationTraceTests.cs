@@ -84,4 +84,13 @@ public sealed class AllocationTraceTests
         SimulationResult today = new AllocatorSimulator().Run(trace, PlacementSettings.Default);
         Assert.That(today.Fragmentation, Is.GreaterThanOrEqualTo(0.5));
     }
+
+    [Test]
+    public void ATraceTooBigToSimulateGivesAnErrorResult()
+    {
+        var trace = new AllocationTrace();
+        Assert.That(trace.Alloc(8192, 300_000), Is.Zero);
+        SimulationResult r = new AllocatorSimulator().Run(trace, PlacementSettings.Default);
+        Assert.That(r.Error, Does.Contain($"more than {AllocatorSimulator.MaxPages} pages"));
+    }
 }
