@@ -45,13 +45,16 @@ public sealed class MemoryModel : IEvolutionModel
     private readonly int[] _kept = new int[4];
     private readonly int[] _rolledBack = new int[4];
     private readonly int[] _refused = new int[4];
-    private readonly AllocatorSimulator _simulator = new();
+    // Made for one search and dropped after it: its tables (4 bytes per traced object and
+    // the page descriptors) are reused across the search's runs but never kept resident.
+    private AllocatorSimulator? _simulator;
     private AllocationTrace? _trace;
     private Choice _cached;
     private bool _cacheValid;
     private PlacementSettings _cachedFor;
     private long _cachedStepBp;
     private string _state = "no window yet";
+    private bool _stateStale = true;
     private string _lastLearned = "nothing yet";
 
     /// <inheritdoc/>
@@ -134,11 +137,19 @@ public sealed class MemoryModel : IEvolutionModel
             _cachedFor = current;
             _cachedStepBp = stepBp;
             _cacheValid = true;
+            _stateStale = true;
         }
 
         Choice c = _cached;
         if (c.Family < 0 || c.Gain * _reliability[c.Family] < MinGainPercent)
         {
+            // Formatted once per new search or lesson, not on every cycle that finds the same.
+            if (!_stateStale)
+            {
+                return null;
+            }
+
+            _stateStale = false;
             _state = c.Family < 0 ? "no neighbouring strategy to try" : $"best neighbour {c.Parameter} = {c.Value} gains only {c.Gain:F1}% x {_reliability[c.Family]:F2}";
             return null;
         }
@@ -160,8 +171,10 @@ public sealed class MemoryModel : IEvolutionModel
         }
 
         PlacementSettings current = PlacementParameters.ReadFrom(set);
+        _simulator = new AllocatorSimulator();
         SimulationResult before = Simulate(current);
         SimulationResult after = Simulate(With(current, parameter, value));
+        _simulator = null;
         return Make(snapshot, Evaluate(parameter, value, value > p.Value, before, after));
     }
 
@@ -198,6 +211,7 @@ public sealed class MemoryModel : IEvolutionModel
             _reliability[f] += LearningRate * (ratio - _reliability[f]);
         }
 
+        _stateStale = true;
         _lastLearned = $"{proposal.Family} {StateName(outcome.State)} (measured {outcome.MeasuredGainPercent:F1}%, simulated {proposal.SimulatedGainPercent:F1}%) -> reliability {_reliability[f]:F2}";
     }
 
@@ -216,6 +230,7 @@ public sealed class MemoryModel : IEvolutionModel
 
     private Choice Search(ParameterSet set, PlacementSettings current, long stepBp)
     {
+        _simulator = new AllocatorSimulator();
         SimulationResult before = Simulate(current);
         Choice best = default;
         best.Family = -1;
@@ -242,6 +257,7 @@ public sealed class MemoryModel : IEvolutionModel
             }
         }
 
+        _simulator = null;
         return best;
     }
 
@@ -266,7 +282,7 @@ public sealed class MemoryModel : IEvolutionModel
     private SimulationResult Simulate(PlacementSettings settings)
     {
         Simulations++;
-        return _simulator.Run(_trace!, settings);
+        return _simulator!.Run(_trace!, settings);
     }
 
     private static PlacementSettings With(PlacementSettings s, string parameter, long value) =>

@@ -32,8 +32,8 @@ public readonly record struct SimulationResult(
 /// fresh one; a collection frees the dead and the unused rest of each run, keeps up to
 /// <see cref="SparePages"/> empty pages and gives the others back, and measures fragmentation
 /// exactly as the kernel does). Deterministic. Runs on the host and in the kernel (shadow
-/// evaluation); each run allocates its own tables (4 bytes per traced object, and the page
-/// descriptors).
+/// evaluation). An instance keeps its handle table (4 bytes per traced object) and page
+/// descriptors from one run to the next; one run at a time.
 /// </summary>
 public sealed class AllocatorSimulator
 {
@@ -51,8 +51,16 @@ public sealed class AllocatorSimulator
     private const int ClassBits = 5;
     private const uint Dead = uint.MaxValue;
 
+    // Kept between runs so that evaluating several strategies in a row (the memory model's
+    // neighbours, a sweep) allocates the handle table and the page descriptors once.
+    private readonly Stack<HeapPage> _pool = new();
+    private uint[] _handles = Array.Empty<uint>();
+
     /// <summary>Empty pages a collection keeps (the kernel's gc.spare_pages default).</summary>
     public int SparePages { get; init; } = 8;
+
+    /// <summary>Page descriptors kept for the next run.</summary>
+    public int PooledPages => _pool.Count;
 
     /// <summary>Replays <paramref name="trace"/> under <paramref name="settings"/>. A trace that
     /// fails <see cref="AllocationTrace.Validate"/> gives a result with <c>Error</c> set.</summary>
@@ -64,7 +72,19 @@ public sealed class AllocatorSimulator
             return new SimulationResult(settings, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, invalid);
         }
 
-        var state = new State(trace.Objects, settings, SparePages);
+        if (_handles.Length < trace.Objects)
+        {
+            _handles = new uint[trace.Objects];
+        }
+
+        var state = new State(_handles, _pool, settings, SparePages);
+        SimulationResult result = Replay(trace, settings, state);
+        state.ReturnPages();
+        return result;
+    }
+
+    private static SimulationResult Replay(AllocationTrace trace, PlacementSettings settings, State state)
+    {
         foreach (TraceOp op in trace.Ops)
         {
             switch (op.Kind)
@@ -103,6 +123,7 @@ public sealed class AllocatorSimulator
         private readonly ulong[] _cursor = new ulong[SizeClasses.Count];
         private readonly ulong[] _limit = new ulong[SizeClasses.Count];
         private readonly Stack<ulong> _releasedBases = new();
+        private readonly Stack<HeapPage> _pool;
         private readonly PlacementSettings _settings;
         private readonly int _keepSpares;
         private HeapPage? _spare;
@@ -115,9 +136,10 @@ public sealed class AllocatorSimulator
         private ulong _stranded;
         private ulong _waste;
 
-        public State(int objects, PlacementSettings settings, int keepSpares)
+        public State(uint[] handles, Stack<HeapPage> pool, PlacementSettings settings, int keepSpares)
         {
-            _handles = new uint[objects];
+            _handles = handles;
+            _pool = pool;
             _settings = settings;
             _keepSpares = Math.Max(0, keepSpares);
         }
@@ -193,7 +215,15 @@ public sealed class AllocatorSimulator
             }
 
             ulong pageBase = _releasedBases.Count > 0 ? _releasedBases.Pop() : NextBase();
-            page = new HeapPage(pageBase, sizeClass);
+            if (_pool.TryPop(out page))
+            {
+                page.Reinitialize(pageBase, sizeClass);
+            }
+            else
+            {
+                page = new HeapPage(pageBase, sizeClass);
+            }
+
             _index.Add(page);
             _peak = Math.Max(_peak, _index.Count);
             return page;
@@ -281,6 +311,16 @@ public sealed class AllocatorSimulator
 
             _index.Remove(page);
             _releasedBases.Push(page.BaseAddress);
+            _pool.Push(page);
+        }
+
+        /// <summary>Hands every page descriptor back to the simulator's pool.</summary>
+        public void ReturnPages()
+        {
+            for (int i = 0; i < _index.Count; i++)
+            {
+                _pool.Push(_index.PageAt(i));
+            }
         }
 
         private bool IsSpare(HeapPage page)

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using NexOS.Core.Heap;
 
 namespace NexOS.Tests.Boot;
 
@@ -67,6 +68,8 @@ public sealed class MemoryDemoBootTests : BootFixture
         Assert.That(r.GetProperty("audit").GetString(), Is.EqualTo("intact"));
         Assert.That(r.GetProperty("left_as_found").GetBoolean(), Is.True);
         Assert.That(r.GetProperty("pick_share_of_best_gain").GetDouble(), Is.GreaterThanOrEqualTo(0.9));
+        double hostToday = new AllocatorSimulator().Run(new FragmentingPattern().Trace, PlacementSettings.Default).Fragmentation;
+        Assert.That(r.GetProperty("sim_today").GetDouble(), Is.EqualTo(hostToday).Within(0.0006), "the kernel's shadow evaluation is the host's");
         Assert.That(string.Join("\n", RunCommand(machine, "audit")), Does.Contain("heap.borrow_waste_percent"));
         Assert.That(RunCommand(machine, "audit verify")[0], Does.StartWith("audit chain intact:"));
         Assert.That(RunCommand(machine, "evolve demo memory extra")[0], Does.StartWith("usage: evolve demo"));

@@ -55,6 +55,9 @@ public sealed class AllocatorSimulatorTests
         SimulationResult first = simulator.Run(trace, settings);
         SimulationResult second = new AllocatorSimulator().Run(trace, settings);
         Assert.That(second, Is.EqualTo(first));
+        Assert.That(simulator.PooledPages, Is.GreaterThan(0));
+        simulator.Run(trace, PlacementSettings.Default);
+        Assert.That(simulator.Run(trace, settings), Is.EqualTo(first), "pooled descriptors and handles change nothing");
     }
 
     [Test]
