@@ -16,7 +16,7 @@ public sealed class FragmentingPattern
     private int _workCount;
 
     /// <summary>Builds setup plus <paramref name="rounds"/> rounds.</summary>
-    public FragmentingPattern(int rounds = 1, int pages = 64, int keepEvery = 16, int survivorSize = 64, int workSize = 48)
+    public FragmentingPattern(int rounds = 1, int pages = 128, int keepEvery = 16, int survivorSize = 64, int workSize = 48)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(pages, 1);
