@@ -86,6 +86,20 @@ public sealed class MemoryDemoBootTests : BootFixture
         Assert.That(string.Join("\n", lines) + "\n", Is.EqualTo(expected));
     }
 
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void PlacementParametersAreRangeCheckedFromTheShell()
+    {
+        QemuMachine machine = Boot();
+        List<string> bad = RunCommand(machine, "gc set heap.borrow_waste_percent 101");
+        Assert.That(bad, Is.EqualTo(new[] { "gc set: heap.borrow_waste_percent: 101 is outside [0, 100] percent" }));
+        Assert.That(string.Join("\n", RunCommand(machine, "gc")), Does.Contain("placement    borrow 0% / reuse <= 100% free"));
+        Assert.That(RunCommand(machine, "gc set heap.borrow_waste_percent 25")[0], Does.StartWith("heap.borrow_waste_percent = 25 percent"));
+        RunCommand(machine, "gc collect");
+        Assert.That(string.Join("\n", RunCommand(machine, "gc")), Does.Contain("placement    borrow 25% / reuse <= 100% free"));
+        Assert.That(RunCommand(machine, "echo alive"), Is.EqualTo(new[] { "alive" }));
+    }
+
     /// <summary>The figures for docs/ai-engine.md: five runs in one boot, each held to the
     /// demo's goals, medians printed (run by hand: explicit).</summary>
     [Test]
