@@ -1,6 +1,7 @@
 using NexOS.Ai.Engine;
 using NexOS.Core.Heap;
 using NexOS.Core.Policy;
+using NexOS.Security.Audit;
 using NexOS.Security.Patches;
 
 namespace NexOS.Ai.Models;
@@ -21,6 +22,7 @@ namespace NexOS.Ai.Models;
 /// 0..1.5), a refusal halves it. A candidate is proposed only when simulated gain x r reaches
 /// <see cref="MinGainPercent"/>, so a family the live heap keeps contradicting stops being
 /// proposed even when the simulator still likes it.</para>
+/// <para>Each lesson is also appended to the patch manager's audit trail (kind Learned).</para>
 /// <para>Cost: nothing is allocated or simulated while fragmentation is under
 /// <see cref="TriggerPercent"/>; simulations are cached per (trace, strategy, step limit).</para>
 /// </summary>
@@ -49,6 +51,7 @@ public sealed class MemoryModel : IEvolutionModel
     // the page descriptors) are reused across the search's runs but never kept resident.
     private AllocatorSimulator? _simulator;
     private AllocationTrace? _trace;
+    private EngineSnapshot? _snapshot;
     private Choice _cached;
     private bool _cacheValid;
     private PlacementSettings _cachedFor;
@@ -98,6 +101,7 @@ public sealed class MemoryModel : IEvolutionModel
     /// <inheritdoc/>
     public void Analyse(EngineSnapshot snapshot, List<Proposal> proposals)
     {
+        _snapshot = snapshot;
         var stats = snapshot.Statistics(FragmentationChannel, Window);
         if (stats.Count < Window || stats.Mean < TriggerPercent)
         {
@@ -122,6 +126,7 @@ public sealed class MemoryModel : IEvolutionModel
     /// candidate worth it). Simulates only when the cache is stale.</summary>
     public Proposal? Best(EngineSnapshot snapshot)
     {
+        _snapshot = snapshot;
         ParameterSet? set = snapshot.Manager.Registry.FindParameterSet(TargetSet);
         if (_trace == null || set == null)
         {
@@ -163,6 +168,7 @@ public sealed class MemoryModel : IEvolutionModel
     /// candidate); null when there is no trace, no such parameter or the value is the current one.</summary>
     public Proposal? Candidate(EngineSnapshot snapshot, string parameter, long value)
     {
+        _snapshot = snapshot;
         ParameterSet? set = snapshot.Manager.Registry.FindParameterSet(TargetSet);
         Parameter? p = set?.Find(parameter);
         if (_trace == null || p == null || p.Value == value)
@@ -213,6 +219,10 @@ public sealed class MemoryModel : IEvolutionModel
 
         _stateStale = true;
         _lastLearned = $"{proposal.Family} {StateName(outcome.State)} (measured {outcome.MeasuredGainPercent:F1}%, simulated {proposal.SimulatedGainPercent:F1}%) -> reliability {_reliability[f]:F2}";
+
+        // The learning step goes on the tamper-evident trail next to the patch's own records
+        // (time: the engine's last analysis, which is when outcomes are followed).
+        _snapshot?.Manager.Trail.Append(_snapshot.NowNs, AuditEventKind.Learned, proposal.PatchId, Name, _lastLearned);
     }
 
     /// <inheritdoc/>

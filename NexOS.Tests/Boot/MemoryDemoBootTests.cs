@@ -70,7 +70,9 @@ public sealed class MemoryDemoBootTests : BootFixture
         Assert.That(r.GetProperty("pick_share_of_best_gain").GetDouble(), Is.GreaterThanOrEqualTo(0.9));
         double hostToday = new AllocatorSimulator().Run(new FragmentingPattern().Trace, PlacementSettings.Default).Fragmentation;
         Assert.That(r.GetProperty("sim_today").GetDouble(), Is.EqualTo(hostToday).Within(0.0006), "the kernel's shadow evaluation is the host's");
-        Assert.That(string.Join("\n", RunCommand(machine, "audit")), Does.Contain("heap.borrow_waste_percent"));
+        string audit = string.Join("\n", RunCommand(machine, "audit"));
+        Assert.That(audit, Does.Contain("heap.borrow_waste_percent 0 -> 25"));
+        Assert.That(audit, Does.Contain("heap.borrow.more kept").And.Contain("heap.reuse.less rolled back").And.Contain("heap.reuse.less refused"), "the learning steps are on the trail");
         Assert.That(RunCommand(machine, "audit verify")[0], Does.StartWith("audit chain intact:"));
         Assert.That(RunCommand(machine, "evolve demo memory extra")[0], Does.StartWith("usage: evolve demo"));
         Assert.That(RunCommand(machine, "echo alive"), Is.EqualTo(new[] { "alive" }));

@@ -53,6 +53,7 @@ public sealed class MemoryModelTests
         Assert.That(kit.Model.Learned, Is.EqualTo(1));
         Assert.That(kit.Model.ReliabilityOf("heap.borrow.more"), Is.InRange(0.5, 1.5));
         Assert.That(kit.Trail.Verify().IsIntact, Is.True);
+        Assert.That(LearnedRecords(kit), Has.Some.Contains("heap.borrow.more kept"));
         Assert.That(kit.MemoryProposal(), Is.Null, "nothing left to gain at 12%");
     }
 
@@ -126,6 +127,21 @@ public sealed class MemoryModelTests
         TestContext.Out.WriteLine($"today {today:F4}, engine's pick {kit.Placement.Read()} {picked:F4}, best static {best.Settings} {best.Fragmentation:F4}");
         Assert.That(today - picked, Is.GreaterThanOrEqualTo(0.9 * (today - best.Fragmentation)), "the pick achieves at least 90% of the best reduction");
         Assert.That(picked, Is.LessThanOrEqualTo(best.Fragmentation + (0.1 * today)));
+    }
+
+    private static List<string> LearnedRecords(MemoryKit kit)
+    {
+        var found = new List<string>();
+        for (int i = 0; i < kit.Trail.Count; i++)
+        {
+            var r = kit.Trail.RecordAt(i);
+            if (r.Kind == NexOS.Security.Audit.AuditEventKind.Learned)
+            {
+                found.Add(r.Detail);
+            }
+        }
+
+        return found;
     }
 
     private static SubmitResult Submit(MemoryKit kit, string name, long value)
