@@ -62,8 +62,14 @@ internal static class GcCommands
         sb.Append($"slow path    longest {Us(GcHeap.SlowestPathNs)} us (for {GcHeap.SlowestPathSize} bytes), {Us(GcHeap.SlowestPathWithoutGcNs)} us without its collection\n");
         CollectionPacer pacer = GcHeap.Pacer;
         sb.Append($"real-time    {pacer.Waited} collections waited for slack (at most {pacer.LongestWaitBytes / 1024} KiB past the budget), {pacer.WithoutMargin} without the margin, {pacer.Forced} forced; expected pause {Us(pacer.ExpectedPauseNs)} us\n");
+        sb.Append($"placement    {GcHeap.Placement} (\"heap\" parameters), {GcHeap.Refills} slow paths since boot\n");
         sb.Append($"checks       {Marker.StrayReferences} stray references, {Marker.Overflows} mark-stack overflows, {GcStatistics.BadStacks} bad stacks, {ImmortalObjects.MissedBarriers} missed barriers\n");
         foreach (Parameter p in GcTuning.Parameters.All)
+        {
+            sb.Append($"  {p}\n");
+        }
+
+        foreach (Parameter p in GcTuning.Placement.Set.All)
         {
             sb.Append($"  {p}\n");
         }
@@ -103,8 +109,9 @@ internal static class GcCommands
             return;
         }
 
-        string? error = GcTuning.Parameters.TrySet(name, number);
-        host.Write(error == null ? $"{GcTuning.Parameters.Find(name)} (from the next collection)\n" : $"gc set: {error}\n");
+        ParameterSet set = GcTuning.Placement.Set.Find(name) != null ? GcTuning.Placement.Set : GcTuning.Parameters;
+        string? error = set.TrySet(name, number);
+        host.Write(error == null ? $"{set.Find(name)} (from the next collection)\n" : $"gc set: {error}\n");
     }
 
     /// <summary>Allocates and drops n times the machine's free memory at boot (so it cannot

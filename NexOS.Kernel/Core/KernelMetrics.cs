@@ -35,6 +35,10 @@ internal static class KernelMetrics
 
     public static readonly Gauge HeapCommitted = Registry.Gauge("mem.heap_committed_bytes", "bytes", "pages and runs the collected heap holds");
 
+    public static readonly Gauge GcFragmentationPercent = Registry.Gauge("mem.gc_fragmentation_percent", "percent", "free cells in partly used small-object pages / their cells, at the last collection");
+
+    public static readonly Counter AllocRefills = Registry.Counter("mem.alloc_refills", "runs", "allocation slow paths: runs of cells taken for a size class");
+
     public static readonly Counter AllocWorkloadBytes = Registry.Counter("alloc.workload_bytes", "bytes", "bytes the alloc workload allocated");
 
     public static readonly Counter AllocWorkloadCorrupted = Registry.Counter("alloc.workload_corrupted", "objects", "alloc workload objects found overwritten (a heap bug)");
@@ -55,6 +59,8 @@ internal static class KernelMetrics
         HeapBytes.Set((long)(Runtime.Gc.GcHeap.InUseBytes + Runtime.BootHeap.BytesUsed));
         HeapAllocations.Set((long)(Runtime.Gc.GcHeap.TotalObjects + Runtime.BootHeap.Allocations));
         HeapCommitted.Set((long)Runtime.Gc.GcHeap.CommittedBytes);
+        GcFragmentationPercent.Set((long)((Runtime.Gc.GcHeap.Fragmentation * 100) + 0.5));
+        AllocRefills.Add((long)Runtime.Gc.GcHeap.Refills - AllocRefills.Value);
         RunQueueLength.Set(Threading.Scheduler.IsRunning ? Threading.Scheduler.Policy.RunnableCount : 0);
         PhysicalMemory.RefreshMetrics();
     }

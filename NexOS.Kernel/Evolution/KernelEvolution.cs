@@ -59,6 +59,9 @@ internal static class KernelEvolution
     /// <summary>The security model, which integrity checks report to; null before <see cref="Initialize"/>.</summary>
     public static SecurityModel? Security => s_security;
 
+    /// <summary>The evolve thread (its CPU time is the engine's cost); null before it starts.</summary>
+    public static KernelThread? Thread => s_thread;
+
     /// <summary>The AI engine; null before <see cref="Initialize"/>. Use under the manager's gate.</summary>
     public static EvolutionEngine? Engine => s_engine;
 
@@ -82,6 +85,7 @@ internal static class KernelEvolution
         registry.AddParameterSet("sched.rt", Scheduler.Policy.RealTime.Parameters, SafetyClass.Critical);
         registry.AddParameterSet("gc", GcTuning.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("power", PowerTuning.Parameters, SafetyClass.Tuning);
+        registry.AddParameterSet("heap", GcTuning.Placement.Set, SafetyClass.Tuning);
         var trail = new AuditTrail(AuditCapacity);
         s_manager = new PatchManager(registry, trail, new PatchKeyRing(), new KernelEvolveHost(), SecurityLevel.Standard);
         KernelHooks.Install(slice, priority, budget);
@@ -92,6 +96,7 @@ internal static class KernelEvolution
         s_security = new SecurityModel();
         s_engine.AddModel(s_security);
         s_engine.AddModel(new PowerModel());
+        s_engine.AddModel(new MemoryModel());
         ReadOnlySpan<byte> priors = Boot.BootModules.Models;
         PriorsLine = priors.IsEmpty
             ? "no priors module: the models start from their built-in defaults"

@@ -10,13 +10,19 @@ namespace NexOS.Kernel.Evolution.Demos;
 internal static class EvolveDemos
 {
     /// <summary>The demos there are, for the usage line.</summary>
-    public const string Names = "memory, scheduler";
+    public const string Names = "memory, memory-trace, scheduler";
 
     /// <summary>Runs demo <paramref name="name"/>, writing its JSON lines to <paramref name="host"/>.</summary>
     public static void Run(string name, IShellHost host)
     {
         switch (name)
         {
+            case "memory":
+                MemoryDemo.Run(host);
+                break;
+            case "memory-trace":
+                host.Write(MemoryDemo.Pattern(1).Trace.Write());
+                break;
             default:
                 host.Write($"evolve demo: no demo '{name}' ({Names})\n");
                 break;

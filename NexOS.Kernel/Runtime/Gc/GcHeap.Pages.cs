@@ -22,17 +22,24 @@ internal static unsafe partial class GcHeap
     private static HeapIndex s_index = null!;
     private static LargeObjectSpace s_large = null!;
 
-    // Per size class: the page allocations come from, and a list (through HeapPage.Next) of
-    // pages that had free cells after the last collection.
+    // Per size class: the page allocations come from (its own class's, or a larger class's
+    // when the placement strategy borrows), and the pages that had free cells after the last
+    // collection, from which the strategy picks (PartialPages, shared with the simulator).
     private static HeapPage?[] s_current = null!;
-    private static HeapPage?[] s_partial = null!;
+    private static PartialPages s_partial = null!;
+
+    // The placement strategy, copied from GcTuning.Placement at each collection (a struct:
+    // reading it needs no class constructor), and the slow paths taken since boot.
+    private static PlacementSettings s_placement;
+    private static ulong s_refills;
 
     // Empty pages kept for reuse (still in the index), and descriptors without a page.
     private static HeapPage? s_spare;
     private static int s_spareCount;
     private static HeapPage? s_unusedDescriptors;
 
-    // Per size class: the run the fast path bumps through, and the cell size; and the class
+    // Per size class: the run the fast path bumps through, and its stride (the cell size of
+    // the page the run is in, larger than the class's own when borrowed); and the class
     // of every 8-byte-rounded size up to the largest class.
     private static ulong* s_cursor;
     private static ulong* s_limit;
@@ -93,7 +100,8 @@ internal static unsafe partial class GcHeap
         s_index = new HeapIndex(64);
         s_large = new LargeObjectSpace(MaxLargeObjects);
         s_current = new HeapPage?[SizeClasses.Count];
-        s_partial = new HeapPage?[SizeClasses.Count];
+        s_partial = new PartialPages();
+        s_placement = PlacementSettings.Default;
     }
 
     /// <summary>Takes a fresh run for the class and hands out its first cell; null when no
@@ -110,16 +118,23 @@ internal static unsafe partial class GcHeap
         return (void*)cursor;
     }
 
-    /// <summary>Makes [cursor, limit) of the class a fresh run of zeroed free cells.</summary>
+    /// <summary>Slow paths (runs taken) since boot: the allocator's cost counter.</summary>
+    public static ulong Refills => System.Threading.Volatile.Read(ref s_refills);
+
+    /// <summary>The placement strategy in force (it changes at collections).</summary>
+    public static PlacementSettings Placement => s_placement;
+
+    /// <summary>Makes [cursor, limit) of the class a fresh run of zeroed free cells, with the
+    /// stride of the page it lies in.</summary>
     private static bool Refill(int sizeClass)
     {
         HeapPage? page = s_current[sizeClass];
         ulong start;
         int count;
+        s_refills++;
         // Runs of at most 4 KiB (or one cell): zeroing memory the emulator's host touches for
         // the first time is slow, and this runs with interrupts off.
-        int maxCells = (int)Math.Max(1, RunBytes / s_cellBytes[sizeClass]);
-        while (page == null || !page.TryTakeRun(maxCells, out start, out count))
+        while (page == null || !page.TryTakeRun((int)Math.Max(1, RunBytes / page.CellSize), out start, out count))
         {
             page = NextPage(sizeClass);
             if (page == null)
@@ -139,6 +154,7 @@ internal static unsafe partial class GcHeap
         System.Runtime.InteropServices.NativeMemory.Clear((void*)(start - 8), (nuint)bytes);
         s_cursor[sizeClass] = start;
         s_limit[sizeClass] = start + bytes;
+        s_cellBytes[sizeClass] = page.CellSize;
         return true;
     }
 
@@ -152,16 +168,15 @@ internal static unsafe partial class GcHeap
         }
     }
 
-    /// <summary>A page of the class with a free cell: one left with free cells by the last
-    /// collection, a spare empty page, or a new one from the frame allocator; null when the
+    /// <summary>A page with a free cell for the class: one the placement strategy picks among
+    /// those the last collection left partly used (today's default: the lowest-addressed of the
+    /// class's own), a spare empty page, or a new one from the frame allocator; null when the
     /// frame allocator has nothing left.</summary>
     private static HeapPage? NextPage(int sizeClass)
     {
-        HeapPage? page = s_partial[sizeClass];
+        HeapPage? page = s_partial.Take(sizeClass, s_placement);
         if (page != null)
         {
-            s_partial[sizeClass] = page.Next;
-            page.Next = null;
             return page;
         }
 

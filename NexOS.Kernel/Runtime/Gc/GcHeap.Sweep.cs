@@ -48,8 +48,9 @@ internal static unsafe partial class GcHeap
         for (int c = 0; c < SizeClasses.Count; c++)
         {
             s_current[c] = null;
-            s_partial[c] = null;
         }
+
+        s_partial.Clear();
 
         ulong live = 0;
         ulong freeCells = 0;
@@ -84,8 +85,7 @@ internal static unsafe partial class GcHeap
             if (!page.IsFull)
             {
                 freeCells += (ulong)page.FreeCells * page.CellSize;
-                page.Next = s_partial[page.SizeClass];
-                s_partial[page.SizeClass] = page;
+                s_partial.Push(page);
             }
         }
 

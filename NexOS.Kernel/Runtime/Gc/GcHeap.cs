@@ -166,6 +166,7 @@ internal static unsafe partial class GcHeap
         ulong relative = LiveBytes / 100 * (ulong)GcTuning.GrowthPercent.Value;
         s_budget = Evolution.KernelHooks.GcBudget(Math.Max(minimum, relative), LiveBytes, CommittedBytes, TotalAllocatedBytes, GcTuning.MinBudgetKib.Value, GcTuning.GrowthPercent.Value);
         s_pacer.MarginNs = (ulong)GcTuning.RealTimeMarginUs.Value * 1000;
+        s_placement = GcTuning.Placement.Read();
     }
 
     /// <summary>While the heap allocates its own bookkeeping (page descriptors, index arrays),

@@ -25,6 +25,10 @@ internal static class GcTuning
     public static Parameter SparePages { get; } = Parameters.Add(new Parameter(
         "gc.spare_pages", "pages", 0, 256, 8, "empty 64 KiB pages kept after a collection"));
 
+    /// <summary>The placement strategy ("heap" in the patch manager): where a size class takes
+    /// its next run. The allocator copies it at each collection.</summary>
+    public static NexOS.Core.Heap.PlacementParameters Placement { get; } = new();
+
     /// <summary>A due collection waits until every real-time thread has this much slack
     /// beyond the expected pause (see <see cref="NexOS.Core.Heap.CollectionPacer"/>): room for
     /// the jitter the machine adds on top of the pause.</summary>

@@ -1,0 +1,91 @@
+using NexOS.Ai.Engine;
+using NexOS.Core.Heap;
+using NexOS.Core.Policy;
+using NexOS.Security.Audit;
+using NexOS.Security.Patches;
+
+namespace NexOS.Ai.Models;
+
+/// <summary>The model's search: neighbours of the current strategy replayed in the simulator.</summary>
+public sealed partial class MemoryModel
+{
+    private Choice Search(ParameterSet set, PlacementSettings current, long stepBp)
+    {
+        _simulator = new AllocatorSimulator();
+        SimulationResult before = Simulate(current);
+        Choice best = default;
+        best.Family = -1;
+        foreach (Parameter p in set.All)
+        {
+            long step = (p.Max - p.Min) * stepBp / 10_000;
+            if (step <= 0)
+            {
+                continue;
+            }
+
+            foreach (long value in new[] { Math.Min(p.Max, p.Value + step), Math.Max(p.Min, p.Value - step) })
+            {
+                if (value == p.Value)
+                {
+                    continue;
+                }
+
+                Choice c = Evaluate(p.Name, value, value > p.Value, before, Simulate(With(current, p.Name, value)));
+                if (c.Family >= 0 && (best.Family < 0 || c.Gain - c.Cost > best.Gain - best.Cost))
+                {
+                    best = c;
+                }
+            }
+        }
+
+        _simulator = null;
+        return best;
+    }
+
+    private static Choice Evaluate(string parameter, long value, bool up, in SimulationResult before, in SimulationResult after)
+    {
+        bool borrow = parameter == PlacementParameters.BorrowName;
+        var c = new Choice
+        {
+            Parameter = parameter,
+            Value = value,
+            Family = (borrow ? 0 : 2) + (up ? 0 : 1),
+            Before = before.Fragmentation,
+            After = after.Fragmentation,
+            // Relative to at least one point of fragmentation, so that a change that spoils a
+            // perfectly packed replay still counts as (very) harmful.
+            Gain = (before.Fragmentation - after.Fragmentation) / Math.Max(before.Fragmentation, 0.01) * 100,
+            Cost = before.CostPerAllocation > 0 ? Math.Max(0, (after.CostPerAllocation - before.CostPerAllocation) / before.CostPerAllocation * 10) : 0,
+        };
+        return c;
+    }
+
+    private SimulationResult Simulate(PlacementSettings settings)
+    {
+        Simulations++;
+        return _simulator!.Run(_trace!, settings);
+    }
+
+    private static PlacementSettings With(PlacementSettings s, string parameter, long value) =>
+        parameter == PlacementParameters.BorrowName ? new((int)value, s.ReuseMaxFreePercent) : new(s.BorrowWastePercent, (int)value);
+
+    private Proposal Make(EngineSnapshot snapshot, Choice c)
+    {
+        string why = $"fragmentation {c.Before * 100:F1}%: replaying the recent trace with {c.Parameter} = {c.Value} gives {c.After * 100:F1}% ({c.Gain:F1}% better), allocation work +{c.Cost * 10:F0}%";
+        string parameter = c.Parameter;
+        long value = c.Value;
+        ulong now = snapshot.NowNs;
+        int gainBp = (int)Math.Clamp(c.Gain * 100, -1_000_000, 1_000_000);
+        return new Proposal(Name, s_families[c.Family], TargetSet, PatchKind.Parameter, FragmentationChannel, true,
+            c.Gain * _reliability[c.Family], why, patchId =>
+            {
+                var patch = Patch.ForParameters(TargetSet, new[] { new ParameterChange(parameter, value) },
+                    new PatchProvenance(patchId, now, PatchOrigin.Engine, "memory-model", why, FragmentationChannel, -gainBp));
+                return PatchWriter.TryWrite(patch, null, out byte[]? bytes, out _) ? bytes : null;
+            })
+        {
+            SimulatedGainPercent = c.Gain,
+            SideCostPercent = c.Cost,
+        };
+    }
+}

@@ -1,0 +1,235 @@
+namespace NexOS.Core.Heap;
+
+/// <summary>One replay's heap: pages, runs, the placement lists and the counters.</summary>
+public sealed partial class AllocatorSimulator
+{
+    private sealed class State
+    {
+        private readonly uint[] _handles;
+        private readonly HeapIndex _index = new(64);
+        private readonly PartialPages _partial = new();
+        private readonly HeapPage?[] _current = new HeapPage?[SizeClasses.Count];
+        private readonly ulong[] _cursor = new ulong[SizeClasses.Count];
+        private readonly ulong[] _limit = new ulong[SizeClasses.Count];
+        private readonly Stack<ulong> _releasedBases = new();
+        private readonly Stack<HeapPage> _pool;
+        private readonly PlacementSettings _settings;
+        private readonly int _keepSpares;
+        private HeapPage? _spare;
+        private int _spareCount;
+        private int _nextId;
+        private ulong _nextBase = BaseAddress;
+        private int _peak;
+        private ulong _refills;
+        private ulong _live;
+        private ulong _stranded;
+        private ulong _waste;
+
+        public State(uint[] handles, Stack<HeapPage> pool, PlacementSettings settings, int keepSpares)
+        {
+            _handles = handles;
+            _pool = pool;
+            _settings = settings;
+            _keepSpares = Math.Max(0, keepSpares);
+        }
+
+        /// <summary>Drops since the last collection: the objects die now, their cells are
+        /// freed by the next collection, as in the collected heap.</summary>
+        public List<TraceOp> Pending { get; } = new();
+
+        public bool Overflow { get; private set; }
+
+        public void Allocate(int sizeClass)
+        {
+            if (Overflow)
+            {
+                return;
+            }
+
+            if (_cursor[sizeClass] >= _limit[sizeClass])
+            {
+                Refill(sizeClass);
+            }
+
+            HeapPage? page = _current[sizeClass];
+            if (page == null)
+            {
+                Overflow = true;
+                return;
+            }
+
+            ulong address = _cursor[sizeClass];
+            _cursor[sizeClass] = address + page.CellSize;
+            ulong offset = address - page.BaseAddress - HeapPage.HeaderBytes;
+            ulong slot = (page.BaseAddress - BaseAddress) / HeapPage.PageSize;
+            _handles[_nextId] = (uint)(slot << (CellBits + ClassBits)) | ((uint)sizeClass << CellBits) | (uint)(offset / page.CellSize);
+            _waste += page.CellSize - SizeClasses.SizeOf(sizeClass);
+            _nextId++;
+        }
+
+        private void Refill(int sizeClass)
+        {
+            _refills++;
+            HeapPage? page = _current[sizeClass];
+            ulong start = 0;
+            int count = 0;
+            while (page == null || !page.TryTakeRun((int)Math.Max(1, RunBytes / page.CellSize), out start, out count))
+            {
+                page = _partial.Take(sizeClass, _settings) ?? Fresh(sizeClass);
+                _current[sizeClass] = page;
+                if (page == null)
+                {
+                    return;
+                }
+            }
+
+            _cursor[sizeClass] = start;
+            _limit[sizeClass] = start + ((ulong)count * page.CellSize);
+        }
+
+        private HeapPage? Fresh(int sizeClass)
+        {
+            HeapPage? page = _spare;
+            if (page != null)
+            {
+                _spare = page.Next;
+                _spareCount--;
+                page.Reinitialize(page.BaseAddress, sizeClass);
+                return page;
+            }
+
+            if (_releasedBases.Count == 0 && _nextBase >= BaseAddress + ((ulong)MaxPages * HeapPage.PageSize))
+            {
+                return null;
+            }
+
+            ulong pageBase = _releasedBases.Count > 0 ? _releasedBases.Pop() : NextBase();
+            if (_pool.TryPop(out page))
+            {
+                page.Reinitialize(pageBase, sizeClass);
+            }
+            else
+            {
+                page = new HeapPage(pageBase, sizeClass);
+            }
+
+            _index.Add(page);
+            _peak = Math.Max(_peak, _index.Count);
+            return page;
+        }
+
+        private ulong NextBase()
+        {
+            ulong b = _nextBase;
+            _nextBase += HeapPage.PageSize;
+            return b;
+        }
+
+        public void Collect()
+        {
+            // The unused rest of every run goes back, as the kernel's sweep frees cells that
+            // were taken but never handed out.
+            for (int c = 0; c < SizeClasses.Count; c++)
+            {
+                HeapPage? page = _current[c];
+                for (ulong a = _cursor[c]; page != null && a < _limit[c]; a += page.CellSize)
+                {
+                    page.Free(a);
+                }
+
+                _current[c] = null;
+                _cursor[c] = 0;
+                _limit[c] = 0;
+            }
+
+            foreach (TraceOp op in Pending)
+            {
+                for (int id = op.From; id < op.To; id += op.Step)
+                {
+                    FreeObject(id);
+                }
+            }
+
+            Pending.Clear();
+            _partial.Clear();
+            _live = 0;
+            _stranded = 0;
+            for (int i = _index.Count - 1; i >= 0; i--)
+            {
+                HeapPage page = _index.PageAt(i);
+                if (page.IsEmpty)
+                {
+                    if (!IsSpare(page))
+                    {
+                        Empty(page);
+                    }
+
+                    continue;
+                }
+
+                _live += (ulong)page.Count * page.CellSize;
+                if (!page.IsFull)
+                {
+                    _stranded += (ulong)page.FreeCells * page.CellSize;
+                    _partial.Push(page);
+                }
+            }
+        }
+
+        private void FreeObject(int id)
+        {
+            uint h = _handles[id];
+            ulong pageBase = BaseAddress + ((ulong)(h >> (CellBits + ClassBits)) * HeapPage.PageSize);
+            if (h != Dead && _index.TryFindPage(pageBase, out HeapPage? page))
+            {
+                page.Free(page.ObjectAddress((int)(h & ((1u << CellBits) - 1))));
+                _waste -= page.CellSize - SizeClasses.SizeOf((int)((h >> CellBits) & ((1u << ClassBits) - 1)));
+                _handles[id] = Dead;
+            }
+        }
+
+        private void Empty(HeapPage page)
+        {
+            if (_spareCount < _keepSpares)
+            {
+                page.Next = _spare;
+                _spare = page;
+                _spareCount++;
+                return;
+            }
+
+            _index.Remove(page);
+            _releasedBases.Push(page.BaseAddress);
+            _pool.Push(page);
+        }
+
+        /// <summary>Hands every page descriptor back to the simulator's pool.</summary>
+        public void ReturnPages()
+        {
+            for (int i = 0; i < _index.Count; i++)
+            {
+                _pool.Push(_index.PageAt(i));
+            }
+        }
+
+        private bool IsSpare(HeapPage page)
+        {
+            for (HeapPage? p = _spare; p != null; p = p.Next)
+            {
+                if (p == page)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public SimulationResult Result()
+        {
+            double fragmentation = _live + _stranded == 0 ? 0 : (double)_stranded / (_live + _stranded);
+            return new SimulationResult(_settings, fragmentation, _live, _stranded, _index.Count, _peak, (ulong)_nextId,
+                _refills, _partial.Steps, _partial.Borrowed, _waste, null);
+        }
+    }
+}
