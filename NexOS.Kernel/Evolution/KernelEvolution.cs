@@ -25,8 +25,10 @@ internal static class KernelEvolution
 
     // The manager judges canaries every tick (100 ms); the engine's cycle (sample, analyse,
     // follow) runs every tenth (1 s): its metrics change on that scale, and its cost stays a
-    // small fraction of a percent of the CPU.
+    // small fraction of a percent of the CPU. Demos run it every tick to finish in seconds.
     private const ulong EngineEveryTicks = 10;
+
+    private static int s_fastCycleUsers;
 
     /// <summary>Samples each metric channel keeps (one per engine cycle: about 2 minutes).</summary>
     public const int MonitorCapacity = 128;
@@ -42,6 +44,10 @@ internal static class KernelEvolution
 
     /// <summary>The manager; null before <see cref="Initialize"/>.</summary>
     public static PatchManager? Manager => s_manager;
+
+    /// <summary>While a demo runs: the engine cycles on every 100 ms tick instead of every
+    /// tenth. Calls nest; every <c>true</c> needs its <c>false</c>.</summary>
+    public static void UseFastCycles(bool on) => s_fastCycleUsers = Math.Max(0, s_fastCycleUsers + (on ? 1 : -1));
 
     /// <summary>The engine's own cost since boot: its set-up allocation (monitor rings, models,
     /// priors), the time spent in its cycles, and what the cycles allocated.</summary>
@@ -145,7 +151,7 @@ internal static class KernelEvolution
         for (ulong ticks = 1; !me.KillRequested; ticks++)
         {
             Scheduler.Sleep(TickNs);
-            Tick(ticks % EngineEveryTicks == 0);
+            Tick(s_fastCycleUsers > 0 || ticks % EngineEveryTicks == 0);
         }
     }
 

@@ -49,7 +49,15 @@ internal static partial class MemoryDemo
         }
 
         var run = new DemoRun(host, manager, engine, model);
-        run.Execute();
+        KernelEvolution.UseFastCycles(true);
+        try
+        {
+            run.Execute();
+        }
+        finally
+        {
+            KernelEvolution.UseFastCycles(false);
+        }
     }
 
     /// <summary>Ticks of the evolve thread, waited for on the shell's thread.</summary>
