@@ -46,7 +46,7 @@ public sealed class SchedulerShadow
     /// <summary>Switch cost charged per switch: a measured order of magnitude for NexOS under
     /// TCG emulation (interrupt entry, policy, register switch), so that the shadow sees what
     /// very short slices cost.</summary>
-    public const ulong DefaultSwitchCostNs = 20_000;
+    public const ulong DefaultSwitchCostNs = 50_000;
 
     /// <summary>Simulated time per run.</summary>
     public ulong DurationNs { get; set; } = DefaultDurationNs;

@@ -35,6 +35,7 @@ public abstract class SchedulerShadowModel : IEvolutionModel
     private readonly List<double> _calibration = new();
     private readonly List<SecurityLevelMark> _refusedAt = new();
     private List<SchedulerCandidate> _candidates = new();
+    private List<string> _whys = new();
     private string _stateKey = string.Empty;
     private ulong _evaluatedNs;
     private bool _evaluated;
@@ -94,15 +95,20 @@ public abstract class SchedulerShadowModel : IEvolutionModel
             Evaluate(new ShadowContext(Shadow, workload, snapshot.Manager), snapshot.NowNs, key);
         }
 
-        foreach (SchedulerCandidate c in _candidates)
+        for (int i = 0; i < _candidates.Count; i++)
         {
+            SchedulerCandidate c = _candidates[i];
             double expected = c.GainPercent * CalibrationOf(c.Family);
             if (expected >= MinGainPercent && c.CostPercent <= MaxCostPercent && !Barred(c.Family, snapshot.Manager))
             {
-                proposals.Add(ToProposal(c, expected, snapshot.NowNs));
+                proposals.Add(ToProposal(c, _whys[i], expected, snapshot.NowNs));
             }
         }
     }
+
+    /// <summary>Forgets the cached evaluation: the next analysis evaluates afresh (so a caller
+    /// can have the cost paid now, not in the middle of a measurement).</summary>
+    public void Invalidate() => _evaluated = false;
 
     /// <summary>Evaluates now, whatever the cache says (the demo and the sweep use it).</summary>
     public void Evaluate(ShadowContext context, ulong nowNs, string key = "")
@@ -113,6 +119,14 @@ public abstract class SchedulerShadowModel : IEvolutionModel
         Generate(context, found);
         found.Sort(static (a, b) => b.Score.CompareTo(a.Score));
         _candidates = found;
+
+        // The explanations are written once per evaluation, not once per engine tick.
+        _whys = new List<string>(found.Count);
+        foreach (SchedulerCandidate c in found)
+        {
+            _whys.Add($"{c.Why}: shadow io wait {context.Baseline.IoWaitNs / 1000:F0} -> {c.Result.IoWaitNs / 1000:F0} us, cpu work -{c.CostPercent:F1}% on {context.Workload}");
+        }
+
         _stateKey = key;
         _evaluatedNs = nowNs;
         _evaluated = true;
@@ -161,9 +175,8 @@ public abstract class SchedulerShadowModel : IEvolutionModel
     /// <summary>Adds the model's candidates, each evaluated through <paramref name="context"/>.</summary>
     protected abstract void Generate(ShadowContext context, List<SchedulerCandidate> found);
 
-    private Proposal ToProposal(SchedulerCandidate c, double expected, ulong nowNs)
+    private Proposal ToProposal(SchedulerCandidate c, string why, double expected, ulong nowNs)
     {
-        string why = $"{c.Why}: shadow io wait {LastBaseline.IoWaitNs / 1000:F0} -> {c.Result.IoWaitNs / 1000:F0} us, cpu work -{c.CostPercent:F1}% on {LastWorkload}";
         string source = "nexos-ai/" + Name;
         return new Proposal(Name, c.Family, c.Target, c.Kind, Metric, true, expected, why, id => c.Encode(id, nowNs, source, expected))
         {

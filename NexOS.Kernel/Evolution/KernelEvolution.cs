@@ -59,6 +59,8 @@ internal static class KernelEvolution
         var monitor = new MetricMonitor(MonitorCapacity);
         monitor.AddAll(KernelMetrics.Registry);
         s_engine = new EvolutionEngine(s_manager, monitor, new PerformanceModel(), Tsc.NowNs);
+        s_engine.AddModel(new NexOS.Ai.Models.SchedulerModel(new NexOS.Ai.Models.SchedulerShadow()));
+        s_engine.AddModel(new NexOS.Ai.Models.CodeModel(new NexOS.Ai.Models.SchedulerShadow(), 0x5EED));
         Integrity.TakeBootReference();
     }
 

@@ -17,6 +17,9 @@ internal static class EvolveDemos
     {
         switch (name)
         {
+            case "scheduler":
+                SchedulerDemo.Run(host);
+                break;
             default:
                 host.Write($"evolve demo: no demo '{name}' ({Names})\n");
                 break;
