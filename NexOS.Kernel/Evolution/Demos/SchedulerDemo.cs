@@ -76,6 +76,7 @@ internal static class SchedulerDemo
 
         Refresh(manager, engine, model, code);
         Proposal? best = Choose(host, manager, engine);
+        SchedulerWorkload? chosenOn = model.LastWorkload;
         if (best != null)
         {
             Trial(host, manager, engine, best, "engine");
@@ -85,7 +86,7 @@ internal static class SchedulerDemo
         Refresh(manager, engine, model, code);
         DemoPhase after = SchedulerDemoWorkload.Measure(Windows, WindowNs, evolve);
         host.Write(after.Json("after") + "\n");
-        string sweep = Sweep(model, reference, best);
+        string sweep = Sweep(model.Shadow, chosenOn, reference, best);
         host.Write(sweep + "\n");
 
         int stopped = workload.Stop();
@@ -164,16 +165,15 @@ internal static class SchedulerDemo
     }
 
     /// <summary>The best static setting in the simulator against the engine's choice.</summary>
-    private static string Sweep(SchedulerModel model, ParameterSet reference, Proposal? best)
+    private static string Sweep(SchedulerShadow shadow, SchedulerWorkload? w, ParameterSet reference, Proposal? best)
     {
-        SchedulerWorkload? w = model.LastWorkload;
         if (w == null)
         {
             return "{\"scenario\":\"scheduler\",\"phase\":\"sweep\",\"error\":\"no workload reading\"}";
         }
 
-        SweepPoint point = SchedulerSweep.Run(model.Shadow, w, reference);
-        double baseline = model.Shadow.Run(w, reference, ReadOnlySpan<ParameterChange>.Empty, null, null).IoWaitNs;
+        SweepPoint point = SchedulerSweep.Run(shadow, w, reference);
+        double baseline = shadow.Run(w, reference, ReadOnlySpan<ParameterChange>.Empty, null, null).IoWaitNs;
         double engineWait = best == null || double.IsNaN(best.SimulatedGainPercent) ? baseline : baseline * (1 - (best.SimulatedGainPercent / 100));
         double ratio = point.Result.IoWaitNs > 0 ? engineWait / point.Result.IoWaitNs : 1;
         return $"{{\"scenario\":\"scheduler\",\"phase\":\"sweep\",\"workload\":\"{Escape(w.ToString())}\",\"baseline_io_wait_ns\":{baseline:F0}," +

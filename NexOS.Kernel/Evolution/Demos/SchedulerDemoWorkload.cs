@@ -28,8 +28,11 @@ internal readonly struct DemoPhase
 }
 
 /// <summary>
-/// The scheduler demo's threads and measurements: I/O-bound threads that do a short burst and
-/// sleep (a timer wait, as a device thread waits for its interrupt), CPU-bound threads that
+/// The scheduler demo's threads and measurements: I/O-bound threads that wake on a periodic
+/// timer (as a device thread wakes for its device's interrupt, at the device's pace, not at
+/// the pace it is served: a faster scheduler does not create more I/O work), do a short burst
+/// and wait for the next period (a period that has already passed is skipped, as a late
+/// reader skips a lost sample), and CPU-bound threads that
 /// count work units without pause, all normal class at priority 16, declared by class so that
 /// the wait metrics cannot be gamed by a policy that reclassifies threads.
 /// </summary>
@@ -37,7 +40,7 @@ internal sealed class SchedulerDemoWorkload
 {
     public const int IoThreads = 4;
     public const int CpuThreads = 6;
-    public const ulong IoSleepNs = 10_000_000;
+    public const ulong IoPeriodNs = 100_000_000;
     private const int IoBurstIterations = 300;
     private const int UnitIterations = 2_000;
     private readonly List<KernelThread> _threads = new();
@@ -45,9 +48,11 @@ internal sealed class SchedulerDemoWorkload
     /// <summary>Starts every thread.</summary>
     public void Start()
     {
+        ulong now = Tsc.NowNs;
         for (int i = 0; i < IoThreads; i++)
         {
-            Spawn("demo-io", Io, WorkloadClass.Io);
+            ulong first = now + IoPeriodNs + (IoPeriodNs * (ulong)i / IoThreads);
+            Spawn("demo-io", () => Io(first), WorkloadClass.Io);
         }
 
         for (int i = 0; i < CpuThreads; i++)
@@ -140,18 +145,25 @@ internal sealed class SchedulerDemoWorkload
         Scheduler.Start(t);
     }
 
-    private static void Io()
+    private static void Io(ulong first)
     {
         KernelThread me = Scheduler.Current;
         ulong x = (ulong)me.Id;
+        ulong next = first;
         while (!me.KillRequested)
         {
+            Scheduler.SleepUntil(next);
             for (int i = 0; i < IoBurstIterations; i++)
             {
                 x = (x * 6364136223846793005UL) + 1442695040888963407UL;
             }
 
-            Scheduler.Sleep(IoSleepNs + (x >> 60) * 100_000);
+            next += IoPeriodNs;
+            ulong now = Tsc.NowNs;
+            if (next <= now)
+            {
+                next += ((now - next) / IoPeriodNs + 1) * IoPeriodNs;
+            }
         }
     }
 
