@@ -99,10 +99,13 @@ internal static class SchedulerDemo
         host.Write($"{{\"scenario\":\"scheduler\",\"phase\":\"cleanup\",\"threads_stopped\":{stopped},\"restore\":\"{Escape(restore)}\"}}\n");
         ulong elapsed = Tsc.NowNs - started;
         double engineCpu = evolve == null ? 0 : (evolve.Sched.CpuTimeNs - evolveCpu0) * 100.0 / elapsed;
-        double change = before.UnitsPerSecond > 0 ? (after.UnitsPerSecond - before.UnitsPerSecond) / before.UnitsPerSecond : 0;
+        // Throughput is compared with the emulator's speed taken out (see DemoPhase.NormalizedUnits);
+        // the raw change is printed as well.
+        double change = before.NormalizedUnits > 0 ? (after.NormalizedUnits - before.NormalizedUnits) / before.NormalizedUnits : 0;
+        double raw = before.UnitsPerSecond > 0 ? (after.UnitsPerSecond - before.UnitsPerSecond) / before.UnitsPerSecond : 0;
         int rolledBack = (badProposal.State == ProposalState.RolledBack ? 1 : 0) + (best != null && best.State == ProposalState.RolledBack ? 1 : 0);
         host.Write($"{{\"scenario\":\"scheduler\",\"metric\":\"io_wait_ns\",\"before\":{before.IoWaitMeanNs:F0},\"after\":{after.IoWaitMeanNs:F0}," +
-            $"\"before_p99\":{before.IoWaitP99Ns:F0},\"after_p99\":{after.IoWaitP99Ns:F0},\"cpu_throughput_change\":{change:F4}," +
+            $"\"before_p99\":{before.IoWaitP99Ns:F0},\"after_p99\":{after.IoWaitP99Ns:F0},\"cpu_throughput_change\":{change:F4},\"cpu_throughput_change_raw\":{raw:F4}," +
             $"\"patches\":[{PatchJson(badProposal)}{(best == null ? string.Empty : "," + PatchJson(best))}],\"rolled_back\":{rolledBack}," +
             $"\"harmful_kept\":{(badProposal.State == ProposalState.Kept ? "true" : "false")},\"seconds\":{elapsed / 1e9:F1},\"evolve_cpu_percent\":{engineCpu:F2}}}\n");
     }

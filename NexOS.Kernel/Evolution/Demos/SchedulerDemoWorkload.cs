@@ -21,10 +21,20 @@ internal readonly struct DemoPhase
 
     public double SwitchesPerSecond { get; init; }
 
+    /// <summary>Work units per second divided by the speed probe's iterations per microsecond
+    /// in the same windows: throughput with the emulator's host-dependent speed taken out.</summary>
+    public double NormalizedUnits { get; init; }
+
+    /// <summary>Speed probe: LCG iterations per microsecond with interrupts off (median of windows).</summary>
+    public double ProbeSpeed { get; init; }
+
+    /// <summary>Share of the CPU the CPU-bound class got (median of windows).</summary>
+    public double CpuShare { get; init; }
+
     public double EvolveCpuPercent { get; init; }
 
     public string Json(string phase) =>
-        $"{{\"scenario\":\"scheduler\",\"phase\":\"{phase}\",\"io_wait_ns_mean\":{IoWaitMeanNs:F0},\"io_wait_ns_p50\":{IoWaitP50Ns:F0},\"io_wait_ns_p99\":{IoWaitP99Ns:F0},\"io_waits\":{IoWaits},\"cpu_units_per_s\":{UnitsPerSecond:F0},\"switches_per_s\":{SwitchesPerSecond:F0},\"evolve_cpu_percent\":{EvolveCpuPercent:F2}}}";
+        $"{{\"scenario\":\"scheduler\",\"phase\":\"{phase}\",\"io_wait_ns_mean\":{IoWaitMeanNs:F0},\"io_wait_ns_p50\":{IoWaitP50Ns:F0},\"io_wait_ns_p99\":{IoWaitP99Ns:F0},\"io_waits\":{IoWaits},\"cpu_units_per_s\":{UnitsPerSecond:F0},\"probe_iterations_per_us\":{ProbeSpeed:F2},\"cpu_units_normalized\":{NormalizedUnits:F0},\"cpu_share\":{CpuShare:F4},\"switches_per_s\":{SwitchesPerSecond:F0},\"evolve_cpu_percent\":{EvolveCpuPercent:F2}}}";
 }
 
 /// <summary>
@@ -43,6 +53,8 @@ internal sealed class SchedulerDemoWorkload
     public const ulong IoPeriodNs = 100_000_000;
     private const int IoBurstIterations = 300;
     private const int UnitIterations = 2_000;
+    private const int ProbeIterations = 20_000;
+    private const int ProbesPerWindow = 10;
     private readonly List<KernelThread> _threads = new();
 
     /// <summary>Starts every thread.</summary>
@@ -95,14 +107,24 @@ internal sealed class SchedulerDemoWorkload
         var p50 = new double[windows];
         var p99 = new double[windows];
         var units = new double[windows];
+        var normalized = new double[windows];
+        var speeds = new double[windows];
+        var shares = new double[windows];
         long waits = 0;
         for (int w = 0; w < windows; w++)
         {
             m.IoWait.CopyBucketsTo(before);
             ulong sum0 = m.IoWait.Sum;
             long units0 = m.WorkUnits.Value;
+            long cpu0 = m.CpuRun.Value;
             ulong t0 = Tsc.NowNs;
-            Scheduler.Sleep(windowNs);
+            double speed = 0;
+            for (int p = 0; p < ProbesPerWindow; p++)
+            {
+                Scheduler.Sleep(windowNs / ProbesPerWindow);
+                speed += Probe() / ProbesPerWindow;
+            }
+
             m.IoWait.CopyBucketsTo(after);
             ulong sum1 = m.IoWait.Sum;
             long units1 = m.WorkUnits.Value;
@@ -119,15 +141,36 @@ internal sealed class SchedulerDemoWorkload
             p50[w] = LatencyHistogram.PercentileOfBuckets(after, 50);
             p99[w] = LatencyHistogram.PercentileOfBuckets(after, 99);
             units[w] = (units1 - units0) * 1e9 / (t1 - t0);
+            speeds[w] = speed;
+            normalized[w] = speed > 0 ? units[w] / speed : 0;
+            shares[w] = (m.CpuRun.Value - cpu0) / (double)(t1 - t0);
         }
 
         double seconds = (Tsc.NowNs - start) / 1e9;
         return new DemoPhase
         {
             IoWaitMeanNs = Median(mean), IoWaitP50Ns = Median(p50), IoWaitP99Ns = Median(p99), UnitsPerSecond = Median(units), IoWaits = waits,
+            NormalizedUnits = Median(normalized), ProbeSpeed = Median(speeds), CpuShare = Median(shares),
             SwitchesPerSecond = (KernelMetrics.ContextSwitches.Value - switches0) / seconds,
             EvolveCpuPercent = evolve == null ? 0 : (evolve.Sched.CpuTimeNs - evolve0) / 1e7 / seconds,
         };
+    }
+
+    /// <summary>Iterations per microsecond of a fixed loop with interrupts off: how fast the
+    /// emulated CPU runs right now (under TCG it follows the host's load).</summary>
+    private static double Probe()
+    {
+        ulong flags = InterruptState.Disable();
+        ulong x = 1;
+        ulong t0 = Tsc.NowNs;
+        for (int i = 0; i < ProbeIterations; i++)
+        {
+            x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+        }
+
+        ulong t1 = Tsc.NowNs;
+        InterruptState.Restore(flags);
+        return x == 42 || t1 <= t0 ? 0 : ProbeIterations * 1000.0 / (t1 - t0);
     }
 
     private static double Median(double[] values)
