@@ -99,16 +99,20 @@ internal static class SchedulerDemo
         host.Write($"{{\"scenario\":\"scheduler\",\"phase\":\"cleanup\",\"threads_stopped\":{stopped},\"restore\":\"{Escape(restore)}\"}}\n");
         ulong elapsed = Tsc.NowNs - started;
         double engineCpu = evolve == null ? 0 : (evolve.Sched.CpuTimeNs - evolveCpu0) * 100.0 / elapsed;
-        // Throughput is compared with the emulator's speed taken out (see DemoPhase.NormalizedUnits);
-        // the raw change is printed as well.
-        double change = before.NormalizedUnits > 0 ? (after.NormalizedUnits - before.NormalizedUnits) / before.NormalizedUnits : 0;
-        double raw = before.UnitsPerSecond > 0 ? (after.UnitsPerSecond - before.UnitsPerSecond) / before.UnitsPerSecond : 0;
+        // CPU-bound throughput as CPU time per second of the CPU-bound class (its CPU share):
+        // unlike work units per second it does not follow the emulator's host-dependent speed.
+        // Work units are printed as well, raw and divided by a speed probe (docs/ai-engine.md).
+        double change = Change(before.CpuShare, after.CpuShare);
+        double raw = Change(before.UnitsPerSecond, after.UnitsPerSecond);
+        double normalized = Change(before.NormalizedUnits, after.NormalizedUnits);
         int rolledBack = (badProposal.State == ProposalState.RolledBack ? 1 : 0) + (best != null && best.State == ProposalState.RolledBack ? 1 : 0);
         host.Write($"{{\"scenario\":\"scheduler\",\"metric\":\"io_wait_ns\",\"before\":{before.IoWaitMeanNs:F0},\"after\":{after.IoWaitMeanNs:F0}," +
-            $"\"before_p99\":{before.IoWaitP99Ns:F0},\"after_p99\":{after.IoWaitP99Ns:F0},\"cpu_throughput_change\":{change:F4},\"cpu_throughput_change_raw\":{raw:F4}," +
+            $"\"before_p99\":{before.IoWaitP99Ns:F0},\"after_p99\":{after.IoWaitP99Ns:F0},\"cpu_throughput_change\":{change:F4},\"cpu_units_change\":{raw:F4},\"cpu_units_change_normalized\":{normalized:F4}," +
             $"\"patches\":[{PatchJson(badProposal)}{(best == null ? string.Empty : "," + PatchJson(best))}],\"rolled_back\":{rolledBack}," +
             $"\"harmful_kept\":{(badProposal.State == ProposalState.Kept ? "true" : "false")},\"seconds\":{elapsed / 1e9:F1},\"evolve_cpu_percent\":{engineCpu:F2}}}\n");
     }
+
+    private static double Change(double before, double after) => before > 0 ? (after - before) / before : 0;
 
     /// <summary>Makes both models evaluate now, under the gate, so that no shadow run falls
     /// into the next measurement (the evolve thread would otherwise do it when it next looks).</summary>
