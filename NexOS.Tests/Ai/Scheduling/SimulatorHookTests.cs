@@ -1,6 +1,7 @@
 using System.Linq;
 using NexOS.Ai.Models;
 using NexOS.Core.Scheduling;
+using NexOS.Security.Cil;
 using NexOS.Security.Evolution;
 using NexOS.Security.Patches;
 
