@@ -36,25 +36,26 @@ public sealed class SchedulerEngineTests
     [Test]
     public void AChangeTheMeasurementSaysIsWorseIsRolledBackWhateverItClaimed()
     {
-        // Starting from the adaptive default (boost on), switching the boost off is a lie
-        // dressed as a 50% gain: the engine measures, rolls it back, and the values return.
+        // Under plain round robin a four times longer slice is a lie dressed as a 50% gain:
+        // the engine measures, rolls it back, and the value returns.
         var k = new SimulatedKernel(SchedulerKit.DemoWorkload());
+        Assert.That(k.PlainRoundRobin().Accepted, Is.True);
         k.Tick(20);
         var off = new SchedulerCandidate
         {
-            Family = "test.boost.off", Target = "sched.normal", Why = "boost off",
-            Changes = new[] { new ParameterChange("boost_levels", 0), new ParameterChange("max_boost", 0), new ParameterChange("max_decay", 0) },
+            Family = "test.slice.longer", Target = "sched.normal", Why = "slice x4",
+            Changes = new[] { new ParameterChange("slice_ns", 40_000_000) },
         };
         var p = new Proposal("scheduler", off.Family, off.Target, off.Kind, Metric, true, 50, off.Why, id => off.Encode(id, k.NowNs, "test", 50))
         {
             SimulatedGainPercent = 50,
         };
         Assert.That(k.Engine.Submit(p, k.NowNs), Does.StartWith("applied"));
-        Assert.That(k.Policy.Parameters.Find("boost_levels")!.Value, Is.Zero);
+        Assert.That(k.Policy.Parameters.Find("slice_ns")!.Value, Is.EqualTo(40_000_000));
         k.Follow(p);
         Assert.That(p.State, Is.EqualTo(ProposalState.RolledBack));
         Assert.That(p.MetricAfter, Is.GreaterThan(p.MetricBefore));
-        Assert.That(k.Policy.Parameters.Find("boost_levels")!.Value, Is.EqualTo(2));
+        Assert.That(k.Policy.Parameters.Find("slice_ns")!.Value, Is.EqualTo(10_000_000));
         Assert.That(k.Manager.Current.IsActive(p.PatchId), Is.False);
         Assert.That(k.SchedulerModel.CalibrationOf(off.Family), Is.LessThan(1), "the model learned its estimate was wrong");
     }
@@ -75,19 +76,54 @@ public sealed class SchedulerEngineTests
     }
 
     [Test]
-    public void TheEnginesChoiceIsWithinTenPercentOfTheBestStaticSetting()
+    public void WithinThreeRoundsTheEngineComesWithinTenPercentOfTheBestStaticSetting()
     {
+        // The ranking explores (Thompson draws), so the first kept change need not be the best;
+        // each round's models start from the state the last one left. The demo runs the same rounds.
         var k = new SimulatedKernel(SchedulerKit.DemoWorkload());
         Assert.That(k.PlainRoundRobin().Accepted, Is.True);
         k.Tick(20);
-        Proposal best = Best(k);
-        SchedulerWorkload w = k.SchedulerModel.LastWorkload!;
-        ShadowResult baseline = k.SchedulerModel.LastBaseline;
-        double engine = baseline.IoWaitNs * (1 - (best.SimulatedGainPercent / 100));
-        SweepPoint sweep = SchedulerSweep.Run(k.Shadow, w, k.Policy.Parameters);
-        TestContext.Out.WriteLine($"engine {best.Why}: {engine:F0} ns; best static slice {sweep.SliceNs} boost {sweep.BoostLevels}/{sweep.MaxBoost}: {sweep.Result.IoWaitNs:F0} ns (cost {sweep.CostPercent:F2}%)");
+        var reference = SchedulerKit.PlainRoundRobin();
+        SchedulerWorkload w = SchedulerWorkload.Read(k.Engine.Snapshot, SchedulerShadowModel.Window, SchedulerShadowModel.MinSamples)!;
+        SweepPoint sweep = SchedulerSweep.Run(k.Shadow, w, reference);
+        double engine = double.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            Proposal? best = BestOrNull(k);
+            if (best == null)
+            {
+                break;
+            }
+
+            k.Engine.Submit(best, k.NowNs);
+            k.Follow(best);
+            TestContext.Out.WriteLine($"round {round}: {best.Why}: {StateName(best.State)}");
+            k.Tick(20);
+            ShadowResult live = new ShadowContext(k.Shadow, w, k.Manager).Baseline;
+            engine = live.IoWaitNs;
+            if (engine <= 1.1 * sweep.Result.IoWaitNs)
+            {
+                break;
+            }
+        }
+
+        TestContext.Out.WriteLine($"engine: {engine:F0} ns; best static slice {sweep.SliceNs} boost {sweep.BoostLevels}/{sweep.MaxBoost}: {sweep.Result.IoWaitNs:F0} ns (cost {sweep.CostPercent:F2}%)");
         Assert.That(engine, Is.LessThanOrEqualTo(1.1 * sweep.Result.IoWaitNs));
-        Assert.That(best.SideCostPercent, Is.LessThanOrEqualTo(SchedulerSweep.MaxCostPercent));
+    }
+
+    private static string StateName(ProposalState s) => s == ProposalState.Kept ? "kept" : s == ProposalState.RolledBack ? "rolled back" : "other";
+
+    private static Proposal? BestOrNull(SimulatedKernel k)
+    {
+        foreach (Proposal p in k.Engine.Analyse(k.NowNs))
+        {
+            if (p.Model is "scheduler" or "code")
+            {
+                return p;
+            }
+        }
+
+        return null;
     }
 
     private static Proposal Best(SimulatedKernel k)

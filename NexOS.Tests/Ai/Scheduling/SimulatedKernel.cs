@@ -21,7 +21,7 @@ namespace NexOS.Tests.Ai.Scheduling;
 internal sealed class SimulatedKernel : IEvolveHost
 {
     public const ulong TickNs = 100_000_000;
-    private readonly SchedulerSimulator _simulator;
+    private readonly SchedulerSimulator? _simulator;
     private ulong _lastWork;
 
     public SimulatedKernel(SchedulerWorkload workload, SecurityLevel level = SecurityLevel.Standard, ulong seed = 7)
@@ -80,7 +80,7 @@ internal sealed class SimulatedKernel : IEvolveHost
 
     public CodeModel CodeModel { get; }
 
-    public ulong NowNs => _simulator.NowNs + 1_000_000_000;
+    public ulong NowNs => (_simulator?.NowNs ?? 0) + 1_000_000_000;
 
     public ulong Enter() => 0;
 
@@ -102,9 +102,9 @@ internal sealed class SimulatedKernel : IEvolveHost
     {
         for (int i = 0; i < ticks; i++)
         {
-            _simulator.Run(_simulator.NowNs + TickNs);
+            _simulator!.Run(_simulator.NowNs + TickNs);
             ulong work = 0;
-            foreach (SimThread t in _simulator.Threads)
+            foreach (SimThread t in _simulator!.Threads)
             {
                 work += t.Thread.Workload == WorkloadClass.Cpu ? t.UsefulCpuNs : 0;
             }

@@ -76,7 +76,7 @@ public sealed class SimulatorHookTests
         ShadowResult freeLong = free.Run(w, SchedulerKit.PlainRoundRobin(), ReadOnlySpan<ParameterChange>.Empty, null, null);
         ShadowResult costlyShort = costly.Run(w, SchedulerKit.PlainRoundRobin(), shortSlice, null, null);
         ShadowResult costlyLong = costly.Run(w, SchedulerKit.PlainRoundRobin(), ReadOnlySpan<ParameterChange>.Empty, null, null);
-        Assert.That(freeShort.CostOver(freeLong), Is.LessThan(0.5), "without a switch cost slices cost (almost) nothing");
+        Assert.That(freeShort.CostOver(freeLong), Is.LessThan(2), "without a switch cost only the I/O threads' extra turns cost");
         Assert.That(costlyShort.CostOver(costlyLong), Is.GreaterThan(5), "100 us per switch at 1 ms slices");
     }
 
