@@ -46,11 +46,11 @@ public sealed class SchedulerDemoBootTests : BootFixture
         Assert.That(final.GetProperty("harmful_kept").GetBoolean(), Is.False);
 
         JsonElement[] patches = final.GetProperty("patches").EnumerateArray().ToArray();
-        Assert.That(patches, Has.Length.EqualTo(2));
+        Assert.That(patches, Has.Length.InRange(2, 4), "the harmful candidate, then one to three engine rounds");
         Assert.That(patches[0].GetProperty("family").GetString(), Does.StartWith("demo.harmful"));
         Assert.That(patches[0].GetProperty("state").GetString(), Is.AnyOf("rolled back", "refused"));
-        Assert.That(patches[1].GetProperty("state").GetString(), Is.EqualTo("kept"));
-        Assert.That(patches[1].GetProperty("model").GetString(), Is.AnyOf("scheduler", "code"));
+        Assert.That(patches.Skip(1).Select(p => p.GetProperty("model").GetString()), Is.All.AnyOf("scheduler", "code"));
+        Assert.That(patches.Skip(1).Count(p => p.GetProperty("state").GetString() == "kept"), Is.GreaterThanOrEqualTo(1));
 
         JsonElement cleanup = objects.Single(o => o.TryGetProperty("phase", out JsonElement p) && p.GetString() == "cleanup");
         Assert.That(cleanup.GetProperty("threads_stopped").GetInt32(), Is.EqualTo(10));

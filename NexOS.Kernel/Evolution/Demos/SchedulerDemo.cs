@@ -28,6 +28,10 @@ internal static class SchedulerDemo
     private const ulong SettleNs = 2_000_000_000;
     private const ulong TrialTimeoutNs = 90_000_000_000;
 
+    /// <summary>Engine rounds at most: the ranking explores, so the first kept change need not
+    /// be the best; each round starts from the state the last one left.</summary>
+    private const int Rounds = 3;
+
     /// <summary>The adaptive policy's parameters the demo's starting point sets to 0.</summary>
     private static readonly string[] s_zeroed = { "boost_levels", "max_boost", "max_decay" };
 
@@ -74,19 +78,27 @@ internal static class SchedulerDemo
         Trial(host, manager, engine, badProposal, "harmful");
         Scheduler.Sleep(SettleNs);
 
-        Refresh(manager, engine, model, code);
-        Proposal? best = Choose(host, manager, engine);
-        SchedulerWorkload? chosenOn = model.LastWorkload;
-        if (best != null)
+        var chosen = new List<Proposal>();
+        SchedulerWorkload? chosenOn = null;
+        for (int round = 0; round < Rounds; round++)
         {
-            Trial(host, manager, engine, best, "engine");
+            Refresh(manager, engine, model, code);
+            Proposal? next = Choose(host, manager, engine);
+            chosenOn ??= model.LastWorkload;
+            if (next == null)
+            {
+                break;
+            }
+
+            chosen.Add(next);
+            Trial(host, manager, engine, next, "engine");
+            Scheduler.Sleep(SettleNs);
         }
 
-        Scheduler.Sleep(SettleNs);
         Refresh(manager, engine, model, code);
         DemoPhase after = SchedulerDemoWorkload.Measure(Windows, WindowNs, evolve);
         host.Write(after.Json("after") + "\n");
-        string sweep = Sweep(model.Shadow, chosenOn, reference, best);
+        string sweep = Sweep(model.Shadow, chosenOn, reference, manager);
         host.Write(sweep + "\n");
 
         int stopped = workload.Stop();
@@ -105,10 +117,17 @@ internal static class SchedulerDemo
         double change = Change(before.CpuShare, after.CpuShare);
         double raw = Change(before.UnitsPerSecond, after.UnitsPerSecond);
         double normalized = Change(before.NormalizedUnits, after.NormalizedUnits);
-        int rolledBack = (badProposal.State == ProposalState.RolledBack ? 1 : 0) + (best != null && best.State == ProposalState.RolledBack ? 1 : 0);
+        int rolledBack = badProposal.State == ProposalState.RolledBack ? 1 : 0;
+        string patches = PatchJson(badProposal);
+        foreach (Proposal p in chosen)
+        {
+            rolledBack += p.State == ProposalState.RolledBack ? 1 : 0;
+            patches += "," + PatchJson(p);
+        }
+
         host.Write($"{{\"scenario\":\"scheduler\",\"metric\":\"io_wait_ns\",\"before\":{before.IoWaitMeanNs:F0},\"after\":{after.IoWaitMeanNs:F0}," +
             $"\"before_p99\":{before.IoWaitP99Ns:F0},\"after_p99\":{after.IoWaitP99Ns:F0},\"cpu_throughput_change\":{change:F4},\"cpu_units_change\":{raw:F4},\"cpu_units_change_normalized\":{normalized:F4}," +
-            $"\"patches\":[{PatchJson(badProposal)}{(best == null ? string.Empty : "," + PatchJson(best))}],\"rolled_back\":{rolledBack}," +
+            $"\"patches\":[{patches}],\"rolled_back\":{rolledBack}," +
             $"\"harmful_kept\":{(badProposal.State == ProposalState.Kept ? "true" : "false")},\"seconds\":{elapsed / 1e9:F1},\"evolve_cpu_percent\":{engineCpu:F2}}}\n");
     }
 
@@ -171,8 +190,9 @@ internal static class SchedulerDemo
             $"\"metric_before\":{p.MetricBefore:F0},\"metric_after\":{p.MetricAfter:F0},\"submitted\":\"{Escape(verdict)}\",\"why\":\"{Escape(p.Why)}\"}}\n");
     }
 
-    /// <summary>The best static setting in the simulator against the engine's choice.</summary>
-    private static string Sweep(SchedulerShadow shadow, SchedulerWorkload? w, ParameterSet reference, Proposal? best)
+    /// <summary>The best static setting in the simulator against the state the engine reached
+    /// (the live parameters and hook patches, replayed on the same workload reading).</summary>
+    private static string Sweep(SchedulerShadow shadow, SchedulerWorkload? w, ParameterSet reference, PatchManager manager)
     {
         if (w == null)
         {
@@ -181,7 +201,12 @@ internal static class SchedulerDemo
 
         SweepPoint point = SchedulerSweep.Run(shadow, w, reference);
         double baseline = shadow.Run(w, reference, ReadOnlySpan<ParameterChange>.Empty, null, null).IoWaitNs;
-        double engineWait = best == null || double.IsNaN(best.SimulatedGainPercent) ? baseline : baseline * (1 - (best.SimulatedGainPercent / 100));
+        double engineWait;
+        lock (manager.Gate)
+        {
+            engineWait = new ShadowContext(shadow, w, manager).Baseline.IoWaitNs;
+        }
+
         double ratio = point.Result.IoWaitNs > 0 ? engineWait / point.Result.IoWaitNs : 1;
         return $"{{\"scenario\":\"scheduler\",\"phase\":\"sweep\",\"workload\":\"{Escape(w.ToString())}\",\"baseline_io_wait_ns\":{baseline:F0}," +
             $"\"best_static\":{{\"slice_ns\":{point.SliceNs},\"boost_levels\":{point.BoostLevels},\"max_boost\":{point.MaxBoost},\"io_wait_ns\":{point.Result.IoWaitNs:F0},\"cost\":{point.CostPercent:F2}}}," +
