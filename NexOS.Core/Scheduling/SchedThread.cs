@@ -102,6 +102,9 @@ public sealed class SchedThread
     /// <summary>How often the thread blocked before its slice ended, recently (0-100).</summary>
     public int InteractivityScore { get; set; }
 
+    /// <summary>The class the thread declared for the wait metrics (see <see cref="WorkloadClasses"/>).</summary>
+    public WorkloadClass Workload { get; set; }
+
     /// <summary>Opaque per-policy data (queue position, virtual time...).</summary>
     public object? PolicyLink { get; set; }
 

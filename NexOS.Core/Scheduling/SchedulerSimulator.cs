@@ -14,6 +14,10 @@ namespace NexOS.Core.Scheduling;
 /// <see cref="StopReason.Preempted"/>);</item>
 /// <item>the release time comes: <c>ReleaseDue</c>; true preempts likewise.</item>
 /// </list>
+/// With <see cref="Hooks"/> set, the patchable decisions are asked exactly where the kernel asks
+/// them: after every <c>OnStop</c> (priority) and after every <c>TimeSlice</c> (with the number of
+/// threads still queued). <see cref="SwitchCostNs"/> charges each switch to the incoming thread
+/// as time that does no work, so slices that are too short show their throughput cost.
 /// Everything is deterministic: equal inputs give equal results. It allocates freely; it is a
 /// tool for tests and for the self-evolution engine, never part of a scheduling path.
 /// </summary>
@@ -30,6 +34,7 @@ public sealed class SchedulerSimulator
     private SimThread? _current;
     private SimThread? _lastRan;
     private ulong _sliceEndNs;
+    private ulong _overheadLeftNs;
 
     public SchedulerSimulator(ISchedulerPolicy policy)
     {
@@ -42,6 +47,12 @@ public sealed class SchedulerSimulator
 
     /// <summary>Switches from one thread to a different one.</summary>
     public ulong ContextSwitches { get; private set; }
+
+    /// <summary>The patchable decisions (null: the policy's answers stand).</summary>
+    public ISchedulerHooks? Hooks { get; set; }
+
+    /// <summary>CPU time each switch to a different thread costs before that thread does work (0 by default).</summary>
+    public ulong SwitchCostNs { get; set; }
 
     /// <summary>Time no thread ran.</summary>
     public ulong IdleNs { get; private set; }
@@ -101,7 +112,7 @@ public sealed class SchedulerSimulator
             at = Math.Min(at, _sliceEndNs);
             if (_current.RemainingNs != ulong.MaxValue)
             {
-                at = Math.Min(at, NowNs + _current.RemainingNs);
+                at = Math.Min(at, NowNs + _overheadLeftNs + _current.RemainingNs);
             }
         }
 
@@ -127,9 +138,13 @@ public sealed class SchedulerSimulator
         }
 
         _current.Thread.CpuTimeNs += elapsedNs;
+        ulong overhead = Math.Min(elapsedNs, _overheadLeftNs);
+        _overheadLeftNs -= overhead;
+        _current.OverheadNs += overhead;
+        ulong work = elapsedNs - overhead;
         if (_current.RemainingNs != ulong.MaxValue)
         {
-            _current.RemainingNs -= Math.Min(elapsedNs, _current.RemainingNs);
+            _current.RemainingNs -= Math.Min(work, _current.RemainingNs);
         }
     }
 
@@ -172,10 +187,12 @@ public sealed class SchedulerSimulator
         thread.LastRunLatencyNs = waited;
         if (sim.LatencyPending)
         {
+            // A woken thread's own code starts after the switch into it.
+            ulong latency = waited + (_lastRan != sim ? SwitchCostNs : 0);
             sim.LatencyPending = false;
             sim.LatencySamples++;
-            sim.TotalWakeLatencyNs += waited;
-            sim.MaxWakeLatencyNs = Math.Max(sim.MaxWakeLatencyNs, waited);
+            sim.TotalWakeLatencyNs += latency;
+            sim.MaxWakeLatencyNs = Math.Max(sim.MaxWakeLatencyNs, latency);
         }
 
         thread.State = ThreadState.Running;
@@ -184,11 +201,22 @@ public sealed class SchedulerSimulator
         {
             thread.Switches++;
             ContextSwitches++;
+            _overheadLeftNs = SwitchCostNs;
+        }
+        else
+        {
+            _overheadLeftNs = 0;
         }
 
         _lastRan = sim;
         _current = sim;
-        ulong slice = Math.Max(_policy.TimeSlice(thread, NowNs), 1);
+        ulong slice = _policy.TimeSlice(thread, NowNs);
+        if (Hooks != null)
+        {
+            slice = Hooks.TimeSlice(thread, slice, _policy.RunnableCount);
+        }
+
+        slice = Math.Max(slice, 1);
         _sliceEndNs = slice > ulong.MaxValue - NowNs ? ulong.MaxValue : NowNs + slice;
     }
 
@@ -199,7 +227,9 @@ public sealed class SchedulerSimulator
         SimThread sim = _current!;
         SchedThread thread = sim.Thread;
         _current = null;
-        _policy.OnStop(thread, reason, NowNs - thread.RunningSinceNs, NowNs);
+        ulong ran = NowNs - thread.RunningSinceNs;
+        _policy.OnStop(thread, reason, ran, NowNs);
+        Hooks?.AdjustPriority(thread, reason, ran);
         if (reason == StopReason.Blocked)
         {
             thread.State = ThreadState.Blocked;

@@ -88,6 +88,12 @@ public sealed class SimThread
     /// <summary>Mean time from waking to running, or 0 without samples.</summary>
     public ulong AverageWakeLatencyNs => LatencySamples == 0 ? 0 : TotalWakeLatencyNs / LatencySamples;
 
+    /// <summary>CPU time spent on switches into this thread (see <see cref="SchedulerSimulator.SwitchCostNs"/>).</summary>
+    public ulong OverheadNs { get; internal set; }
+
+    /// <summary>CPU time that did the thread's work: its CPU time less the switch overhead.</summary>
+    public ulong UsefulCpuNs => Thread.CpuTimeNs - OverheadNs;
+
     /// <summary>Periodic jobs finished.</summary>
     public ulong JobsCompleted { get; internal set; }
 

@@ -23,6 +23,9 @@ internal static class KernelMetrics
 
     public static readonly LatencyHistogram SchedulingLatency = Registry.Histogram("sched.latency_ns", "ns", "time from runnable to running");
 
+    /// <summary>Wait, CPU time, blocks and active threads by workload class, and work units.</summary>
+    public static readonly NexOS.Core.Scheduling.SchedulerClassMetrics SchedClasses = new(Registry);
+
     public static readonly Gauge RunQueueLength = Registry.Gauge("sched.runqueue", "threads", "runnable threads waiting for the CPU");
 
     public static readonly Gauge HeapBytes = Registry.Gauge("mem.heap_bytes", "bytes", "kernel heap in use");
@@ -62,6 +65,7 @@ internal static class KernelMetrics
         GcFragmentationPercent.Set((long)((Runtime.Gc.GcHeap.Fragmentation * 100) + 0.5));
         AllocRefills.Add((long)Runtime.Gc.GcHeap.Refills - AllocRefills.Value);
         RunQueueLength.Set(Threading.Scheduler.IsRunning ? Threading.Scheduler.Policy.RunnableCount : 0);
+        Threading.Scheduler.CountActiveByClass();
         PhysicalMemory.RefreshMetrics();
     }
 }

@@ -103,6 +103,8 @@ internal static class KernelEvolution
         s_engine.AddModel(s_security);
         s_engine.AddModel(new PowerModel());
         s_engine.AddModel(new MemoryModel());
+        s_engine.AddModel(new SchedulerModel(new SchedulerShadow()));
+        s_engine.AddModel(new CodeModel(new SchedulerShadow(), 0x5EED));
         ReadOnlySpan<byte> priors = Boot.BootModules.Models;
         PriorsLine = priors.IsEmpty
             ? "no priors module: the models start from their built-in defaults"

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using NexOS.Core.Scheduling;
 using NexOS.Security.Evolution;
 
@@ -28,39 +27,15 @@ internal static class KernelHooks
     }
 
     /// <summary>The time slice for <paramref name="thread"/>: the policy's
-    /// <paramref name="policySliceNs"/> unless a patch says otherwise.</summary>
+    /// <paramref name="policySliceNs"/> unless a patch says otherwise (the portable call site
+    /// the simulator shares, <see cref="SchedulerHookCalls"/>).</summary>
     public static ulong TimeSlice(SchedThread thread, ulong policySliceNs, int runnable)
-    {
-        PolicyHook? hook = s_timeSlice;
-        if (hook == null || hook.Active == null || thread.Class != SchedClass.Normal)
-        {
-            return policySliceNs;
-        }
-
-        Span<long> c = stackalloc long[HookCatalog.TimeSliceFields];
-        FillThread(c, thread, (long)policySliceNs, runnable);
-        return (ulong)hook.Invoke(c);
-    }
+        => SchedulerHookCalls.TimeSlice(s_timeSlice, thread, policySliceNs, runnable);
 
     /// <summary>After the policy's own adjustment in OnStop: a patch may move the thread's
     /// effective priority (normal class only; the result range keeps it a valid priority).</summary>
     public static void AdjustPriority(SchedThread thread, StopReason reason, ulong ranNs)
-    {
-        PolicyHook? hook = s_priority;
-        if (hook == null || hook.Active == null || thread.Class != SchedClass.Normal)
-        {
-            return;
-        }
-
-        Span<long> c = stackalloc long[HookCatalog.PriorityFields];
-        c[0] = thread.EffectivePriority;
-        c[1] = thread.BasePriority;
-        c[2] = (long)reason;
-        c[3] = (long)ranNs;
-        c[4] = thread.InteractivityScore;
-        c[5] = (long)thread.CpuTimeNs;
-        thread.EffectivePriority = (int)hook.Invoke(c);
-    }
+        => SchedulerHookCalls.AdjustPriority(s_priority, thread, reason, ranNs);
 
     /// <summary>The allocation budget until the next collection: the tunables' answer
     /// <paramref name="defaultBudget"/> unless a patch says otherwise.</summary>
@@ -80,21 +55,5 @@ internal static class KernelHooks
         c[4] = minBudget;
         c[5] = growthPercent;
         return (ulong)hook.Invoke(c);
-    }
-
-    /// <summary>The time-slice context, in <see cref="HookCatalog"/>'s field order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void FillThread(Span<long> c, SchedThread t, long policySliceNs, int runnable)
-    {
-        c[0] = policySliceNs;
-        c[1] = t.EffectivePriority;
-        c[2] = t.BasePriority;
-        c[3] = t.InteractivityScore;
-        c[4] = (long)t.CpuTimeNs;
-        c[5] = (long)t.RunnableWaitNs;
-        c[6] = (long)t.BlockedNs;
-        c[7] = (long)t.LastRunLatencyNs;
-        c[8] = (long)t.Switches;
-        c[9] = runnable;
     }
 }

@@ -83,6 +83,9 @@ internal sealed unsafe class KernelThread
     /// <summary>Threads waiting in <see cref="Scheduler.Join"/> for this one to exit.</summary>
     public WaitQueue Joiners { get; } = new();
 
+    /// <summary>CPU time at the last metrics refresh (to count the threads that ran since).</summary>
+    public ulong CpuAtRefreshNs;
+
     /// <summary>Set by `kill`: the thread exits at its next check.</summary>
     public volatile bool KillRequested;
 

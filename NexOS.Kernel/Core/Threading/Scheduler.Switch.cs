@@ -143,6 +143,7 @@ internal static unsafe partial class Scheduler
         {
             s_policy.OnStop(ps, reason, ran, now);
             Evolution.KernelHooks.AdjustPriority(ps, reason, ran);
+            KernelMetrics.SchedClasses.RecordStop(ps, reason, ran);
             if (ps.State == ThreadState.Running)
             {
                 ps.State = ThreadState.Runnable;
@@ -180,6 +181,7 @@ internal static unsafe partial class Scheduler
         if (next != s_idle)
         {
             KernelMetrics.SchedulingLatency.Record(ns.LastRunLatencyNs);
+            KernelMetrics.SchedClasses.RecordWait(ns, ns.LastRunLatencyNs);
         }
 
         ulong* exInfoHead = ExceptionStubs.ExInfoHeadSlot;

@@ -23,6 +23,9 @@ internal static class EvolveDemos
             case "memory-trace":
                 host.Write(MemoryDemo.Pattern(1).Trace.Write());
                 break;
+            case "scheduler":
+                SchedulerDemo.Run(host);
+                break;
             default:
                 host.Write($"evolve demo: no demo '{name}' ({Names})\n");
                 break;

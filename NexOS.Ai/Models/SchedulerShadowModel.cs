@@ -1,0 +1,259 @@
+using System.Text;
+using NexOS.Ai.Engine;
+using NexOS.Core.Policy;
+using NexOS.Security.Evolution;
+using NexOS.Security.Policy;
+
+namespace NexOS.Ai.Models;
+
+/// <summary>
+/// What the scheduler model and the code model share: read the per-class scheduler metrics
+/// into a <see cref="SchedulerWorkload"/>, shadow-evaluate candidates in the simulator (again
+/// only when the workload, the live state or enough time has changed: a shadow run is the
+/// expensive part), propose the ones worth it, and learn how far simulated gains hold live.
+/// <para>Learning rule: per family a running calibration <c>c</c> (1 at first) of measured
+/// over simulated gain; each outcome with a measured gain moves it a third of the way towards
+/// <c>clamp(measured / simulated, 0, 2)</c>; a rollback without a measurement (the canary or
+/// the watchdog removed it) counts as a measured ratio of 0; a refusal by the patch manager
+/// bars the family until the security level changes. Expected gain = simulated x c, and a
+/// candidate is proposed only when that reaches <see cref="MinGainPercent"/> with a
+/// throughput cost at most <see cref="MaxCostPercent"/>.</para>
+/// </summary>
+public abstract class SchedulerShadowModel : IEvolutionModel
+{
+    /// <summary>The metric both models improve: the window mean of I/O-bound waits.</summary>
+    public const string Metric = "sched.wait_ns.io.mean";
+
+    /// <summary>Samples (evolve ticks) a workload reading spans.</summary>
+    public const int Window = 10;
+
+    /// <summary>Samples needed before the model judges.</summary>
+    public const int MinSamples = 5;
+
+    private const double CalibrationRate = 1.0 / 3;
+    private readonly List<string> _families = new();
+    private readonly List<double> _calibration = new();
+    private readonly List<SecurityLevelMark> _refusedAt = new();
+    private List<SchedulerCandidate> _candidates = new();
+    private List<string> _whys = new();
+    private string _stateKey = string.Empty;
+    private ulong _evaluatedNs;
+    private bool _evaluated;
+    private SecurityLevel _level;
+    private string _last = "nothing analysed yet";
+
+    /// <summary>Creates the model over <paramref name="shadow"/>.</summary>
+    protected SchedulerShadowModel(SchedulerShadow shadow)
+    {
+        Shadow = shadow;
+    }
+
+    /// <inheritdoc/>
+    public abstract string Name { get; }
+
+    /// <summary>The simulator wrapper.</summary>
+    public SchedulerShadow Shadow { get; }
+
+    /// <summary>Smallest expected I/O wait improvement worth a patch, percent.</summary>
+    public double MinGainPercent { get; set; } = 10;
+
+    /// <summary>Largest CPU-bound throughput loss a proposal may cost, percent.</summary>
+    public double MaxCostPercent { get; set; } = 5;
+
+    /// <summary>Shortest time between two shadow evaluations of an unchanged state.</summary>
+    public ulong ReanalyseNs { get; set; } = 30_000_000_000;
+
+    /// <summary>The workload of the last evaluation, or null.</summary>
+    public SchedulerWorkload? LastWorkload { get; private set; }
+
+    /// <summary>The shadow baseline of the last evaluation.</summary>
+    public ShadowResult LastBaseline { get; private set; }
+
+    /// <summary>The candidates of the last evaluation, best score first.</summary>
+    public IReadOnlyList<SchedulerCandidate> Candidates => _candidates;
+
+    /// <summary>The calibration of <paramref name="family"/> (1 when never measured).</summary>
+    public double CalibrationOf(string family)
+    {
+        int i = _families.IndexOf(family);
+        return i < 0 ? 1 : _calibration[i];
+    }
+
+    /// <inheritdoc/>
+    public void Analyse(EngineSnapshot snapshot, List<Proposal> proposals)
+    {
+        _level = snapshot.Manager.Policy.Level;
+        SchedulerWorkload? workload = SchedulerWorkload.Read(snapshot, Window, MinSamples);
+        if (workload == null || !workload.IsMixed)
+        {
+            return;
+        }
+
+        string key = StateKey(snapshot.Manager);
+        if (!_evaluated || key != _stateKey || snapshot.NowNs - _evaluatedNs >= ReanalyseNs)
+        {
+            Evaluate(new ShadowContext(Shadow, workload, snapshot.Manager), snapshot.NowNs, key);
+        }
+
+        for (int i = 0; i < _candidates.Count; i++)
+        {
+            SchedulerCandidate c = _candidates[i];
+            double expected = c.GainPercent * CalibrationOf(c.Family);
+            if (expected >= MinGainPercent && c.CostPercent <= MaxCostPercent && !Barred(c.Family, snapshot.Manager))
+            {
+                proposals.Add(ToProposal(c, _whys[i], expected, snapshot.NowNs));
+            }
+        }
+    }
+
+    /// <summary>Forgets the cached evaluation: the next analysis evaluates afresh (so a caller
+    /// can have the cost paid now, not in the middle of a measurement).</summary>
+    public void Invalidate() => _evaluated = false;
+
+    /// <summary>Evaluates now, whatever the cache says (the demo and the sweep use it).</summary>
+    public void Evaluate(ShadowContext context, ulong nowNs, string key = "")
+    {
+        LastWorkload = context.Workload;
+        LastBaseline = context.Baseline;
+        var found = new List<SchedulerCandidate>();
+        Generate(context, found);
+        found.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        _candidates = found;
+
+        // The explanations are written once per evaluation, not once per engine tick.
+        _whys = new List<string>(found.Count);
+        foreach (SchedulerCandidate c in found)
+        {
+            _whys.Add($"{c.Why}: shadow io wait {context.Baseline.IoWaitNs / 1000:F0} -> {c.Result.IoWaitNs / 1000:F0} us, cpu work -{c.CostPercent:F1}% on {context.Workload}");
+        }
+
+        _stateKey = key;
+        _evaluatedNs = nowNs;
+        _evaluated = true;
+        _last = found.Count == 0
+            ? $"{context.Workload}: shadow io wait {context.Baseline.IoWaitNs / 1000:F0} us, no candidate"
+            : $"{context.Workload}: shadow io wait {context.Baseline.IoWaitNs / 1000:F0} us; best {found[0].Why}: gain {found[0].GainPercent:F1}%, cost {found[0].CostPercent:F1}%";
+    }
+
+    /// <inheritdoc/>
+    public void Learn(Proposal proposal, ProposalOutcome outcome)
+    {
+        int i = FamilyIndex(proposal.Family);
+        if (outcome.State == ProposalState.Refused)
+        {
+            _refusedAt[i] = new SecurityLevelMark(true, proposal.Verdict, _level);
+            return;
+        }
+
+        double simulated = proposal.SimulatedGainPercent;
+        if (outcome.State == ProposalState.OnTrial || !(simulated > 0))
+        {
+            return;
+        }
+
+        double measured = outcome.MeasuredGainPercent;
+        double ratio = double.IsNaN(measured) ? (outcome.State == ProposalState.RolledBack ? 0 : 1) : Math.Clamp(measured / simulated, 0, 2);
+        _calibration[i] += CalibrationRate * (ratio - _calibration[i]);
+
+        // A new state may make other candidates worth more: evaluate again at the next analysis.
+        _evaluated = false;
+    }
+
+    /// <inheritdoc/>
+    public string Describe()
+    {
+        var sb = new StringBuilder();
+        sb.Append($"{Name}: {Shadow.Runs} shadow runs; last: {_last}\n");
+        for (int i = 0; i < _families.Count; i++)
+        {
+            sb.Append($"  family {_families[i]}: calibration {_calibration[i]:F2}{(_refusedAt[i].Refused ? " (refused: " + _refusedAt[i].Why + ")" : string.Empty)}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Adds the model's candidates, each evaluated through <paramref name="context"/>.</summary>
+    protected abstract void Generate(ShadowContext context, List<SchedulerCandidate> found);
+
+    private Proposal ToProposal(SchedulerCandidate c, string why, double expected, ulong nowNs)
+    {
+        string source = "nexos-ai/" + Name;
+        return new Proposal(Name, c.Family, c.Target, c.Kind, Metric, true, expected, why, id => c.Encode(id, nowNs, source, expected))
+        {
+            SimulatedGainPercent = c.GainPercent,
+            SideCostPercent = c.CostPercent,
+        };
+    }
+
+    private bool Barred(string family, PatchManager manager)
+    {
+        int i = _families.IndexOf(family);
+        if (i < 0 || !_refusedAt[i].Refused)
+        {
+            return false;
+        }
+
+        // A refusal holds for the level it happened at; a new level gets a new chance.
+        if (_refusedAt[i].Level != manager.Policy.Level)
+        {
+            _refusedAt[i] = default;
+            return false;
+        }
+
+        return true;
+    }
+
+    private int FamilyIndex(string family)
+    {
+        int i = _families.IndexOf(family);
+        if (i < 0)
+        {
+            _families.Add(family);
+            _calibration.Add(1);
+            _refusedAt.Add(default);
+            i = _families.Count - 1;
+        }
+
+        return i;
+    }
+
+    private static string StateKey(PatchManager manager)
+    {
+        var sb = new StringBuilder();
+        ParameterSet? set = manager.Registry.FindParameterSet("sched.normal");
+        if (set != null)
+        {
+            foreach (Parameter p in set.All)
+            {
+                sb.Append(p.Value).Append(',');
+            }
+        }
+
+        foreach (PolicyHook hook in manager.Registry.Hooks)
+        {
+            sb.Append(hook.Active?.PatchId ?? 0).Append(',');
+        }
+
+        // The workload itself is not part of the key: its reading moves a little every tick, and
+        // a drifting mix is caught by ReanalyseNs instead of costing a shadow search per tick.
+        sb.Append((int)manager.Policy.Level);
+        return sb.ToString();
+    }
+
+    /// <summary>A family's refusal and the level it happened at.</summary>
+    private readonly struct SecurityLevelMark
+    {
+        public SecurityLevelMark(bool refused, string why, SecurityLevel level)
+        {
+            Refused = refused;
+            Why = why;
+            Level = level;
+        }
+
+        public bool Refused { get; }
+
+        public string Why { get; }
+
+        public SecurityLevel Level { get; }
+    }
+}
