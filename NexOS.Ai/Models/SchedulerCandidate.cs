@@ -70,6 +70,7 @@ public sealed class ShadowContext
         LiveSlice = manager.Registry.FindHook(HookCatalog.TimeSliceName)?.Active?.Code;
         LivePriority = manager.Registry.FindHook(HookCatalog.PriorityName)?.Active?.Code;
         Baseline = shadow.Run(workload, Live, ReadOnlySpan<ParameterChange>.Empty, LiveSlice, LivePriority);
+        Shipped = shadow.Run(workload, Defaults(Live), ReadOnlySpan<ParameterChange>.Empty, null, null);
     }
 
     /// <summary>The simulator wrapper.</summary>
@@ -93,6 +94,14 @@ public sealed class ShadowContext
     /// <summary>The workload under the live state.</summary>
     public ShadowResult Baseline { get; }
 
+    /// <summary>The workload under the shipped configuration (default values, no patches).</summary>
+    public ShadowResult Shipped { get; }
+
+    /// <summary>CPU-bound work a result loses, percent: against the live state and against the
+    /// shipped configuration, whichever is more, so that changes each within the limit cannot
+    /// ratchet throughput down step by step.</summary>
+    public double CostOf(ShadowResult r) => Math.Max(r.CostOver(Baseline), r.CostOver(Shipped));
+
     /// <summary>A parameter candidate, evaluated with the live hooks.</summary>
     public SchedulerCandidate Parameters(string family, string why, ParameterChange[] changes)
     {
@@ -100,7 +109,7 @@ public sealed class ShadowContext
         return new SchedulerCandidate
         {
             Family = family, Target = "sched.normal", Changes = changes, Why = why, Result = r,
-            GainPercent = r.GainOver(Baseline), CostPercent = r.CostOver(Baseline),
+            GainPercent = r.GainOver(Baseline), CostPercent = CostOf(r),
         };
     }
 
@@ -128,7 +137,25 @@ public sealed class ShadowContext
         return new SchedulerCandidate
         {
             Family = family, Target = program.Hook, Program = program, Body = body, Why = program.ToString(), Result = r,
-            GainPercent = r.GainOver(Baseline), CostPercent = r.CostOver(Baseline),
+            GainPercent = r.GainOver(Baseline), CostPercent = CostOf(r),
         };
+    }
+
+    /// <summary>A parameter set like <paramref name="live"/> with every value at its default
+    /// (null stays null: the shadow then uses the adaptive policy's defaults).</summary>
+    private static ParameterSet? Defaults(ParameterSet? live)
+    {
+        if (live == null)
+        {
+            return null;
+        }
+
+        var set = new ParameterSet();
+        foreach (Parameter p in live.All)
+        {
+            set.Add(new Parameter(p.Name, p.Unit, p.Min, p.Max, p.Default, p.Description));
+        }
+
+        return set;
     }
 }

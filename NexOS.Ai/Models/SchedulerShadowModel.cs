@@ -63,6 +63,9 @@ public abstract class SchedulerShadowModel : IEvolutionModel
     /// <summary>Shortest time between two shadow evaluations of an unchanged state.</summary>
     public ulong ReanalyseNs { get; set; } = 30_000_000_000;
 
+    /// <summary>When the last evaluation ran (engine clock), 0 before the first.</summary>
+    public ulong EvaluatedNs => _evaluatedNs;
+
     /// <summary>The workload of the last evaluation, or null.</summary>
     public SchedulerWorkload? LastWorkload { get; private set; }
 
@@ -83,6 +86,14 @@ public abstract class SchedulerShadowModel : IEvolutionModel
     public void Analyse(EngineSnapshot snapshot, List<Proposal> proposals)
     {
         _level = snapshot.Manager.Policy.Level;
+
+        // While a scheduler hook patch is on canary the state is in flux and the engine
+        // follows a trial: nothing to propose, and no shadow search to pay for.
+        if (CanaryRunning(snapshot.Manager))
+        {
+            return;
+        }
+
         SchedulerWorkload? workload = SchedulerWorkload.Read(snapshot, Window, MinSamples);
         if (workload == null || !workload.IsMixed)
         {
@@ -201,6 +212,13 @@ public abstract class SchedulerShadowModel : IEvolutionModel
         }
 
         return true;
+    }
+
+    private static bool CanaryRunning(PatchManager manager)
+    {
+        PolicyHook? slice = manager.Registry.FindHook(HookCatalog.TimeSliceName);
+        PolicyHook? priority = manager.Registry.FindHook(HookCatalog.PriorityName);
+        return (slice?.Active?.IsCanary ?? false) || (priority?.Active?.IsCanary ?? false);
     }
 
     private int FamilyIndex(string family)

@@ -32,6 +32,9 @@ internal static class SchedulerDemo
     /// be the best; each round starts from the state the last one left.</summary>
     private const int Rounds = 3;
 
+    /// <summary>An evaluation younger than this is fresh enough for the next phase.</summary>
+    private const ulong FreshNs = 15_000_000_000;
+
     /// <summary>The adaptive policy's parameters the demo's starting point sets to 0.</summary>
     private static readonly string[] s_zeroed = { "boost_levels", "max_boost", "max_decay" };
 
@@ -147,15 +150,26 @@ internal static class SchedulerDemo
 
     private static double Change(double before, double after) => before > 0 ? (after - before) / before : 0;
 
-    /// <summary>Makes both models evaluate now, under the gate, so that no shadow run falls
-    /// into the next measurement (the evolve thread would otherwise do it when it next looks).</summary>
+    /// <summary>Makes both models current now, under the gate, so that no shadow run falls into
+    /// the next measurement: an analysis evaluates when the state changed, and an evaluation
+    /// older than <see cref="FreshNs"/> is redone so that the 30 s re-evaluation cannot come due
+    /// within the next phase.</summary>
     private static void Refresh(PatchManager manager, EvolutionEngine engine, SchedulerModel model, CodeModel code)
     {
         lock (manager.Gate)
         {
-            model.Invalidate();
-            code.Invalidate();
-            engine.Analyse(Tsc.NowNs);
+            ulong now = Tsc.NowNs;
+            if (now - model.EvaluatedNs > FreshNs)
+            {
+                model.Invalidate();
+            }
+
+            if (now - code.EvaluatedNs > FreshNs)
+            {
+                code.Invalidate();
+            }
+
+            engine.Analyse(now);
         }
     }
 
