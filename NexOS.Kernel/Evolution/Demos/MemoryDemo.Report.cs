@@ -11,15 +11,7 @@ internal static partial class MemoryDemo
 {
     private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
 
-    private static string StateName(ProposalState s) => s switch
-    {
-        ProposalState.Proposed => "proposed",
-        ProposalState.Refused => "refused",
-        ProposalState.OnTrial => "on trial",
-        ProposalState.Kept => "kept",
-        ProposalState.RolledBack => "rolled back",
-        _ => "passed",
-    };
+    private static string StateName(ProposalState s) => ProposalText.Name(s);
 
     private static string Num(double x) => double.IsNaN(x) || double.IsInfinity(x) ? "null" : $"{x:F3}";
 

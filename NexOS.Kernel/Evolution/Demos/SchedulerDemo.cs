@@ -274,15 +274,7 @@ internal static class SchedulerDemo
     private static string PatchJson(Proposal p) =>
         $"{{\"id\":{p.PatchId},\"model\":\"{p.Model}\",\"family\":\"{p.Family}\",\"kind\":\"{(p.Kind == PatchKind.Cil ? "cil" : "parameters")}\",\"target\":\"{p.Target}\",\"state\":\"{StateName(p.State)}\"}}";
 
-    private static string StateName(ProposalState s) => s switch
-    {
-        ProposalState.Proposed => "proposed",
-        ProposalState.Refused => "refused",
-        ProposalState.OnTrial => "on trial",
-        ProposalState.Kept => "kept",
-        ProposalState.RolledBack => "rolled back",
-        _ => "passed",
-    };
+    private static string StateName(ProposalState s) => ProposalText.Name(s);
 
     private static KernelThread? FindThread(string name)
     {
