@@ -12,6 +12,9 @@ internal static class EvolveDemos
     /// <summary>The demos there are, for the usage line.</summary>
     public const string Names = "memory, memory-trace, scheduler";
 
+    /// <summary>Text made safe inside a JSON string of a demo's output (backslashes and quotes escaped).</summary>
+    public static string JsonEscape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
+
     /// <summary>Runs demo <paramref name="name"/>, writing its JSON lines to <paramref name="host"/>.</summary>
     public static void Run(string name, IShellHost host)
     {

@@ -9,7 +9,7 @@ namespace NexOS.Kernel.Evolution.Demos;
 /// <summary>The memory demo's JSON lines: one object per phase and the result.</summary>
 internal static partial class MemoryDemo
 {
-    private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
+    private static string Escape(string s) => EvolveDemos.JsonEscape(s);
 
     private static string StateName(ProposalState s) => ProposalText.Name(s);
 

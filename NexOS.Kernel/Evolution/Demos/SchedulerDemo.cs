@@ -289,5 +289,5 @@ internal static class SchedulerDemo
         return null;
     }
 
-    private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
+    private static string Escape(string s) => EvolveDemos.JsonEscape(s);
 }
