@@ -27,6 +27,10 @@ public sealed class EngineSnapshot
     /// <summary>The patch manager (read its state only).</summary>
     public PatchManager Manager { get; }
 
+    /// <summary>The engine's cost accounting: a model may read its CPU clock to time its own
+    /// parts (a search) for `models`.</summary>
+    public EngineCost? Cost { get; init; }
+
     /// <summary>The channel called <paramref name="name"/> (e.g. "heap.fragmentation" or
     /// "sched.wait_ns.p99"), or null.</summary>
     public MetricChannel? Channel(string name) => Monitor.Find(name);

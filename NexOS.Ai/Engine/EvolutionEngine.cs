@@ -40,7 +40,7 @@ public sealed class EvolutionEngine
         Monitor = monitor;
         Performance = performance;
         _random = new SplitMix(seed);
-        Snapshot = new EngineSnapshot(0, monitor, manager);
+        Snapshot = new EngineSnapshot(0, monitor, manager) { Cost = Cost };
         _models.Add(performance);
     }
 
@@ -78,6 +78,9 @@ public sealed class EvolutionEngine
 
     /// <summary>Steps taken.</summary>
     public ulong Steps { get; private set; }
+
+    /// <summary>The engine's own CPU and memory cost (the host supplies the clocks).</summary>
+    public EngineCost Cost { get; } = new();
 
     /// <summary>Adds a model (once, at set-up).</summary>
     public void AddModel(IEvolutionModel model) => _models.Add(model);
@@ -126,8 +129,23 @@ public sealed class EvolutionEngine
     /// </summary>
     public IReadOnlyList<Proposal> Step(ulong nowNs)
     {
+        Cost.Enter();
+        try
+        {
+            return StepCounted(nowNs);
+        }
+        finally
+        {
+            Cost.Leave();
+        }
+    }
+
+    private IReadOnlyList<Proposal> StepCounted(ulong nowNs)
+    {
         Steps++;
+        (ulong Ns, ulong Bytes) mark = Cost.Mark();
         Monitor.Sample(nowNs);
+        Cost.ModelDone("monitor", mark);
         Snapshot.NowNs = nowNs;
         foreach (IEvolutionModel model in _models)
         {
@@ -160,20 +178,30 @@ public sealed class EvolutionEngine
     /// </summary>
     public IReadOnlyList<Proposal> Analyse(ulong nowNs)
     {
-        Snapshot.NowNs = nowNs;
-        _scratch.Clear();
-        foreach (IEvolutionModel model in _models)
+        Cost.Enter();
+        try
         {
-            model.Analyse(Snapshot, _scratch);
-        }
+            Snapshot.NowNs = nowNs;
+            _scratch.Clear();
+            foreach (IEvolutionModel model in _models)
+            {
+                (ulong Ns, ulong Bytes) mark = Cost.Mark();
+                model.Analyse(Snapshot, _scratch);
+                Cost.ModelDone(model.Name, mark);
+            }
 
-        Performance.Rank(_scratch, ref _random);
-        foreach (Proposal p in _scratch)
+            Performance.Rank(_scratch, ref _random);
+            foreach (Proposal p in _scratch)
+            {
+                p.Id = ++_proposalsMade;
+            }
+
+            return _scratch;
+        }
+        finally
         {
-            p.Id = ++_proposalsMade;
+            Cost.Leave();
         }
-
-        return _scratch;
     }
 
     /// <summary>
@@ -182,6 +210,19 @@ public sealed class EvolutionEngine
     /// one-line answer. A refusal is an outcome the proposing model learns from at once.
     /// </summary>
     public string Submit(Proposal proposal, ulong nowNs)
+    {
+        Cost.Enter();
+        try
+        {
+            return SubmitCounted(proposal, nowNs);
+        }
+        finally
+        {
+            Cost.Leave();
+        }
+    }
+
+    private string SubmitCounted(Proposal proposal, ulong nowNs)
     {
         if (proposal.State != ProposalState.Proposed && proposal.State != ProposalState.Passed)
         {

@@ -17,7 +17,9 @@ namespace NexOS.Ai.Models;
 /// <see cref="Elite"/> and fills up with children made by mutating one gene (feature,
 /// comparison, threshold on a per-field scale, reason, action, constant) or by recombining two
 /// parents (one's condition, the other's actions). Equal programs are simulated once per
-/// evaluation. Deterministic for a seed.</para>
+/// evaluation. Every program is first scored on a short screening run; only the best
+/// <see cref="Finalists"/> of each hook run for the full time, and only those are proposed.
+/// Deterministic for a seed.</para>
 /// <para>Learning: <see cref="SchedulerShadowModel"/>'s calibration per family.</para>
 /// </summary>
 public sealed class CodeModel : SchedulerShadowModel
@@ -30,6 +32,9 @@ public sealed class CodeModel : SchedulerShadowModel
 
     /// <summary>Generations after the first.</summary>
     public const int Generations = 4;
+
+    /// <summary>Programs per hook that, after screening on short runs, run for the full time.</summary>
+    public const int Finalists = 2;
 
     private static readonly long[] s_nsScale = { 20_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_000_000, 5_000_000 };
     private static readonly long[] s_scoreScale = { 10, 25, 50, 75, 90 };
@@ -147,7 +152,7 @@ public sealed class CodeModel : SchedulerShadowModel
                     continue;
                 }
 
-                SchedulerCandidate? c = context.Code(p.Hook == HookCatalog.TimeSliceName ? "code.slice" : "code.priority", p, out _);
+                SchedulerCandidate? c = context.Code(FamilyOf(p), p, screen: true, out _);
                 LastRefused += c == null ? 1 : 0;
                 seen.Add(key);
                 if (c != null)
@@ -179,10 +184,27 @@ public sealed class CodeModel : SchedulerShadowModel
 
         LastSimulated = scored.Count;
 
-        // The best program of each hook: the engine ranks them against the other models'.
+        // The screening runs only rank; the best few programs of each hook run again for the
+        // full time, and the best of those per hook is what the engine ranks against the other
+        // models' candidates.
+        var finals = new List<SchedulerCandidate>();
+        int slices = 0;
+        int priorities = 0;
+        foreach (SchedulerCandidate s in scored)
+        {
+            bool isSlice = s.Target == HookCatalog.TimeSliceName;
+            if ((isSlice ? slices : priorities) < Finalists && context.Confirm(s) is SchedulerCandidate full)
+            {
+                finals.Add(full);
+                slices += isSlice ? 1 : 0;
+                priorities += isSlice ? 0 : 1;
+            }
+        }
+
+        finals.Sort(static (x, y) => y.Score.CompareTo(x.Score));
         bool slice = false;
         bool priority = false;
-        foreach (SchedulerCandidate c in scored)
+        foreach (SchedulerCandidate c in finals)
         {
             bool isSlice = c.Target == HookCatalog.TimeSliceName;
             if ((isSlice && !slice) || (!isSlice && !priority))
@@ -193,6 +215,8 @@ public sealed class CodeModel : SchedulerShadowModel
             }
         }
     }
+
+    private static string FamilyOf(PolicyProgram p) => p.Hook == HookCatalog.TimeSliceName ? "code.slice" : "code.priority";
 
     private static long Threshold(string hook, int feature, ref SplitMix random)
     {

@@ -30,6 +30,9 @@ public sealed class SchedulerCandidate
     /// <summary>The shadow run with the change.</summary>
     public ShadowResult Result { get; init; }
 
+    /// <summary>Whether <see cref="Result"/> comes from a short screening run (never proposed as such).</summary>
+    public bool Screened { get; init; }
+
     /// <summary>I/O wait improvement over the shadow baseline, percent.</summary>
     public double GainPercent { get; init; }
 
@@ -97,26 +100,56 @@ public sealed class ShadowContext
     /// <summary>The workload under the shipped configuration (default values, no patches).</summary>
     public ShadowResult Shipped { get; }
 
+    private ShadowResult _screenBaseline;
+    private ShadowResult _screenShipped;
+    private bool _screened;
+
     /// <summary>CPU-bound work a result loses, percent: against the live state and against the
     /// shipped configuration, whichever is more, so that changes each within the limit cannot
     /// ratchet throughput down step by step.</summary>
     public double CostOf(ShadowResult r) => Math.Max(r.CostOver(Baseline), r.CostOver(Shipped));
 
-    /// <summary>A parameter candidate, evaluated with the live hooks.</summary>
-    public SchedulerCandidate Parameters(string family, string why, ParameterChange[] changes)
+    /// <summary>The same on screening runs, against baselines of the same (short) length.</summary>
+    private double ScreenCostOf(ShadowResult r) => Math.Max(r.CostOver(_screenBaseline), r.CostOver(_screenShipped));
+
+    /// <summary>A parameter candidate, evaluated with the live hooks (with <paramref name="screen"/>
+    /// on a short run against baselines of the same length).</summary>
+    public SchedulerCandidate Parameters(string family, string why, ParameterChange[] changes, bool screen = false)
     {
-        ShadowResult r = Shadow.Run(Workload, Live, changes, LiveSlice, LivePriority);
+        EnsureScreenBaselines(screen);
+        ShadowResult r = Shadow.Run(Workload, Live, changes, LiveSlice, LivePriority, screen ? Shadow.ScreenDurationNs : Shadow.DurationNs);
         return new SchedulerCandidate
         {
-            Family = family, Target = "sched.normal", Changes = changes, Why = why, Result = r,
-            GainPercent = r.GainOver(Baseline), CostPercent = CostOf(r),
+            Family = family, Target = "sched.normal", Changes = changes, Why = why, Result = r, Screened = screen,
+            GainPercent = r.GainOver(screen ? _screenBaseline : Baseline), CostPercent = screen ? ScreenCostOf(r) : CostOf(r),
         };
+    }
+
+    /// <summary>A screened candidate run again for the full time (a full one is returned as it is).</summary>
+    public SchedulerCandidate? Confirm(SchedulerCandidate c) =>
+        !c.Screened ? c
+        : c.Program != null ? Code(c.Family, c.Program, false, out _)
+        : Parameters(c.Family, c.Why, c.Changes ?? Array.Empty<ParameterChange>());
+
+    private void EnsureScreenBaselines(bool screen)
+    {
+        if (screen && !_screened)
+        {
+            _screenBaseline = Shadow.Run(Workload, Live, ReadOnlySpan<ParameterChange>.Empty, LiveSlice, LivePriority, Shadow.ScreenDurationNs);
+            _screenShipped = Shadow.Run(Workload, Defaults(Live), ReadOnlySpan<ParameterChange>.Empty, null, null, Shadow.ScreenDurationNs);
+            _screened = true;
+        }
     }
 
     /// <summary>A code candidate: verified against its hook under the level (null, with the
     /// reason, when the level or the verifier refuses it), then evaluated in place of that hook's
     /// live patch.</summary>
-    public SchedulerCandidate? Code(string family, PolicyProgram program, out string error)
+    public SchedulerCandidate? Code(string family, PolicyProgram program, out string error) => Code(family, program, false, out error);
+
+    /// <summary>As <see cref="Code(string, PolicyProgram, out string)"/>; with <paramref name="screen"/>
+    /// on a short run (<see cref="SchedulerShadow.ScreenDurationNs"/>) judged against baselines of
+    /// the same length: good enough to rank a search's population, not to propose from.</summary>
+    public SchedulerCandidate? Code(string family, PolicyProgram program, bool screen, out string error)
     {
         PolicyHook? hook = HookCatalog.Create(program.Hook);
         if (hook == null || !Policy.CilAllowed || !PolicyNames.Contains(Policy.PatchableHooks, hook.SafetyClass))
@@ -133,11 +166,13 @@ public sealed class ShadowContext
         }
 
         bool slice = program.Hook == HookCatalog.TimeSliceName;
-        ShadowResult r = Shadow.Run(Workload, Live, ReadOnlySpan<ParameterChange>.Empty, slice ? code : LiveSlice, slice ? LivePriority : code);
+        EnsureScreenBaselines(screen);
+        ShadowResult r = Shadow.Run(Workload, Live, ReadOnlySpan<ParameterChange>.Empty, slice ? code : LiveSlice, slice ? LivePriority : code,
+            screen ? Shadow.ScreenDurationNs : Shadow.DurationNs);
         return new SchedulerCandidate
         {
-            Family = family, Target = program.Hook, Program = program, Body = body, Why = program.ToString(), Result = r,
-            GainPercent = r.GainOver(Baseline), CostPercent = CostOf(r),
+            Family = family, Target = program.Hook, Program = program, Body = body, Why = program.ToString(), Result = r, Screened = screen,
+            GainPercent = r.GainOver(screen ? _screenBaseline : Baseline), CostPercent = screen ? ScreenCostOf(r) : CostOf(r),
         };
     }
 

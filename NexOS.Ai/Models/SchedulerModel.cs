@@ -13,7 +13,9 @@ namespace NexOS.Ai.Models;
 /// <para>Output: parameter patches for "sched.normal" (a shorter time slice; stronger wake-up
 /// boosts) and two hand-written hook patches (raise threads that block after a short burst;
 /// shorten the slice of CPU-bound threads), each one step the security level allows, each
-/// scored first in the simulator on that trace: simulated I/O wait gain and CPU-bound work lost.</para>
+/// scored first in the simulator on that trace: simulated I/O wait gain and CPU-bound work lost
+/// (every candidate on a short screening run, the best <see cref="Finalists"/> again for the
+/// full time; only those are proposed).</para>
 /// <para>Learning: see <see cref="SchedulerShadowModel"/> (per-family calibration of simulated
 /// against measured gain).</para>
 /// </summary>
@@ -28,8 +30,27 @@ public sealed class SchedulerModel : SchedulerShadowModel
     /// <inheritdoc/>
     public override string Name => "scheduler";
 
+    /// <summary>Candidates that, after screening on short runs, run for the full time.</summary>
+    public const int Finalists = 2;
+
     /// <inheritdoc/>
     protected override void Generate(ShadowContext context, List<SchedulerCandidate> found)
+    {
+        // Every candidate is screened on a short run; the best few run for the full time, and
+        // only those are proposed.
+        var screened = new List<SchedulerCandidate>();
+        Screen(context, screened);
+        screened.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        for (int i = 0; i < Math.Min(Finalists, screened.Count); i++)
+        {
+            if (context.Confirm(screened[i]) is SchedulerCandidate full)
+            {
+                found.Add(full);
+            }
+        }
+    }
+
+    private static void Screen(ShadowContext context, List<SchedulerCandidate> found)
     {
         ParameterSet? live = context.Live;
         if (live != null)
@@ -81,13 +102,13 @@ public sealed class SchedulerModel : SchedulerShadowModel
 
         if (list.Count > 0)
         {
-            found.Add(context.Parameters(family, why + text + ")", list.ToArray()));
+            found.Add(context.Parameters(family, why + text + ")", list.ToArray(), screen: true));
         }
     }
 
     private static void AddCode(ShadowContext context, List<SchedulerCandidate> found, string family, PolicyProgram program)
     {
-        SchedulerCandidate? c = context.Code(family, program, out _);
+        SchedulerCandidate? c = context.Code(family, program, screen: true, out _);
         if (c != null)
         {
             found.Add(c);

@@ -1,3 +1,4 @@
+using NexOS.Ai.Engine;
 using NexOS.Core.Policy;
 using NexOS.Core.Scheduling;
 using NexOS.Security.Cil;
@@ -41,7 +42,7 @@ public readonly struct ShadowResult
 public sealed class SchedulerShadow
 {
     /// <summary>Simulated time per run: long enough for every I/O thread to wake many times.</summary>
-    public const ulong DefaultDurationNs = 3_000_000_000;
+    public const ulong DefaultDurationNs = 1_000_000_000;
 
     /// <summary>Switch cost charged per switch: a measured order of magnitude for NexOS under
     /// TCG emulation (interrupt entry, policy, register switch), so that the shadow sees what
@@ -51,11 +52,57 @@ public sealed class SchedulerShadow
     /// <summary>Simulated time per run.</summary>
     public ulong DurationNs { get; set; } = DefaultDurationNs;
 
+    /// <summary>Simulated time per screening run by default: long enough for features that
+    /// accumulate (a thread's CPU time, its interactivity score) to separate the threads;
+    /// shorter screens rank programs on their start-up behaviour only.</summary>
+    public const ulong DefaultScreenDurationNs = 250_000_000;
+
+    /// <summary>Simulated time per screening run: a search first ranks many candidates on
+    /// short runs and runs only the few best for <see cref="DurationNs"/>.</summary>
+    public ulong ScreenDurationNs { get; set; } = DefaultScreenDurationNs;
+
+    /// <summary>Simulated nanoseconds run so far: the engine's search work in one figure.</summary>
+    public ulong SimulatedNs { get; private set; }
+
     /// <summary>Switch cost per switch.</summary>
     public ulong SwitchCostNs { get; set; } = DefaultSwitchCostNs;
 
     /// <summary>Runs so far (the engine's cost, for `models`).</summary>
     public int Runs { get; private set; }
+
+    private SchedulerWorkload? _reading;
+    private ulong _readingRound = ulong.MaxValue;
+    private ShadowContext? _context;
+    private string _contextKey = string.Empty;
+
+    /// <summary>The workload of the newest monitor round (<see cref="SchedulerWorkload.Read"/> over
+    /// <see cref="SchedulerShadowModel.Window"/> samples): read once per round, whichever model asks first.</summary>
+    public SchedulerWorkload? Reading(EngineSnapshot snapshot)
+    {
+        if (_readingRound != snapshot.Monitor.Rounds)
+        {
+            _reading = SchedulerWorkload.Read(snapshot, SchedulerShadowModel.Window, SchedulerShadowModel.MinSamples);
+            _readingRound = snapshot.Monitor.Rounds;
+        }
+
+        return _reading;
+    }
+
+    /// <summary>
+    /// The context (baseline runs included) for <paramref name="workload"/> under the live state
+    /// that <paramref name="stateKey"/> names: the last one again when both are the same, so that
+    /// models sharing this shadow pay for the baselines of one state and mix once.
+    /// </summary>
+    public ShadowContext Context(SchedulerWorkload workload, PatchManager manager, string stateKey)
+    {
+        if (_context == null || stateKey != _contextKey || !_context.Workload.SameMix(workload))
+        {
+            _context = new ShadowContext(this, workload, manager);
+            _contextKey = stateKey;
+        }
+
+        return _context;
+    }
 
     /// <summary>
     /// One run of <paramref name="workload"/>: a policy like the live one (adaptive when
@@ -64,8 +111,14 @@ public sealed class SchedulerShadow
     /// answer) installed as promoted patches.
     /// </summary>
     public ShadowResult Run(SchedulerWorkload workload, ParameterSet? live, ReadOnlySpan<ParameterChange> changes, CompiledHook? slice, CompiledHook? priority)
+        => Run(workload, live, changes, slice, priority, DurationNs);
+
+    /// <summary>As <see cref="Run(SchedulerWorkload, ParameterSet?, ReadOnlySpan{ParameterChange}, CompiledHook?, CompiledHook?)"/>
+    /// for <paramref name="durationNs"/> of simulated time.</summary>
+    public ShadowResult Run(SchedulerWorkload workload, ParameterSet? live, ReadOnlySpan<ParameterChange> changes, CompiledHook? slice, CompiledHook? priority, ulong durationNs)
     {
         Runs++;
+        SimulatedNs += durationNs;
         ISchedulerPolicy policy = CreatePolicy(live, changes);
         var simulator = new SchedulerSimulator(policy)
         {
@@ -73,7 +126,7 @@ public sealed class SchedulerShadow
             Hooks = new PolicyHookSchedulerHooks(Install(HookCatalog.CreateTimeSlice(), slice), Install(HookCatalog.CreatePriority(), priority)),
         };
         workload.AddTo(simulator);
-        simulator.Run(DurationNs);
+        simulator.Run(durationNs);
         ulong waits = 0;
         ulong samples = 0;
         ulong max = 0;

@@ -38,6 +38,7 @@ public abstract class SchedulerShadowModel : IEvolutionModel
     private List<string> _whys = new();
     private string _stateKey = string.Empty;
     private ulong _evaluatedNs;
+    private int _drifting;
     private bool _evaluated;
     private SecurityLevel _level;
     private string _last = "nothing analysed yet";
@@ -60,8 +61,22 @@ public abstract class SchedulerShadowModel : IEvolutionModel
     /// <summary>Largest CPU-bound throughput loss a proposal may cost, percent.</summary>
     public double MaxCostPercent { get; set; } = 5;
 
-    /// <summary>Shortest time between two shadow evaluations of an unchanged state.</summary>
-    public ulong ReanalyseNs { get; set; } = 30_000_000_000;
+    /// <summary>How far (a fraction) the workload's bursts and blocks may drift from the
+    /// evaluated reading before the model evaluates again (<see cref="SchedulerWorkload.IsCloseTo"/>).</summary>
+    public double WorkloadTolerance { get; set; } = 0.5;
+
+    /// <summary>Analyses in a row the mix must have drifted before it counts (one odd reading does not).</summary>
+    public int DriftSamples { get; set; } = Window;
+
+    /// <summary>Shortest time from one search to the next that drift alone may start (a
+    /// changed state starts one at once): it bounds what a mix that keeps moving costs.</summary>
+    public ulong MinDriftIntervalNs { get; set; } = 30_000_000_000;
+
+    /// <summary>Shadow evaluations so far (each a full search).</summary>
+    public int Evaluations { get; private set; }
+
+    /// <summary>CPU time the engine's searches took, ns (when the engine has a CPU clock).</summary>
+    public ulong SearchNs { get; private set; }
 
     /// <summary>When the last evaluation ran (engine clock), 0 before the first.</summary>
     public ulong EvaluatedNs => _evaluatedNs;
@@ -94,16 +109,22 @@ public abstract class SchedulerShadowModel : IEvolutionModel
             return;
         }
 
-        SchedulerWorkload? workload = SchedulerWorkload.Read(snapshot, Window, MinSamples);
+        SchedulerWorkload? workload = Shadow.Reading(snapshot);
         if (workload == null || !workload.IsMixed)
         {
             return;
         }
 
         string key = StateKey(snapshot.Manager);
-        if (!_evaluated || key != _stateKey || snapshot.NowNs - _evaluatedNs >= ReanalyseNs)
+        // A shadow search is the expensive part: it runs again only when the state changed or
+        // the mix drifted from the one it was run on (compared with that reading, not with the
+        // last one, so that slow drift adds up). The simulator is deterministic, so running it
+        // again on the same inputs could only repeat the answer.
+        if (!_evaluated || key != _stateKey || LastWorkload == null || Drifted(workload, snapshot.NowNs))
         {
-            Evaluate(new ShadowContext(Shadow, workload, snapshot.Manager), snapshot.NowNs, key);
+            ulong started = snapshot.Cost?.CpuNowNs ?? 0;
+            Evaluate(Shadow.Context(workload, snapshot.Manager, key), snapshot.NowNs, key);
+            SearchNs += (snapshot.Cost?.CpuNowNs ?? 0) - started;
         }
 
         for (int i = 0; i < _candidates.Count; i++)
@@ -117,6 +138,13 @@ public abstract class SchedulerShadowModel : IEvolutionModel
         }
     }
 
+    /// <summary>Whether the mix has been away from the searched one long enough to search again.</summary>
+    private bool Drifted(SchedulerWorkload workload, ulong nowNs)
+    {
+        _drifting = workload.IsCloseTo(LastWorkload!, WorkloadTolerance) ? 0 : _drifting + 1;
+        return _drifting >= DriftSamples && nowNs - _evaluatedNs >= MinDriftIntervalNs;
+    }
+
     /// <summary>Forgets the cached evaluation: the next analysis evaluates afresh (so a caller
     /// can have the cost paid now, not in the middle of a measurement).</summary>
     public void Invalidate() => _evaluated = false;
@@ -124,6 +152,8 @@ public abstract class SchedulerShadowModel : IEvolutionModel
     /// <summary>Evaluates now, whatever the cache says (the demo and the sweep use it).</summary>
     public void Evaluate(ShadowContext context, ulong nowNs, string key = "")
     {
+        Evaluations++;
+        _drifting = 0;
         LastWorkload = context.Workload;
         LastBaseline = context.Baseline;
         var found = new List<SchedulerCandidate>();
@@ -166,15 +196,15 @@ public abstract class SchedulerShadowModel : IEvolutionModel
         double ratio = double.IsNaN(measured) ? (outcome.State == ProposalState.RolledBack ? 0 : 1) : Math.Clamp(measured / simulated, 0, 2);
         _calibration[i] += CalibrationRate * (ratio - _calibration[i]);
 
-        // A new state may make other candidates worth more: evaluate again at the next analysis.
-        _evaluated = false;
+        // No new search for this: the calibration applies when candidates are proposed, and a
+        // kept change alters the state key, which starts a search by itself.
     }
 
     /// <inheritdoc/>
     public string Describe()
     {
         var sb = new StringBuilder();
-        sb.Append($"{Name}: {Shadow.Runs} shadow runs; last: {_last}\n");
+        sb.Append($"{Name}: {Evaluations} searches ({SearchNs / 1000} us CPU in the engine's), {Shadow.Runs} shadow runs in all; last: {_last}\n");
         for (int i = 0; i < _families.Count; i++)
         {
             sb.Append($"  family {_families[i]}: calibration {_calibration[i]:F2}{(_refusedAt[i].Refused ? " (refused: " + _refusedAt[i].Why + ")" : string.Empty)}\n");
@@ -253,7 +283,7 @@ public abstract class SchedulerShadowModel : IEvolutionModel
         }
 
         // The workload itself is not part of the key: its reading moves a little every tick, and
-        // a drifting mix is caught by ReanalyseNs instead of costing a shadow search per tick.
+        // a drifting mix is caught by the closeness test instead of costing a search per tick.
         sb.Append((int)manager.Policy.Level);
         return sb.ToString();
     }

@@ -124,10 +124,35 @@ public sealed class SchedulerWorkload
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="other"/> describes the same mix for a shadow search: thread
+    /// counts within one thread (a median of a few counts flickers by one as threads come and
+    /// go) or <paramref name="tolerance"/>, and every burst and block within
+    /// <paramref name="tolerance"/> (a fraction) of this one's. Measured figures (waits,
+    /// throughput) do not count: they are what a change moves, not what the threads do.
+    /// </summary>
+    public bool IsCloseTo(SchedulerWorkload other, double tolerance) =>
+        NearCount(IoThreads, other.IoThreads, tolerance) && NearCount(CpuThreads, other.CpuThreads, tolerance)
+        && Near(IoBurstNs, other.IoBurstNs, tolerance) && Near(IoBlockNs, other.IoBlockNs, tolerance)
+        && Near(CpuBurstNs, other.CpuBurstNs, tolerance) && Near(CpuBlockNs, other.CpuBlockNs, tolerance)
+        && (CpuBlockNs == 0) == (other.CpuBlockNs == 0);
+
+    /// <summary>Whether <paramref name="other"/> replays exactly as this one does (what
+    /// <see cref="AddTo"/> reads is equal).</summary>
+    public bool SameMix(SchedulerWorkload other) =>
+        IoThreads == other.IoThreads && IoBurstNs == other.IoBurstNs && IoBlockNs == other.IoBlockNs
+        && CpuThreads == other.CpuThreads && CpuBurstNs == other.CpuBurstNs && CpuBlockNs == other.CpuBlockNs;
+
     /// <summary>A short description for `evolve explain` and the demo.</summary>
     public override string ToString() =>
         $"{IoThreads} io (burst {IoBurstNs / 1000} us, block {IoBlockNs / 1000} us), {CpuThreads} cpu " +
         (CpuBlockNs == 0 ? "(never block)" : $"(burst {CpuBurstNs / 1000} us, block {CpuBlockNs / 1000} us)");
+
+    private static bool NearCount(int a, int b, double tolerance) =>
+        (a == 0) == (b == 0) && Math.Abs(a - b) <= Math.Max(1, tolerance * Math.Max(a, b));
+
+    private static bool Near(ulong a, ulong b, double tolerance) =>
+        Math.Abs((double)a - b) <= tolerance * Math.Max(Math.Max(a, b), MinPhaseNs);
 
     /// <summary>Mean burst = CPU time per block; mean block = what is left of the threads'
     /// second after running and waiting, per block.</summary>

@@ -107,6 +107,7 @@ internal static class EngineCommands
                 if (args.Length == 0 || args[0] == model.Name)
                 {
                     sb.Append(model.Describe());
+                    sb.Append($"  cost: {engine.Cost.ModelNs(model.Name) / 1000} us CPU, {engine.Cost.ModelBytes(model.Name) / 1024} KiB allocated in its analyses since boot\n");
                 }
             }
         }

@@ -17,6 +17,7 @@ internal static class EvolveBench
     private const int Verifications = 200;
     private const int Calls = 20_000;
     private const int Faults = 200;
+    private const int ShadowRuns = 5;
 
     public static string Run()
     {
@@ -51,10 +52,13 @@ internal static class EvolveBench
         ulong interpNs = Tsc.NowNs - start;
         InterruptState.Restore(flags);
         (ulong restoreSum, ulong restoreMax, ulong callSum) = MeasureFaults();
+        (ulong shadowNs, ulong shadowBytes, ulong shadowSwitches) = MeasureShadow();
         return $"{{\"verifier_bodies_per_s\":{(ulong)Verifications * 1_000_000_000UL / Math.Max(1, verifyNs)},\"body_instructions\":{code!.InstructionCount},"
             + $"\"interpreter_ns_per_call\":{interpNs / Calls},\"interpreter_ns_per_instruction\":{interpNs / Calls / (ulong)Math.Max(1, 1000 - fuel)},"
             + $"\"hook_patched_ns_per_call\":{patchedNs / Calls},\"hook_default_ns_per_call\":{defaultNs / Calls},\"compiled_csharp_ns_per_call\":{csharpNs / Calls},"
-            + $"\"fault_to_restore_ns_mean\":{restoreSum / Faults},\"fault_to_restore_ns_max\":{restoreMax},\"faulting_call_ns_mean\":{callSum / Faults}}}\n";
+            + $"\"fault_to_restore_ns_mean\":{restoreSum / Faults},\"fault_to_restore_ns_max\":{restoreMax},\"faulting_call_ns_mean\":{callSum / Faults},"
+            + $"\"shadow_run_us\":{shadowNs / ShadowRuns / 1000},\"shadow_run_bytes\":{shadowBytes / ShadowRuns},\"shadow_run_switches\":{shadowSwitches},"
+            + $"\"shadow_ns_per_switch\":{shadowNs / ShadowRuns / Math.Max(1, shadowSwitches)}}}\n";
     }
 
     private static ulong Time(PolicyHook hook, Span<long> c)
@@ -119,5 +123,22 @@ internal static class EvolveBench
         }
 
         return (sum, max, callSum);
+    }
+
+    /// <summary>The cost of one shadow run (the scheduler models' unit of search work): CPU
+    /// time and bytes allocated per run of the scheduler demo's mix under plain defaults.</summary>
+    private static (ulong Ns, ulong Bytes, ulong Switches) MeasureShadow()
+    {
+        var workload = new NexOS.Ai.Models.SchedulerWorkload { IoThreads = 6, IoBurstNs = 200_000, IoBlockNs = 100_000_000, CpuThreads = 6 };
+        var shadow = new NexOS.Ai.Models.SchedulerShadow();
+        ulong bytes = Runtime.Gc.GcHeap.TotalAllocatedBytes;
+        ulong start = Scheduler.CurrentCpuNs();
+        ulong switches = 0;
+        for (int i = 0; i < ShadowRuns; i++)
+        {
+            switches = shadow.Run(workload, null, ReadOnlySpan<ParameterChange>.Empty, null, null).Switches;
+        }
+
+        return (Scheduler.CurrentCpuNs() - start, Runtime.Gc.GcHeap.TotalAllocatedBytes - bytes, switches);
     }
 }

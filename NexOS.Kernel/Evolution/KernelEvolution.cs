@@ -37,8 +37,6 @@ internal static class KernelEvolution
     private static EvolutionEngine? s_engine;
     private static SecurityModel? s_security;
     private static ulong s_engineSetupBytes;
-    private static ulong s_engineNs;
-    private static ulong s_engineAllocated;
     private static ulong s_startNs;
     private static KernelThread? s_thread;
 
@@ -54,9 +52,16 @@ internal static class KernelEvolution
     public static string CostLine()
     {
         EvolutionEngine? engine = s_engine;
-        ulong steps = engine == null || engine.Steps == 0 ? 1 : engine.Steps;
+        if (engine == null)
+        {
+            return "cost       the engine is not running\n";
+        }
+
+        EngineCost cost = engine.Cost;
+        ulong steps = Math.Max(1, engine.Steps);
         double uptimeNs = Math.Max(1, Tsc.NowNs - s_startNs);
-        return $"cost       set-up {s_engineSetupBytes / 1024} KiB; {s_engineNs / steps / 1000} us per cycle, {s_engineNs * 100.0 / uptimeNs:F3}% of the CPU since boot; {s_engineAllocated / steps} bytes allocated per cycle\n";
+        return $"cost       set-up {s_engineSetupBytes / 1024} KiB; CPU {cost.BusyNs / 1_000_000} ms since boot ({cost.BusyNs * 100.0 / uptimeNs:F3}%), " +
+            $"{cost.BusyNs / steps / 1000} us per cycle, longest call {cost.LongestNs / 1000} us; {cost.AllocatedBytes / steps} bytes allocated per cycle\n";
     }
 
     /// <summary>What the pre-trained priors did at boot, one line (shown by `models`).</summary>
@@ -99,12 +104,17 @@ internal static class KernelEvolution
         var monitor = new MetricMonitor(MonitorCapacity);
         monitor.AddAll(KernelMetrics.Registry);
         s_engine = new EvolutionEngine(s_manager, monitor, new PerformanceModel(), Tsc.NowNs);
+        s_engine.Cost.CpuClock = Scheduler.CurrentCpuNs;
+        s_engine.Cost.AllocationClock = AllocatedBytes;
         s_security = new SecurityModel();
         s_engine.AddModel(s_security);
         s_engine.AddModel(new PowerModel());
         s_engine.AddModel(new MemoryModel());
-        s_engine.AddModel(new SchedulerModel(new SchedulerShadow()));
-        s_engine.AddModel(new CodeModel(new SchedulerShadow(), 0x5EED));
+        // One shadow for both scheduler-facing models: they search the same state and mix, and
+        // the baseline runs are paid once.
+        var shadow = new SchedulerShadow();
+        s_engine.AddModel(new SchedulerModel(shadow));
+        s_engine.AddModel(new CodeModel(shadow, 0x5EED));
         ReadOnlySpan<byte> priors = Boot.BootModules.Models;
         PriorsLine = priors.IsEmpty
             ? "no priors module: the models start from their built-in defaults"
@@ -138,11 +148,7 @@ internal static class KernelEvolution
             }
 
             KernelMetrics.Refresh();
-            ulong start = Tsc.NowNs;
-            ulong allocated = AllocatedBytes();
-            s_engine!.Step(start);
-            s_engineNs += Tsc.NowNs - start;
-            s_engineAllocated += AllocatedBytes() - allocated;
+            s_engine!.Step(Tsc.NowNs);
             return changes;
         }
     }

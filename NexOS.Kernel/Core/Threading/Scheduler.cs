@@ -34,6 +34,18 @@ internal static unsafe partial class Scheduler
     /// <summary>Total context switches.</summary>
     public static ulong Switches { get; private set; }
 
+    /// <summary>CPU time of the running thread so far, ns: what it was charged at its last
+    /// switch plus the time since it started running (read with interrupts off, so that a
+    /// switch cannot fall between the two reads).</summary>
+    public static ulong CurrentCpuNs()
+    {
+        ulong flags = Disable();
+        SchedThread s = s_current.Sched;
+        ulong ns = s.CpuTimeNs + (Tsc.NowNs - s.RunningSinceNs);
+        Restore(flags);
+        return ns;
+    }
+
     /// <summary>Makes the running boot code the first thread and starts preemption.</summary>
     public static void Initialize(MultiClassScheduler policy)
     {

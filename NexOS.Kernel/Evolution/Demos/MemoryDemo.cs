@@ -78,7 +78,8 @@ internal static partial class MemoryDemo
         }
     }
 
-    private static ulong EvolveCpuNs() => KernelEvolution.Thread?.Sched.CpuTimeNs ?? 0;
+    // The engine's CPU time on whichever thread it ran (its cycles and the demo's analyses).
+    private static ulong EvolveCpuNs() => KernelEvolution.Engine?.Cost.BusyNs ?? 0;
 
     private sealed partial class DemoRun
     {

@@ -32,9 +32,6 @@ internal static class SchedulerDemo
     /// be the best; each round starts from the state the last one left.</summary>
     private const int Rounds = 3;
 
-    /// <summary>An evaluation younger than this is fresh enough for the next phase.</summary>
-    private const ulong FreshNs = 15_000_000_000;
-
     /// <summary>The adaptive policy's parameters the demo's starting point sets to 0.</summary>
     private static readonly string[] s_zeroed = { "boost_levels", "max_boost", "max_decay" };
 
@@ -56,7 +53,7 @@ internal static class SchedulerDemo
     {
         PatchManager? manager = KernelEvolution.Manager;
         EvolutionEngine? engine = KernelEvolution.Engine;
-        if (manager == null || engine == null || engine.FindModel("scheduler") is not SchedulerModel model || engine.FindModel("code") is not CodeModel code)
+        if (manager == null || engine == null || engine.FindModel("scheduler") is not SchedulerModel model || engine.FindModel("code") is not CodeModel)
         {
             host.Write("evolve demo scheduler: the engine or its scheduler models are not running\n");
             return;
@@ -65,6 +62,14 @@ internal static class SchedulerDemo
         ulong started = Tsc.NowNs;
         KernelThread? evolve = FindThread("evolve");
         ulong evolveCpu0 = evolve?.Sched.CpuTimeNs ?? 0;
+        ulong busy0;
+        ulong bytes0;
+        lock (manager.Gate)
+        {
+            busy0 = engine.Cost.BusyNs;
+            bytes0 = engine.Cost.AllocatedBytes;
+        }
+
         ulong setupId;
         string verdict;
         lock (manager.Gate)
@@ -84,7 +89,7 @@ internal static class SchedulerDemo
         var workload = new SchedulerDemoWorkload();
         workload.Start();
         Scheduler.Sleep(SettleNs);
-        Refresh(manager, engine, model, code);
+        Refresh(manager, engine);
         DemoPhase before = SchedulerDemoWorkload.Measure(Windows, WindowNs, evolve);
         host.Write(before.Json("before") + "\n");
 
@@ -99,7 +104,7 @@ internal static class SchedulerDemo
         SchedulerWorkload? chosenOn = null;
         for (int round = 0; round < Rounds; round++)
         {
-            Refresh(manager, engine, model, code);
+            Refresh(manager, engine);
             Proposal? next = Choose(host, manager, engine);
             chosenOn ??= model.LastWorkload;
             if (next == null)
@@ -112,7 +117,7 @@ internal static class SchedulerDemo
             Scheduler.Sleep(SettleNs);
         }
 
-        Refresh(manager, engine, model, code);
+        Refresh(manager, engine);
         DemoPhase after = SchedulerDemoWorkload.Measure(Windows, WindowNs, evolve);
         host.Write(after.Json("after") + "\n");
         string sweep = Sweep(model.Shadow, chosenOn, reference, manager);
@@ -127,7 +132,18 @@ internal static class SchedulerDemo
 
         host.Write($"{{\"scenario\":\"scheduler\",\"phase\":\"cleanup\",\"threads_stopped\":{stopped},\"restore\":\"{Escape(restore)}\"}}\n");
         ulong elapsed = Tsc.NowNs - started;
-        double engineCpu = evolve == null ? 0 : (evolve.Sched.CpuTimeNs - evolveCpu0) * 100.0 / elapsed;
+        double evolveCpu = evolve == null ? 0 : (evolve.Sched.CpuTimeNs - evolveCpu0) * 100.0 / elapsed;
+
+        // The engine's cost is all its work, on whichever thread: the evolve thread's cycles and
+        // the analyses this demo asks for on the shell thread (the demo's own sweep excluded).
+        ulong busy;
+        ulong bytes;
+        lock (manager.Gate)
+        {
+            busy = engine.Cost.BusyNs - busy0;
+            bytes = engine.Cost.AllocatedBytes - bytes0;
+        }
+
         // CPU-bound throughput as CPU time per second of the CPU-bound class (its CPU share):
         // unlike work units per second it does not follow the emulator's host-dependent speed.
         // Work units are printed as well, raw and divided by a speed probe (docs/ai-engine.md).
@@ -145,31 +161,20 @@ internal static class SchedulerDemo
         host.Write($"{{\"scenario\":\"scheduler\",\"metric\":\"io_wait_ns\",\"before\":{before.IoWaitMeanNs:F0},\"after\":{after.IoWaitMeanNs:F0}," +
             $"\"before_p99\":{before.IoWaitP99Ns:F0},\"after_p99\":{after.IoWaitP99Ns:F0},\"cpu_throughput_change\":{change:F4},\"cpu_units_change\":{raw:F4},\"cpu_units_change_normalized\":{normalized:F4}," +
             $"\"patches\":[{patches}],\"rolled_back\":{rolledBack}," +
-            $"\"harmful_kept\":{(badProposal.State == ProposalState.Kept ? "true" : "false")},\"seconds\":{elapsed / 1e9:F1},\"evolve_cpu_percent\":{engineCpu:F2}}}\n");
+            $"\"harmful_kept\":{(badProposal.State == ProposalState.Kept ? "true" : "false")},\"seconds\":{elapsed / 1e9:F1},\"evolve_cpu_percent\":{evolveCpu:F2}," +
+            $"\"engine_cpu_ms\":{busy / 1_000_000},\"engine_cpu_percent\":{busy * 100.0 / elapsed:F2},\"engine_alloc_kib\":{bytes / 1024}}}\n");
     }
 
     private static double Change(double before, double after) => before > 0 ? (after - before) / before : 0;
 
-    /// <summary>Makes both models current now, under the gate, so that no shadow run falls into
-    /// the next measurement: an analysis evaluates when the state changed, and an evaluation
-    /// older than <see cref="FreshNs"/> is redone so that the 30 s re-evaluation cannot come due
-    /// within the next phase.</summary>
-    private static void Refresh(PatchManager manager, EvolutionEngine engine, SchedulerModel model, CodeModel code)
+    /// <summary>Makes both models current now, under the gate, so that no shadow search falls
+    /// into the next measurement: an analysis searches only when the state changed or the mix
+    /// drifted, and this one pays for it before the measurement starts.</summary>
+    private static void Refresh(PatchManager manager, EvolutionEngine engine)
     {
         lock (manager.Gate)
         {
-            ulong now = Tsc.NowNs;
-            if (now - model.EvaluatedNs > FreshNs)
-            {
-                model.Invalidate();
-            }
-
-            if (now - code.EvaluatedNs > FreshNs)
-            {
-                code.Invalidate();
-            }
-
-            engine.Analyse(now);
+            engine.Analyse(Tsc.NowNs);
         }
     }
 
