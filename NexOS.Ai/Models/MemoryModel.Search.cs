@@ -9,6 +9,15 @@ namespace NexOS.Ai.Models;
 /// <summary>The model's search: neighbours of the current strategy replayed in the simulator.</summary>
 public sealed partial class MemoryModel
 {
+    /// <summary>Replays remembered per trace (a search is five).</summary>
+    private const int ResultCache = 12;
+
+    private readonly PlacementSettings[] _replayed = new PlacementSettings[ResultCache];
+    private readonly SimulationResult[] _results = new SimulationResult[ResultCache];
+    private AllocationTrace? _resultsFor;
+    private int _resultsOps;
+    private int _resultCount;
+
     private Choice Search(ParameterSet set, PlacementSettings current, long stepBp)
     {
         _simulator = new AllocatorSimulator();
@@ -62,8 +71,31 @@ public sealed partial class MemoryModel
 
     private SimulationResult Simulate(PlacementSettings settings)
     {
+        // A replay is deterministic, so a strategy already replayed on this trace is looked up,
+        // not replayed: after a kept change the next search starts from a neighbour of the last
+        // one and shares most of its points.
+        AllocationTrace trace = _trace!;
+        if (_resultsFor != trace || _resultsOps != trace.Ops.Count)
+        {
+            _resultsFor = trace;
+            _resultsOps = trace.Ops.Count;
+            _resultCount = 0;
+        }
+
+        for (int i = 0; i < _resultCount; i++)
+        {
+            if (_replayed[i].Equals(settings))
+            {
+                return _results[i];
+            }
+        }
+
         Simulations++;
-        return _simulator!.Run(_trace!, settings);
+        SimulationResult r = _simulator!.Run(trace, settings);
+        int slot = _resultCount < ResultCache ? _resultCount++ : (int)(Simulations % ResultCache);
+        _replayed[slot] = settings;
+        _results[slot] = r;
+        return r;
     }
 
     private static PlacementSettings With(PlacementSettings s, string parameter, long value) =>

@@ -58,6 +58,27 @@ public sealed class MemoryModelTests
     }
 
     [Test]
+    public void AStrategyAlreadyReplayedOnTheTraceIsNotReplayedAgain()
+    {
+        var kit = new MemoryKit();
+        kit.Steps(MemoryModel.Window, 55);
+        Proposal p = kit.MemoryProposal()!;
+        int firstSearch = kit.Model.Simulations;
+        Assert.That(firstSearch, Is.GreaterThanOrEqualTo(3), "the current strategy and its neighbours");
+        kit.Engine.Submit(p, kit.NowNs);
+        kit.Steps(EvolutionEngine.DefaultWindow + 1, 55);
+        kit.MemoryProposal();
+        int secondSearch = kit.Model.Simulations - firstSearch;
+        Assert.That(secondSearch, Is.GreaterThan(0), "the new strategy has new neighbours");
+        Assert.That(secondSearch, Is.LessThan(firstSearch), "the new strategy and the old one were replayed already");
+
+        // A new trace is new ground: nothing is looked up.
+        kit.Model.Trace = new FragmentingPattern(1, pages: 32).Trace;
+        kit.MemoryProposal();
+        Assert.That(kit.Model.Simulations - firstSearch - secondSearch, Is.GreaterThanOrEqualTo(3));
+    }
+
+    [Test]
     public void HarmfulCandidateIsRolledBackAndItsFamilyLosesReliability()
     {
         var kit = new MemoryKit();
