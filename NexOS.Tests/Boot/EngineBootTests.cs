@@ -20,11 +20,13 @@ public sealed class EngineBootTests : BootFixture
         Assert.That(models, Does.Contain("family power.slack.up: keep rate"));
         Assert.That(models, Does.Match(@"power: .* learned gain per slack doubling (?!10\.0%)\d+\.\d%"));
         Assert.That(models, Does.Contain("security: baseline"));
+        Assert.That(Regex.Matches(models, @"\n  cost: \d+ us CPU, \d+ KiB allocated in its analyses since boot"), Has.Count.EqualTo(6), "each model's share of the engine's cost");
+        Assert.That(models, Does.Match(@"\nscheduler: \d+ searches \(\d+ us CPU in the engine's\)"));
         Assert.That(RunCommand(machine, "evolve propose")[0], Does.Match(@"^(no proposals: the models see nothing to change \(\d+ samples so far\)|\d+ proposals, best first \(dry run: nothing applied)"));
         Assert.That(RunCommand(machine, "evolve auto on")[0], Does.StartWith("automatic evolution on: the engine submits its best proposal"));
         string status = string.Join("\n", RunCommand(machine, "evolve status"));
         Assert.That(status, Does.Match(@"engine     auto on, \d+ cycles, \d+ models; submitted \d+"));
-        Match cost = Regex.Match(status, @"cost       set-up (\d+) KiB; \d+ us per cycle, ([0-9.]+)% of the CPU since boot; \d+ bytes allocated per cycle");
+        Match cost = Regex.Match(status, @"cost       set-up (\d+) KiB; CPU \d+ ms since boot \(([0-9.]+)%\), \d+ us per cycle, longest call \d+ us; \d+ bytes allocated per cycle");
         Assert.That(cost.Success, Is.True, status);
         TestContext.Out.WriteLine("measured " + cost.Value);
         Assert.That(RunCommand(machine, "evolve auto off")[0], Does.StartWith("automatic evolution off"));
