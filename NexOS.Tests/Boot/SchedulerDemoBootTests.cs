@@ -45,6 +45,13 @@ public sealed class SchedulerDemoBootTests : BootFixture
         Assert.That(final.GetProperty("cpu_throughput_change").GetDouble(), Is.GreaterThanOrEqualTo(-0.05), "CPU-bound throughput within 5%");
         Assert.That(final.GetProperty("harmful_kept").GetBoolean(), Is.False);
 
+        // The engine's own cost is reported from its account, whichever thread it ran on: it
+        // did work (searches at least once), and at least as much as its own thread alone did
+        // minus rounding. Figures, not thresholds: timings are for the notes, not for pass/fail.
+        Assert.That(final.GetProperty("engine_cpu_ms").GetInt64(), Is.GreaterThan(0));
+        Assert.That(final.GetProperty("engine_alloc_kib").GetInt64(), Is.GreaterThan(0));
+        Assert.That(final.GetProperty("engine_cpu_percent").GetDouble(), Is.InRange(0.0, 100.0));
+
         JsonElement[] patches = final.GetProperty("patches").EnumerateArray().ToArray();
         Assert.That(patches, Has.Length.InRange(2, 4), "the harmful candidate, then one to three engine rounds");
         Assert.That(patches[0].GetProperty("family").GetString(), Does.StartWith("demo.harmful"));
