@@ -7,13 +7,15 @@ namespace NexOS.Core.Heap;
 /// <item>Each epoch's allocations of a class become one <c>alloc</c> of the class's cell size
 /// (class 0, 16 bytes, is below a trace's least size and left out; so are large objects).</item>
 /// <item>At a collection a class whose live count (in the trace) exceeds what the collector
-/// reported loses objects youngest first, as generational experience says: first from this
-/// epoch's allocations, then from older survivors, newest first.</item>
-/// <item>When some of the epoch's own objects survive, they are spread through its range
-/// every k-th id, with k chosen so their density matches what the collector saw: k = (pages
-/// holding the class x cells a page) / survivors, at most the range / survivors and
-/// <see cref="MaxSpread"/>. A class whose pages are full keeps a packed prefix (k = 1); one
-/// whose survivors are scattered thinly keeps scattered ones, which is what fragments.</item>
+/// reported loses objects. The deaths fall on its "fresh" objects (whole allocations never yet
+/// thinned by a collection: the young, and allocations that were still reachable when an
+/// earlier collection ran); objects that already survived a thinning die last, newest first.</item>
+/// <item>When some fresh objects survive, every k-th of them is kept (then the newest extra
+/// ones die), with k the density the collector saw: pages holding the class / pages its
+/// survivors would need packed, at most fresh / surviving fresh and <see cref="MaxSpread"/>.
+/// A class whose pages are full keeps its oldest fresh objects packed (k = 1); one whose
+/// survivors are scattered one to a sixteenth of a page keeps every 16th, which is what
+/// fragments.</item>
 /// <item>Borrowed cells count for the page's class (the collector sees the page, not the
 /// request): a class can then show more survivors than the trace holds, which is read as
 /// "nothing of it died".</item>
@@ -40,7 +42,6 @@ public sealed partial class AllocationRecording
         uint scale = (uint)Math.Max(1, (total + (ulong)maxObjects - 1) / (ulong)maxObjects);
         var ops = new List<TraceOp>();
         var live = new List<(int First, int Count, int Step)>[SizeClasses.Count];
-        var young = new int[SizeClasses.Count];
         for (int c = 0; c < live.Length; c++)
         {
             live[c] = new();
@@ -55,7 +56,6 @@ public sealed partial class AllocationRecording
             for (int c = FirstClass; c < SizeClasses.Count; c++)
             {
                 int count = Scaled(epoch[c], scale);
-                young[c] = count;
                 if (count > 0)
                 {
                     ops.Add(new TraceOp(TraceOpKind.Alloc, (int)SizeClasses.SizeOf(c), count, 0, 0, 0));
@@ -68,7 +68,7 @@ public sealed partial class AllocationRecording
             {
                 for (int c = FirstClass; c < SizeClasses.Count; c++)
                 {
-                    Die(ops, live[c], young[c], Scaled(Survivors(e, c), scale), Density(e, c));
+                    Die(ops, live[c], Scaled(Survivors(e, c), scale), Density(e, c));
                 }
 
                 ops.Add(new TraceOp(TraceOpKind.Collect, 0, 0, 0, 0, 0));
@@ -102,21 +102,23 @@ public sealed partial class AllocationRecording
 
     private static int Scaled(uint n, uint scale) => (int)((n + (scale / 2)) / scale);
 
-    /// <summary>Cells of the pages holding the class per survivor, unscaled: how thinly the
-    /// survivors are spread (1: packed).</summary>
+    /// <summary>How many times more pages than it needs the class's survivors occupy,
+    /// unscaled: 1 when packed, 16 when each page holds a sixteenth of what it could.</summary>
     private int Density(int e, int c)
     {
         uint survivors = Survivors(e, c);
-        ulong cells = (ulong)Pages(e, c) * CellsPerPage(c);
-        return survivors == 0 ? 1 : (int)Math.Clamp(cells / survivors, 1, MaxSpread);
+        uint cells = CellsPerPage(c);
+        uint needed = cells == 0 ? 0 : (survivors + cells - 1) / cells;
+        return needed == 0 ? 1 : (int)Math.Clamp(Pages(e, c) / needed, 1, MaxSpread);
     }
 
-    private static void Die(List<TraceOp> ops, List<(int First, int Count, int Step)> live, int young, int survivors, int density)
+    private static void Die(List<TraceOp> ops, List<(int First, int Count, int Step)> live, int survivors, int density)
     {
-        long count = 0;
+        long count = 0, thinned = 0;
         foreach (var p in live)
         {
             count += p.Count;
+            thinned += p.Step > 1 ? p.Count : 0;
         }
 
         if (survivors >= count)
@@ -124,49 +126,90 @@ public sealed partial class AllocationRecording
             return;
         }
 
-        long old = count - young;
-        if (survivors <= old)
+        // Objects never thinned by a collection (whole allocations that were still reachable)
+        // are where the deaths fall; those that already survived a thinning are kept longest.
+        long fresh = count - thinned;
+        if (survivors <= thinned)
         {
-            // Everything of this epoch dies, then older objects, newest first.
-            Truncate(ops, live, (int)(count - survivors));
+            for (int i = live.Count - 1; i >= 0; i--)
+            {
+                if (live[i].Step == 1)
+                {
+                    Truncate(ops, live, i, live[i].Count);
+                }
+            }
+
+            TruncateNewest(ops, live, (int)(thinned - survivors));
             return;
         }
 
-        // Some of this epoch's objects survive: keep every k-th, then trim to the count.
-        int keepYoung = survivors - (int)old;
-        int k = Math.Max(1, Math.Min(density, young / keepYoung));
-        (int first, int n, _) = live[^1];
-        if (k > 1)
+        // Some fresh objects survive: every k-th of them, spread as thinly as the collector
+        // saw the class's pages, then the newest extra ones die.
+        long keep = survivors - thinned;
+        int k = (int)Math.Max(1, Math.Min(density, fresh / keep));
+        long kept = thinned;
+        var freshAt = new List<int>();
+        for (int i = 0; i < live.Count; i++)
         {
-            for (int j = 1; j < k && j < n; j++)
+            (int first, int n, int step) = live[i];
+            if (step != 1)
             {
-                ops.Add(new TraceOp(TraceOpKind.Free, 0, 0, first + j, first + n, k));
+                continue;
             }
 
-            live[^1] = (first, (n + k - 1) / k, k);
-            n = live[^1].Count;
+            freshAt.Add(i);
+            if (k > 1)
+            {
+                for (int j = 1; j < k && j < n; j++)
+                {
+                    ops.Add(new TraceOp(TraceOpKind.Free, 0, 0, first + j, first + n, k));
+                }
+
+                n = (n + k - 1) / k;
+                live[i] = (first, n, k);
+            }
+
+            kept += n;
         }
 
-        Truncate(ops, live, n - keepYoung);
+        // Highest index first, so removing an emptied progression moves none still to visit.
+        long drop = kept - survivors;
+        for (int f = freshAt.Count - 1; f >= 0 && drop > 0; f--)
+        {
+            drop -= Truncate(ops, live, freshAt[f], (int)drop);
+        }
     }
 
     /// <summary>Frees the <paramref name="drop"/> newest ids of the class.</summary>
-    private static void Truncate(List<TraceOp> ops, List<(int First, int Count, int Step)> live, int drop)
+    private static void TruncateNewest(List<TraceOp> ops, List<(int First, int Count, int Step)> live, int drop)
     {
-        while (drop > 0 && live.Count > 0)
+        for (int i = live.Count - 1; i >= 0 && drop > 0; i--)
         {
-            (int first, int n, int step) = live[^1];
-            int keep = Math.Max(0, n - drop);
-            ops.Add(new TraceOp(TraceOpKind.Free, 0, 0, first + (step * keep), first + (step * (n - 1)) + 1, step));
-            drop -= n - keep;
-            if (keep == 0)
-            {
-                live.RemoveAt(live.Count - 1);
-            }
-            else
-            {
-                live[^1] = (first, keep, step);
-            }
+            drop -= Truncate(ops, live, i, drop);
         }
+    }
+
+    /// <summary>Frees the newest <paramref name="drop"/> ids (at most all) of progression
+    /// <paramref name="i"/>, removing it when it empties; returns how many were freed.</summary>
+    private static int Truncate(List<TraceOp> ops, List<(int First, int Count, int Step)> live, int i, int drop)
+    {
+        (int first, int n, int step) = live[i];
+        int keep = Math.Max(0, n - drop);
+        if (drop <= 0 || n == 0)
+        {
+            return 0;
+        }
+
+        ops.Add(new TraceOp(TraceOpKind.Free, 0, 0, first + (step * keep), first + (step * (n - 1)) + 1, step));
+        if (keep == 0)
+        {
+            live.RemoveAt(i);
+        }
+        else
+        {
+            live[i] = (first, keep, step);
+        }
+
+        return n - keep;
     }
 }

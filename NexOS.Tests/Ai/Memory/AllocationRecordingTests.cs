@@ -13,7 +13,7 @@ public sealed class AllocationRecordingTests
     /// <summary>What the recorder would see of the demo's pattern on the live heap: 128 pages
     /// of 64-byte objects of which every 16th survives, then rounds of a 48-byte working set
     /// as large as the holes, each dropped before the next.</summary>
-    internal static AllocationRecording FragmentingRecording(int rounds)
+    internal static AllocationRecording FragmentingRecording(int rounds, bool budgetCollections = false)
     {
         var r = new AllocationRecording();
         uint cells = AllocationRecording.CellsPerPage(Survivor);
@@ -21,7 +21,20 @@ public sealed class AllocationRecordingTests
         uint survivors = (allocated + 15) / 16;
         uint holes = allocated - survivors;
         uint workPages = (holes + AllocationRecording.CellsPerPage(Work) - 1) / AllocationRecording.CellsPerPage(Work);
-        r.AddEpoch(Counts((Survivor, allocated)), Counts((Survivor, survivors)), Counts((Survivor, 128)), true);
+        if (budgetCollections)
+        {
+            // The allocation budget ran out twice while the setup was still reachable: two
+            // collections where everything survived, then the one after the drop.
+            uint third = allocated / 3;
+            r.AddEpoch(Counts((Survivor, third)), Counts((Survivor, third)), Counts((Survivor, 43)), true);
+            r.AddEpoch(Counts((Survivor, third)), Counts((Survivor, 2 * third)), Counts((Survivor, 86)), true);
+            r.AddEpoch(Counts((Survivor, allocated - (2 * third))), Counts((Survivor, survivors)), Counts((Survivor, 128)), true);
+        }
+        else
+        {
+            r.AddEpoch(Counts((Survivor, allocated)), Counts((Survivor, survivors)), Counts((Survivor, 128)), true);
+        }
+
         for (int i = 0; i < rounds; i++)
         {
             if (i > 0)
@@ -78,6 +91,16 @@ public sealed class AllocationRecordingTests
         SimulationResult bestOriginal = PlacementSweep.Best(original, 10);
         TestContext.Out.WriteLine($"derived best {bestDerived.Settings} -> original {onOriginal.Fragmentation:F3}; original best {bestOriginal.Fragmentation:F3}");
         Assert.That(onOriginal.Fragmentation, Is.EqualTo(bestOriginal.Fragmentation).Within(0.02));
+    }
+
+    [Test]
+    public void CollectionsWhileEverythingWasReachableDoNotHideTheScatter()
+    {
+        AllocationTrace derived = FragmentingRecording(4, budgetCollections: true).ToTrace(AllocationTrace.MaxObjects, out _);
+        SimulationResult a = new AllocatorSimulator().Run(new FragmentingPattern(4).Trace, PlacementSettings.Default);
+        SimulationResult b = new AllocatorSimulator().Run(derived, PlacementSettings.Default);
+        TestContext.Out.WriteLine($"original {a.Fragmentation:F3} derived {b.Fragmentation:F3}");
+        Assert.That(b.Fragmentation, Is.EqualTo(a.Fragmentation).Within(0.02));
     }
 
     [Test]
