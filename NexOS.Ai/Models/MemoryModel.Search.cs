@@ -52,9 +52,7 @@ public sealed partial class MemoryModel
             Family = (borrow ? 0 : 2) + (up ? 0 : 1),
             Before = before.Fragmentation,
             After = after.Fragmentation,
-            // Relative to at least one point of fragmentation, so that a change that spoils a
-            // perfectly packed replay still counts as (very) harmful.
-            Gain = (before.Fragmentation - after.Fragmentation) / Math.Max(before.Fragmentation, 0.01) * 100,
+            Gain = GainPercent(before, after),
             Cost = before.CostPerAllocation > 0 ? Math.Max(0, (after.CostPerAllocation - before.CostPerAllocation) / before.CostPerAllocation * 10) : 0,
         };
         return c;
