@@ -49,14 +49,17 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
     public const double MaxReliability = 1.5;
 
     private const double LearningRate = 1.0 / 3;
-    private static readonly string[] s_families = { "heap.borrow.more", "heap.borrow.less", "heap.reuse.more", "heap.reuse.less" };
+    private static readonly string[] s_families = { "heap.borrow.more", "heap.borrow.less", "heap.reuse.more", "heap.reuse.less", "heap.run.more", "heap.run.less" };
 
-    /// <summary>The families of change, in order: borrow more, borrow less, reuse more, reuse less.</summary>
+    /// <summary>The families of change, in order: borrow more/less, reuse more/less, longer/shorter runs.</summary>
     public static IReadOnlyList<string> Families => s_families;
 
     /// <summary>The family of moving <paramref name="parameter"/> up or down.</summary>
     public static string FamilyOf(string parameter, bool up) =>
-        s_families[(parameter == PlacementParameters.BorrowName ? 0 : 2) + (up ? 0 : 1)];
+        s_families[FamilyIndex(parameter, up)];
+
+    private static int FamilyIndex(string parameter, bool up) =>
+        (parameter == PlacementParameters.BorrowName ? 0 : parameter == PlacementParameters.ReuseName ? 2 : 4) + (up ? 0 : 1);
 
     /// <summary>A replay's relative fall in fragmentation, percent, relative to at least one
     /// point of fragmentation (so a change that spoils a perfectly packed replay still counts
@@ -64,10 +67,10 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
     public static double GainPercent(in SimulationResult before, in SimulationResult after) =>
         (before.Fragmentation - after.Fragmentation) / Math.Max(before.Fragmentation, 0.01) * 100;
 
-    private readonly double[] _reliability = { 1, 1, 1, 1 };
-    private readonly int[] _kept = new int[4];
-    private readonly int[] _rolledBack = new int[4];
-    private readonly int[] _refused = new int[4];
+    private readonly double[] _reliability = { 1, 1, 1, 1, 1, 1 };
+    private readonly int[] _kept = new int[6];
+    private readonly int[] _rolledBack = new int[6];
+    private readonly int[] _refused = new int[6];
     // Made for one search and dropped after it: its tables (4 bytes per traced object and
     // the page descriptors) are reused across the search's runs but never kept resident.
     private AllocatorSimulator? _simulator;
@@ -103,6 +106,7 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
         {
             _trace = value;
             _cacheValid = false;
+            _refillCacheValid = false;
         }
     }
 
@@ -127,6 +131,7 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
         if (stats.Count < Window || stats.Mean < TriggerPercent)
         {
             _state = stats.Count < Window ? "no window yet" : "quiet: fragmentation under the trigger";
+            AnalyseRefills(snapshot, proposals);
             return;
         }
 
@@ -281,15 +286,4 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
         ProposalState.Refused => "refused",
         _ => "pending",
     };
-
-    private struct Choice
-    {
-        public string Parameter;
-        public long Value;
-        public int Family;
-        public double Before;
-        public double After;
-        public double Gain;
-        public double Cost;
-    }
 }

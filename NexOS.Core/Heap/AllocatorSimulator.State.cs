@@ -11,6 +11,7 @@ public sealed partial class AllocatorSimulator
         private readonly HeapPage?[] _current = new HeapPage?[SizeClasses.Count];
         private readonly ulong[] _cursor = new ulong[SizeClasses.Count];
         private readonly ulong[] _limit = new ulong[SizeClasses.Count];
+        private readonly int[] _streak = new int[SizeClasses.Count];
         private readonly Stack<ulong> _releasedBases = new();
         private readonly Stack<HeapPage> _pool;
         private readonly PlacementSettings _settings;
@@ -73,7 +74,7 @@ public sealed partial class AllocatorSimulator
             HeapPage? page = _current[sizeClass];
             ulong start = 0;
             int count = 0;
-            while (page == null || !page.TryTakeRun((int)Math.Max(1, RunBytes / page.CellSize), out start, out count))
+            while (page == null || !page.TryTakeLongRun(_settings.RunCells(page.CellSize, _streak[sizeClass]), out start, out count))
             {
                 page = _partial.Take(sizeClass, _settings) ?? Fresh(sizeClass);
                 _current[sizeClass] = page;
@@ -85,6 +86,7 @@ public sealed partial class AllocatorSimulator
 
             _cursor[sizeClass] = start;
             _limit[sizeClass] = start + ((ulong)count * page.CellSize);
+            _streak[sizeClass]++;
         }
 
         private HeapPage? Fresh(int sizeClass)
@@ -140,6 +142,7 @@ public sealed partial class AllocatorSimulator
                 _current[c] = null;
                 _cursor[c] = 0;
                 _limit[c] = 0;
+                _streak[c] = 0;
             }
 
             foreach (TraceOp op in Pending)

@@ -37,7 +37,7 @@ public readonly record struct SimulationResult(
 /// </summary>
 public sealed partial class AllocatorSimulator
 {
-    /// <summary>Bytes of a run, as in the kernel heap.</summary>
+    /// <summary>Bytes of a class's first run after a collection, as in the kernel heap.</summary>
     public const ulong RunBytes = 4096;
 
     /// <summary>Most pages a replay may hold at once (2 GiB): a handle has 15 bits for the page.</summary>
