@@ -117,5 +117,10 @@ public sealed partial class MemoryModel
 
         /// <summary>The proposal's sentence; null: the fragmentation one.</summary>
         public string? Why;
+
+        /// <summary>Cache lines touched per line needed by each alloc step, before and after.</summary>
+        public double ScatterBefore;
+
+        public double ScatterAfter;
     }
 }

@@ -25,6 +25,10 @@ public sealed partial class AllocatorSimulator
         private ulong _live;
         private ulong _stranded;
         private ulong _waste;
+        private ulong _stepSize;
+        private ulong _lastLine;
+        private ulong _lines;
+        private ulong _minLines;
 
         public State(uint[] handles, Stack<HeapPage> pool, PlacementSettings settings, int keepSpares)
         {
@@ -39,6 +43,15 @@ public sealed partial class AllocatorSimulator
         public List<TraceOp> Pending { get; } = new();
 
         public bool Overflow { get; private set; }
+
+        /// <summary>An alloc step of <paramref name="count"/> objects of <paramref name="size"/>
+        /// bytes begins: its lines are counted apart from the previous step's.</summary>
+        public void BeginStep(int size, int count)
+        {
+            _stepSize = (ulong)size;
+            _lastLine = ulong.MaxValue;
+            _minLines += (((ulong)size * (ulong)count) + 63) / 64;
+        }
 
         public void Allocate(int sizeClass)
         {
@@ -61,6 +74,9 @@ public sealed partial class AllocatorSimulator
 
             ulong address = _cursor[sizeClass];
             _cursor[sizeClass] = address + page.CellSize;
+            ulong first = address / 64, last = (address + Math.Max(1, _stepSize) - 1) / 64;
+            _lines += last - first + (first == _lastLine ? 0UL : 1UL);
+            _lastLine = last;
             ulong offset = address - page.BaseAddress - HeapPage.HeaderBytes;
             ulong slot = (page.BaseAddress - BaseAddress) / HeapPage.PageSize;
             _handles[_nextId] = (uint)(slot << (CellBits + ClassBits)) | ((uint)sizeClass << CellBits) | (uint)(offset / page.CellSize);
@@ -232,7 +248,11 @@ public sealed partial class AllocatorSimulator
         {
             double fragmentation = _live + _stranded == 0 ? 0 : (double)_stranded / (_live + _stranded);
             return new SimulationResult(_settings, fragmentation, _live, _stranded, _index.Count, _peak, (ulong)_nextId,
-                _refills, _partial.Steps, _partial.Borrowed, _waste, null);
+                _refills, _partial.Steps, _partial.Borrowed, _waste, null)
+            {
+                LinesTouched = _lines,
+                LinesMinimum = _minLines,
+            };
         }
     }
 }
