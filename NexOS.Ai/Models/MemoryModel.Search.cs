@@ -26,6 +26,11 @@ public sealed partial class MemoryModel
         best.Family = -1;
         foreach (Parameter p in set.All)
         {
+            if (p.Name == PlacementParameters.RunName)
+            {
+                continue; // the run cap is judged on refills (MemoryModel.Refills.cs), not fragmentation
+            }
+
             long step = (p.Max - p.Min) * stepBp / 10_000;
             if (step <= 0)
             {
@@ -53,18 +58,21 @@ public sealed partial class MemoryModel
 
     private static Choice Evaluate(string parameter, long value, bool up, in SimulationResult before, in SimulationResult after)
     {
-        bool borrow = parameter == PlacementParameters.BorrowName;
         var c = new Choice
         {
             Parameter = parameter,
             Value = value,
-            Family = (borrow ? 0 : 2) + (up ? 0 : 1),
+            Family = FamilyIndex(parameter, up),
             Before = before.Fragmentation,
             After = after.Fragmentation,
-            // Relative to at least one point of fragmentation, so that a change that spoils a
-            // perfectly packed replay still counts as (very) harmful.
-            Gain = (before.Fragmentation - after.Fragmentation) / Math.Max(before.Fragmentation, 0.01) * 100,
-            Cost = before.CostPerAllocation > 0 ? Math.Max(0, (after.CostPerAllocation - before.CostPerAllocation) / before.CostPerAllocation * 10) : 0,
+            Gain = GainPercent(before, after),
+            // A tenth of the rise in allocation work, and a tenth of the rise in scatter
+            // (objects allocated together spread over more cache lines): both are small parts
+            // of a workload's time next to the memory fragmentation strands.
+            Cost = (before.CostPerAllocation > 0 ? Math.Max(0, (after.CostPerAllocation - before.CostPerAllocation) / before.CostPerAllocation * 10) : 0)
+                + Math.Max(0, (after.Scatter - before.Scatter) / before.Scatter * 10),
+            ScatterBefore = before.Scatter,
+            ScatterAfter = after.Scatter,
         };
         return c;
     }
@@ -98,21 +106,26 @@ public sealed partial class MemoryModel
         return r;
     }
 
-    private static PlacementSettings With(PlacementSettings s, string parameter, long value) =>
-        parameter == PlacementParameters.BorrowName ? new((int)value, s.ReuseMaxFreePercent) : new(s.BorrowWastePercent, (int)value);
+    private static PlacementSettings With(PlacementSettings s, string parameter, long value) => parameter switch
+    {
+        PlacementParameters.BorrowName => new((int)value, s.ReuseMaxFreePercent, s.RunMaxKib),
+        PlacementParameters.ReuseName => new(s.BorrowWastePercent, (int)value, s.RunMaxKib),
+        _ => new(s.BorrowWastePercent, s.ReuseMaxFreePercent, (int)value),
+    };
 
     private Proposal Make(EngineSnapshot snapshot, Choice c)
     {
-        string why = $"fragmentation {c.Before * 100:F1}%: replaying the recent trace with {c.Parameter} = {c.Value} gives {c.After * 100:F1}% ({c.Gain:F1}% better), allocation work +{c.Cost * 10:F0}%";
+        string metric = c.Metric ?? FragmentationChannel;
+        string why = c.Why ?? $"fragmentation {c.Before * 100:F1}%: replaying the recent trace with {c.Parameter} = {c.Value} gives {c.After * 100:F1}% ({c.Gain:F1}% better); side cost {c.Cost:F1}% (allocation work and cache lines per burst {c.ScatterBefore:F2} -> {c.ScatterAfter:F2})";
         string parameter = c.Parameter;
         long value = c.Value;
         ulong now = snapshot.NowNs;
         int gainBp = (int)Math.Clamp(c.Gain * 100, -1_000_000, 1_000_000);
-        return new Proposal(Name, s_families[c.Family], TargetSet, PatchKind.Parameter, FragmentationChannel, true,
+        return new Proposal(Name, s_families[c.Family], TargetSet, PatchKind.Parameter, metric, true,
             c.Gain * _reliability[c.Family], why, patchId =>
             {
                 var patch = Patch.ForParameters(TargetSet, new[] { new ParameterChange(parameter, value) },
-                    new PatchProvenance(patchId, now, PatchOrigin.Engine, "memory-model", why, FragmentationChannel, -gainBp));
+                    new PatchProvenance(patchId, now, PatchOrigin.Engine, "memory-model", why, metric, -gainBp));
                 return PatchWriter.TryWrite(patch, null, out byte[]? bytes, out _) ? bytes : null;
             })
         {

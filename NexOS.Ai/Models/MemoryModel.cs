@@ -22,11 +22,13 @@ namespace NexOS.Ai.Models;
 /// 0..1.5), a refusal halves it. A candidate is proposed only when simulated gain x r reaches
 /// <see cref="MinGainPercent"/>, so a family the live heap keeps contradicting stops being
 /// proposed even when the simulator still likes it.</para>
+/// <para>Priors (<see cref="Prime"/>): a trained starting reliability per family
+/// (<c>value memory.reliability.FAMILY r</c>, from <c>MemoryTrainer</c>).</para>
 /// <para>Each lesson is also appended to the patch manager's audit trail (kind Learned).</para>
 /// <para>Cost: nothing is allocated or simulated while fragmentation is under
 /// <see cref="TriggerPercent"/>; simulations are cached per (trace, strategy, step limit).</para>
 /// </summary>
-public sealed partial class MemoryModel : IEvolutionModel
+public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
 {
     /// <summary>The gauge the model watches (percent).</summary>
     public const string FragmentationChannel = "mem.gc_fragmentation_percent";
@@ -40,13 +42,35 @@ public sealed partial class MemoryModel : IEvolutionModel
     /// <summary>Samples a window holds before the model judges.</summary>
     public const int Window = 8;
 
-    private const double LearningRate = 1.0 / 3;
-    private static readonly string[] s_families = { "heap.borrow.more", "heap.borrow.less", "heap.reuse.more", "heap.reuse.less" };
+    /// <summary>Prefix of the priors' reliability values: the family's name follows.</summary>
+    public const string ReliabilityPrior = "memory.reliability.";
 
-    private readonly double[] _reliability = { 1, 1, 1, 1 };
-    private readonly int[] _kept = new int[4];
-    private readonly int[] _rolledBack = new int[4];
-    private readonly int[] _refused = new int[4];
+    /// <summary>Most a reliability may be (a measured gain at most 1.5 x the simulated).</summary>
+    public const double MaxReliability = 1.5;
+
+    private const double LearningRate = 1.0 / 3;
+    private static readonly string[] s_families = { "heap.borrow.more", "heap.borrow.less", "heap.reuse.more", "heap.reuse.less", "heap.run.more", "heap.run.less" };
+
+    /// <summary>The families of change, in order: borrow more/less, reuse more/less, longer/shorter runs.</summary>
+    public static IReadOnlyList<string> Families => s_families;
+
+    /// <summary>The family of moving <paramref name="parameter"/> up or down.</summary>
+    public static string FamilyOf(string parameter, bool up) =>
+        s_families[FamilyIndex(parameter, up)];
+
+    private static int FamilyIndex(string parameter, bool up) =>
+        (parameter == PlacementParameters.BorrowName ? 0 : parameter == PlacementParameters.ReuseName ? 2 : 4) + (up ? 0 : 1);
+
+    /// <summary>A replay's relative fall in fragmentation, percent, relative to at least one
+    /// point of fragmentation (so a change that spoils a perfectly packed replay still counts
+    /// as very harmful).</summary>
+    public static double GainPercent(in SimulationResult before, in SimulationResult after) =>
+        (before.Fragmentation - after.Fragmentation) / Math.Max(before.Fragmentation, 0.01) * 100;
+
+    private readonly double[] _reliability = { 1, 1, 1, 1, 1, 1 };
+    private readonly int[] _kept = new int[6];
+    private readonly int[] _rolledBack = new int[6];
+    private readonly int[] _refused = new int[6];
     // Made for one search and dropped after it: its tables (4 bytes per traced object and
     // the page descriptors) are reused across the search's runs but never kept resident.
     private AllocatorSimulator? _simulator;
@@ -82,6 +106,7 @@ public sealed partial class MemoryModel : IEvolutionModel
         {
             _trace = value;
             _cacheValid = false;
+            _refillCacheValid = false;
         }
     }
 
@@ -106,6 +131,7 @@ public sealed partial class MemoryModel : IEvolutionModel
         if (stats.Count < Window || stats.Mean < TriggerPercent)
         {
             _state = stats.Count < Window ? "no window yet" : "quiet: fragmentation under the trigger";
+            AnalyseRefills(snapshot, proposals);
             return;
         }
 
@@ -185,6 +211,21 @@ public sealed partial class MemoryModel : IEvolutionModel
     }
 
     /// <inheritdoc/>
+    public void Prime(ModelPriors priors)
+    {
+        for (int i = 0; i < s_families.Length; i++)
+        {
+            double r = priors.Value(ReliabilityPrior + s_families[i], double.NaN);
+            if (!double.IsNaN(r))
+            {
+                _reliability[i] = Math.Clamp(r, 0, MaxReliability);
+            }
+        }
+
+        _stateStale = true;
+    }
+
+    /// <inheritdoc/>
     public void Learn(Proposal proposal, ProposalOutcome outcome)
     {
         int f = Array.IndexOf(s_families, proposal.Family);
@@ -213,7 +254,7 @@ public sealed partial class MemoryModel : IEvolutionModel
             double measured = outcome.MeasuredGainPercent;
             double simulated = proposal.SimulatedGainPercent;
             double ratio = double.IsNaN(measured) ? (outcome.State == ProposalState.Kept ? 1 : 0)
-                : simulated > 0 ? Math.Clamp(measured / simulated, 0, 1.5) : (measured > 0 ? 1 : 0);
+                : simulated > 0 ? Math.Clamp(measured / simulated, 0, MaxReliability) : (measured > 0 ? 1 : 0);
             _reliability[f] += LearningRate * (ratio - _reliability[f]);
         }
 
@@ -245,15 +286,4 @@ public sealed partial class MemoryModel : IEvolutionModel
         ProposalState.Refused => "refused",
         _ => "pending",
     };
-
-    private struct Choice
-    {
-        public string Parameter;
-        public long Value;
-        public int Family;
-        public double Before;
-        public double After;
-        public double Gain;
-        public double Cost;
-    }
 }

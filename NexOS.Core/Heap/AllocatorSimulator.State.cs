@@ -11,6 +11,7 @@ public sealed partial class AllocatorSimulator
         private readonly HeapPage?[] _current = new HeapPage?[SizeClasses.Count];
         private readonly ulong[] _cursor = new ulong[SizeClasses.Count];
         private readonly ulong[] _limit = new ulong[SizeClasses.Count];
+        private readonly int[] _streak = new int[SizeClasses.Count];
         private readonly Stack<ulong> _releasedBases = new();
         private readonly Stack<HeapPage> _pool;
         private readonly PlacementSettings _settings;
@@ -24,6 +25,10 @@ public sealed partial class AllocatorSimulator
         private ulong _live;
         private ulong _stranded;
         private ulong _waste;
+        private ulong _stepSize;
+        private ulong _lastLine;
+        private ulong _lines;
+        private ulong _minLines;
 
         public State(uint[] handles, Stack<HeapPage> pool, PlacementSettings settings, int keepSpares)
         {
@@ -38,6 +43,15 @@ public sealed partial class AllocatorSimulator
         public List<TraceOp> Pending { get; } = new();
 
         public bool Overflow { get; private set; }
+
+        /// <summary>An alloc step of <paramref name="count"/> objects of <paramref name="size"/>
+        /// bytes begins: its lines are counted apart from the previous step's.</summary>
+        public void BeginStep(int size, int count)
+        {
+            _stepSize = (ulong)size;
+            _lastLine = ulong.MaxValue;
+            _minLines += (((ulong)size * (ulong)count) + 63) / 64;
+        }
 
         public void Allocate(int sizeClass)
         {
@@ -60,6 +74,9 @@ public sealed partial class AllocatorSimulator
 
             ulong address = _cursor[sizeClass];
             _cursor[sizeClass] = address + page.CellSize;
+            ulong first = address / 64, last = (address + Math.Max(1, _stepSize) - 1) / 64;
+            _lines += last - first + (first == _lastLine ? 0UL : 1UL);
+            _lastLine = last;
             ulong offset = address - page.BaseAddress - HeapPage.HeaderBytes;
             ulong slot = (page.BaseAddress - BaseAddress) / HeapPage.PageSize;
             _handles[_nextId] = (uint)(slot << (CellBits + ClassBits)) | ((uint)sizeClass << CellBits) | (uint)(offset / page.CellSize);
@@ -73,7 +90,7 @@ public sealed partial class AllocatorSimulator
             HeapPage? page = _current[sizeClass];
             ulong start = 0;
             int count = 0;
-            while (page == null || !page.TryTakeRun((int)Math.Max(1, RunBytes / page.CellSize), out start, out count))
+            while (page == null || !page.TryTakeLongRun(_settings.RunCells(page.CellSize, _streak[sizeClass]), out start, out count))
             {
                 page = _partial.Take(sizeClass, _settings) ?? Fresh(sizeClass);
                 _current[sizeClass] = page;
@@ -85,6 +102,7 @@ public sealed partial class AllocatorSimulator
 
             _cursor[sizeClass] = start;
             _limit[sizeClass] = start + ((ulong)count * page.CellSize);
+            _streak[sizeClass]++;
         }
 
         private HeapPage? Fresh(int sizeClass)
@@ -140,6 +158,7 @@ public sealed partial class AllocatorSimulator
                 _current[c] = null;
                 _cursor[c] = 0;
                 _limit[c] = 0;
+                _streak[c] = 0;
             }
 
             foreach (TraceOp op in Pending)
@@ -229,7 +248,11 @@ public sealed partial class AllocatorSimulator
         {
             double fragmentation = _live + _stranded == 0 ? 0 : (double)_stranded / (_live + _stranded);
             return new SimulationResult(_settings, fragmentation, _live, _stranded, _index.Count, _peak, (ulong)_nextId,
-                _refills, _partial.Steps, _partial.Borrowed, _waste, null);
+                _refills, _partial.Steps, _partial.Borrowed, _waste, null)
+            {
+                LinesTouched = _lines,
+                LinesMinimum = _minLines,
+            };
         }
     }
 }

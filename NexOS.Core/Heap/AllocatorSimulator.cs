@@ -19,6 +19,18 @@ public readonly record struct SimulationResult(
     /// much as this many fast-path allocations; the unit of <see cref="CostPerAllocation"/>.</summary>
     public const int RefillWeight = 16;
 
+    /// <summary>Cache lines (64 bytes) the objects of each <c>alloc</c> step span, counted in
+    /// allocation order (a line shared with the previous object of the step counts once): how
+    /// scattered objects allocated together, and so likely used together, end up.</summary>
+    public ulong LinesTouched { get; init; }
+
+    /// <summary>The least lines those objects could span: each step's bytes packed, per line.</summary>
+    public ulong LinesMinimum { get; init; }
+
+    /// <summary>Lines touched per line needed (1: every step's objects packed); a strategy that
+    /// fills scattered holes raises it, which costs cache misses when the objects are used.</summary>
+    public double Scatter => LinesMinimum == 0 ? 1 : (double)LinesTouched / LinesMinimum;
+
     /// <summary>Allocation work per object in fast-path units: 1 for the bump, plus each
     /// refill's weight and each page the choice looked at, spread over the allocations.</summary>
     public double CostPerAllocation => Allocations == 0 ? 0 : (Allocations + (RefillWeight * (double)Refills) + Steps) / Allocations;
@@ -37,7 +49,7 @@ public readonly record struct SimulationResult(
 /// </summary>
 public sealed partial class AllocatorSimulator
 {
-    /// <summary>Bytes of a run, as in the kernel heap.</summary>
+    /// <summary>Bytes of a class's first run after a collection, as in the kernel heap.</summary>
     public const ulong RunBytes = 4096;
 
     /// <summary>Most pages a replay may hold at once (2 GiB): a handle has 15 bits for the page.</summary>
@@ -91,6 +103,7 @@ public sealed partial class AllocatorSimulator
             {
                 case TraceOpKind.Alloc:
                     int sizeClass = SizeClasses.ClassFor((ulong)op.Size);
+                    state.BeginStep(op.Size, op.Count);
                     for (int i = 0; i < op.Count; i++)
                     {
                         state.Allocate(sizeClass);

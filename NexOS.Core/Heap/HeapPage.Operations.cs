@@ -69,6 +69,37 @@ public sealed partial class HeapPage
         return false;
     }
 
+    /// <summary>As <see cref="TryTakeRun(int, out ulong, out int)"/>, but a run that reaches the
+    /// end of its bitmap word goes on into the following words while their first cells are
+    /// free, up to <paramref name="maxCount"/> cells in all (the allocator's longer runs for a
+    /// class whose demand is forecast to go on). Allocation-free, never throws.</summary>
+    public bool TryTakeLongRun(int maxCount, out ulong address, out int count)
+    {
+        if (!TryTakeRun(Math.Min(maxCount, WordBits), out address, out count))
+        {
+            return false;
+        }
+
+        int end = (int)((address - ObjectAddress(0)) / _cellSize) + count;
+        while (count < maxCount && (end & (WordBits - 1)) == 0 && end < Capacity)
+        {
+            int w = end >> WordShift;
+            ulong free = ~_allocated[w] & (w == _words - 1 ? _lastWordMask : ulong.MaxValue);
+            if ((free & 1) == 0)
+            {
+                break;
+            }
+
+            int n = Math.Min(free == ulong.MaxValue ? WordBits : BitOperations.TrailingZeroCount(~free), maxCount - count);
+            _allocated[w] |= n == WordBits ? ulong.MaxValue : (1UL << n) - 1;
+            _count += n;
+            count += n;
+            end += n;
+        }
+
+        return true;
+    }
+
     /// <summary>Frees the object at <paramref name="address"/>, which must be the exact
     /// address <see cref="TryAllocate"/> returned; its mark is cleared too. Returns
     /// <see cref="HeapStatus.NotAllocated"/> for a free cell (double free),

@@ -9,11 +9,37 @@ namespace NexOS.Core.Heap;
 /// </summary>
 public readonly struct PlacementSettings
 {
-    /// <summary>Creates settings; values are clamped to 0..100.</summary>
-    public PlacementSettings(int borrowWastePercent, int reuseMaxFreePercent)
+    /// <summary>Today's run size and the least a run may be capped at, KiB.</summary>
+    public const int BaseRunKib = 4;
+
+    /// <summary>The most a run may be capped at, KiB (interrupts are off while it is zeroed).</summary>
+    public const int MaxRunKib = 64;
+
+    /// <summary>Creates settings; percentages are clamped to 0..100, the run cap to
+    /// <see cref="BaseRunKib"/>..<see cref="MaxRunKib"/>.</summary>
+    public PlacementSettings(int borrowWastePercent, int reuseMaxFreePercent, int runMaxKib = BaseRunKib)
     {
         BorrowWastePercent = Math.Clamp(borrowWastePercent, 0, 100);
         ReuseMaxFreePercent = Math.Clamp(reuseMaxFreePercent, 0, 100);
+        RunMaxKib = Math.Clamp(runMaxKib, BaseRunKib, MaxRunKib);
+    }
+
+    /// <summary>
+    /// The largest run a refill may take, KiB. A class's first run after a collection is
+    /// <see cref="BaseRunKib"/> (at most 64 cells, as always); each further refill of the class
+    /// before the next collection doubles its run up to this cap: a class that used up its run
+    /// is forecast to go on allocating at that rate, so the allocator fetches ahead for it and
+    /// takes the slow path less often. <see cref="BaseRunKib"/> (the default) is today's behaviour.
+    /// </summary>
+    public int RunMaxKib { get; }
+
+    /// <summary>Cells the next run of a class with <paramref name="cellSize"/>-byte cells takes
+    /// after <paramref name="refills"/> refills since the last collection.</summary>
+    public int RunCells(ulong cellSize, int refills)
+    {
+        ulong bytes = Math.Min((ulong)RunMaxKib * 1024, (ulong)BaseRunKib * 1024 << Math.Clamp(refills, 0, 8));
+        ulong cells = Math.Max(1, bytes / Math.Max(1, cellSize));
+        return bytes <= (ulong)BaseRunKib * 1024 ? (int)Math.Min(64, cells) : (int)Math.Min(cells, 1 << 16);
     }
 
     /// <summary>Today's strategy: own class only, every partially used page reused.</summary>
@@ -47,7 +73,8 @@ public readonly struct PlacementSettings
         page.FreeCells > 0 && (ulong)page.FreeCells * 100 <= (ulong)page.Capacity * (ulong)ReuseMaxFreePercent;
 
     /// <summary>"borrow 25% / reuse <= 100% free", for JSON and logs.</summary>
-    public override string ToString() => $"borrow {BorrowWastePercent}% / reuse <= {ReuseMaxFreePercent}% free";
+    public override string ToString() => $"borrow {BorrowWastePercent}% / reuse <= {ReuseMaxFreePercent}% free"
+        + (RunMaxKib == BaseRunKib ? string.Empty : $" / runs <= {RunMaxKib} KiB");
 }
 
 /// <summary>
@@ -67,7 +94,14 @@ public sealed class PlacementParameters
     {
         BorrowWastePercent = Set.Add(new Parameter(BorrowName, "percent", 0, 100, 0, "largest share of a larger class's cell a request may waste to fill a hole there"));
         ReuseMaxFreePercent = Set.Add(new Parameter(ReuseName, "percent", 0, 100, 100, "a partly used page is reused only while at most this share of it is free"));
+        RunMaxKib = Set.Add(new Parameter(RunName, "KiB", PlacementSettings.BaseRunKib, PlacementSettings.MaxRunKib, PlacementSettings.BaseRunKib, "a class that keeps refilling before a collection doubles its run up to this size"));
     }
+
+    /// <summary>Name of <see cref="RunMaxKib"/>.</summary>
+    public const string RunName = "heap.run_max_kib";
+
+    /// <summary>See <see cref="PlacementSettings.RunMaxKib"/>.</summary>
+    public Parameter RunMaxKib { get; }
 
     /// <summary>The parameter set to register.</summary>
     public ParameterSet Set { get; } = new();
@@ -79,7 +113,7 @@ public sealed class PlacementParameters
     public Parameter ReuseMaxFreePercent { get; }
 
     /// <summary>The current values as settings.</summary>
-    public PlacementSettings Read() => new((int)BorrowWastePercent.Value, (int)ReuseMaxFreePercent.Value);
+    public PlacementSettings Read() => new((int)BorrowWastePercent.Value, (int)ReuseMaxFreePercent.Value, (int)RunMaxKib.Value);
 
     /// <summary>Reads settings out of any parameter set holding the two names (the registry's
     /// copy); the defaults for names it lacks.</summary>
@@ -87,6 +121,7 @@ public sealed class PlacementParameters
     {
         Parameter? borrow = set?.Find(BorrowName);
         Parameter? reuse = set?.Find(ReuseName);
-        return new((int)(borrow?.Value ?? 0), (int)(reuse?.Value ?? 100));
+        Parameter? run = set?.Find(RunName);
+        return new((int)(borrow?.Value ?? 0), (int)(reuse?.Value ?? 100), (int)(run?.Value ?? PlacementSettings.BaseRunKib));
     }
 }

@@ -13,14 +13,14 @@ namespace NexOS.Kernel.Commands;
 /// <summary>The `evolve` command: patches, canaries, versions and the security level.</summary>
 internal static class EvolveCommands
 {
-    private const string Usage = "usage: evolve [status | list | apply <name|id> | auto on|off | propose | explain <id> | changelog | release <source> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>] | demo <name>]\n";
+    private const string Usage = "usage: evolve [status | list | apply <name|id> | auto on|off | propose | explain <id> | changelog | release <source> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>] | demo <name> | trace start|stop|status|dump|use|cost]\n";
 
     private static ulong s_nextSampleId = 1000;
 
     /// <summary>Registers `evolve`, `audit` and `integrity`, and starts the evolve thread.</summary>
     public static void Register(Shell shell)
     {
-        shell.Register("evolve", "self-modification and the AI engine: evolve status|list|apply <name|id>|auto on|off|propose|explain <id>|changelog|release <source>|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench|key", Evolve);
+        shell.Register("evolve", "self-modification and the AI engine: evolve status|list|apply <name|id>|auto on|off|propose|explain <id>|changelog|release <source>|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench|key|demo <name>|trace start|stop|status|dump|use|cost", Evolve);
         AuditCommands.Register(shell);
         EngineCommands.Register(shell);
         KernelEvolution.StartThread();
@@ -45,6 +45,13 @@ internal static class EvolveCommands
             }
 
             Demos.EvolveDemos.Run(args[1], host);
+            return;
+        }
+
+        if (sub == "trace")
+        {
+            // The recorder keeps its own state; the gate is taken only to hand a trace to the model.
+            host.Write(TraceCommands.Run(args.Slice(1)));
             return;
         }
 

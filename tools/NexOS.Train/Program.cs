@@ -1,6 +1,8 @@
 using System.IO;
 using NexOS.Ai.Engine;
+using NexOS.Ai.Models;
 using NexOS.Ai.Training;
+using NexOS.Security.Policy;
 
 namespace NexOS.Train;
 
@@ -23,10 +25,17 @@ public static class Program
         IReadOnlyList<ulong[]> sleepers = PowerTrainer.SyntheticTraces();
         PowerTrainer.Train(sleepers, EvolutionEngine.DefaultMinGainPercent, priors);
 
+        // The memory model: its proposals judged on what each scenario's workload does next,
+        // at the standard level's step (the level the kernel boots at).
+        IReadOnlyList<MemoryScenario> scenarios = MemoryTrainer.SyntheticScenarios();
+        string memory = MemoryTrainer.Train(scenarios, SecurityPolicies.Standard.MaxParameterStepBp,
+            new MemoryModel().MinGainPercent, EvolutionEngine.DefaultMinGainPercent, priors);
+        Console.Error.Write(memory);
+
         // No history of refusals yet: the security model starts from a zero baseline.
         priors.AddValue("security.baseline_mean", 0);
         priors.AddValue("security.baseline_sd", 0);
-        string text = priors.Format($"NexOS model priors, trained on the host from {sleepers.Count} sleeper traces");
+        string text = priors.Format($"NexOS model priors, trained on the host from {sleepers.Count} sleeper traces and {scenarios.Count} allocation scenarios");
         try
         {
             File.WriteAllText(args[0], text);

@@ -10,7 +10,7 @@ namespace NexOS.Kernel.Evolution.Demos;
 internal static class EvolveDemos
 {
     /// <summary>The demos there are, for the usage line.</summary>
-    public const string Names = "memory, memory-trace, scheduler";
+    public const string Names = "memory, memory-live, memory-trace, scheduler";
 
     /// <summary>Text made safe inside a JSON string of a demo's output (backslashes and quotes escaped).</summary>
     public static string JsonEscape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
@@ -22,6 +22,9 @@ internal static class EvolveDemos
         {
             case "memory":
                 MemoryDemo.Run(host);
+                break;
+            case "memory-live":
+                MemoryDemo.RunLive(host);
                 break;
             case "memory-trace":
                 host.Write(MemoryDemo.Pattern(1).Trace.Write());

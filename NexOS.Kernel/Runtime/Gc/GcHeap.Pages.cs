@@ -17,8 +17,6 @@ internal static unsafe partial class GcHeap
 
     private const int MaxLargeObjects = 8192;
 
-    private const ulong RunBytes = 4096;
-
     private static HeapIndex s_index = null!;
     private static LargeObjectSpace s_large = null!;
 
@@ -45,6 +43,9 @@ internal static unsafe partial class GcHeap
     private static ulong* s_limit;
     private static ulong* s_cellBytes;
     private static byte* s_classBySize;
+
+    // Per size class: refills since the last collection, the run-size forecast's input.
+    private static int* s_refillStreak;
 
     // Every page by the 64 KiB slot its base lies in, over the frame allocator's whole range:
     // the collector's O(1) address lookup. Raw descriptor addresses in native memory, so that
@@ -73,7 +74,8 @@ internal static unsafe partial class GcHeap
         s_limit = (ulong*)BootHeap.Allocate(SizeClasses.Count * sizeof(ulong));
         s_cellBytes = (ulong*)BootHeap.Allocate(SizeClasses.Count * sizeof(ulong));
         s_classBySize = (byte*)BootHeap.Allocate((SizeClasses.LargestSize / 8) + 1);
-        if (s_cursor == null || s_limit == null || s_cellBytes == null || s_classBySize == null)
+        s_refillStreak = (int*)BootHeap.Allocate(SizeClasses.Count * sizeof(int));
+        if (s_cursor == null || s_limit == null || s_cellBytes == null || s_classBySize == null || s_refillStreak == null)
         {
             Panic.Halt("heap: no memory for the allocator's tables");
         }
@@ -132,9 +134,10 @@ internal static unsafe partial class GcHeap
         ulong start;
         int count;
         s_refills++;
-        // Runs of at most 4 KiB (or one cell): zeroing memory the emulator's host touches for
-        // the first time is slow, and this runs with interrupts off.
-        while (page == null || !page.TryTakeRun((int)Math.Max(1, RunBytes / page.CellSize), out start, out count))
+        // Runs of 4 KiB (or one cell) at first: zeroing memory the emulator's host touches for
+        // the first time is slow, and this runs with interrupts off. A class that keeps
+        // refilling before a collection gets longer runs, up to the "heap" set's cap.
+        while (page == null || !page.TryTakeLongRun(s_placement.RunCells(page.CellSize, s_refillStreak[sizeClass]), out start, out count))
         {
             page = NextPage(sizeClass);
             if (page == null)
@@ -155,6 +158,7 @@ internal static unsafe partial class GcHeap
         s_cursor[sizeClass] = start;
         s_limit[sizeClass] = start + bytes;
         s_cellBytes[sizeClass] = page.CellSize;
+        s_refillStreak[sizeClass]++;
         return true;
     }
 
@@ -165,6 +169,7 @@ internal static unsafe partial class GcHeap
         {
             s_cursor[c] = 0;
             s_limit[c] = 0;
+            s_refillStreak[c] = 0;
         }
     }
 

@@ -95,6 +95,11 @@ internal static unsafe partial class GcHeap
         s_liveBytes = live;
         s_freeCellBytes = freeCells;
         s_allocatedSinceGc = 0;
+        if (s_recording || s_recordArmed)
+        {
+            RecordCollection();
+        }
+
         ApplyTunables();
         return before > live ? before - live : 0;
     }

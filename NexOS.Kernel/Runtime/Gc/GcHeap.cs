@@ -113,6 +113,11 @@ internal static unsafe partial class GcHeap
             }
 
             s_objects++;
+            if (s_recording)
+            {
+                CountAllocation(sizeClass);
+            }
+
             if (type->HasFinalizer)
             {
                 Finalization.Register((ulong)obj);

@@ -56,13 +56,14 @@ internal sealed class MemoryKit : IEvolveHost
     {
     }
 
-    /// <summary>Engine steps with the gauge at <paramref name="percent"/>.</summary>
-    public void Steps(int count, long percent)
+    /// <summary>Engine steps with the gauge at <paramref name="percent"/> and
+    /// <paramref name="refills"/> slow paths a step.</summary>
+    public void Steps(int count, long percent, long refills = 100)
     {
         for (int i = 0; i < count; i++)
         {
             Fragmentation.Set(percent);
-            Refills.Add(100);
+            Refills.Add(refills);
             NowNs += Tick;
             Engine.Step(NowNs);
         }

@@ -54,7 +54,7 @@ public sealed class MemoryModelTests
         Assert.That(kit.Model.ReliabilityOf("heap.borrow.more"), Is.InRange(0.5, 1.5));
         Assert.That(kit.Trail.Verify().IsIntact, Is.True);
         Assert.That(LearnedRecords(kit), Has.Some.Contains("heap.borrow.more kept"));
-        Assert.That(kit.MemoryProposal(), Is.Null, "nothing left to gain at 12%");
+        Assert.That(kit.MemoryProposal()?.Metric, Is.Not.EqualTo(MemoryModel.FragmentationChannel), "no fragmentation left to gain at 12% (the run cap may still be proposed, on refills)");
     }
 
     [Test]
