@@ -45,6 +45,8 @@ public sealed class AllocationTrace
     public const int MinSize = 24;
 
     private readonly List<TraceOp> _ops = new();
+    private int _validatedOps = -1;
+    private string? _validation;
 
     /// <summary>The steps, in order.</summary>
     public IReadOnlyList<TraceOp> Ops => _ops;
@@ -92,8 +94,21 @@ public sealed class AllocationTrace
         return true;
     }
 
-    /// <summary>Null when every freed id is live when it is freed; otherwise the first problem.</summary>
+    /// <summary>Null when every freed id is live when it is freed; otherwise the first problem.
+    /// The answer is remembered until a step is appended (steps are only ever appended), so a
+    /// search that replays one trace many times checks it once.</summary>
     public string? Validate()
+    {
+        if (_validatedOps != _ops.Count)
+        {
+            _validation = Check();
+            _validatedOps = _ops.Count;
+        }
+
+        return _validation;
+    }
+
+    private string? Check()
     {
         var dead = new bool[Objects];
         for (int i = 0; i < _ops.Count; i++)

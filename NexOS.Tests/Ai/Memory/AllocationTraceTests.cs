@@ -93,4 +93,16 @@ public sealed class AllocationTraceTests
         SimulationResult r = new AllocatorSimulator().Run(trace, PlacementSettings.Default);
         Assert.That(r.Error, Does.Contain($"more than {AllocatorSimulator.MaxPages} pages"));
     }
+
+    [Test]
+    public void ARememberedCheckIsRedoneAfterAnAppend()
+    {
+        var trace = new AllocationTrace();
+        int first = trace.Alloc(64, 10);
+        Assert.That(trace.Free(first, first + 10, 2), Is.True);
+        Assert.That(trace.Validate(), Is.Null);
+        Assert.That(trace.Validate(), Is.Null, "asked again");
+        Assert.That(trace.Free(first, first + 4, 2), Is.True);
+        Assert.That(trace.Validate(), Does.Contain("freed twice"));
+    }
 }
