@@ -24,14 +24,14 @@ namespace NexOS.Ai.Models;
 /// </summary>
 public sealed class CodeModel : SchedulerShadowModel
 {
-    /// <summary>Programs per generation.</summary>
-    public const int Population = 12;
+    /// <summary>Programs per generation by default.</summary>
+    public const int DefaultPopulation = 8;
 
     /// <summary>Programs kept from one generation to the next.</summary>
     public const int Elite = 3;
 
-    /// <summary>Generations after the first.</summary>
-    public const int Generations = 4;
+    /// <summary>Generations after the first, by default.</summary>
+    public const int DefaultGenerations = 3;
 
     /// <summary>Programs per hook that, after screening on short runs, run for the full time.</summary>
     public const int Finalists = 2;
@@ -52,6 +52,12 @@ public sealed class CodeModel : SchedulerShadowModel
 
     /// <inheritdoc/>
     public override string Name => "code";
+
+    /// <summary>Programs per generation.</summary>
+    public int Population { get; init; } = DefaultPopulation;
+
+    /// <summary>Generations after the first.</summary>
+    public int Generations { get; init; } = DefaultGenerations;
 
     /// <summary>Programs the last search assembled and the verifier refused (0 when the
     /// assembler only makes well-typed programs, as it should).</summary>

@@ -49,7 +49,7 @@ public sealed class CodeModelTests
         Assert.That(second, Is.EqualTo(first));
         Assert.That(first, Is.Not.Empty);
         Assert.That(a.LastRefused, Is.Zero);
-        Assert.That(a.LastSimulated, Is.GreaterThan(CodeModel.Population));
+        Assert.That(a.LastSimulated, Is.GreaterThan(a.Population));
         foreach (SchedulerCandidate c in a.Candidates)
         {
             PolicyHook hook = HookCatalog.Create(c.Target)!;
