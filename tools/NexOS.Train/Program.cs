@@ -22,11 +22,13 @@ public static class Program
         var priors = new ModelPriors();
         IReadOnlyList<ulong[]> sleepers = PowerTrainer.SyntheticTraces();
         PowerTrainer.Train(sleepers, EvolutionEngine.DefaultMinGainPercent, priors);
+        var mixes = SchedulerTrainer.SyntheticWorkloads();
+        int trials = SchedulerTrainer.Train(mixes, EvolutionEngine.DefaultMinGainPercent, priors);
 
         // No history of refusals yet: the security model starts from a zero baseline.
         priors.AddValue("security.baseline_mean", 0);
         priors.AddValue("security.baseline_sd", 0);
-        string text = priors.Format($"NexOS model priors, trained on the host from {sleepers.Count} sleeper traces");
+        string text = priors.Format($"NexOS model priors, trained on the host from {sleepers.Count} sleeper traces and {mixes.Count} scheduler mixes ({trials} held-out trials)");
         try
         {
             File.WriteAllText(args[0], text);
