@@ -14,12 +14,13 @@ public sealed class EngineBootTests : BootFixture
     {
         QemuMachine machine = Boot();
         List<string> lines = RunCommand(machine, "models");
-        Assert.That(lines[0], Does.Match(@"^priors: primed from NexOS model priors, trained on the host from \d+ sleeper traces: [1-9]\d* family priors, [1-9]\d* values$"));
+        Assert.That(lines[0], Does.Match(@"^priors: primed from NexOS model priors, trained on the host from \d+ sleeper traces and \d+ scheduler mixes \(\d+ held-out trials\): [1-9]\d* family priors, [1-9]\d* values$"));
         string models = string.Join("\n", lines);
         Assert.That(models, Does.Match(@"\nperformance: [1-9]\d* families, cost weight"));
         Assert.That(models, Does.Contain("family power.slack.up: keep rate"));
         Assert.That(models, Does.Match(@"power: .* learned gain per slack doubling (?!10\.0%)\d+\.\d%"));
         Assert.That(models, Does.Contain("security: baseline"));
+        Assert.That(models, Does.Match(@"\n  family sched\.param\.slice: calibration \d\.\d\d"), "the scheduler model was primed");
         Assert.That(RunCommand(machine, "evolve propose")[0], Does.Match(@"^(no proposals: the models see nothing to change \(\d+ samples so far\)|\d+ proposals, best first \(dry run: nothing applied)"));
         Assert.That(RunCommand(machine, "evolve auto on")[0], Does.StartWith("automatic evolution on: the engine submits its best proposal"));
         string status = string.Join("\n", RunCommand(machine, "evolve status"));
