@@ -19,7 +19,7 @@ namespace NexOS.Ai.Models;
 /// candidate is proposed only when that reaches <see cref="MinGainPercent"/> with a
 /// throughput cost at most <see cref="MaxCostPercent"/>.</para>
 /// </summary>
-public abstract class SchedulerShadowModel : IEvolutionModel
+public abstract partial class SchedulerShadowModel : IEvolutionModel
 {
     /// <summary>The metric both models improve: the window mean of I/O-bound waits.</summary>
     public const string Metric = "sched.wait_ns.io.mean";

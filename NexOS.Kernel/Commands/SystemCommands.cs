@@ -15,7 +15,7 @@ internal static class SystemCommands
         shell.Register("metrics", "show every kernel metric: metrics [json]", Metrics);
         shell.Register("irq", "interrupt counts and timer latency", Irq);
         shell.Register("bench", "run the kernel microbenchmarks (JSON lines)", Bench);
-        shell.Register("ipc", "IPC endpoints and notifications with their traffic", Ipc);
+        shell.Register("ipc", "IPC endpoints and notifications with their traffic; ipc group [runs] [calls]: round trips under CPU load, grouping off vs on", Ipc);
         shell.Register("top", "refreshing view of threads and metrics; q quits", Top);
     }
 
@@ -66,6 +66,12 @@ internal static class SystemCommands
 
     private static void Ipc(IShellHost host, ReadOnlySpan<string> args)
     {
+        if (args.Length > 0)
+        {
+            IpcGroup(host, args);
+            return;
+        }
+
         var sb = new StringBuilder();
         sb.Append("NAME                 KIND          MESSAGES   CALLS      REPLIES    WAITING\n");
         foreach ((string name, NexOS.Core.Ipc.IpcObject obj) in Core.Ipc.KernelIpc.Objects)
@@ -84,6 +90,21 @@ internal static class SystemCommands
         LatencyHistogram rtt = KernelMetrics.IpcRoundTrip;
         sb.Append($"round trips: n={rtt.Count} p50={rtt.Percentile(50)} ns p99={rtt.Percentile(99)} ns\n");
         host.Write(sb.ToString());
+    }
+
+    private static void IpcGroup(IShellHost host, ReadOnlySpan<string> args)
+    {
+        int runs = 5;
+        int calls = 200;
+        if (args[0] != "group" || args.Length > 3
+            || (args.Length > 1 && (!int.TryParse(args[1], out runs) || runs < 1 || runs > 21))
+            || (args.Length > 2 && (!int.TryParse(args[2], out calls) || calls < 10 || calls > 100_000)))
+        {
+            host.Write("usage: ipc [group [runs 1-21] [calls 10-100000]]\n");
+            return;
+        }
+
+        Core.Ipc.GroupingBench.Run(runs, calls, line => host.Write(line + "\n"));
     }
 
     private static void Bench(IShellHost host, ReadOnlySpan<string> args) => Benchmarks.RunAll(line => host.Write(line + "\n"));

@@ -97,6 +97,7 @@ internal static class KernelEvolution
         registry.AddParameterSet("gc", GcTuning.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("power", PowerTuning.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("heap", GcTuning.Placement.Set, SafetyClass.Tuning);
+        registry.AddParameterSet("sched.group", Scheduler.Grouping.Parameters, SafetyClass.Tuning);
         var trail = new AuditTrail(AuditCapacity);
         s_manager = new PatchManager(registry, trail, new PatchKeyRing(), new KernelEvolveHost(), SecurityLevel.Standard);
         KernelHooks.Install(slice, priority, budget);

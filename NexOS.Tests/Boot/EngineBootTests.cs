@@ -22,6 +22,7 @@ public sealed class EngineBootTests : BootFixture
         Assert.That(models, Does.Contain("security: baseline"));
         Assert.That(Regex.Matches(models, @"\n  cost: \d+ us CPU, \d+ KiB allocated in its analyses since boot"), Has.Count.EqualTo(6), "each model's share of the engine's cost");
         Assert.That(models, Does.Match(@"\nscheduler: \d+ searches \(\d+ us CPU in the engine's\)"));
+        Assert.That(models, Does.Match(@"\n  family sched\.param\.slice: calibration \d\.\d\d"), "the scheduler model was primed");
         Assert.That(RunCommand(machine, "evolve propose")[0], Does.Match(@"^(no proposals: the models see nothing to change \(\d+ samples so far\)|\d+ proposals, best first \(dry run: nothing applied)"));
         Assert.That(RunCommand(machine, "evolve auto on")[0], Does.StartWith("automatic evolution on: the engine submits its best proposal"));
         string status = string.Join("\n", RunCommand(machine, "evolve status"));

@@ -24,6 +24,8 @@ public static class Program
         var priors = new ModelPriors();
         IReadOnlyList<ulong[]> sleepers = PowerTrainer.SyntheticTraces();
         PowerTrainer.Train(sleepers, EvolutionEngine.DefaultMinGainPercent, priors);
+        var mixes = SchedulerTrainer.SyntheticWorkloads();
+        int trials = SchedulerTrainer.Train(mixes, EvolutionEngine.DefaultMinGainPercent, priors);
 
         // The memory model: its proposals judged on what each scenario's workload does next,
         // at the standard level's step (the level the kernel boots at).
@@ -35,7 +37,7 @@ public static class Program
         // No history of refusals yet: the security model starts from a zero baseline.
         priors.AddValue("security.baseline_mean", 0);
         priors.AddValue("security.baseline_sd", 0);
-        string text = priors.Format($"NexOS model priors, trained on the host from {sleepers.Count} sleeper traces and {scenarios.Count} allocation scenarios");
+        string text = priors.Format($"NexOS model priors, trained on the host from {sleepers.Count} sleeper traces, {scenarios.Count} allocation scenarios and {mixes.Count} scheduler mixes ({trials} held-out trials)");
         try
         {
             File.WriteAllText(args[0], text);

@@ -118,11 +118,13 @@ internal static class KernelIpc
         if (result.Woken != null)
         {
             Scheduler.WakeIpc(result.Woken);
+            Scheduler.NoteIpcWake(result.Woken, result.MustBlock);
         }
 
         if (result.AlsoWoken != null)
         {
             Scheduler.WakeIpc(result.AlsoWoken);
+            Scheduler.NoteIpcWake(result.AlsoWoken, false);
         }
 
         if (!result.MustBlock)

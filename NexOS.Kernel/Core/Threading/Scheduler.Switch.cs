@@ -152,12 +152,21 @@ internal static unsafe partial class Scheduler
             }
         }
 
+        // An IPC partner granted a hand-off runs now, on what is left of the caller's slice.
+        KernelThread? handOff = reason == StopReason.Blocked ? TakeHandOff() : null;
+        s_handOff = null;
+        if (handOff != null)
+        {
+            SwitchTo(prev, handOff, now, true);
+            return;
+        }
+
         SchedThread? nextSched = s_policy.PickNext(now);
         KernelThread next = nextSched == null ? s_idle : s_byId[nextSched.Id]!;
-        SwitchTo(prev, next, now);
+        SwitchTo(prev, next, now, false);
     }
 
-    private static void SwitchTo(KernelThread prev, KernelThread next, ulong now)
+    private static void SwitchTo(KernelThread prev, KernelThread next, ulong now, bool inheritSlice)
     {
         SchedThread ns = next.Sched;
         if (next != s_idle)
@@ -168,7 +177,11 @@ internal static unsafe partial class Scheduler
 
         ns.State = ThreadState.Running;
         ns.RunningSinceNs = now;
-        s_sliceEndNs = next == s_idle ? ulong.MaxValue : now + Evolution.KernelHooks.TimeSlice(ns, s_policy.TimeSlice(ns, now), s_policy.RunnableCount);
+        if (!inheritSlice || s_sliceEndNs <= now)
+        {
+            s_sliceEndNs = next == s_idle ? ulong.MaxValue : now + Evolution.KernelHooks.TimeSlice(ns, s_policy.TimeSlice(ns, now), s_policy.RunnableCount);
+        }
+
         ArmTimer(now);
         if (next == prev)
         {

@@ -260,6 +260,7 @@ internal static unsafe partial class Scheduler
         KernelThread me = s_current;
         me.Sched.State = ThreadState.Exited;
         s_byId[me.Id] = null;
+        Grouping.Partners.Forget(me.Id);
         if (me.Sched.Class == SchedClass.RealTime)
         {
             s_policy.Release(me.Sched); // give its utilization share back to admission control
