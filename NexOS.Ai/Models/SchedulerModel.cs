@@ -30,8 +30,12 @@ public sealed class SchedulerModel : SchedulerShadowModel
     /// <inheritdoc/>
     public override string Name => "scheduler";
 
-    /// <summary>Candidates that, after screening on short runs, run for the full time.</summary>
-    public const int Finalists = 2;
+    /// <summary>Candidates that, after screening on short runs, run for the full time, by default.</summary>
+    public const int DefaultFinalists = 2;
+
+    /// <summary>Candidates that, after screening on short runs, run for the full time (the
+    /// trainer confirms them all, to learn about every family).</summary>
+    public int Finalists { get; init; } = DefaultFinalists;
 
     /// <inheritdoc/>
     protected override void Generate(ShadowContext context, List<SchedulerCandidate> found)

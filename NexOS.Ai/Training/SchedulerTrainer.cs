@@ -56,7 +56,9 @@ public static class SchedulerTrainer
             {
                 var host = new TrainingHost();
                 PatchManager manager = Manager(host, plainRoundRobin: start == 0);
-                var model = new SchedulerModel(shadow);
+                // Every family's candidate runs in full, not only the two best: the trainer
+                // learns about each family, whichever the live model would rank first.
+                var model = new SchedulerModel(shadow) { Finalists = int.MaxValue };
                 model.Evaluate(new ShadowContext(shadow, workload, manager), 0);
                 foreach (SchedulerCandidate best in BestPerFamily(model))
                 {
