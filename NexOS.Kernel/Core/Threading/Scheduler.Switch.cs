@@ -152,8 +152,10 @@ internal static unsafe partial class Scheduler
             }
         }
 
-        // An IPC partner granted a hand-off runs now, on what is left of the caller's slice.
-        KernelThread? handOff = reason == StopReason.Blocked ? TakeHandOff() : null;
+        // An IPC partner granted a hand-off runs now, on what is left of the caller's slice;
+        // with nothing left the partner queues like any thread (a spent slice is never renewed
+        // by a hand-off, or a pair could keep the CPU from everyone else).
+        KernelThread? handOff = reason == StopReason.Blocked && s_sliceEndNs > now ? TakeHandOff() : null;
         s_handOff = null;
         if (handOff != null)
         {
@@ -177,7 +179,7 @@ internal static unsafe partial class Scheduler
 
         ns.State = ThreadState.Running;
         ns.RunningSinceNs = now;
-        if (!inheritSlice || s_sliceEndNs <= now)
+        if (!inheritSlice)
         {
             s_sliceEndNs = next == s_idle ? ulong.MaxValue : now + Evolution.KernelHooks.TimeSlice(ns, s_policy.TimeSlice(ns, now), s_policy.RunnableCount);
         }

@@ -105,6 +105,9 @@ public sealed class IpcGroupingTests
     public void HandOffNeedsAnEstablishedPairABlockingWakerAndTheParameterOn()
     {
         var g = new IpcGrouping(16);
+        Assert.That(g.HandOff.Value, Is.Zero, "off by default (see docs/ai-engine.md)");
+        Assert.That(g.OnWake(3, 4, true, true, 0), Is.False, "off: never a hand-off");
+        Assert.That(g.HandOff.TrySet(1), Is.Null);
         for (int i = 1; i < g.MinScore.Value; i++)
         {
             Assert.That(g.OnWake(1, 2, true, true, 0), Is.False, $"wake {i}: not yet a pair");
@@ -116,7 +119,7 @@ public sealed class IpcGroupingTests
         Assert.That(g.HandOff.TrySet(0), Is.Null);
         Assert.That(g.OnWake(1, 2, true, true, 0), Is.False, "grouping off");
         Assert.That(g.HandOffs, Is.EqualTo(1));
-        Assert.That(g.Declined, Is.EqualTo((ulong)g.MinScore.Value + 1));
+        Assert.That(g.Declined, Is.EqualTo((ulong)g.MinScore.Value + 2));
     }
 
     [Test]
