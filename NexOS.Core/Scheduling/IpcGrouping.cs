@@ -17,7 +17,7 @@ public sealed class IpcGrouping
     {
         Parameters = new ParameterSet();
         HandOff = Parameters.Add(new Parameter(
-            "handoff", "bool", 0, 1, 0, "1: a thread that wakes its IPC partner and blocks hands the CPU to it"));
+            "handoff", "bool", 0, 1, 1, "1: a thread that wakes its IPC partner and blocks hands the CPU to it"));
         MinScore = Parameters.Add(new Parameter(
             "min_score", "wakes", 1, IpcPartnerTable.MaxScore, 4, "partner score (decayed wakes) needed before hand-off"));
         HalfLifeMs = Parameters.Add(new Parameter(

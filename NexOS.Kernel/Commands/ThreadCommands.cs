@@ -150,7 +150,7 @@ internal static class ThreadCommands
 
         var sb = new StringBuilder();
         sb.Append($"policy {policy.Name}: real-time {policy.RealTime.Name}, normal {policy.Normal.Name}; ");
-        sb.Append($"{policy.RunnableCount} runnable, {Scheduler.Switches} switches\n");
+        sb.Append($"{policy.RunnableCount} runnable, {Scheduler.Switches} switches, {Scheduler.HandOffSwitches} IPC hand-offs\n");
         AppendParameters(sb, "", policy.Parameters);
         AppendParameters(sb, MultiClassScheduler.RealTimePrefix, policy.RealTime.Parameters);
         AppendParameters(sb, MultiClassScheduler.NormalPrefix, policy.Normal.Parameters);

@@ -89,6 +89,12 @@ public sealed class GcBootTests : BootFixture
         Assert.That(metrics, Does.Match(@"alloc\.workload_corrupted\s+0\b"));
         Assert.That(string.Join("\n", RunCommand(machine, "ps")), Does.Match(@"alloc-1\s+(running|runnable)"));
         Assert.That(RunCommand(machine, "echo responsive"), Is.EqualTo(new[] { "responsive" }));
+
+        // The IPC pair is grouped (hand-off on by default), and the allocators above still got
+        // the CPU: this is the guard against a pair that keeps it (docs/ai-engine.md).
+        Match handOffs = Regex.Match(string.Join("\n", RunCommand(machine, "sched")), @"(\d+) IPC hand-offs");
+        Assert.That(handOffs.Success, Is.True);
+        Assert.That(long.Parse(handOffs.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0));
     }
 
     [Test]

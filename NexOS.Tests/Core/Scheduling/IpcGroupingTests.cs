@@ -105,7 +105,8 @@ public sealed class IpcGroupingTests
     public void HandOffNeedsAnEstablishedPairABlockingWakerAndTheParameterOn()
     {
         var g = new IpcGrouping(16);
-        Assert.That(g.HandOff.Value, Is.Zero, "off by default (see docs/ai-engine.md)");
+        Assert.That(g.HandOff.Value, Is.EqualTo(1), "on by default (see docs/ai-engine.md)");
+        Assert.That(g.HandOff.TrySet(0), Is.Null);
         Assert.That(g.OnWake(3, 4, true, true, 0), Is.False, "off: never a hand-off");
         Assert.That(g.HandOff.TrySet(1), Is.Null);
         for (int i = 1; i < g.MinScore.Value; i++)
