@@ -15,10 +15,7 @@ namespace NexOS.Ai.Models;
 /// </summary>
 public sealed partial class MemoryModel
 {
-    private Choice _refillCached;
-    private bool _refillCacheValid;
-    private PlacementSettings _refillCachedFor;
-    private long _refillCachedStepBp;
+    private SearchMemo _refillsSearched;
 
     /// <summary>Slow paths per second (window mean) at which the model looks at the run cap.</summary>
     public double RefillTriggerPerSecond { get; set; } = 200;
@@ -40,15 +37,12 @@ public sealed partial class MemoryModel
 
         PlacementSettings current = PlacementParameters.ReadFrom(set);
         long stepBp = snapshot.Manager.Policy.MaxParameterStepBp;
-        if (!_refillCacheValid || !current.Equals(_refillCachedFor) || stepBp != _refillCachedStepBp)
+        if (!_refillsSearched.Holds(current, stepBp))
         {
-            _refillCached = SearchRuns(run, current, stepBp);
-            _refillCachedFor = current;
-            _refillCachedStepBp = stepBp;
-            _refillCacheValid = true;
+            _refillsSearched.Store(SearchRuns(run, current, stepBp), current, stepBp);
         }
 
-        Choice c = _refillCached;
+        Choice c = _refillsSearched.Choice;
         if (c.Family < 0 || c.Gain * _reliability[c.Family] < MinGainPercent)
         {
             return;

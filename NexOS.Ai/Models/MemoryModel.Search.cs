@@ -133,4 +133,31 @@ public sealed partial class MemoryModel
             SideCostPercent = c.Cost,
         };
     }
+
+    /// <summary>A search's answer and what it was searched from: valid until the strategy,
+    /// the level's step or the trace changes.</summary>
+    private struct SearchMemo
+    {
+        private bool _valid;
+        private PlacementSettings _from;
+        private long _stepBp;
+
+        /// <summary>The remembered answer.</summary>
+        public Choice Choice { get; private set; }
+
+        /// <summary>Whether the answer was searched from <paramref name="current"/> at <paramref name="stepBp"/>.</summary>
+        public readonly bool Holds(PlacementSettings current, long stepBp) => _valid && current.Equals(_from) && stepBp == _stepBp;
+
+        /// <summary>Remembers <paramref name="choice"/> as the answer for <paramref name="current"/> at <paramref name="stepBp"/>.</summary>
+        public void Store(Choice choice, PlacementSettings current, long stepBp)
+        {
+            Choice = choice;
+            _from = current;
+            _stepBp = stepBp;
+            _valid = true;
+        }
+
+        /// <summary>Forgets the answer (a new trace).</summary>
+        public void Forget() => _valid = false;
+    }
 }

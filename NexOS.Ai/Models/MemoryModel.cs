@@ -76,10 +76,7 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
     private AllocatorSimulator? _simulator;
     private AllocationTrace? _trace;
     private EngineSnapshot? _snapshot;
-    private Choice _cached;
-    private bool _cacheValid;
-    private PlacementSettings _cachedFor;
-    private long _cachedStepBp;
+    private SearchMemo _searched;
     private string _state = "no window yet";
     private bool _stateStale = true;
     private string _lastLearned = "nothing yet";
@@ -105,8 +102,8 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
         set
         {
             _trace = value;
-            _cacheValid = false;
-            _refillCacheValid = false;
+            _searched.Forget();
+            _refillsSearched.Forget();
         }
     }
 
@@ -162,16 +159,13 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
 
         PlacementSettings current = PlacementParameters.ReadFrom(set);
         long stepBp = snapshot.Manager.Policy.MaxParameterStepBp;
-        if (!_cacheValid || !current.Equals(_cachedFor) || stepBp != _cachedStepBp)
+        if (!_searched.Holds(current, stepBp))
         {
-            _cached = Search(set, current, stepBp);
-            _cachedFor = current;
-            _cachedStepBp = stepBp;
-            _cacheValid = true;
+            _searched.Store(Search(set, current, stepBp), current, stepBp);
             _stateStale = true;
         }
 
-        Choice c = _cached;
+        Choice c = _searched.Choice;
         if (c.Family < 0 || c.Gain * _reliability[c.Family] < MinGainPercent)
         {
             // Formatted once per new search or lesson, not on every cycle that finds the same.
@@ -259,7 +253,7 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
         }
 
         _stateStale = true;
-        _lastLearned = $"{proposal.Family} {StateName(outcome.State)} (measured {outcome.MeasuredGainPercent:F1}%, simulated {proposal.SimulatedGainPercent:F1}%) -> reliability {_reliability[f]:F2}";
+        _lastLearned = $"{proposal.Family} {ProposalText.Name(outcome.State)} (measured {outcome.MeasuredGainPercent:F1}%, simulated {proposal.SimulatedGainPercent:F1}%) -> reliability {_reliability[f]:F2}";
 
         // The learning step goes on the tamper-evident trail next to the patch's own records
         // (time: the engine's last analysis, which is when outcomes are followed).
@@ -278,12 +272,4 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
 
         return sb.ToString();
     }
-
-    private static string StateName(ProposalState s) => s switch
-    {
-        ProposalState.Kept => "kept",
-        ProposalState.RolledBack => "rolled back",
-        ProposalState.Refused => "refused",
-        _ => "pending",
-    };
 }

@@ -109,19 +109,15 @@ public sealed class ShadowContext
     /// ratchet throughput down step by step.</summary>
     public double CostOf(ShadowResult r) => Math.Max(r.CostOver(Baseline), r.CostOver(Shipped));
 
-    /// <summary>The same on screening runs, against baselines of the same (short) length.</summary>
-    private double ScreenCostOf(ShadowResult r) => Math.Max(r.CostOver(_screenBaseline), r.CostOver(_screenShipped));
-
     /// <summary>A parameter candidate, evaluated with the live hooks (with <paramref name="screen"/>
     /// on a short run against baselines of the same length).</summary>
     public SchedulerCandidate Parameters(string family, string why, ParameterChange[] changes, bool screen = false)
     {
-        EnsureScreenBaselines(screen);
-        ShadowResult r = Shadow.Run(Workload, Live, changes, LiveSlice, LivePriority, screen ? Shadow.ScreenDurationNs : Shadow.DurationNs);
+        ShadowResult r = Judge(changes, LiveSlice, LivePriority, screen, out double gain, out double cost);
         return new SchedulerCandidate
         {
             Family = family, Target = "sched.normal", Changes = changes, Why = why, Result = r, Screened = screen,
-            GainPercent = r.GainOver(screen ? _screenBaseline : Baseline), CostPercent = screen ? ScreenCostOf(r) : CostOf(r),
+            GainPercent = gain, CostPercent = cost,
         };
     }
 
@@ -131,7 +127,9 @@ public sealed class ShadowContext
         : c.Program != null ? Code(c.Family, c.Program, false, out _)
         : Parameters(c.Family, c.Why, c.Changes ?? Array.Empty<ParameterChange>());
 
-    private void EnsureScreenBaselines(bool screen)
+    /// <summary>Runs a candidate (full or screening length) and judges it against the two
+    /// baselines of the same length (the screening ones are run on first need).</summary>
+    private ShadowResult Judge(ReadOnlySpan<ParameterChange> changes, CompiledHook? slice, CompiledHook? priority, bool screen, out double gain, out double cost)
     {
         if (screen && !_screened)
         {
@@ -139,6 +137,13 @@ public sealed class ShadowContext
             _screenShipped = Shadow.Run(Workload, Defaults(Live), ReadOnlySpan<ParameterChange>.Empty, null, null, Shadow.ScreenDurationNs);
             _screened = true;
         }
+
+        ShadowResult r = Shadow.Run(Workload, Live, changes, slice, priority, screen ? Shadow.ScreenDurationNs : Shadow.DurationNs);
+        ShadowResult live = screen ? _screenBaseline : Baseline;
+        ShadowResult shipped = screen ? _screenShipped : Shipped;
+        gain = r.GainOver(live);
+        cost = Math.Max(r.CostOver(live), r.CostOver(shipped));
+        return r;
     }
 
     /// <summary>A code candidate: verified against its hook under the level (null, with the
@@ -166,13 +171,11 @@ public sealed class ShadowContext
         }
 
         bool slice = program.Hook == HookCatalog.TimeSliceName;
-        EnsureScreenBaselines(screen);
-        ShadowResult r = Shadow.Run(Workload, Live, ReadOnlySpan<ParameterChange>.Empty, slice ? code : LiveSlice, slice ? LivePriority : code,
-            screen ? Shadow.ScreenDurationNs : Shadow.DurationNs);
+        ShadowResult r = Judge(ReadOnlySpan<ParameterChange>.Empty, slice ? code : LiveSlice, slice ? LivePriority : code, screen, out double gain, out double cost);
         return new SchedulerCandidate
         {
             Family = family, Target = program.Hook, Program = program, Body = body, Why = program.ToString(), Result = r, Screened = screen,
-            GainPercent = r.GainOver(screen ? _screenBaseline : Baseline), CostPercent = screen ? ScreenCostOf(r) : CostOf(r),
+            GainPercent = gain, CostPercent = cost,
         };
     }
 

@@ -78,9 +78,6 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
     /// <summary>CPU time the engine's searches took, ns (when the engine has a CPU clock).</summary>
     public ulong SearchNs { get; private set; }
 
-    /// <summary>When the last evaluation ran (engine clock), 0 before the first.</summary>
-    public ulong EvaluatedNs => _evaluatedNs;
-
     /// <summary>The workload of the last evaluation, or null.</summary>
     public SchedulerWorkload? LastWorkload { get; private set; }
 
@@ -144,10 +141,6 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
         _drifting = workload.IsCloseTo(LastWorkload!, WorkloadTolerance) ? 0 : _drifting + 1;
         return _drifting >= DriftSamples && nowNs - _evaluatedNs >= MinDriftIntervalNs;
     }
-
-    /// <summary>Forgets the cached evaluation: the next analysis evaluates afresh (so a caller
-    /// can have the cost paid now, not in the middle of a measurement).</summary>
-    public void Invalidate() => _evaluated = false;
 
     /// <summary>Evaluates now, whatever the cache says (the demo and the sweep use it).</summary>
     public void Evaluate(ShadowContext context, ulong nowNs, string key = "")

@@ -33,12 +33,13 @@ public abstract class BootFixture
         return _machine;
     }
 
-    /// <summary>Types a line, waits for the next prompt, and returns the output lines between
-    /// the echoed line and that prompt.</summary>
-    private protected static List<string> RunCommand(QemuMachine machine, string line)
+    /// <summary>Types a line, waits for the next prompt (at most <paramref name="timeout"/>, a
+    /// plain command's budget by default), and returns the output lines between the echoed line
+    /// and that prompt.</summary>
+    private protected static List<string> RunCommand(QemuMachine machine, string line, TimeSpan? timeout = null)
     {
         machine.Send(line + "\r");
-        return OutputLines(machine.WaitFor(Prompt, s_command));
+        return OutputLines(machine.WaitFor(Prompt, timeout ?? s_command));
     }
 
     /// <summary>Boots, types <paramref name="line"/>, and checks that the shell answers with

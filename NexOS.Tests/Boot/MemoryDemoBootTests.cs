@@ -23,7 +23,7 @@ public sealed class MemoryDemoBootTests : BootFixture
     public void MemoryDemoHalvesFragmentationAndRejectsTheHarmfulCandidates()
     {
         QemuMachine machine = Boot();
-        List<string> lines = Demo(machine, "evolve demo memory");
+        List<string> lines = RunCommand(machine, "evolve demo memory", s_demo);
         foreach (string line in lines)
         {
             TestContext.Out.WriteLine(line);
@@ -83,7 +83,7 @@ public sealed class MemoryDemoBootTests : BootFixture
     public void TraceExportIsTheOneTheHostReplays()
     {
         QemuMachine machine = Boot();
-        List<string> lines = Demo(machine, "evolve demo memory-trace");
+        List<string> lines = RunCommand(machine, "evolve demo memory-trace", s_demo);
         string expected = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Ai", "Memory", "memory-demo.trace"));
         Assert.That(string.Join("\n", lines) + "\n", Is.EqualTo(expected));
     }
@@ -120,7 +120,7 @@ public sealed class MemoryDemoBootTests : BootFixture
         var runs = new List<JsonElement>();
         for (int i = 0; i < 5; i++)
         {
-            List<string> lines = Demo(machine, "evolve demo memory");
+            List<string> lines = RunCommand(machine, "evolve demo memory", s_demo);
             using JsonDocument doc = JsonDocument.Parse(lines[^1]);
             JsonElement r = doc.RootElement.Clone();
             TestContext.Out.WriteLine(lines[^1]);
@@ -143,11 +143,5 @@ public sealed class MemoryDemoBootTests : BootFixture
         string line = RunCommand(machine, "ps").First(l => l.Contains(" evolve ", StringComparison.Ordinal));
         string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return double.Parse(f[5], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static List<string> Demo(QemuMachine machine, string command)
-    {
-        machine.Send(command + "\r");
-        return OutputLines(machine.WaitFor(Prompt, s_demo));
     }
 }

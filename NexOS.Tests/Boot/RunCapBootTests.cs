@@ -36,8 +36,7 @@ public sealed class RunCapBootTests : BootFixture
     private static ulong SlowPathsOfLoop(QemuMachine machine, out string cost)
     {
         ulong before = SlowPaths(machine);
-        machine.Send("evolve trace cost\r");
-        cost = OutputLines(machine.WaitFor(Prompt, s_long))[0];
+        cost = RunCommand(machine, "evolve trace cost", s_long)[0];
         return SlowPaths(machine) - before;
     }
 

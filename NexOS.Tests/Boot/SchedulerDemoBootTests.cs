@@ -22,8 +22,7 @@ public sealed class SchedulerDemoBootTests : BootFixture
     public void SchedulerDemoCutsIoWaitKeepsThroughputAndRejectsTheHarmfulCandidate()
     {
         QemuMachine machine = Boot();
-        machine.Send("evolve demo scheduler\r");
-        List<string> lines = OutputLines(machine.WaitFor(Prompt, TimeSpan.FromSeconds(360)));
+        List<string> lines = RunCommand(machine, "evolve demo scheduler", TimeSpan.FromSeconds(360));
         foreach (string line in lines)
         {
             TestContext.Out.WriteLine(line);

@@ -32,7 +32,7 @@ public sealed class TraceRecorderBootTests : BootFixture
         Assert.That(status, Does.StartWith("recorder recording: "));
         Assert.That(RunCommand(machine, "evolve trace stop")[0], Does.StartWith("recording stopped after "));
 
-        List<string> dump = Long(machine, "evolve trace dump");
+        List<string> dump = RunCommand(machine, "evolve trace dump", s_long);
         TestContext.Out.WriteLine($"{dump.Count} lines; {dump[1]}");
         Assert.That(dump[1], Does.StartWith("# recorded on the live heap: "));
         Assert.That(AllocationTrace.TryParse(string.Join("\n", dump), out AllocationTrace? trace, out string error), Is.True, error);
@@ -51,7 +51,7 @@ public sealed class TraceRecorderBootTests : BootFixture
     public void ModelPicksTheSameChangeFromTheLiveRecordingAsFromTheSyntheticTrace()
     {
         QemuMachine machine = Boot();
-        List<string> lines = Long(machine, "evolve demo memory-live");
+        List<string> lines = RunCommand(machine, "evolve demo memory-live", s_long);
         TestContext.Out.WriteLine(string.Join("\n", lines));
         Assert.That(lines, Has.Count.EqualTo(1));
         using JsonDocument doc = JsonDocument.Parse(lines[0]);
@@ -64,7 +64,7 @@ public sealed class TraceRecorderBootTests : BootFixture
         Assert.That(e.GetProperty("same_pick").GetBoolean(), Is.True);
 
         // The same recording, dumped and replayed here, gives the kernel's shadow figure.
-        List<string> dump = Long(machine, "evolve trace dump");
+        List<string> dump = RunCommand(machine, "evolve trace dump", s_long);
         Assert.That(AllocationTrace.TryParse(string.Join("\n", dump), out AllocationTrace? trace, out string error), Is.True, error);
         Assert.That(new AllocatorSimulator().Run(trace!, PlacementSettings.Default).Fragmentation, Is.EqualTo(simulated).Within(0.0006));
         Assert.That(RunCommand(machine, "echo alive"), Is.EqualTo(new[] { "alive" }));
@@ -79,13 +79,7 @@ public sealed class TraceRecorderBootTests : BootFixture
         QemuMachine machine = Boot();
         for (int i = 0; i < 3; i++)
         {
-            TestContext.Out.WriteLine(Long(machine, "evolve trace cost")[0]);
+            TestContext.Out.WriteLine(RunCommand(machine, "evolve trace cost", s_long)[0]);
         }
-    }
-
-    private static List<string> Long(QemuMachine machine, string command)
-    {
-        machine.Send(command + "\r");
-        return OutputLines(machine.WaitFor(Prompt, s_long));
     }
 }
