@@ -85,7 +85,7 @@ public sealed partial class MemoryModel
                 Cost = Math.Max(0, -GainPercent(before, after)) + (before.PeakPages == 0 ? 0 : Math.Max(0, (after.PeakPages - before.PeakPages) * 10.0 / before.PeakPages)),
                 Metric = RefillChannel,
             };
-            c.Why = $"{before.Refills} refills replaying the recent trace; with {run.Name} = {value}: {after.Refills} ({c.Gain:F1}% fewer), fragmentation {before.Fragmentation * 100:F1}% -> {after.Fragmentation * 100:F1}%";
+            c.Why = $"{before.Refills} refills replaying {Replayed()}; with {run.Name} = {value}: {after.Refills} ({c.Gain:F1}% fewer), fragmentation {before.Fragmentation * 100:F1}% -> {after.Fragmentation * 100:F1}%";
             if (c.Gain > 0 && (best.Family < 0 || c.Gain - c.Cost > best.Gain - best.Cost))
             {
                 best = c;

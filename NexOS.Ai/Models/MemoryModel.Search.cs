@@ -12,11 +12,30 @@ public sealed partial class MemoryModel
     /// <summary>Replays remembered per trace (a search is five).</summary>
     private const int ResultCache = 12;
 
+    /// <summary>Objects a thinned replay keeps at least (<see cref="SampleObjects"/>'s default).</summary>
+    public const int DefaultSampleObjects = 6144;
+
+    /// <summary>Pages' worth of bytes a thinned replay keeps at least (<see cref="SamplePages"/>'s default).</summary>
+    public const int DefaultSamplePages = 6;
+
     private readonly PlacementSettings[] _replayed = new PlacementSettings[ResultCache];
     private readonly SimulationResult[] _results = new SimulationResult[ResultCache];
     private AllocationTrace? _resultsFor;
     private int _resultsOps;
     private int _resultCount;
+    private AllocationTrace? _sample;
+    private int _every = 1;
+
+    /// <summary>A longer trace is replayed thinned (<see cref="TraceThinning"/>) to about this
+    /// many objects: a replay costs about what the workload's own allocations cost, and a
+    /// search is five of them. The live trial judges what the thinned replay proposed.</summary>
+    public int SampleObjects { get; init; } = DefaultSampleObjects;
+
+    /// <summary>...and to at least this many pages' worth of bytes.</summary>
+    public int SamplePages { get; init; } = DefaultSamplePages;
+
+    /// <summary>The thinning of the last trace replayed (1: replayed whole).</summary>
+    public int SampleEvery => _every;
 
     private Choice Search(ParameterSet set, PlacementSettings current, long stepBp)
     {
@@ -88,6 +107,9 @@ public sealed partial class MemoryModel
             _resultsFor = trace;
             _resultsOps = trace.Ops.Count;
             _resultCount = 0;
+            _every = TraceThinning.Factor(trace, SampleObjects, SamplePages);
+            _sample = TraceThinning.Thin(trace, _every);
+            _every = _sample == null ? 1 : _every;
         }
 
         for (int i = 0; i < _resultCount; i++)
@@ -99,12 +121,17 @@ public sealed partial class MemoryModel
         }
 
         Simulations++;
-        SimulationResult r = _simulator!.Run(trace, settings);
+        SimulationResult r = _simulator!.Run(_sample ?? trace, settings);
         int slot = _resultCount < ResultCache ? _resultCount++ : (int)(Simulations % ResultCache);
         _replayed[slot] = settings;
         _results[slot] = r;
         return r;
     }
+
+    /// <summary>What the replays ran on, for the proposal's sentence.</summary>
+    private string Replayed() => _every > 1 && _sample != null
+        ? $"1/{_every} of the recent trace ({_sample.Objects} of {_trace?.Objects} objects)"
+        : "the recent trace";
 
     private static PlacementSettings With(PlacementSettings s, string parameter, long value) => parameter switch
     {
@@ -116,7 +143,7 @@ public sealed partial class MemoryModel
     private Proposal Make(EngineSnapshot snapshot, Choice c)
     {
         string metric = c.Metric ?? FragmentationChannel;
-        string why = c.Why ?? $"fragmentation {c.Before * 100:F1}%: replaying the recent trace with {c.Parameter} = {c.Value} gives {c.After * 100:F1}% ({c.Gain:F1}% better); side cost {c.Cost:F1}% (allocation work and cache lines per burst {c.ScatterBefore:F2} -> {c.ScatterAfter:F2})";
+        string why = c.Why ?? $"fragmentation {c.Before * 100:F1}%: replaying {Replayed()} with {c.Parameter} = {c.Value} gives {c.After * 100:F1}% ({c.Gain:F1}% better); side cost {c.Cost:F1}% (allocation work and cache lines per burst {c.ScatterBefore:F2} -> {c.ScatterAfter:F2})";
         string parameter = c.Parameter;
         long value = c.Value;
         ulong now = snapshot.NowNs;

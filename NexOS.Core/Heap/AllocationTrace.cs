@@ -45,8 +45,19 @@ public sealed class AllocationTrace
     public const int MinSize = 24;
 
     private readonly List<TraceOp> _ops = new();
+    private readonly int _maxOps;
     private int _validatedOps = -1;
     private string? _validation;
+
+    /// <summary>An empty trace of at most <see cref="MaxOps"/> steps.</summary>
+    public AllocationTrace()
+        : this(MaxOps)
+    {
+    }
+
+    /// <summary>An empty trace of at most <paramref name="maxOps"/> steps (a thinned trace may
+    /// need more steps than the trace it was thinned from: <see cref="TraceThinning"/>).</summary>
+    internal AllocationTrace(int maxOps) => _maxOps = maxOps;
 
     /// <summary>The steps, in order.</summary>
     public IReadOnlyList<TraceOp> Ops => _ops;
@@ -58,7 +69,7 @@ public sealed class AllocationTrace
     /// bytes; returns the first id, or -1 (nothing added) when a limit is broken.</summary>
     public int Alloc(int size, int count)
     {
-        if (size < MinSize || size > (int)SizeClasses.LargestSize || count < 1 || count > MaxObjects - Objects || _ops.Count >= MaxOps)
+        if (size < MinSize || size > (int)SizeClasses.LargestSize || count < 1 || count > MaxObjects - Objects || _ops.Count >= _maxOps)
         {
             return -1;
         }
@@ -73,7 +84,7 @@ public sealed class AllocationTrace
     /// bad (liveness is checked by <see cref="Validate"/>).</summary>
     public bool Free(int from, int to, int step)
     {
-        if (from < 0 || to > Objects || from >= to || step < 1 || _ops.Count >= MaxOps)
+        if (from < 0 || to > Objects || from >= to || step < 1 || _ops.Count >= _maxOps)
         {
             return false;
         }
@@ -85,7 +96,7 @@ public sealed class AllocationTrace
     /// <summary>Appends a collection.</summary>
     public bool Collect()
     {
-        if (_ops.Count >= MaxOps)
+        if (_ops.Count >= _maxOps)
         {
             return false;
         }

@@ -110,6 +110,12 @@ internal static class EngineCommands
                     sb.Append($"  cost: {engine.Cost.ModelNs(model.Name) / 1000} us CPU, {engine.Cost.ModelBytes(model.Name) / 1024} KiB allocated in its analyses since boot\n");
                 }
             }
+
+            if (args.Length == 0)
+            {
+                // The rest of the engine's account: sampling the metrics each cycle.
+                sb.Append($"monitor: {engine.Monitor.Channels.Count} channels, {engine.Monitor.Rounds} rounds; cost: {engine.Cost.ModelNs("monitor") / 1000} us CPU, {engine.Cost.ModelBytes("monitor") / 1024} KiB allocated since boot\n");
+            }
         }
 
         host.Write(sb.Length == 0 ? $"models: no model '{args[0]}'\n" : sb.ToString());
