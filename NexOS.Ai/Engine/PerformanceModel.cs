@@ -26,7 +26,12 @@ public sealed class PerformanceModel : IEvolutionModel, IPrimableModel
     private readonly FamilyBandit _families = new(MaxFamilies);
     private readonly List<string> _modelNames = new();
     private readonly List<double> _trust = new();
-    private string _lastDecision = "none yet";
+    // The last ranking, formatted only when described: formatting a double costs more than the
+    // ranking itself under emulation, and the demos rank ten times a second.
+    private int _lastCount;
+    private string _lastFamily = string.Empty;
+    private string _lastModel = string.Empty;
+    private double _lastScore;
 
     /// <summary>Weight of a percent of cost against a percent of gain.</summary>
     public double CostWeight { get; set; } = 2;
@@ -86,7 +91,10 @@ public sealed class PerformanceModel : IEvolutionModel, IPrimableModel
         if (proposals.Count > 0)
         {
             Proposal best = proposals[0];
-            _lastDecision = $"ranked {proposals.Count}: best {best.Family} ({best.Model}) score {best.Score:F2}";
+            _lastCount = proposals.Count;
+            _lastFamily = best.Family;
+            _lastModel = best.Model;
+            _lastScore = best.Score;
         }
     }
 
@@ -126,7 +134,7 @@ public sealed class PerformanceModel : IEvolutionModel, IPrimableModel
     public string Describe()
     {
         var sb = new StringBuilder();
-        sb.Append($"performance: {_families.Count} families, cost weight {CostWeight:F1}; last: {_lastDecision}\n");
+        sb.Append($"performance: {_families.Count} families, cost weight {CostWeight:F1}; last: {(_lastCount == 0 ? "none yet" : $"ranked {_lastCount}: best {_lastFamily} ({_lastModel}) score {_lastScore:F2}")}\n");
         for (int i = 0; i < _families.Count; i++)
         {
             sb.Append($"  family {_families.NameOf(i)}: keep rate {_families.KeepRate(i):F2} ({_families.Kept(i)} kept, {_families.RolledBack(i)} not)\n");

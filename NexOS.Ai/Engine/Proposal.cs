@@ -33,6 +33,8 @@ public enum ProposalState : byte
 public sealed class Proposal
 {
     private readonly Func<ulong, byte[]?> _build;
+    private readonly Func<string>? _writeWhy;
+    private string? _why;
 
     /// <summary>Creates a proposal. <paramref name="build"/> encodes the patch (origin Engine)
     /// with the given patch id, or returns null when it cannot.</summary>
@@ -46,8 +48,19 @@ public sealed class Proposal
         Metric = metric;
         LowerIsBetter = lowerIsBetter;
         ExpectedGainPercent = expectedGainPercent;
-        Why = why;
+        _why = why;
         _build = build;
+    }
+
+    /// <summary>As the other constructor, with the sentence written only when first read
+    /// (<paramref name="why"/> runs once, on the reading thread): a model that proposes the
+    /// same change every cycle pays for formatting its numbers only when someone looks.</summary>
+    public Proposal(string model, string family, string target, PatchKind kind, string metric, bool lowerIsBetter,
+        double expectedGainPercent, Func<string> why, Func<ulong, byte[]?> build)
+        : this(model, family, target, kind, metric, lowerIsBetter, expectedGainPercent, string.Empty, build)
+    {
+        _why = null;
+        _writeWhy = why;
     }
 
     /// <summary>The engine's number for it, given when a cycle or a dry run ranks it (what
@@ -89,7 +102,7 @@ public sealed class Proposal
     public double Score { get; set; }
 
     /// <summary>Why, in one plain sentence (shown by `evolve explain`).</summary>
-    public string Why { get; }
+    public string Why => _why ??= _writeWhy?.Invoke() ?? string.Empty;
 
     /// <summary>Where it stands.</summary>
     public ProposalState State { get; set; }

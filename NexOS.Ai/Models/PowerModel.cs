@@ -40,7 +40,9 @@ public sealed class PowerModel : IEvolutionModel, IPrimableModel
 
     private const double LearningRate = 1.0 / 3;
     private double _gainPerDoubling = 10;
-    private string _last = "nothing yet";
+    // What the model did last, written when described: the sentences format doubles, which
+    // costs more than the analysis under emulation, and the demos analyse ten times a second.
+    private Func<string> _last = static () => "nothing yet";
 
     /// <summary>How far ahead the model looks, seconds.</summary>
     public double ForecastSeconds { get; set; } = 5;
@@ -72,8 +74,9 @@ public sealed class PowerModel : IEvolutionModel, IPrimableModel
         if (latency.Count > 0 && latency.Mean > LatencyBudgetNs && now > 0)
         {
             long down = now / 2 < FirstSlackUs ? 0 : now / 2;
-            _last = $"latency p99 {latency.Mean / 1000:F0} us over budget: slack {now} -> {down} us";
-            proposals.Add(Make(down, now, LatencyMetric, 25, $"scheduling latency p99 is {latency.Mean / 1000:F0} us, over the {LatencyBudgetNs / 1000:F0} us budget; less timer slack shortens it"));
+            double p99 = latency.Mean;
+            _last = () => $"latency p99 {p99 / 1000:F0} us over budget: slack {now} -> {down} us";
+            proposals.Add(Make(down, now, LatencyMetric, 25, () => $"scheduling latency p99 is {p99 / 1000:F0} us, over the {LatencyBudgetNs / 1000:F0} us budget; less timer slack shortens it"));
             return;
         }
 
@@ -83,9 +86,10 @@ public sealed class PowerModel : IEvolutionModel, IPrimableModel
         double forecast = snapshot.Forecast(WakeMetric, EvolutionEngine.DefaultWindow, ForecastSeconds);
         if (Math.Max(wake.Mean, forecast) > WakeBudgetPerSecond && up <= slack.Max && _gainPerDoubling >= MinExpectedGainPercent)
         {
-            string seen = wake.Mean > WakeBudgetPerSecond ? $"the CPU wakes {wake.Mean:F0} times a second" : $"the CPU wakes {wake.Mean:F0} times a second and is heading for {forecast:F0} in {ForecastSeconds:F0} s";
-            _last = $"{seen}: slack {now} -> {up} us";
-            Proposal p = Make(up, now, WakeMetric, _gainPerDoubling, $"{seen} (budget {WakeBudgetPerSecond:F0}); timer slack of {up} us lets sleepers share wake-ups");
+            double rate = wake.Mean;
+            string Seen() => rate > WakeBudgetPerSecond ? $"the CPU wakes {rate:F0} times a second" : $"the CPU wakes {rate:F0} times a second and is heading for {forecast:F0} in {ForecastSeconds:F0} s";
+            _last = () => $"{Seen()}: slack {now} -> {up} us";
+            Proposal p = Make(up, now, WakeMetric, _gainPerDoubling, () => $"{Seen()} (budget {WakeBudgetPerSecond:F0}); timer slack of {up} us lets sleepers share wake-ups");
             // The cost: sleepers may wake up to one slack late; counted as the share of the
             // latency budget that slack takes, a tenth of it.
             p.SideCostPercent = Math.Min(100, up * 1000.0 / LatencyBudgetNs * 10);
@@ -107,16 +111,17 @@ public sealed class PowerModel : IEvolutionModel, IPrimableModel
             _gainPerDoubling += LearningRate * (outcome.MeasuredGainPercent - _gainPerDoubling);
         }
 
-        _last = $"proposal {proposal.Id} {ProposalText.Name(outcome.State)}; gain per doubling now {_gainPerDoubling:F1}%";
+        string learned = $"proposal {proposal.Id} {ProposalText.Name(outcome.State)}; gain per doubling now {_gainPerDoubling:F1}%";
+        _last = () => learned;
     }
 
     /// <inheritdoc/>
     public string Describe()
-        => $"power: wake budget {WakeBudgetPerSecond:F0}/s, latency budget {LatencyBudgetNs / 1000:F0} us, learned gain per slack doubling {_gainPerDoubling:F1}%; last: {_last}\n";
+        => $"power: wake budget {WakeBudgetPerSecond:F0}/s, latency budget {LatencyBudgetNs / 1000:F0} us, learned gain per slack doubling {_gainPerDoubling:F1}%; last: {_last()}\n";
 
-    private Proposal Make(long slackUs, long fromUs, string metric, double expected, string why)
+    private Proposal Make(long slackUs, long fromUs, string metric, double expected, Func<string> why)
         => new(Name, slackUs > fromUs ? "power.slack.up" : "power.slack.down", Target, PatchKind.Parameter, metric, true, expected, why,
-            id => Encode(id, slackUs, why, metric, expected));
+            id => Encode(id, slackUs, why(), metric, expected));
 
     private static byte[]? Encode(ulong id, long slackUs, string why, string metric, double expected)
     {

@@ -73,7 +73,7 @@ public sealed class SchedulerShadow
     private SchedulerWorkload? _reading;
     private ulong _readingRound = ulong.MaxValue;
     private ShadowContext? _context;
-    private string _contextKey = string.Empty;
+    private ulong _contextKey;
 
     /// <summary>The workload of the newest monitor round (<see cref="SchedulerWorkload.Read"/> over
     /// <see cref="SchedulerShadowModel.Window"/> samples): read once per round, whichever model asks first.</summary>
@@ -93,7 +93,7 @@ public sealed class SchedulerShadow
     /// that <paramref name="stateKey"/> names: the last one again when both are the same, so that
     /// models sharing this shadow pay for the baselines of one state and mix once.
     /// </summary>
-    public ShadowContext Context(SchedulerWorkload workload, PatchManager manager, string stateKey)
+    public ShadowContext Context(SchedulerWorkload workload, PatchManager manager, ulong stateKey)
     {
         if (_context == null || stateKey != _contextKey || !_context.Workload.SameMix(workload))
         {

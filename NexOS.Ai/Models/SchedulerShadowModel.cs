@@ -36,7 +36,7 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
     private readonly List<SecurityLevelMark> _refusedAt = new();
     private List<SchedulerCandidate> _candidates = new();
     private List<string> _whys = new();
-    private string _stateKey = string.Empty;
+    private ulong _stateKey;
     private ulong _evaluatedNs;
     private int _drifting;
     private bool _evaluated;
@@ -112,7 +112,7 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
             return;
         }
 
-        string key = StateKey(snapshot.Manager);
+        ulong key = StateKey(snapshot.Manager);
         // A shadow search is the expensive part: it runs again only when the state changed or
         // the mix drifted from the one it was run on (compared with that reading, not with the
         // last one, so that slow drift adds up). The simulator is deterministic, so running it
@@ -143,7 +143,7 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
     }
 
     /// <summary>Evaluates now, whatever the cache says (the demo and the sweep use it).</summary>
-    public void Evaluate(ShadowContext context, ulong nowNs, string key = "")
+    public void Evaluate(ShadowContext context, ulong nowNs, ulong key = 0)
     {
         Evaluations++;
         _drifting = 0;
@@ -258,28 +258,32 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
         return i;
     }
 
-    private static string StateKey(PatchManager manager)
+    private static ulong StateKey(PatchManager manager)
     {
-        var sb = new StringBuilder();
+        // FNV-1a over the values, read every cycle without allocating. A collision could only
+        // make the model miss one state change, and the drift test would catch it later.
+        ulong h = 14695981039346656037;
         ParameterSet? set = manager.Registry.FindParameterSet("sched.normal");
         if (set != null)
         {
-            foreach (Parameter p in set.All)
+            for (int i = 0; i < set.All.Count; i++)
             {
-                sb.Append(p.Value).Append(',');
+                h = Mix(h, (ulong)set.All[i].Value);
             }
         }
 
-        foreach (PolicyHook hook in manager.Registry.Hooks)
+        IReadOnlyList<PolicyHook> hooks = manager.Registry.Hooks;
+        for (int i = 0; i < hooks.Count; i++)
         {
-            sb.Append(hook.Active?.PatchId ?? 0).Append(',');
+            h = Mix(h, hooks[i].Active?.PatchId ?? 0);
         }
 
         // The workload itself is not part of the key: its reading moves a little every tick, and
         // a drifting mix is caught by the closeness test instead of costing a search per tick.
-        sb.Append((int)manager.Policy.Level);
-        return sb.ToString();
+        return Mix(h, (ulong)manager.Policy.Level);
     }
+
+    private static ulong Mix(ulong h, ulong value) => (h ^ value) * 1099511628211;
 
     /// <summary>A family's refusal and the level it happened at.</summary>
     private readonly struct SecurityLevelMark

@@ -44,15 +44,15 @@ public sealed class ShadowSearchCostTests
         var k = new SimulatedKernel(SchedulerKit.DemoWorkload());
         k.PlainRoundRobin();
         SchedulerWorkload w = SchedulerKit.DemoWorkload();
-        ShadowContext first = k.Shadow.Context(w, k.Manager, "state-a");
+        ShadowContext first = k.Shadow.Context(w, k.Manager, 1UL);
         int runs = k.Shadow.Runs;
         Assert.That(runs, Is.EqualTo(2), "live baseline and shipped configuration");
-        Assert.That(k.Shadow.Context(SchedulerKit.DemoWorkload(), k.Manager, "state-a"), Is.SameAs(first), "same state, same mix");
+        Assert.That(k.Shadow.Context(SchedulerKit.DemoWorkload(), k.Manager, 1UL), Is.SameAs(first), "same state, same mix");
         Assert.That(k.Shadow.Runs, Is.EqualTo(runs));
-        Assert.That(k.Shadow.Context(w, k.Manager, "state-b"), Is.Not.SameAs(first), "a new state");
+        Assert.That(k.Shadow.Context(w, k.Manager, 2UL), Is.Not.SameAs(first), "a new state");
         var other = new SchedulerWorkload { IoThreads = w.IoThreads, IoBurstNs = w.IoBurstNs + 1, IoBlockNs = w.IoBlockNs, CpuThreads = w.CpuThreads };
-        ShadowContext b = k.Shadow.Context(w, k.Manager, "state-b");
-        Assert.That(k.Shadow.Context(other, k.Manager, "state-b"), Is.Not.SameAs(b), "a mix that replays differently");
+        ShadowContext b = k.Shadow.Context(w, k.Manager, 2UL);
+        Assert.That(k.Shadow.Context(other, k.Manager, 2UL), Is.Not.SameAs(b), "a mix that replays differently");
     }
 
     [Test]
