@@ -40,10 +40,21 @@ public sealed class EngineSnapshot
     /// window's mean carried forward by its fitted trend for <paramref name="horizonSeconds"/>
     /// (never below zero), so a model can act before a problem peaks. NaN without samples.
     /// </summary>
-    public double Forecast(string name, int window, double horizonSeconds)
+    public double Forecast(string name, int window, double horizonSeconds) =>
+        Forecast(Statistics(name, window), horizonSeconds);
+
+    /// <summary>The forecast of <see cref="Forecast(string, int, double)"/> from statistics a
+    /// model already holds (no second pass over the window).</summary>
+    public static double Forecast(in WindowStatistics stats, double horizonSeconds) =>
+        stats.Count == 0 ? double.NaN : Math.Max(0, stats.Mean + (stats.TrendPerSecond * horizonSeconds));
+
+    /// <summary>Count and mean of the newest <paramref name="window"/> samples of channel
+    /// <paramref name="name"/> (0 and 0 when there is no such channel or no sample): cheaper than
+    /// <see cref="Statistics"/> when only the mean is wanted.</summary>
+    public (int Count, double Mean) Mean(string name, int window)
     {
-        WindowStatistics stats = Statistics(name, window);
-        return stats.Count == 0 ? double.NaN : Math.Max(0, stats.Mean + (stats.TrendPerSecond * horizonSeconds));
+        MetricChannel? channel = Monitor.Find(name);
+        return channel == null ? (0, 0) : MetricMonitor.Mean(channel, window);
     }
 
     /// <summary>Statistics of the newest <paramref name="window"/> samples of channel

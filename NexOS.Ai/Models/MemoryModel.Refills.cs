@@ -22,7 +22,7 @@ public sealed partial class MemoryModel
 
     private void AnalyseRefills(EngineSnapshot snapshot, List<Proposal> proposals)
     {
-        var stats = snapshot.Statistics(RefillChannel, Window);
+        (int Count, double Mean) stats = snapshot.Mean(RefillChannel, Window);
         if (stats.Count < Window || stats.Mean < RefillTriggerPerSecond || _trace == null)
         {
             return;

@@ -64,7 +64,7 @@ public sealed class PowerModel : IEvolutionModel, IPrimableModel
     {
         Parameter? slack = snapshot.Manager.Registry.FindParameterSet(Target)?.Find(SlackParameter);
         WindowStatistics wake = snapshot.Statistics(WakeMetric, EvolutionEngine.DefaultWindow);
-        WindowStatistics latency = snapshot.Statistics(LatencyMetric, EvolutionEngine.DefaultWindow);
+        (int Count, double Mean) latency = snapshot.Mean(LatencyMetric, EvolutionEngine.DefaultWindow);
         if (slack == null || wake.Count < EvolutionEngine.DefaultWindow)
         {
             return;
@@ -74,22 +74,23 @@ public sealed class PowerModel : IEvolutionModel, IPrimableModel
         if (latency.Count > 0 && latency.Mean > LatencyBudgetNs && now > 0)
         {
             long down = now / 2 < FirstSlackUs ? 0 : now / 2;
-            double p99 = latency.Mean;
+            double p99 = latency.Mean, budgetNs = LatencyBudgetNs;
             _last = () => $"latency p99 {p99 / 1000:F0} us over budget: slack {now} -> {down} us";
-            proposals.Add(Make(down, now, LatencyMetric, 25, () => $"scheduling latency p99 is {p99 / 1000:F0} us, over the {LatencyBudgetNs / 1000:F0} us budget; less timer slack shortens it"));
+            proposals.Add(Make(down, now, LatencyMetric, 25, () => $"scheduling latency p99 is {p99 / 1000:F0} us, over the {budgetNs / 1000:F0} us budget; less timer slack shortens it"));
             return;
         }
 
         // Predictive: act on where the wake-up rate is heading over the next few seconds, so a
         // rising rate is met before it crosses the budget.
         long up = now == 0 ? FirstSlackUs : now * 2;
-        double forecast = snapshot.Forecast(WakeMetric, EvolutionEngine.DefaultWindow, ForecastSeconds);
+        double forecast = EngineSnapshot.Forecast(wake, ForecastSeconds);
         if (Math.Max(wake.Mean, forecast) > WakeBudgetPerSecond && up <= slack.Max && _gainPerDoubling >= MinExpectedGainPercent)
         {
-            double rate = wake.Mean;
-            string Seen() => rate > WakeBudgetPerSecond ? $"the CPU wakes {rate:F0} times a second" : $"the CPU wakes {rate:F0} times a second and is heading for {forecast:F0} in {ForecastSeconds:F0} s";
+            // The numbers as they are now, for sentences written later.
+            double rate = wake.Mean, budget = WakeBudgetPerSecond, horizon = ForecastSeconds;
+            string Seen() => rate > budget ? $"the CPU wakes {rate:F0} times a second" : $"the CPU wakes {rate:F0} times a second and is heading for {forecast:F0} in {horizon:F0} s";
             _last = () => $"{Seen()}: slack {now} -> {up} us";
-            Proposal p = Make(up, now, WakeMetric, _gainPerDoubling, () => $"{Seen()} (budget {WakeBudgetPerSecond:F0}); timer slack of {up} us lets sleepers share wake-ups");
+            Proposal p = Make(up, now, WakeMetric, _gainPerDoubling, () => $"{Seen()} (budget {budget:F0}); timer slack of {up} us lets sleepers share wake-ups");
             // The cost: sleepers may wake up to one slack late; counted as the share of the
             // latency budget that slack takes, a tenth of it.
             p.SideCostPercent = Math.Min(100, up * 1000.0 / LatencyBudgetNs * 10);

@@ -72,17 +72,26 @@ public sealed class SchedulerShadow
 
     private SchedulerWorkload? _reading;
     private ulong _readingRound = ulong.MaxValue;
+    private ulong _readingNs;
     private ShadowContext? _context;
     private ulong _contextKey;
 
-    /// <summary>The workload of the newest monitor round (<see cref="SchedulerWorkload.Read"/> over
-    /// <see cref="SchedulerShadowModel.Window"/> samples): read once per round, whichever model asks first.</summary>
-    public SchedulerWorkload? Reading(EngineSnapshot snapshot)
+    /// <summary>Least time between two readings that nobody needs fresh (the demos cycle ten
+    /// times a second; the workload's statistics are the largest part of a quiet cycle).</summary>
+    public ulong ReadingIntervalNs { get; set; } = 500_000_000;
+
+    /// <summary>The workload (<see cref="SchedulerWorkload.Read"/> over
+    /// <see cref="SchedulerShadowModel.Window"/> samples), read at most once per monitor round,
+    /// whichever model asks first. <paramref name="fresh"/>: of the newest round (a search
+    /// needs that); otherwise a reading up to <see cref="ReadingIntervalNs"/> old will do.</summary>
+    public SchedulerWorkload? Reading(EngineSnapshot snapshot, bool fresh = true)
     {
-        if (_readingRound != snapshot.Monitor.Rounds)
+        bool stale = _readingRound != snapshot.Monitor.Rounds;
+        if (stale && (fresh || _readingRound == ulong.MaxValue || snapshot.NowNs - _readingNs >= ReadingIntervalNs))
         {
             _reading = SchedulerWorkload.Read(snapshot, SchedulerShadowModel.Window, SchedulerShadowModel.MinSamples);
             _readingRound = snapshot.Monitor.Rounds;
+            _readingNs = snapshot.NowNs;
         }
 
         return _reading;

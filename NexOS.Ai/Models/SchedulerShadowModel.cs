@@ -37,6 +37,7 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
     private List<SchedulerCandidate> _candidates = new();
     private List<string> _whys = new();
     private ulong _stateKey;
+    private SchedulerWorkload? _lastJudged;
     private ulong _evaluatedNs;
     private int _drifting;
     private bool _evaluated;
@@ -65,7 +66,7 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
     /// evaluated reading before the model evaluates again (<see cref="SchedulerWorkload.IsCloseTo"/>).</summary>
     public double WorkloadTolerance { get; set; } = 0.5;
 
-    /// <summary>Analyses in a row the mix must have drifted before it counts (one odd reading does not).</summary>
+    /// <summary>Readings in a row (at most two a second) the mix must have drifted before it counts (one odd reading does not).</summary>
     public int DriftSamples { get; set; } = Window;
 
     /// <summary>Shortest time from one search to the next that drift alone may start (a
@@ -106,18 +107,31 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
             return;
         }
 
-        SchedulerWorkload? workload = Shadow.Reading(snapshot);
+        // A shadow search is the expensive part: it runs again only when the state changed or
+        // the mix drifted from the one it was run on (compared with that reading, not with the
+        // last one, so that slow drift adds up). The simulator is deterministic, so running it
+        // again on the same inputs could only repeat the answer. A search reads the newest
+        // round; otherwise a reading of the last half second will do.
+        ulong key = StateKey(snapshot.Manager);
+        bool mustSearch = !_evaluated || key != _stateKey || LastWorkload == null;
+        SchedulerWorkload? workload = Shadow.Reading(snapshot, mustSearch);
         if (workload == null || !workload.IsMixed)
         {
             return;
         }
 
-        ulong key = StateKey(snapshot.Manager);
-        // A shadow search is the expensive part: it runs again only when the state changed or
-        // the mix drifted from the one it was run on (compared with that reading, not with the
-        // last one, so that slow drift adds up). The simulator is deterministic, so running it
-        // again on the same inputs could only repeat the answer.
-        if (!_evaluated || key != _stateKey || LastWorkload == null || Drifted(workload, snapshot.NowNs))
+        if (!mustSearch && Drifted(workload, snapshot.NowNs))
+        {
+            workload = Shadow.Reading(snapshot, true);
+            if (workload == null || !workload.IsMixed)
+            {
+                return;
+            }
+
+            mustSearch = true;
+        }
+
+        if (mustSearch)
         {
             ulong started = snapshot.Cost?.CpuNowNs ?? 0;
             Evaluate(Shadow.Context(workload, snapshot.Manager, key), snapshot.NowNs, key);
@@ -138,7 +152,13 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
     /// <summary>Whether the mix has been away from the searched one long enough to search again.</summary>
     private bool Drifted(SchedulerWorkload workload, ulong nowNs)
     {
-        _drifting = workload.IsCloseTo(LastWorkload!, WorkloadTolerance) ? 0 : _drifting + 1;
+        // Each reading counts once, however many cycles reuse it.
+        if (!ReferenceEquals(workload, _lastJudged))
+        {
+            _lastJudged = workload;
+            _drifting = workload.IsCloseTo(LastWorkload!, WorkloadTolerance) ? 0 : _drifting + 1;
+        }
+
         return _drifting >= DriftSamples && nowNs - _evaluatedNs >= MinDriftIntervalNs;
     }
 

@@ -64,7 +64,8 @@ public sealed class SchedulerWorkload
     public static SchedulerWorkload? Read(EngineSnapshot snapshot, int window, int minSamples)
     {
         WindowStatistics ioWait = snapshot.Statistics("sched.wait_ns.io.mean", window);
-        WindowStatistics ioEvents = snapshot.Statistics("sched.wait_ns.io.events", window);
+        // Only the readings whose median is used get full statistics; the rest need a mean.
+        double ioEvents = snapshot.Mean("sched.wait_ns.io.events", window).Mean;
         WindowStatistics ioThreads = snapshot.Statistics("sched.threads.io", window);
         WindowStatistics cpuThreads = snapshot.Statistics("sched.threads.cpu", window);
         if (ioWait.Count < minSamples || ioThreads.Count < minSamples || cpuThreads.Count < minSamples)
@@ -74,14 +75,14 @@ public sealed class SchedulerWorkload
 
         int io = Math.Clamp((int)(ioThreads.P50 + 0.5), 0, MaxThreads);
         int cpu = Math.Clamp((int)(cpuThreads.P50 + 0.5), 0, MaxThreads);
-        double ioRun = snapshot.Statistics("sched.run_ns.io.rate", window).Mean;
-        double ioBlocks = snapshot.Statistics("sched.blocks.io.rate", window).Mean;
-        double cpuRun = snapshot.Statistics("sched.run_ns.cpu.rate", window).Mean;
-        double cpuBlocks = snapshot.Statistics("sched.blocks.cpu.rate", window).Mean;
+        double ioRun = snapshot.Mean("sched.run_ns.io.rate", window).Mean;
+        double ioBlocks = snapshot.Mean("sched.blocks.io.rate", window).Mean;
+        double cpuRun = snapshot.Mean("sched.run_ns.cpu.rate", window).Mean;
+        double cpuBlocks = snapshot.Mean("sched.blocks.cpu.rate", window).Mean;
         WindowStatistics cpuWait = snapshot.Statistics("sched.wait_ns.cpu.mean", window);
-        WindowStatistics cpuEvents = snapshot.Statistics("sched.wait_ns.cpu.events", window);
-        (ulong ioBurst, ulong ioBlock) = Phases(io, ioRun, ioBlocks, ioWait.Mean * ioEvents.Mean);
-        (ulong cpuBurst, ulong cpuBlock) = Phases(cpu, cpuRun, cpuBlocks, cpuWait.Mean * cpuEvents.Mean);
+        double cpuEvents = snapshot.Mean("sched.wait_ns.cpu.events", window).Mean;
+        (ulong ioBurst, ulong ioBlock) = Phases(io, ioRun, ioBlocks, ioWait.Mean * ioEvents);
+        (ulong cpuBurst, ulong cpuBlock) = Phases(cpu, cpuRun, cpuBlocks, cpuWait.Mean * cpuEvents);
 
         // A CPU-bound thread that blocks less than once a second per thread is treated as never blocking.
         if (cpu > 0 && cpuBlocks < cpu)
@@ -100,8 +101,8 @@ public sealed class SchedulerWorkload
             IoWaitNs = ioWait.P50,
             IoWaitP99Ns = snapshot.Statistics("sched.wait_ns.io.p99", window).P50,
             CpuWaitNs = cpuWait.P50,
-            WorkUnitsPerSecond = snapshot.Statistics("sched.work_units.rate", window).Mean,
-            RunQueue = snapshot.Statistics("sched.runqueue", window).Mean,
+            WorkUnitsPerSecond = snapshot.Mean("sched.work_units.rate", window).Mean,
+            RunQueue = snapshot.Mean("sched.runqueue", window).Mean,
         };
     }
 

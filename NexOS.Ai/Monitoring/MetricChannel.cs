@@ -30,14 +30,12 @@ public enum ChannelKind
 public sealed class MetricChannel
 {
     private readonly Metric _source;
-    private readonly long[]? _previous;
-    private readonly long[]? _current;
+    private readonly HistogramWindow? _window;
     private long _lastCount;
-    private ulong _lastSum;
     private ulong _lastTimeNs;
     private bool _primed;
 
-    private MetricChannel(Metric source, ChannelKind kind, double percentile, string suffix, int capacity)
+    private MetricChannel(Metric source, ChannelKind kind, double percentile, string suffix, int capacity, HistogramWindow? window = null)
     {
         _source = source;
         Kind = kind;
@@ -46,10 +44,14 @@ public sealed class MetricChannel
         int dot = source.Name.IndexOf('.');
         Subsystem = dot > 0 ? source.Name[..dot] : source.Name;
         Series = new SeriesRing(capacity);
-        if (kind == ChannelKind.WindowPercentile)
+        if (source is LatencyHistogram histogram)
         {
-            _previous = new long[LatencyHistogram.BucketCount];
-            _current = new long[LatencyHistogram.BucketCount];
+            if (window != null && window.Histogram != histogram)
+            {
+                throw new ArgumentException($"the window reads {window.Histogram.Name}, not {histogram.Name}", nameof(window));
+            }
+
+            _window = window ?? new HistogramWindow(histogram);
         }
     }
 
@@ -73,14 +75,16 @@ public sealed class MetricChannel
     public static MetricChannel Rate(Counter counter, int capacity) =>
         new(counter, ChannelKind.RatePerSecond, 0, "rate", capacity);
 
-    public static MetricChannel WindowPercentileOf(LatencyHistogram histogram, double percentile, int capacity) =>
-        new(histogram, ChannelKind.WindowPercentile, Math.Clamp(percentile, 0, 100), "p" + ((int)Math.Clamp(percentile, 0, 100)).ToString(), capacity);
+    // The histogram channels take an optional window shared with the histogram's other
+    // channels (MetricMonitor.AddAll shares one); without one each reads the buckets itself.
+    public static MetricChannel WindowPercentileOf(LatencyHistogram histogram, double percentile, int capacity, HistogramWindow? window = null) =>
+        new(histogram, ChannelKind.WindowPercentile, Math.Clamp(percentile, 0, 100), "p" + ((int)Math.Clamp(percentile, 0, 100)).ToString(), capacity, window);
 
-    public static MetricChannel WindowMeanOf(LatencyHistogram histogram, int capacity) =>
-        new(histogram, ChannelKind.WindowMean, 0, "mean", capacity);
+    public static MetricChannel WindowMeanOf(LatencyHistogram histogram, int capacity, HistogramWindow? window = null) =>
+        new(histogram, ChannelKind.WindowMean, 0, "mean", capacity, window);
 
-    public static MetricChannel EventsOf(LatencyHistogram histogram, int capacity) =>
-        new(histogram, ChannelKind.EventsPerSecond, 0, "events", capacity);
+    public static MetricChannel EventsOf(LatencyHistogram histogram, int capacity, HistogramWindow? window = null) =>
+        new(histogram, ChannelKind.EventsPerSecond, 0, "events", capacity, window);
 
     /// <summary>
     /// Reads the metric at <paramref name="nowNs"/> and appends this period's value. Returns
@@ -110,49 +114,14 @@ public sealed class MetricChannel
                 _lastCount = value;
                 return wasPrimed && Series.Add(nowNs, delta / seconds);
             case ChannelKind.WindowPercentile:
-                return SampleWindowPercentile(nowNs, wasPrimed);
+                _window!.Advance(nowNs);
+                return wasPrimed && _window.Events > 0 && Series.Add(nowNs, LatencyHistogram.PercentileOfBuckets(_window.Buckets, Percentile));
+            case ChannelKind.WindowMean:
+                _window!.Advance(nowNs);
+                return wasPrimed && _window.Events > 0 && Series.Add(nowNs, (double)_window.Total / _window.Events);
             default:
-                return SampleWindowTotals(nowNs, seconds, wasPrimed);
+                _window!.Advance(nowNs);
+                return wasPrimed && Series.Add(nowNs, _window.Events / seconds);
         }
-    }
-
-    private bool SampleWindowTotals(ulong nowNs, double seconds, bool wasPrimed)
-    {
-        var histogram = (LatencyHistogram)_source;
-        long count = histogram.Count;
-        ulong sum = histogram.Sum;
-        long events = count >= _lastCount ? count - _lastCount : count;
-        ulong total = sum >= _lastSum ? sum - _lastSum : sum;
-        _lastCount = count;
-        _lastSum = sum;
-        if (!wasPrimed)
-        {
-            return false;
-        }
-
-        return Kind == ChannelKind.EventsPerSecond
-            ? Series.Add(nowNs, events / seconds)
-            : events > 0 && Series.Add(nowNs, (double)total / events);
-    }
-
-    private bool SampleWindowPercentile(ulong nowNs, bool wasPrimed)
-    {
-        long[] previous = _previous!;
-        long[] current = _current!;
-        ((LatencyHistogram)_source).CopyBucketsTo(current);
-        bool any = false;
-        for (int i = 0; i < current.Length; i++)
-        {
-            long now = current[i];
-            long diff = now >= previous[i] ? now - previous[i] : now;
-            previous[i] = now;
-
-            // The window's own counts, kept in the array just read (it becomes "previous" data
-            // only through the copy above).
-            current[i] = diff;
-            any |= diff > 0;
-        }
-
-        return wasPrimed && any && Series.Add(nowNs, LatencyHistogram.PercentileOfBuckets(current, Percentile));
     }
 }

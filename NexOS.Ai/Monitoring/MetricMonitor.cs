@@ -45,10 +45,11 @@ public sealed class MetricMonitor
                     Add(MetricChannel.Rate(c, Capacity));
                     break;
                 case LatencyHistogram h:
-                    Add(MetricChannel.WindowPercentileOf(h, 50, Capacity));
-                    Add(MetricChannel.WindowPercentileOf(h, 99, Capacity));
-                    Add(MetricChannel.WindowMeanOf(h, Capacity));
-                    Add(MetricChannel.EventsOf(h, Capacity));
+                    var window = new HistogramWindow(h);
+                    Add(MetricChannel.WindowPercentileOf(h, 50, Capacity, window));
+                    Add(MetricChannel.WindowPercentileOf(h, 99, Capacity, window));
+                    Add(MetricChannel.WindowMeanOf(h, Capacity, window));
+                    Add(MetricChannel.EventsOf(h, Capacity, window));
                     break;
             }
         }
@@ -103,4 +104,9 @@ public sealed class MetricMonitor
     /// <paramref name="channel"/>. Allocation-free; not reentrant (one scratch buffer).</summary>
     public WindowStatistics Statistics(MetricChannel channel, int window) =>
         WindowStatistics.Of(channel.Series, window, _scratch);
+
+    /// <summary>Count and mean of the newest <paramref name="window"/> samples of
+    /// <paramref name="channel"/> (see <see cref="WindowStatistics.MeanOf"/>). Allocation-free.</summary>
+    public static (int Count, double Mean) Mean(MetricChannel channel, int window) =>
+        WindowStatistics.MeanOf(channel.Series, window);
 }

@@ -46,6 +46,8 @@ public readonly struct WindowStatistics
             throw new ArgumentException($"scratch holds {scratch.Length} values, the window {n}", nameof(scratch));
         }
 
+        // Times as nanosecond offsets from the window's first sample, turned into seconds once
+        // at the end: two divisions per sample cost more than the rest under emulation.
         int first = ring.Count - n;
         double sum = 0;
         ulong t0 = ring.TimeAt(first);
@@ -55,7 +57,7 @@ public readonly struct WindowStatistics
             double v = ring.ValueAt(first + i);
             scratch[i] = v;
             sum += v;
-            meanT += (ring.TimeAt(first + i) - t0) / NsPerSecond;
+            meanT += ring.TimeAt(first + i) - t0;
         }
 
         double mean = sum / n;
@@ -64,8 +66,8 @@ public readonly struct WindowStatistics
         double sxx = 0;
         for (int i = 0; i < n; i++)
         {
-            double dt = ((ring.TimeAt(first + i) - t0) / NsPerSecond) - meanT;
-            sxy += dt * (ring.ValueAt(first + i) - mean);
+            double dt = (ring.TimeAt(first + i) - t0) - meanT;
+            sxy += dt * (scratch[i] - mean);
             sxx += dt * dt;
         }
 
@@ -80,8 +82,28 @@ public readonly struct WindowStatistics
             P50 = Rank(sorted, 50),
             P90 = Rank(sorted, 90),
             P99 = Rank(sorted, 99),
-            TrendPerSecond = sxx > 0 ? sxy / sxx : 0,
+            TrendPerSecond = sxx > 0 ? sxy / sxx * NsPerSecond : 0,
         };
+    }
+
+    /// <summary>The count and mean of the newest <paramref name="window"/> samples of
+    /// <paramref name="ring"/> (0 and 0 when empty): what <see cref="Of"/> gives as Count and
+    /// Mean, without the sort and the fit, for readers that need only the mean.</summary>
+    public static (int Count, double Mean) MeanOf(SeriesRing ring, int window)
+    {
+        int n = Math.Min(Math.Max(window, 0), ring.Count);
+        if (n == 0)
+        {
+            return (0, 0);
+        }
+
+        double sum = 0;
+        for (int i = ring.Count - n; i < ring.Count; i++)
+        {
+            sum += ring.ValueAt(i);
+        }
+
+        return (n, sum / n);
     }
 
     /// <summary>Nearest rank: the smallest value with at least p% of the values at or below it.</summary>

@@ -10,12 +10,16 @@ public sealed partial class AllocatorSimulator
         private readonly PartialPages _partial = new();
         private readonly HeapPage?[] _current = new HeapPage?[SizeClasses.Count];
         private readonly ulong[] _cursor = new ulong[SizeClasses.Count];
+        private readonly int[] _cell = new int[SizeClasses.Count];
         private readonly ulong[] _limit = new ulong[SizeClasses.Count];
         private readonly int[] _streak = new int[SizeClasses.Count];
         private readonly Stack<ulong> _releasedBases = new();
         private readonly Stack<HeapPage> _pool;
         private readonly PlacementSettings _settings;
         private readonly int _keepSpares;
+        // Page by slot (the handle's page field): a free looks its page up here instead of
+        // searching the index, and finds its cell without dividing.
+        private HeapPage?[] _bySlot = new HeapPage?[64];
         private HeapPage? _spare;
         private int _spareCount;
         private int _nextId;
@@ -77,9 +81,8 @@ public sealed partial class AllocatorSimulator
             ulong first = address / 64, last = (address + Math.Max(1, _stepSize) - 1) / 64;
             _lines += last - first + (first == _lastLine ? 0UL : 1UL);
             _lastLine = last;
-            ulong offset = address - page.BaseAddress - HeapPage.HeaderBytes;
             ulong slot = (page.BaseAddress - BaseAddress) / HeapPage.PageSize;
-            _handles[_nextId] = (uint)(slot << (CellBits + ClassBits)) | ((uint)sizeClass << CellBits) | (uint)(offset / page.CellSize);
+            _handles[_nextId] = (uint)(slot << (CellBits + ClassBits)) | ((uint)sizeClass << CellBits) | (uint)_cell[sizeClass]++;
             _waste += page.CellSize - SizeClasses.SizeOf(sizeClass);
             _nextId++;
         }
@@ -101,6 +104,7 @@ public sealed partial class AllocatorSimulator
             }
 
             _cursor[sizeClass] = start;
+            _cell[sizeClass] = (int)((start - page.BaseAddress - HeapPage.HeaderBytes) / page.CellSize);
             _limit[sizeClass] = start + ((ulong)count * page.CellSize);
             _streak[sizeClass]++;
         }
@@ -132,8 +136,20 @@ public sealed partial class AllocatorSimulator
             }
 
             _index.Add(page);
+            SetSlot(pageBase, page);
             _peak = Math.Max(_peak, _index.Count);
             return page;
+        }
+
+        private void SetSlot(ulong pageBase, HeapPage? page)
+        {
+            int slot = (int)((pageBase - BaseAddress) / HeapPage.PageSize);
+            if (slot >= _bySlot.Length)
+            {
+                Array.Resize(ref _bySlot, Math.Max(slot + 1, _bySlot.Length * 2));
+            }
+
+            _bySlot[slot] = page;
         }
 
         private ulong NextBase()
@@ -150,9 +166,9 @@ public sealed partial class AllocatorSimulator
             for (int c = 0; c < SizeClasses.Count; c++)
             {
                 HeapPage? page = _current[c];
-                for (ulong a = _cursor[c]; page != null && a < _limit[c]; a += page.CellSize)
+                for (ulong a = _cursor[c], cell = (ulong)_cell[c]; page != null && a < _limit[c]; a += page.CellSize, cell++)
                 {
-                    page.Free(a);
+                    page.FreeCell((int)cell);
                 }
 
                 _current[c] = null;
@@ -198,10 +214,11 @@ public sealed partial class AllocatorSimulator
         private void FreeObject(int id)
         {
             uint h = _handles[id];
-            ulong pageBase = BaseAddress + ((ulong)(h >> (CellBits + ClassBits)) * HeapPage.PageSize);
-            if (h != Dead && _index.TryFindPage(pageBase, out HeapPage? page))
+            uint slot = h >> (CellBits + ClassBits);
+            HeapPage? page = h != Dead && slot < (uint)_bySlot.Length ? _bySlot[slot] : null;
+            if (page != null)
             {
-                page.Free(page.ObjectAddress((int)(h & ((1u << CellBits) - 1))));
+                page.FreeCell((int)(h & ((1u << CellBits) - 1)));
                 _waste -= page.CellSize - SizeClasses.SizeOf((int)((h >> CellBits) & ((1u << ClassBits) - 1)));
                 _handles[id] = Dead;
             }
@@ -218,6 +235,7 @@ public sealed partial class AllocatorSimulator
             }
 
             _index.Remove(page);
+            SetSlot(page.BaseAddress, null);
             _releasedBases.Push(page.BaseAddress);
             _pool.Push(page);
         }

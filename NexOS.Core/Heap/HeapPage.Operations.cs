@@ -108,9 +108,17 @@ public sealed partial class HeapPage
     public HeapStatus Free(ulong address)
     {
         HeapStatus status = Locate(address, out int index);
-        if (status != HeapStatus.Ok)
+        return status != HeapStatus.Ok ? status : FreeCell(index);
+    }
+
+    /// <summary>As <see cref="Free"/>, by cell index (the simulator keeps indices, not
+    /// addresses): <see cref="HeapStatus.OutOfRange"/> for an index outside the page,
+    /// <see cref="HeapStatus.NotAllocated"/> for a free cell.</summary>
+    public HeapStatus FreeCell(int index)
+    {
+        if ((uint)index >= (uint)Capacity)
         {
-            return status;
+            return HeapStatus.OutOfRange;
         }
 
         if (!IsSet(_allocated, index))

@@ -64,6 +64,49 @@ public sealed class MetricMonitorTests
     }
 
     [Test]
+    public void ChannelsSharingAWindowSeeWhatChannelsOfTheirOwnSee()
+    {
+        // One histogram read through a shared window (as MetricMonitor.AddAll does) and through
+        // a window per channel: the same series, round by round, resets included.
+        var latency = new LatencyHistogram("ipc.roundtrip_ns", "ns", "");
+        var shared = new HistogramWindow(latency);
+        MetricChannel[] together =
+        {
+            MetricChannel.WindowPercentileOf(latency, 50, 16, shared), MetricChannel.WindowPercentileOf(latency, 99, 16, shared),
+            MetricChannel.WindowMeanOf(latency, 16, shared), MetricChannel.EventsOf(latency, 16, shared),
+        };
+        MetricChannel[] apart =
+        {
+            MetricChannel.WindowPercentileOf(latency, 50, 16), MetricChannel.WindowPercentileOf(latency, 99, 16),
+            MetricChannel.WindowMeanOf(latency, 16), MetricChannel.EventsOf(latency, 16),
+        };
+        var random = new Random(5);
+        for (int round = 1; round <= 12; round++)
+        {
+            int n = round % 4 == 0 ? 0 : random.Next(1, 200);
+            for (int i = 0; i < n; i++)
+            {
+                latency.Record((ulong)random.Next(10, 5_000_000));
+            }
+
+            if (round == 7)
+            {
+                latency.Reset();
+                latency.Record(4_000);
+            }
+
+            for (int c = 0; c < together.Length; c++)
+            {
+                Assert.That(together[c].Sample((ulong)round * Second), Is.EqualTo(apart[c].Sample((ulong)round * Second)), $"round {round}, {apart[c].Name}");
+                Assert.That(together[c].Series.Latest, Is.EqualTo(apart[c].Series.Latest), $"round {round}, {apart[c].Name}");
+            }
+        }
+
+        Assert.That(together[3].Series.Count, Is.EqualTo(11), "events: every round but the priming one");
+        Assert.Throws<ArgumentException>(() => MetricChannel.EventsOf(new LatencyHistogram("other_ns", "ns", ""), 16, shared));
+    }
+
+    [Test]
     public void MonitorCoversTheRegistryAndSamplesWithoutAllocating()
     {
         var registry = new MetricsRegistry();
