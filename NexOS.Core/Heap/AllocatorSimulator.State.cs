@@ -57,34 +57,58 @@ public sealed partial class AllocatorSimulator
             _minLines += (((ulong)size * (ulong)count) + 63) / 64;
         }
 
-        public void Allocate(int sizeClass)
+        /// <summary>Allocates <paramref name="count"/> objects of <paramref name="sizeClass"/>,
+        /// the next ids in order, a run at a time: within a run the cursor, the cell, the cache
+        /// line and the id advance in locals (a replay is mostly this loop, and the kernel runs it
+        /// under emulation in the demos).</summary>
+        public void Allocate(int sizeClass, int count)
         {
-            if (Overflow)
+            ulong objectBytes = Math.Max(1, _stepSize);
+            while (count > 0 && !Overflow)
             {
-                return;
-            }
+                if (_cursor[sizeClass] >= _limit[sizeClass])
+                {
+                    Refill(sizeClass);
+                }
 
-            if (_cursor[sizeClass] >= _limit[sizeClass])
-            {
-                Refill(sizeClass);
-            }
+                HeapPage? page = _current[sizeClass];
+                if (page == null)
+                {
+                    Overflow = true;
+                    return;
+                }
 
-            HeapPage? page = _current[sizeClass];
-            if (page == null)
-            {
-                Overflow = true;
-                return;
-            }
+                ulong cursor = _cursor[sizeClass], cellSize = page.CellSize;
+                int n = (int)Math.Min((ulong)count, (_limit[sizeClass] - cursor) / cellSize);
+                if (n <= 0)
+                {
+                    // A refill always yields at least one cell; stop rather than spin if not.
+                    Overflow = true;
+                    return;
+                }
 
-            ulong address = _cursor[sizeClass];
-            _cursor[sizeClass] = address + page.CellSize;
-            ulong first = address / 64, last = (address + Math.Max(1, _stepSize) - 1) / 64;
-            _lines += last - first + (first == _lastLine ? 0UL : 1UL);
-            _lastLine = last;
-            ulong slot = (page.BaseAddress - BaseAddress) / HeapPage.PageSize;
-            _handles[_nextId] = (uint)(slot << (CellBits + ClassBits)) | ((uint)sizeClass << CellBits) | (uint)_cell[sizeClass]++;
-            _waste += page.CellSize - SizeClasses.SizeOf(sizeClass);
-            _nextId++;
+                int cell = _cell[sizeClass];
+                uint slot = (uint)((page.BaseAddress - BaseAddress) / HeapPage.PageSize);
+                uint prefix = (slot << (CellBits + ClassBits)) | ((uint)sizeClass << CellBits);
+                ulong lines = _lines, lastLine = _lastLine;
+                Span<uint> handles = _handles.AsSpan(_nextId, n);
+                for (int i = 0; i < handles.Length; i++)
+                {
+                    ulong first = cursor / 64, last = (cursor + objectBytes - 1) / 64;
+                    lines += last - first + (first == lastLine ? 0UL : 1UL);
+                    lastLine = last;
+                    handles[i] = prefix | (uint)(cell + i);
+                    cursor += cellSize;
+                }
+
+                _cursor[sizeClass] = cursor;
+                _cell[sizeClass] = cell + n;
+                _lines = lines;
+                _lastLine = lastLine;
+                _nextId += n;
+                _waste += (ulong)n * (cellSize - SizeClasses.SizeOf(sizeClass));
+                count -= n;
+            }
         }
 
         private void Refill(int sizeClass)

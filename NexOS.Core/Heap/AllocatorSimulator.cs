@@ -104,10 +104,7 @@ public sealed partial class AllocatorSimulator
                 case TraceOpKind.Alloc:
                     int sizeClass = SizeClasses.ClassFor((ulong)op.Size);
                     state.BeginStep(op.Size, op.Count);
-                    for (int i = 0; i < op.Count; i++)
-                    {
-                        state.Allocate(sizeClass);
-                    }
+                    state.Allocate(sizeClass, op.Count);
 
                     break;
                 case TraceOpKind.Free:

@@ -53,12 +53,14 @@ internal static class EvolveBench
         InterruptState.Restore(flags);
         (ulong restoreSum, ulong restoreMax, ulong callSum) = MeasureFaults();
         (ulong shadowNs, ulong shadowBytes, ulong shadowSwitches) = MeasureShadow();
+        (ulong replayNs, ulong replayFixedNs, int replayObjects) = MeasureReplay();
         return $"{{\"verifier_bodies_per_s\":{(ulong)Verifications * 1_000_000_000UL / Math.Max(1, verifyNs)},\"body_instructions\":{code!.InstructionCount},"
             + $"\"interpreter_ns_per_call\":{interpNs / Calls},\"interpreter_ns_per_instruction\":{interpNs / Calls / (ulong)Math.Max(1, 1000 - fuel)},"
             + $"\"hook_patched_ns_per_call\":{patchedNs / Calls},\"hook_default_ns_per_call\":{defaultNs / Calls},\"compiled_csharp_ns_per_call\":{csharpNs / Calls},"
             + $"\"fault_to_restore_ns_mean\":{restoreSum / Faults},\"fault_to_restore_ns_max\":{restoreMax},\"faulting_call_ns_mean\":{callSum / Faults},"
             + $"\"shadow_run_us\":{shadowNs / ShadowRuns / 1000},\"shadow_run_bytes\":{shadowBytes / ShadowRuns},\"shadow_run_switches\":{shadowSwitches},"
-            + $"\"shadow_ns_per_switch\":{shadowNs / ShadowRuns / Math.Max(1, shadowSwitches)}}}\n";
+            + $"\"shadow_ns_per_switch\":{shadowNs / ShadowRuns / Math.Max(1, shadowSwitches)},"
+            + $"\"replay_us\":{replayNs / 1000},\"replay_objects\":{replayObjects},\"replay_ns_per_object\":{(replayNs - Math.Min(replayNs, replayFixedNs)) / (ulong)Math.Max(1, replayObjects)},\"replay_fixed_us\":{replayFixedNs / 1000}}}\n";
     }
 
     private static ulong Time(PolicyHook hook, Span<long> c)
@@ -127,6 +129,34 @@ internal static class EvolveBench
 
     /// <summary>The cost of one shadow run (the scheduler models' unit of search work): CPU
     /// time and bytes allocated per run of the scheduler demo's mix under plain defaults.</summary>
+    // The memory model's unit of work: one replay of the demo's trace thinned as the model
+    // thins it, with a fresh simulator as each search makes; and a one-object replay for the
+    // fixed part. CPU time of this thread, the mean of five.
+    private static (ulong Ns, ulong FixedNs, int Objects) MeasureReplay()
+    {
+        NexOS.Core.Heap.AllocationTrace full = new NexOS.Core.Heap.FragmentingPattern().Trace;
+        int every = NexOS.Core.Heap.TraceThinning.Factor(full, NexOS.Ai.Models.MemoryModel.DefaultSampleObjects, NexOS.Ai.Models.MemoryModel.DefaultSamplePages);
+        NexOS.Core.Heap.AllocationTrace thin = NexOS.Core.Heap.TraceThinning.Thin(full, every) ?? full;
+        var one = new NexOS.Core.Heap.AllocationTrace();
+        one.Alloc(64, 1);
+        one.Collect();
+        thin.Validate();
+        ulong start = Scheduler.CurrentCpuNs();
+        for (int i = 0; i < ShadowRuns; i++)
+        {
+            new NexOS.Core.Heap.AllocatorSimulator().Run(thin, NexOS.Core.Heap.PlacementSettings.Default);
+        }
+
+        ulong ns = (Scheduler.CurrentCpuNs() - start) / ShadowRuns;
+        start = Scheduler.CurrentCpuNs();
+        for (int i = 0; i < ShadowRuns; i++)
+        {
+            new NexOS.Core.Heap.AllocatorSimulator().Run(one, NexOS.Core.Heap.PlacementSettings.Default);
+        }
+
+        return (ns, (Scheduler.CurrentCpuNs() - start) / ShadowRuns, thin.Objects);
+    }
+
     private static (ulong Ns, ulong Bytes, ulong Switches) MeasureShadow()
     {
         var workload = new NexOS.Ai.Models.SchedulerWorkload { IoThreads = 6, IoBurstNs = 200_000, IoBlockNs = 100_000_000, CpuThreads = 6 };
