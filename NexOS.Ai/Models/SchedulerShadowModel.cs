@@ -38,6 +38,7 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
     private List<string> _whys = new();
     private ulong _stateKey;
     private SchedulerWorkload? _lastJudged;
+    private bool _keySeen;
     private ulong _evaluatedNs;
     private int _drifting;
     private bool _evaluated;
@@ -65,6 +66,10 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
     /// <summary>How far (a fraction) the workload's bursts and blocks may drift from the
     /// evaluated reading before the model evaluates again (<see cref="SchedulerWorkload.IsCloseTo"/>).</summary>
     public double WorkloadTolerance { get; set; } = 0.5;
+
+    /// <summary>Readings in a row (at most two a second) a mix must last before the first
+    /// search of an unchanged state.</summary>
+    public int FirstSearchReadings { get; set; } = Window;
 
     /// <summary>Readings in a row (at most two a second) the mix must have drifted before it counts (one odd reading does not).</summary>
     public int DriftSamples { get; set; } = Window;
@@ -113,14 +118,25 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
         // again on the same inputs could only repeat the answer. A search reads the newest
         // round; otherwise a reading of the last half second will do.
         ulong key = StateKey(snapshot.Manager);
-        bool mustSearch = !_evaluated || key != _stateKey || LastWorkload == null;
+        if (!_keySeen)
+        {
+            // The state the model first sees is where it starts, not a change to search for.
+            _stateKey = key;
+            _keySeen = true;
+        }
+
+        bool mustSearch = key != _stateKey;
         SchedulerWorkload? workload = Shadow.Reading(snapshot, mustSearch);
         if (workload == null || !workload.IsMixed)
         {
+            _drifting = 0;
             return;
         }
 
-        if (!mustSearch && Drifted(workload, snapshot.NowNs))
+        // The first search of a state nobody changed waits, as a drift does, until the mix has
+        // lasted FirstSearchReadings readings: a few seconds of a passing mix (a command's own
+        // threads) are not worth one. A changed state is searched at once.
+        if (!mustSearch && (_evaluated ? Drifted(workload, snapshot.NowNs) : Settled(workload)))
         {
             workload = Shadow.Reading(snapshot, true);
             if (workload == null || !workload.IsMixed)
@@ -147,6 +163,18 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
                 proposals.Add(ToProposal(c, _whys[i], expected, snapshot.NowNs));
             }
         }
+    }
+
+    /// <summary>Whether a mix has been read FirstSearchReadings times in a row (mixed each time).</summary>
+    private bool Settled(SchedulerWorkload workload)
+    {
+        if (!ReferenceEquals(workload, _lastJudged))
+        {
+            _lastJudged = workload;
+            _drifting++;
+        }
+
+        return _drifting >= FirstSearchReadings;
     }
 
     /// <summary>Whether the mix has been away from the searched one long enough to search again.</summary>

@@ -25,6 +25,23 @@ public sealed class ShadowSearchCostTests
     }
 
     [Test]
+    public void AMixMustLastBeforeTheFirstSearchOfAnUnchangedState()
+    {
+        // At the default the first search waits for ten readings of a mixed workload (readings
+        // at most two a second): a mix that passes in a few seconds is never searched.
+        var k = new SimulatedKernel(SchedulerKit.DemoWorkload());
+        k.SchedulerModel.FirstSearchReadings = SchedulerShadowModel.Window;
+        k.CodeModel.FirstSearchReadings = SchedulerShadowModel.Window;
+        k.Tick(40); // 4 s: the window fills, then a few readings
+        Assert.That(k.SchedulerModel.Evaluations, Is.Zero);
+        Assert.That(k.CodeModel.Evaluations, Is.Zero);
+        Assert.That(k.Shadow.Runs, Is.Zero, "not a shadow run spent");
+        k.Tick(40); // 8 s
+        Assert.That(k.SchedulerModel.Evaluations, Is.EqualTo(1), "a lasting mix is searched");
+        Assert.That(k.CodeModel.Evaluations, Is.EqualTo(1));
+    }
+
+    [Test]
     public void ANewStateStartsANewSearchAtOnce()
     {
         var k = new SimulatedKernel(SchedulerKit.DemoWorkload());

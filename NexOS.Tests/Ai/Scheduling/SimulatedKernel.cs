@@ -42,8 +42,10 @@ internal sealed class SimulatedKernel : IEvolveHost
         Monitor.AddAll(Metrics);
         Shadow = new SchedulerShadow();
         Engine = new EvolutionEngine(Manager, Monitor, new PerformanceModel(), seed);
-        SchedulerModel = new SchedulerModel(Shadow);
-        CodeModel = new CodeModel(Shadow, seed);
+        // The kit's workload runs from the start and for good: the models may search on its
+        // first reading (the wait for a lasting mix is tested on its own, in ShadowSearchCostTests).
+        SchedulerModel = new SchedulerModel(Shadow) { FirstSearchReadings = 1 };
+        CodeModel = new CodeModel(Shadow, seed) { FirstSearchReadings = 1 };
         Engine.AddModel(SchedulerModel);
         Engine.AddModel(CodeModel);
         _simulator = new SchedulerSimulator(Policy)
