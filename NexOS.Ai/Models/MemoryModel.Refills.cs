@@ -65,7 +65,7 @@ public sealed partial class MemoryModel
         }
 
         _simulator = new AllocatorSimulator();
-        SimulationResult before = Simulate(current);
+        SimulationResult before = SimulateToday(current);
         foreach (long value in new[] { Math.Min(run.Max, run.Value + step), Math.Max(run.Min, run.Value - step) })
         {
             if (value == run.Value || before.Refills == 0)

@@ -267,7 +267,7 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
     public string Describe()
     {
         var sb = new System.Text.StringBuilder();
-        sb.Append($"memory: {_state}; {Simulations} simulations{(_every > 1 ? $" (of the trace thinned 1/{_every})" : string.Empty)}, {Learned} outcomes learned; last: {_lastLearned}\n");
+        sb.Append($"memory: {_state}; {Simulations} simulations{(_every > 1 ? $" (of the trace thinned 1/{_every})" : _sampleMiss != null ? $" (of the whole trace: {_sampleMiss})" : string.Empty)}, {Learned} outcomes learned; last: {_lastLearned}\n");
         for (int i = 0; i < s_families.Length; i++)
         {
             sb.Append($"  family {s_families[i]}: reliability {_reliability[i]:F2} ({_kept[i]} kept, {_rolledBack[i]} rolled back, {_refused[i]} refused)\n");

@@ -85,7 +85,7 @@ public sealed partial class AllocationRecording
             collections += Collected(e) ? 1 : 0;
         }
 
-        var trace = new AllocationTrace();
+        var trace = new AllocationTrace { Recorded = true };
         foreach (TraceOp op in ops)
         {
             _ = op.Kind switch

@@ -16,7 +16,7 @@ internal sealed class MemoryKit : IEvolveHost
 {
     public const ulong Tick = 100_000_000;
 
-    public MemoryKit(SecurityLevel level = SecurityLevel.Standard, AllocationTrace? trace = null)
+    public MemoryKit(SecurityLevel level = SecurityLevel.Standard, AllocationTrace? trace = null, int sampleObjects = MemoryModel.DefaultSampleObjects)
     {
         Registry = new HookRegistry(() => NowNs);
         Registry.AddParameterSet(MemoryModel.TargetSet, Placement.Set, SafetyClass.Tuning);
@@ -28,7 +28,7 @@ internal sealed class MemoryKit : IEvolveHost
         var monitor = new MetricMonitor(64);
         monitor.AddAll(registry);
         Engine = new EvolutionEngine(Manager, monitor, new PerformanceModel(), 7);
-        Model = new MemoryModel { Trace = trace ?? new FragmentingPattern().Trace };
+        Model = new MemoryModel { Trace = trace ?? new FragmentingPattern().Trace, SampleObjects = sampleObjects };
         Engine.AddModel(Model);
     }
 

@@ -58,6 +58,53 @@ public sealed class MemoryModelTests
     }
 
     [Test]
+    public void ALongTraceIsReplayedThinnedAndGivesTheWholeTracesProposal()
+    {
+        var thinned = new MemoryKit();
+        thinned.Steps(MemoryModel.Window, 55);
+        Proposal p = thinned.MemoryProposal()!;
+        Assert.That(thinned.Model.SampleEvery, Is.EqualTo(32));
+        Assert.That(p.Why, Does.Contain("replaying 1/32 of the recent trace (7928 of 253704 objects)"));
+
+        var whole = new MemoryKit(sampleObjects: int.MaxValue);
+        whole.Steps(MemoryModel.Window, 55);
+        Proposal w = whole.MemoryProposal()!;
+        Assert.That(whole.Model.SampleEvery, Is.EqualTo(1));
+        Assert.That(w.Why, Does.Contain("replaying the recent trace with"));
+        Assert.That(p.Family, Is.EqualTo(w.Family));
+        Assert.That(p.SimulatedGainPercent, Is.EqualTo(w.SimulatedGainPercent).Within(5));
+    }
+
+    [Test]
+    public void AThinningThatMissesTheLiveHeapIsDroppedForTheWholeTrace()
+    {
+        // Each step fills a page and its newest two thirds die: the kept prefixes all survive,
+        // so the thinned replay shows no fragmentation while the whole trace (and the heap)
+        // strands two thirds of every page.
+        var trace = new AllocationTrace();
+        int page = TraceThinningTests.CellsPerPage(64);
+        for (int i = 0; i < 128; i++)
+        {
+            int first = trace.Alloc(64, page);
+            trace.Free(first + (page / 3), first + page, 1);
+        }
+
+        trace.Collect();
+        SimulationResult whole = new AllocatorSimulator().Run(trace, PlacementSettings.Default);
+        AllocationTrace thin = TraceThinning.Thin(trace, TraceThinning.Factor(trace, MemoryModel.DefaultSampleObjects, MemoryModel.DefaultSamplePages))!;
+        SimulationResult thinned = new AllocatorSimulator().Run(thin, PlacementSettings.Default);
+        Assert.That(Math.Abs(whole.Fragmentation - thinned.Fragmentation), Is.GreaterThan(0.1), "the thinning misrepresents this trace");
+
+        var kit = new MemoryKit(trace: trace);
+        kit.Steps(MemoryModel.Window, (long)Math.Round(whole.Fragmentation * 100));
+        kit.MemoryProposal();
+        Assert.That(kit.Model.Simulations, Is.GreaterThan(1), kit.Model.Describe());
+        Assert.That(kit.Model.SampleEvery, Is.EqualTo(1), kit.Model.Describe());
+        Assert.That(kit.Model.Describe(), Does.Contain("of the whole trace: 1/"));
+        Assert.That(kit.Model.Describe(), Does.Contain("% live"));
+    }
+
+    [Test]
     public void AStrategyAlreadyReplayedOnTheTraceIsNotReplayedAgain()
     {
         var kit = new MemoryKit();

@@ -10,6 +10,10 @@ namespace NexOS.Tests.Ai.Memory;
 [TestFixture]
 public sealed class TraceThinningTests
 {
+    /// <summary>Cells of one heap page for objects of <paramref name="size"/> bytes.</summary>
+    public static int CellsPerPage(int size) =>
+        (int)((HeapPage.PageSize - HeapPage.HeaderBytes) / SizeClasses.SizeOf(SizeClasses.ClassFor((ulong)size)));
+
     [Test]
     public void KeepsAPrefixOfEachStepAndMapsFreesIntoIt()
     {
@@ -172,6 +176,24 @@ public sealed class TraceThinningTests
         }
 
         Assert.That(thinned, Is.GreaterThanOrEqualTo(10));
+    }
+
+    [Test]
+    public void RecordedTracesAreMarkedAndTheModelReplaysThemWhole()
+    {
+        // FIXME: a recording's thinned replays miss its whole replays by up to 0.33 (the demo
+        // recorded with collections while everything was reachable, at 1/64); until thinning
+        // is validated on recordings, the memory model replays them whole.
+        AllocationTrace recorded = AllocationRecordingTests.FragmentingRecording(4, budgetCollections: true).ToTrace(AllocationTrace.MaxObjects, out _);
+        Assert.That(recorded.Recorded, Is.True);
+        Assert.That(AllocationTrace.TryParse(recorded.Write(), out AllocationTrace? parsed, out _) && parsed!.Recorded, Is.True, "text may be a recording");
+        Assert.That(new FragmentingPattern().Trace.Recorded, Is.False);
+
+        var kit = new MemoryKit(trace: recorded);
+        kit.Steps(MemoryModel.Window, 55);
+        kit.MemoryProposal();
+        Assert.That(kit.Model.Simulations, Is.GreaterThan(0));
+        Assert.That(kit.Model.SampleEvery, Is.EqualTo(1));
     }
 
     [Test]
