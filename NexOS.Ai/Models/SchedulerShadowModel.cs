@@ -41,7 +41,6 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
     private bool _keySeen;
     private ulong _evaluatedNs;
     private int _drifting;
-    private bool _evaluated;
     private SecurityLevel _level;
     private string _last = "nothing analysed yet";
 
@@ -136,7 +135,7 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
         // The first search of a state nobody changed waits, as a drift does, until the mix has
         // lasted FirstSearchReadings readings: a few seconds of a passing mix (a command's own
         // threads) are not worth one. A changed state is searched at once.
-        if (!mustSearch && (_evaluated ? Drifted(workload, snapshot.NowNs) : Settled(workload)))
+        if (!mustSearch && (LastWorkload != null ? Drifted(workload, snapshot.NowNs) : Settled(workload)))
         {
             workload = Shadow.Reading(snapshot, true);
             if (workload == null || !workload.IsMixed)
@@ -211,7 +210,6 @@ public abstract partial class SchedulerShadowModel : IEvolutionModel
 
         _stateKey = key;
         _evaluatedNs = nowNs;
-        _evaluated = true;
         _last = found.Count == 0
             ? $"{context.Workload}: shadow io wait {context.Baseline.IoWaitNs / 1000:F0} us, no candidate"
             : $"{context.Workload}: shadow io wait {context.Baseline.IoWaitNs / 1000:F0} us; best {found[0].Why}: gain {found[0].GainPercent:F1}%, cost {found[0].CostPercent:F1}%";

@@ -190,9 +190,10 @@ public sealed partial class AllocatorSimulator
             for (int c = 0; c < SizeClasses.Count; c++)
             {
                 HeapPage? page = _current[c];
-                for (ulong a = _cursor[c], cell = (ulong)_cell[c]; page != null && a < _limit[c]; a += page.CellSize, cell++)
+                int end = page == null ? 0 : _cell[c] + (int)((_limit[c] - _cursor[c]) / page.CellSize);
+                for (int cell = _cell[c]; cell < end; cell++)
                 {
-                    page.FreeCell((int)cell);
+                    page!.FreeCell(cell);
                 }
 
                 _current[c] = null;

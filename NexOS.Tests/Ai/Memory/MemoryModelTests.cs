@@ -82,7 +82,7 @@ public sealed class MemoryModelTests
         // so the thinned replay shows no fragmentation while the whole trace (and the heap)
         // strands two thirds of every page.
         var trace = new AllocationTrace();
-        int page = TraceThinningTests.CellsPerPage(64);
+        int page = (int)AllocationRecording.CellsPerPage(SizeClasses.ClassFor(64));
         for (int i = 0; i < 128; i++)
         {
             int first = trace.Alloc(64, page);

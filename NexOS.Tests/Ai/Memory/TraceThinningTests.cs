@@ -5,14 +5,11 @@ using NexOS.Core.Heap;
 
 namespace NexOS.Tests.Ai.Memory;
 
-/// <summary>Thinning a trace to whole pages' worth of each class's objects: exact id mapping,
+/// <summary>Thinning a trace to a prefix of each alloc step: exact id mapping,
 /// limits, and replays of the thinned trace that judge strategies as the full trace does.</summary>
 [TestFixture]
 public sealed class TraceThinningTests
 {
-    /// <summary>Cells of one heap page for objects of <paramref name="size"/> bytes.</summary>
-    public static int CellsPerPage(int size) =>
-        (int)((HeapPage.PageSize - HeapPage.HeaderBytes) / SizeClasses.SizeOf(SizeClasses.ClassFor((ulong)size)));
 
     [Test]
     public void KeepsAPrefixOfEachStepAndMapsFreesIntoIt()
