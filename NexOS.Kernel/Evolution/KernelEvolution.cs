@@ -85,12 +85,12 @@ internal static class KernelEvolution
     {
         s_startNs = Tsc.NowNs;
         var registry = new HookRegistry(static () => Tsc.NowNs);
-        PolicyHook slice = HookCatalog.CreateTimeSlice();
-        PolicyHook priority = HookCatalog.CreatePriority();
-        PolicyHook budget = HookCatalog.CreateGcBudget();
-        registry.AddHook(slice);
-        registry.AddHook(priority);
-        registry.AddHook(budget);
+        // The same registration as the host patch tool's preview (PatchPreview), so the tool's
+        // verdict on a patch is this kernel's.
+        HookCatalog.RegisterAll(registry);
+        PolicyHook slice = registry.FindHook(HookCatalog.TimeSliceName)!;
+        PolicyHook priority = registry.FindHook(HookCatalog.PriorityName)!;
+        PolicyHook budget = registry.FindHook(HookCatalog.GcBudgetName)!;
         registry.AddParameterSet("sched.normal", Scheduler.Policy.Normal.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("sched.multi", Scheduler.Policy.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("sched.rt", Scheduler.Policy.RealTime.Parameters, SafetyClass.Critical);

@@ -18,7 +18,7 @@ internal static class EvolveTests
 {
     private static readonly string[] s_refused =
     {
-        "unbalanced", "underflow", "type-confusion", "mid-instruction", "outside", "bad-call", "write-outside", "truncated", "bit-flip", "wrong-hash",
+        "endless", "unbalanced", "underflow", "type-confusion", "mid-instruction", "outside", "bad-call", "write-outside", "truncated", "bit-flip", "wrong-hash",
     };
 
     private static readonly string[] s_removed = { "loop", "div-zero", "out-of-range", "harmful" };

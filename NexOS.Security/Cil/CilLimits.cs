@@ -18,14 +18,19 @@ public readonly struct CilLimits
     /// <summary>The most switch targets any configuration allows.</summary>
     public const int HardMaxSwitchTargets = 1024;
 
-    /// <summary>Creates limits; values above the hard caps are lowered to them.</summary>
-    public CilLimits(int maxCodeSize, int maxStack, int maxLocals, int maxSwitchTargets, bool allowLoops)
+    /// <summary>Creates limits; values above the hard caps are lowered to them. <paramref name="maxFuel"/>
+    /// is the fuel one call gets (instructions; unbounded by default), and
+    /// <paramref name="requireAssignedLocals"/> asks that no local be read before it is written
+    /// (for a body whose author did not ask for zeroed locals; the interpreter zeroes them anyway).</summary>
+    public CilLimits(int maxCodeSize, int maxStack, int maxLocals, int maxSwitchTargets, bool allowLoops, long maxFuel = long.MaxValue, bool requireAssignedLocals = false)
     {
         MaxCodeSize = Math.Clamp(maxCodeSize, 0, HardMaxCodeSize);
         MaxStack = Math.Clamp(maxStack, 0, HardMaxStack);
         MaxLocals = Math.Clamp(maxLocals, 0, HardMaxLocals);
         MaxSwitchTargets = Math.Clamp(maxSwitchTargets, 0, HardMaxSwitchTargets);
         AllowLoops = allowLoops;
+        MaxFuel = Math.Max(0, maxFuel);
+        RequireAssignedLocals = requireAssignedLocals;
     }
 
     /// <summary>The limits for ordinary policy hooks: 1 KiB of code, 16 stack slots, 16 locals, 32 switch targets, no loops.</summary>
@@ -46,6 +51,19 @@ public readonly struct CilLimits
     /// <summary>Whether a branch may go backwards (to its own offset or earlier). Without it every run is bounded by the code size.</summary>
     public bool AllowLoops { get; }
 
+    /// <summary>The fuel (instructions) one call gets: a body with a path from the entry to ret, or
+    /// to its first loop, longer than this is refused, as is one that needs more to reach ret at all.</summary>
+    public long MaxFuel { get; }
+
+    /// <summary>Whether a local must be written on every path before it is read.</summary>
+    public bool RequireAssignedLocals { get; }
+
     /// <summary>Returns a copy with loops allowed or not.</summary>
-    public CilLimits WithLoops(bool allowLoops) => new(MaxCodeSize, MaxStack, MaxLocals, MaxSwitchTargets, allowLoops);
+    public CilLimits WithLoops(bool allowLoops) => new(MaxCodeSize, MaxStack, MaxLocals, MaxSwitchTargets, allowLoops, MaxFuel, RequireAssignedLocals);
+
+    /// <summary>Returns a copy with the fuel of one call.</summary>
+    public CilLimits WithFuel(long maxFuel) => new(MaxCodeSize, MaxStack, MaxLocals, MaxSwitchTargets, AllowLoops, maxFuel, RequireAssignedLocals);
+
+    /// <summary>Returns a copy that requires locals to be written before they are read, or not.</summary>
+    public CilLimits WithAssignedLocals(bool required) => new(MaxCodeSize, MaxStack, MaxLocals, MaxSwitchTargets, AllowLoops, MaxFuel, required);
 }

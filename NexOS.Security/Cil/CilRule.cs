@@ -62,4 +62,14 @@ public enum CilRule : byte
 
     /// <summary>Control runs past the last instruction.</summary>
     FallThrough,
+
+    /// <summary>A reachable instruction from which no path leads to ret (a loop without an exit).</summary>
+    NoReturn,
+
+    /// <summary>A path from the entry runs more instructions before ret (or before its first
+    /// loop) than the hook's fuel allows, so the call can run out of fuel on every input that takes it.</summary>
+    Fuel,
+
+    /// <summary>A local is read before any store on some path, in a body whose locals are not zeroed.</summary>
+    UnassignedLocal,
 }

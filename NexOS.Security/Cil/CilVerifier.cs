@@ -2,13 +2,16 @@ namespace NexOS.Security.Cil;
 
 /// <summary>
 /// Verifies a patch body against a hook and compiles it for <see cref="CilInterpreter"/>.
-/// The checks run in three passes and the first broken rule is reported: (1) whole-body
+/// The checks run in four passes and the first broken rule is reported: (1) whole-body
 /// limits; (2) a linear decode that checks every instruction is in the subset and that its
 /// argument, local, token and switch-size operands are valid, then every branch target;
 /// (3) abstract interpretation of the evaluation stack over all reachable paths (a worklist;
 /// an instruction's entry stack is fixed the first time it is reached and every later path
-/// must match it exactly). Verify never throws on any input: the decoder checks every read
-/// and the interpretation checks depth before each pop and push.
+/// must match it exactly), then over unreachable code from an empty stack; (4) the paths of
+/// the reachable code against the fuel of one call: every instruction can reach ret, and
+/// neither the shortest way to ret nor any loop-free path exceeds the fuel (optionally also
+/// that locals are written before they are read). Verify never throws on any input: the
+/// decoder checks every read and the interpretation checks depth before each pop and push.
 /// </summary>
 public static class CilVerifier
 {
@@ -52,7 +55,7 @@ public static class CilVerifier
         }
 
         var run = new VerifierRun(body, signature, tokens, limits, localTypes, maxStack);
-        if (!run.DecodeAll() || !run.CheckBranches() || !run.Interpret())
+        if (!run.DecodeAll() || !run.CheckBranches() || !run.Interpret() || !run.CheckPaths())
         {
             return run.Failure!;
         }

@@ -54,6 +54,9 @@ public sealed class VerificationResult
             case CilRule.StackMismatch: return "StackMismatch";
             case CilRule.Return: return "Return";
             case CilRule.FallThrough: return "FallThrough";
+            case CilRule.NoReturn: return "NoReturn";
+            case CilRule.Fuel: return "Fuel";
+            case CilRule.UnassignedLocal: return "UnassignedLocal";
             default: return "Unknown";
         }
     }

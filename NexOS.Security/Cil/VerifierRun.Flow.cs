@@ -10,7 +10,13 @@ internal ref partial struct VerifierRun
     private const byte KindInt64 = 2;
     private const byte KindContext = 3;
 
-    /// <summary>Runs the worklist from instruction 0 with an empty stack until every reachable instruction is checked.</summary>
+    /// <summary>
+    /// Runs the worklist from instruction 0 with an empty stack until every instruction
+    /// reachable from the entry is checked, and records which those are. Then, as ECMA-335
+    /// III.1.7.5 asks, each instruction still unchecked (code no path reaches) is checked from
+    /// an empty stack, in order, so that no byte of the body escapes verification; it must join
+    /// the reachable code with the stacks found there.
+    /// </summary>
     public bool Interpret()
     {
         // Entry stacks live in one flat array, maxStack kinds per instruction, so verification
@@ -19,9 +25,34 @@ internal ref partial struct VerifierRun
         int count = _instructions.Count;
         _entryDepth = new int[count];
         _entryKinds = new byte[count * _maxStack];
+        _reachable = new bool[count];
         Array.Fill(_entryDepth, -1);
-        _entryDepth[0] = 0;
-        _work.Push(0);
+        if (!Drain(0))
+        {
+            return false;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            _reachable[i] = _entryDepth[i] >= 0;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            if (_entryDepth[i] < 0 && !Drain(i))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Checks instruction <paramref name="start"/> from an empty stack and everything it leads to that is not yet checked.</summary>
+    private bool Drain(int start)
+    {
+        _entryDepth[start] = 0;
+        _work.Push(start);
         while (_work.Count > 0)
         {
             int index = _work.Pop();

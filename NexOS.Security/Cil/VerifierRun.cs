@@ -21,6 +21,7 @@ internal ref partial struct VerifierRun
     private readonly Stack<int> _work;
     private int[] _entryDepth;
     private byte[] _entryKinds;
+    private bool[] _reachable;
     private int _depth;
     private int _deepest;
 
@@ -40,6 +41,7 @@ internal ref partial struct VerifierRun
         _work = new Stack<int>();
         _entryDepth = Array.Empty<int>();
         _entryKinds = Array.Empty<byte>();
+        _reachable = Array.Empty<bool>();
         _depth = 0;
         _deepest = 0;
         Failure = null;

@@ -93,6 +93,17 @@ public static class HookCatalog
     /// <summary>Every hook, newly created, in the order the kernel registers them.</summary>
     public static PolicyHook[] CreateAll() => new[] { CreateTimeSlice(), CreatePriority(), CreateGcBudget() };
 
+    /// <summary>Registers a new instance of every hook in <paramref name="registry"/>, in the
+    /// kernel's order. The kernel and the host patch tool's preview (<see cref="PatchPreview"/>)
+    /// both register their hooks here, so the two judge patches against the same targets.</summary>
+    public static void RegisterAll(HookRegistry registry)
+    {
+        foreach (PolicyHook hook in CreateAll())
+        {
+            registry.AddHook(hook);
+        }
+    }
+
     /// <summary>A new instance of the hook named <paramref name="name"/>, or null when there is
     /// none: what the host patch tool translates and verifies a policy against.</summary>
     public static PolicyHook? Create(string name)

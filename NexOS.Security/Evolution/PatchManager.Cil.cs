@@ -14,10 +14,21 @@ public sealed partial class PatchManager
 
     /// <summary>
     /// Checks a CIL body against a hook exactly as a submitted patch is checked, without
-    /// installing it: token table, then <see cref="CilVerifier"/> with the policy's limits.
-    /// Returns the compiled hook, or null and the reason (rule and IL offset) in <paramref name="error"/>.
+    /// installing it, with the hook's own fuel budget; see the overload.
     /// </summary>
     public static CompiledHook? VerifyBody(PolicyHook hook, CilBody body, bool loopsAllowed, int maxCodeBytes, out string error)
+        => VerifyBody(hook, body, loopsAllowed, maxCodeBytes, hook.FuelBudget, false, out error);
+
+    /// <summary>
+    /// Checks a CIL body against a hook exactly as a submitted patch is checked, without
+    /// installing it: token table, then <see cref="CilVerifier"/> with the policy's limits and
+    /// the fuel one call will get (the smaller of the hook's budget and <paramref name="maxFuel"/>).
+    /// <paramref name="requireAssignedLocals"/> adds the check that no local is read before it
+    /// is written: the kernel zeroes locals, so it asks this only of a body whose author did
+    /// not (the host tool, for a method compiled without localsinit).
+    /// Returns the compiled hook, or null and the reason (rule and IL offset) in <paramref name="error"/>.
+    /// </summary>
+    public static CompiledHook? VerifyBody(PolicyHook hook, CilBody body, bool loopsAllowed, int maxCodeBytes, long maxFuel, bool requireAssignedLocals, out string error)
     {
         var table = new CilTokenTable(hook.Signature);
         foreach (CilToken token in body.Tokens)
@@ -43,7 +54,7 @@ public sealed partial class PatchManager
             locals[i] = body.Locals[i] == CilLocalType.Int64 ? CilType.Int64 : CilType.Int32;
         }
 
-        var limits = new CilLimits(maxCodeBytes, HookMaxStack, 16, 32, loopsAllowed);
+        var limits = new CilLimits(maxCodeBytes, HookMaxStack, 16, 32, loopsAllowed, Math.Min(hook.FuelBudget, maxFuel), requireAssignedLocals);
         VerificationResult result = CilVerifier.Verify(body.Code, hook.Signature, table, limits, locals, body.MaxStack);
         error = result.IsOk ? string.Empty : result.ToString();
         return result.Hook;
@@ -59,7 +70,7 @@ public sealed partial class PatchManager
         }
 
         PolicyHook hook = Registry.Hooks[index];
-        CompiledHook? code = VerifyBody(hook, patch.Cil!, decision.CilLoopsAllowed, decision.CilMaxCodeBytes, out string error);
+        CompiledHook? code = VerifyBody(hook, patch.Cil!, decision.CilLoopsAllowed, decision.CilMaxCodeBytes, decision.CilMaxFuel, false, out string error);
         if (code == null)
         {
             return Refuse(id, "verifier: " + error);

@@ -9,8 +9,14 @@ public static partial class SamplePatchCatalog
         string priority = HookCatalog.PriorityName;
         switch (name)
         {
-            case "loop": // br.s -2 (to itself); ret (unreachable)
-                return Cil(slice, patchId, name, new byte[] { 0x2B, 0xFE, 0x2A }, Tokens());
+            case "loop": // i = 0; do i++ while (i < 1000000); ldarg.0; ldfld policy_slice_ns; ret
+                return Cil(slice, patchId, name, new byte[]
+                {
+                    0x16, 0x0A, 0x06, 0x17, 0x58, 0x0A, 0x06, 0x20, 0x40, 0x42, 0x0F, 0x00, 0x32, 0xF4,
+                    0x02, 0x7B, 1, 0, 0, 0x0A, 0x2A,
+                }, Tokens(F("policy_slice_ns")), locals: 1);
+            case "endless": // br.s -2 (to itself); ldc.i4.0; conv.i8; ret (unreachable)
+                return Cil(slice, patchId, name, new byte[] { 0x2B, 0xFE, 0x16, 0x6A, 0x2A }, Tokens());
             case "unbalanced": // ldarg.0; ldfld priority; brtrue.s +1; ldc.i4.1; ldc.i4.2; ret
                 return Cil(priority, patchId, name, new byte[] { 0x02, 0x7B, 1, 0, 0, 0x0A, 0x2D, 0x01, 0x17, 0x18, 0x2A }, Tokens(F("priority")));
             case "underflow": // add; ret

@@ -23,7 +23,7 @@ public sealed class EvolveBootTests : BootFixture
         Assert.That(RunCommand(machine, "evolve policy permissive"), Is.EqualTo(new[] { "security level Standard -> Permissive" }));
         (string Sample, string Reason)[] refused =
         {
-            ("unbalanced", "[StackMismatch]"), ("underflow", "[StackUnderflow]"), ("type-confusion", "[TypeMismatch]"),
+            ("endless", "[NoReturn]"), ("unbalanced", "[StackMismatch]"), ("underflow", "[StackUnderflow]"), ("type-confusion", "[TypeMismatch]"),
             ("mid-instruction", "is not an instruction boundary [BranchTarget]"), ("outside", "is outside the body"),
             ("bad-call", "'Kernel.Shutdown()' is neither a context field"), ("write-outside", "[LocalIndex]"),
             ("truncated", "unreadable patch: truncated at offset"), ("bit-flip", "unreadable patch: hash mismatch"),

@@ -14,9 +14,10 @@ public class PatchToolCliTests
         try
         {
             (int status, string stdout, string stderr) = Run("build", PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice", "sched.time_slice",
-                "--author", "Ada", "--reason", "shorter slices for interactive threads", "--gain-bp", "300", "-o", output);
+                "--author", "Ada", "--reason", "shorter slices for interactive threads", "--gain-bp", "300", "-o", output,
+                "--key", PolicyKit.KeyFile, "--key-id", "9");
             Assert.That(status, Is.Zero, stderr);
-            Assert.That(stdout, Does.StartWith($"wrote {output}: ").And.Contain("verified"));
+            Assert.That(stdout, Does.StartWith($"wrote {output}: ").And.EndWith("verified: a kernel at Standard accepts it\n"));
             Assert.That(File.ReadAllBytes(output), Has.Length.GreaterThan(100));
         }
         finally
@@ -28,11 +29,23 @@ public class PatchToolCliTests
     [Test]
     public void ARejectedPolicyExitsWithOneAndOneLine()
     {
-        (int status, string stdout, string stderr) = Run("build", PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSliceWithLoop", "sched.time_slice", "--author", "Ada", "--level", "strict");
+        (int status, string stdout, string stderr) = Run("build", PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSliceWithLoop", "sched.time_slice", "--author", "Ada", "--level", "strict",
+            "--key", PolicyKit.KeyFile, "--key-id", "9");
         Assert.That(status, Is.EqualTo(1));
         Assert.That(stdout, Is.Empty);
         Assert.That(stderr.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1));
-        Assert.That(stderr, Does.StartWith("nexos-patch: rejected: verifier (Strict): IL_").And.Contain("[BackwardBranch]"));
+        Assert.That(stderr, Does.StartWith("nexos-patch: rejected: a kernel at Strict refuses it: verifier: IL_").And.Contain("[BackwardBranch]"));
+    }
+
+    [Test]
+    public void AnUnsignedPatchForStandardIsRefusedAsTheKernelWould()
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"nexos-cli-{Guid.NewGuid():N}.patch");
+        (int status, string stdout, string stderr) = Run("build", PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice", "sched.time_slice", "--author", "Ada", "-o", output);
+        Assert.That(status, Is.EqualTo(1));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr, Is.EqualTo("nexos-patch: rejected: a kernel at Standard refuses it: policy: Standard: external patches must be signed; 'Ada' sent an unsigned one\n"));
+        Assert.That(File.Exists(output), Is.False, "nothing is written for a refused patch");
     }
 
     [TestCase(new string[0], "expected 'build' or 'send'")]

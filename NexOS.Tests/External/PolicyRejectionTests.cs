@@ -15,16 +15,16 @@ public class PolicyRejectionTests
     public void TheExampleLoopIsRefusedAtStrictWithRuleAndOffset()
     {
         string reason = PolicyKit.Rejection(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSliceWithLoop", level: SecurityLevel.Strict);
-        Assert.That(reason, Does.Match(@"^verifier \(Strict\): IL_[0-9A-F]{4}: backward branch to 0x[0-9A-F]{4} .*\[BackwardBranch\]$"));
+        Assert.That(reason, Does.Match(@"^a kernel at Strict refuses it: verifier: IL_[0-9A-F]{4}: backward branch to 0x[0-9A-F]{4} .*\[BackwardBranch\]$"));
     }
 
     [Test]
     public void AtParanoidNoCilPatchIsBuilt()
         => Assert.That(PolicyKit.Rejection(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice", level: SecurityLevel.Paranoid),
-            Is.EqualTo("Paranoid: CIL patches are not accepted at this level"));
+            Is.EqualTo("a kernel at Paranoid refuses it: policy: Paranoid: only the engine may submit patches; 'Ada Lovelace' is external"));
 
     [TestCase("CallsConsole", "calls System.Console.WriteLine(int64), which is not a whitelisted helper")]
-    [TestCase("CallsMathWithDoubles", "calls System.Math.Max(float64,float64), which is not a whitelisted helper")]
+    [TestCase("CallsMathWithDoubles", "calls System.Math.Max(float64,float64) returning float64, which is not a whitelisted helper")]
     [TestCase("ReadsStatic", "uses static field NexOS.Tests.External.TestPolicies.s_tunable")]
     [TestCase("WritesStatic", "uses static field NexOS.Tests.External.TestPolicies.s_tunable")]
     [TestCase("TakesFieldAddress", "takes the address of field NexOS.Policy.TimeSliceContext.Priority")]
@@ -34,7 +34,7 @@ public class PolicyRejectionTests
     [TestCase("Allocates", "'newarr' refers to type System.Int64")]
     [TestCase("WrongReturnType", "returns int32, but hook sched.time_slice returns int64")]
     [TestCase("NoContext", "the first parameter is int64; it must be the hook's context struct")]
-    [TestCase("WrongFieldType", "field Priority is int64, but 'priority' of hook sched.time_slice is int32")]
+    [TestCase("WrongFieldType", "the first parameter is NexOS.Tests.External.WrongTypeContext from (the policy assembly) (no public key); hook sched.time_slice takes NexOS.Policy.TimeSliceContext from NexOS.PatchSdk (key token 5b43c514b1b82720)")]
     [TestCase("Overloaded", "is overloaded")]
     [TestCase("Missing", "no method 'Missing' in type NexOS.Tests.External.TestPolicies")]
     public void OutsideTheSubsetIsRefused(string method, string expected)

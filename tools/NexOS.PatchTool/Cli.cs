@@ -69,7 +69,7 @@ public static class Cli
         byte[] patch = PatchBuilder.Build(options);
         string path = flags.GetValueOrDefault("-o") ?? Path.ChangeExtension(Path.GetFileName(words[0]), null) + "." + words[1] + ".patch";
         File.WriteAllBytes(path, patch);
-        output.WriteLine($"wrote {path}: {patch.Length} bytes, {options.Method} for {options.Hook}, verified");
+        output.WriteLine($"wrote {path}: {patch.Length} bytes, {options.Method} for {options.Hook}, verified: a kernel at {PolicyNames.Name(options.Level)} accepts it");
         return 0;
     }
 

@@ -8,28 +8,32 @@ using PatchTokenKind = NexOS.Security.Patches.CilTokenKind;
 
 namespace NexOS.PatchTool;
 
+/// <summary>A policy method translated for a hook: the patch body, and whether the method
+/// asked for its locals to be zeroed (<c>localsinit</c>, which C# sets unless told to skip it).</summary>
+public sealed record TranslatedPolicy(CilBody Body, bool LocalsInitialised);
+
 /// <summary>
 /// Turns the IL of a compiled policy method into a patch body for one hook. The IL is copied
 /// as it is, except that every metadata token is replaced by a token of the patch's own table:
-/// <c>ldfld</c> of a field of the context struct (argument 0) becomes a context-field token
+/// <c>ldfld</c> of a field of the hook's SDK context struct becomes a context-field token
 /// named after the field (PascalCase to snake_case), <c>call</c> of a whitelisted helper a
-/// helper token with the helper's canonical name. Anything else that refers to metadata, a
-/// method shape that does not match the hook, exception handlers and locals that are not
-/// int/long/bool are refused with a one-line reason. The rest of the subset (opcodes, stack,
-/// branches) is the verifier's job.
+/// helper token with the helper's canonical name. Both are bound by identity (see
+/// <see cref="TrustedTypes"/>): the declaring type's assembly name and public key, its
+/// namespace and name, the member's name, and its exact signature and calling convention.
+/// Anything else that refers to metadata, a method shape that does not match the hook,
+/// exception handlers and locals that are not int/long/bool are refused with a one-line
+/// reason. The rest of the subset (opcodes, stack, branches, fuel) is the verifier's job.
 /// </summary>
 public static class IlTranslator
 {
-    private static readonly string[] s_helperTypes = { "System.Math", "NexOS.Policy.Helpers" };
-
     /// <summary>Translates <paramref name="qualifiedName"/> of <paramref name="assembly"/> for <paramref name="hook"/>.</summary>
-    public static CilBody Translate(PolicyAssembly assembly, string qualifiedName, HookSignature hook)
+    public static TranslatedPolicy Translate(PolicyAssembly assembly, string qualifiedName, HookSignature hook)
     {
         MetadataReader reader = assembly.Reader;
         MethodDefinitionHandle handle = assembly.FindMethod(qualifiedName);
         MethodDefinition method = reader.GetMethodDefinition(handle);
-        MethodSignature<TypeShape> signature = method.DecodeSignature(TypeShapeProvider.Instance, null);
-        string contextType = PolicyShape.Check(signature, hook, qualifiedName);
+        MethodShape signature = SignatureDecoder.Method(reader, method.Signature, qualifiedName);
+        TypeIdentity context = PolicyShape.Check(signature, hook, qualifiedName);
 
         MethodBodyBlock body = assembly.GetBody(handle, qualifiedName);
         if (body.ExceptionRegions.Length > 0)
@@ -40,8 +44,8 @@ public static class IlTranslator
         CilLocalType[] locals = PolicyShape.Locals(reader, body, qualifiedName);
         byte[] il = body.GetILBytes() ?? Array.Empty<byte>();
         var tokens = new List<CilToken>();
-        RewriteTokens(reader, il, contextType, hook, tokens);
-        return new CilBody(il, body.MaxStack, locals, tokens.ToArray(), Array.Empty<long>());
+        RewriteTokens(reader, il, context, hook, tokens);
+        return new TranslatedPolicy(new CilBody(il, body.MaxStack, locals, tokens.ToArray(), Array.Empty<long>()), body.LocalVariablesInitialized);
     }
 
     /// <summary>PascalCase to snake_case: "BasePriority" to "base_priority", "SliceNs" to "slice_ns".</summary>
@@ -71,7 +75,7 @@ public static class IlTranslator
         return sb.ToString();
     }
 
-    private static void RewriteTokens(MetadataReader reader, byte[] il, string contextType, HookSignature hook, List<CilToken> tokens)
+    private static void RewriteTokens(MetadataReader reader, byte[] il, TypeIdentity context, HookSignature hook, List<CilToken> tokens)
     {
         int offset = 0;
         while (offset < il.Length)
@@ -90,7 +94,7 @@ public static class IlTranslator
             if (OpcodeTable.HasToken(opcode))
             {
                 var token = BinaryPrimitives.ReadInt32LittleEndian(il.AsSpan(operandAt, 4));
-                (PatchTokenKind kind, string name) = Resolve(reader, opcode, token, contextType, hook, offset);
+                (PatchTokenKind kind, string name) = Resolve(reader, opcode, token, context, hook, offset);
                 uint patchToken = TokenFor(tokens, kind, name);
                 BinaryPrimitives.WriteUInt32LittleEndian(il.AsSpan(operandAt, 4), patchToken);
             }
@@ -114,7 +118,7 @@ public static class IlTranslator
         return token;
     }
 
-    private static (PatchTokenKind Kind, string Name) Resolve(MetadataReader reader, OpCode opcode, int token, string contextType, HookSignature hook, int offset)
+    private static (PatchTokenKind Kind, string Name) Resolve(MetadataReader reader, OpCode opcode, int token, TypeIdentity context, HookSignature hook, int offset)
     {
         string at = $"IL_{offset:X4}";
         const int userStringTable = 0x70;
@@ -133,15 +137,15 @@ public static class IlTranslator
             throw new PolicyRejectedException($"{at}: '{opcode.Name}' has an invalid metadata token 0x{token:X8}");
         }
 
-        MemberInfo member = MemberInfo.Read(reader, handle);
+        MemberInfo member = MemberInfo.Read(reader, handle, at);
         if (opcode == OpCodes.Ldfld && member.IsField)
         {
-            return (PatchTokenKind.ContextField, ContextField(member, contextType, hook, at));
+            return (PatchTokenKind.ContextField, MemberBinder.ContextField(member, context, hook, at));
         }
 
         if (opcode == OpCodes.Call && member.IsMethod)
         {
-            return (PatchTokenKind.Helper, Helper(member, at));
+            return (PatchTokenKind.Helper, MemberBinder.Helper(member, at));
         }
 
         string what = opcode == OpCodes.Ldflda ? $"takes the address of field {member.Display} (read fields by value)"
@@ -150,52 +154,5 @@ public static class IlTranslator
             : member.IsMethod ? $"calls {member.Display} with '{opcode.Name}'; only 'call' of a whitelisted helper is allowed"
             : $"'{opcode.Name}' refers to {member.Display}, which is outside the patch subset";
         throw new PolicyRejectedException($"{at}: {what}");
-    }
-
-    private static string ContextField(MemberInfo field, string contextType, HookSignature hook, string at)
-    {
-        if (field.DeclaringType != contextType)
-        {
-            throw new PolicyRejectedException($"{at}: reads field {field.Display}, which is not a field of the context {contextType}");
-        }
-
-        string name = SnakeCase(field.Name);
-        int index = hook.FindField(name);
-        if (index < 0)
-        {
-            throw new PolicyRejectedException($"{at}: field {field.Name} of {contextType} maps to '{name}', which hook {hook.Name} does not have");
-        }
-
-        CilType expected = hook.ContextFields[index].Type;
-        if (field.FieldType == null || !PolicyShape.Matches(field.FieldType, expected))
-        {
-            throw new PolicyRejectedException($"{at}: field {field.Name} is {field.FieldType}, but '{name}' of hook {hook.Name} is {CilTypes.Name(expected)}");
-        }
-
-        return name;
-    }
-
-    private static string Helper(MemberInfo method, string at)
-    {
-        MethodSignature<TypeShape>? sig = method.MethodSignature;
-        bool knownType = Array.IndexOf(s_helperTypes, method.DeclaringType) >= 0;
-        if (knownType && sig is { } s && !s.Header.IsInstance && s.GenericParameterCount == 0
-            && s.ReturnType.Kind is TypeShapeKind.Int32 or TypeShapeKind.Int64)
-        {
-            string type = s.ReturnType.Name;
-            bool uniform = true;
-            foreach (TypeShape p in s.ParameterTypes)
-            {
-                uniform &= p.Kind == s.ReturnType.Kind;
-            }
-
-            string canonical = $"Math.{method.Name}({string.Join(",", System.Linq.Enumerable.Repeat(type, s.ParameterTypes.Length))})";
-            if (uniform && CilHelper.Find(canonical) != null)
-            {
-                return canonical;
-            }
-        }
-
-        throw new PolicyRejectedException($"{at}: calls {method.Display}, which is not a whitelisted helper (Min, Max, Abs, Clamp of int or long, from NexOS.Policy.Helpers or System.Math)");
     }
 }

@@ -91,7 +91,7 @@ public sealed class PolicyAssembly : IDisposable
         int dot = qualifiedName.LastIndexOf('.');
         if (dot <= 0 || dot == qualifiedName.Length - 1)
         {
-            throw new PolicyRejectedException($"'{qualifiedName}' is not of the form Type.Method");
+            throw new PolicyRejectedException($"'{Names.Cut(qualifiedName)}' is not of the form Type.Method");
         }
 
         string typeName = qualifiedName[..dot];
@@ -99,7 +99,7 @@ public sealed class PolicyAssembly : IDisposable
         var types = new List<TypeDefinitionHandle>();
         foreach (TypeDefinitionHandle handle in Reader.TypeDefinitions)
         {
-            string full = TypeShapeProvider.FullName(Reader, handle);
+            string full = TypeNames.UncutFullName(Reader, handle);
             string simple = Reader.GetString(Reader.GetTypeDefinition(handle).Name);
             if (full == typeName || (!typeName.Contains('.') && simple == typeName))
             {
@@ -109,12 +109,12 @@ public sealed class PolicyAssembly : IDisposable
 
         if (types.Count == 0)
         {
-            throw new PolicyRejectedException($"no type '{typeName}' in {Path}");
+            throw new PolicyRejectedException($"no type '{Names.Cut(typeName)}' in {Path}");
         }
 
         if (types.Count > 1)
         {
-            throw new PolicyRejectedException($"type name '{typeName}' is ambiguous in {Path}; give the full name with its namespace");
+            throw new PolicyRejectedException($"type name '{Names.Cut(typeName)}' is ambiguous in {Path}; give the full name with its namespace");
         }
 
         var found = new List<MethodDefinitionHandle>();
@@ -128,23 +128,23 @@ public sealed class PolicyAssembly : IDisposable
 
         if (found.Count == 0)
         {
-            throw new PolicyRejectedException($"no method '{methodName}' in type {TypeShapeProvider.FullName(Reader, types[0])}");
+            throw new PolicyRejectedException($"no method '{Names.Cut(methodName)}' in type {TypeNames.FullName(Reader, types[0])}");
         }
 
         if (found.Count > 1)
         {
-            throw new PolicyRejectedException($"method '{methodName}' is overloaded; a policy method must have a unique name");
+            throw new PolicyRejectedException($"method '{Names.Cut(methodName)}' is overloaded; a policy method must have a unique name");
         }
 
         MethodDefinition method = Reader.GetMethodDefinition(found[0]);
         if ((method.Attributes & MethodAttributes.Static) == 0)
         {
-            throw new PolicyRejectedException($"{qualifiedName} is not static; a policy is a static method");
+            throw new PolicyRejectedException($"{Names.Cut(qualifiedName)} is not static; a policy is a static method");
         }
 
         if (method.GetGenericParameters().Count > 0)
         {
-            throw new PolicyRejectedException($"{qualifiedName} is generic; a policy method may not be");
+            throw new PolicyRejectedException($"{Names.Cut(qualifiedName)} is generic; a policy method may not be");
         }
 
         return found[0];

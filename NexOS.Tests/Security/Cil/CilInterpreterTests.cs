@@ -179,10 +179,9 @@ public sealed class CilInterpreterTests
         Assert.That(fuel, Is.Zero, "3 to enter, 11 per iteration, 5 to test the last time and leave");
         Assert.That(Run(compiled, args: new long[] { 1_000_000, 0, 0 }, fuel: 1000).Status, Is.EqualTo(CilExecStatus.OutOfFuel));
 
-        byte[] endless = { Il.BrS, 0xFE };
         fuel = 12345;
-        Assert.That(CilInterpreter.Run(Compile(endless, Standard(CilType.Int32), limits: s_loops), new long[3], new long[3], ref fuel, out _), Is.EqualTo(CilExecStatus.OutOfFuel));
-        Assert.That(fuel, Is.Zero);
+        Assert.That(CilInterpreter.Run(compiled, new long[3], new long[] { int.MaxValue, 0, 0 }, ref fuel, out _), Is.EqualTo(CilExecStatus.OutOfFuel));
+        Assert.That(fuel, Is.Zero, "a run out of fuel used all of it");
     }
 
     [Test]

@@ -79,7 +79,7 @@ public sealed class CilVerifierFlowTests
         asm.Op(Il.Nop).Mark(top).Op(Il.Nop).Branch(Il.BrS, top);
         string message = Rejected(Verify(asm.ToArray()), CilRule.BackwardBranch, 2);
         Assert.That(message, Is.EqualTo("backward branch to 0x0001 while loops are not allowed"));
-        Assert.That(Verify(asm.ToArray(), limits: CilLimits.Default.WithLoops(true)).IsOk, Is.True, "an endless loop verifies; fuel ends it");
+        Rejected(Verify(asm.ToArray(), limits: CilLimits.Default.WithLoops(true)), CilRule.NoReturn, 0);
 
         byte[] self = { Il.BrS, 0xFE };
         Rejected(Verify(self), CilRule.BackwardBranch, 0);
@@ -175,10 +175,14 @@ public sealed class CilVerifierFlowTests
     }
 
     [Test]
-    public void UnreachableCodeMustDecodeButIsNotTyped()
+    public void UnreachableCodeIsTypedFromAnEmptyStack()
     {
+        // ECMA-335 III.1.7.5: code no path reaches is checked as if entered with an empty stack.
         byte[] body = new IlAssembler().LdcI4(1).Op(Il.Ret).Op(Il.Add).Op(Il.Pop).ToArray();
-        VerificationResult result = Verify(body);
+        Assert.That(Rejected(Verify(body), CilRule.StackUnderflow, 2), Is.EqualTo("'add' needs 2 value(s) but the stack holds 0"));
+
+        byte[] balanced = new IlAssembler().LdcI4(1).Op(Il.Ret).LdcI4(2).Op(Il.Ret).ToArray();
+        VerificationResult result = Verify(balanced);
         Assert.That(result.IsOk, Is.True, result.ToString());
         Assert.That(Run(result.Hook!), Is.EqualTo((CilExecStatus.Ok, 1L)));
     }

@@ -8,6 +8,7 @@ namespace NexOS.Tests.Security.Evolution;
 [TestFixture]
 public sealed class PatchManagerTests
 {
+    [TestCase("endless", "no path from here reaches 'ret' (a loop without an exit) [NoReturn]")]
     [TestCase("unbalanced", "[StackMismatch]")]
     [TestCase("underflow", "[StackUnderflow]")]
     [TestCase("type-confusion", "[TypeMismatch]")]
