@@ -13,20 +13,20 @@ namespace NexOS.Kernel.Commands;
 /// <summary>The `evolve` command: patches, canaries, versions and the security level.</summary>
 internal static class EvolveCommands
 {
-    private const string Usage = "usage: evolve [status | list | apply <name|id> | auto on|off | propose | explain <id> | changelog | release <source> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id> <hex>] | demo <name> | trace start|stop|status|dump|use|cost]\n";
+    private const string Usage = "usage: evolve [status | list | apply <name|id> | auto on|off | propose | explain <id> | changelog | release <source> | rollback <id>|all | policy <permissive|standard|strict|paranoid> | versions | restore <n> | exercise <n> | bench | key [list | add <id>] | demo <name> | trace start|stop|status|dump|use|cost]\n";
 
     private static ulong s_nextSampleId = 1000;
 
     /// <summary>Registers `evolve`, `audit` and `integrity`, and starts the evolve thread.</summary>
     public static void Register(Shell shell)
     {
-        shell.Register("evolve", "self-modification and the AI engine: evolve status|list|apply <name|id>|auto on|off|propose|explain <id>|changelog|release <source>|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench|key|demo <name>|trace start|stop|status|dump|use|cost", Evolve);
+        shell.Register("evolve", "self-modification and the AI engine: evolve status|list|apply <name|id>|auto on|off|propose|explain <id>|changelog|release <source>|rollback <id>|all|policy <level>|versions|restore <n>|exercise <n>|bench|key|demo <name>|trace start|stop|status|dump|use|cost", (host, args) => Evolve(shell, host, args));
         AuditCommands.Register(shell);
         EngineCommands.Register(shell);
         KernelEvolution.StartThread();
     }
 
-    private static void Evolve(IShellHost host, ReadOnlySpan<string> args)
+    private static void Evolve(Shell shell, IShellHost host, ReadOnlySpan<string> args)
     {
         PatchManager? manager = KernelEvolution.Manager;
         if (manager == null)
@@ -59,7 +59,7 @@ internal static class EvolveCommands
         {
             lock (manager.Gate)
             {
-                host.Write(EvolveKeyCommand.Run(manager, args.Slice(1)));
+                host.Write(EvolveKeyCommand.Run(shell, manager, args.Slice(1)));
             }
 
             return;

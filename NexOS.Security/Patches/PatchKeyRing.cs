@@ -19,18 +19,25 @@ public sealed class PatchKeyRing
     /// <summary>Adds a key; returns an error for a duplicate id or a full ring.</summary>
     public string? TryAdd(PatchSigningKey key)
     {
-        if (TryFind(key.KeyId, out _))
+        string? error = CheckAdd(key.KeyId);
+        if (error == null)
         {
-            return $"key id {key.KeyId} is already in the ring";
+            _keys[_count++] = key;
         }
 
-        if (_count == Capacity)
+        return error;
+    }
+
+    /// <summary>The error <see cref="TryAdd"/> would give now for a key with
+    /// <paramref name="keyId"/>, or null; lets the console refuse before the key is typed.</summary>
+    public string? CheckAdd(uint keyId)
+    {
+        if (TryFind(keyId, out _))
         {
-            return $"the key ring is full ({Capacity} keys)";
+            return $"key id {keyId} is already in the ring";
         }
 
-        _keys[_count++] = key;
-        return null;
+        return _count == Capacity ? $"the key ring is full ({Capacity} keys)" : null;
     }
 
     /// <summary>The id of the key at <paramref name="index"/> (0 to <see cref="Count"/> - 1), in the order added.</summary>

@@ -72,43 +72,93 @@ public sealed class PatchSigningKey
     /// <summary>Most key bytes accepted (one SHA-256 block).</summary>
     public const int MaxKeyBytes = 64;
 
+    /// <summary>Most bytes <see cref="TryParseHex(ReadOnlySpan{byte}, out string)"/> reads:
+    /// the longest key in hex with a space between every two digits, and room to spare.</summary>
+    public const int MaxTypedBytes = 256;
+
     /// <summary>
-    /// Reads a key written as hex digits, ignoring whitespace (key files, the console's
-    /// `evolve key add`). Returns null and a one-line reason for anything that is not
-    /// <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/> bytes of hex. Never throws.
+    /// Reads a key written as hex digits, ignoring whitespace (key files). Returns null and a
+    /// one-line reason for anything that is not <see cref="MinKeyBytes"/> to
+    /// <see cref="MaxKeyBytes"/> bytes of hex. Never throws.
     /// </summary>
-    public static byte[]? TryParseHex(string text, out string error)
+    public static byte[]? TryParseHex(string text, out string error) => ParseHex(text, quote: true, out error);
+
+    /// <summary>
+    /// Reads a key typed at the console's secret prompt (`evolve key add`): UTF-8 hex digits,
+    /// whitespace ignored, at most <see cref="MaxTypedBytes"/> bytes. Like
+    /// <see cref="TryParseHex(string, out string)"/>, except that a reason names a character by
+    /// its position rather than showing it, since the key is not to be shown, and that the
+    /// only copy of the text, on the stack, is wiped before it returns. Never throws.
+    /// </summary>
+    public static byte[]? TryParseHex(ReadOnlySpan<byte> utf8, out string error)
     {
-        var digits = new List<int>(text.Length);
-        foreach (char c in text)
+        if (utf8.Length > MaxTypedBytes)
         {
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-            if (d >= 0)
+            error = $"more than {MaxTypedBytes} bytes typed; a key has {MinKeyBytes} to {MaxKeyBytes}";
+            return null;
+        }
+
+        Span<char> text = stackalloc char[MaxTypedBytes];
+        int length = 0;
+        foreach (byte b in utf8)
+        {
+            // One char per UTF-8 character, so that positions count characters; no character
+            // outside ASCII is a hex digit, so which one it was does not matter.
+            if ((b & 0xC0) != 0x80)
             {
-                digits.Add(d);
+                text[length++] = b < 0x80 ? (char)b : '\uFFFD';
+            }
+        }
+
+        byte[]? key = ParseHex(text[..length], quote: false, out error);
+        text.Clear();
+        return key;
+    }
+
+    /// <summary>The one parser behind both <c>TryParseHex</c>: counts the digits, then fills the
+    /// key, so that no copy of the digits is made. <paramref name="quote"/> says whether a
+    /// reason may show the offending character.</summary>
+    private static byte[]? ParseHex(ReadOnlySpan<char> text, bool quote, out string error)
+    {
+        int digits = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (HexValue(c) >= 0)
+            {
+                digits++;
             }
             else if (c is not (' ' or '\t' or '\r' or '\n'))
             {
-                error = $"'{(c < ' ' ? '?' : c)}' is not a hex digit";
+                error = quote ? $"'{(c < ' ' ? '?' : c)}' is not a hex digit" : $"character {i + 1} is not a hex digit";
                 return null;
             }
         }
 
-        int bytes = digits.Count / 2;
-        if (digits.Count % 2 != 0 || bytes < MinKeyBytes || bytes > MaxKeyBytes)
+        int bytes = digits / 2;
+        if (digits % 2 != 0 || bytes < MinKeyBytes || bytes > MaxKeyBytes)
         {
-            error = digits.Count % 2 != 0 ? "an odd number of hex digits"
+            error = digits % 2 != 0 ? "an odd number of hex digits"
                 : $"{bytes} bytes; a key has {MinKeyBytes} to {MaxKeyBytes}";
             return null;
         }
 
         var key = new byte[bytes];
-        for (int i = 0; i < bytes; i++)
+        int seen = 0;
+        foreach (char c in text)
         {
-            key[i] = (byte)((digits[2 * i] << 4) | digits[(2 * i) + 1]);
+            int d = HexValue(c);
+            if (d >= 0)
+            {
+                key[seen / 2] = (byte)((key[seen / 2] << 4) | d);
+                seen++;
+            }
         }
 
         error = string.Empty;
         return key;
     }
+
+    private static int HexValue(char c) =>
+        c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }

@@ -9,6 +9,14 @@ namespace NexOS.Services.Shell;
 /// like). Other control bytes and invalid UTF-8 are not stored but spoil the line, which is
 /// then rejected when entered, as is a line that outgrew <see cref="MaxLineBytes"/>. No input
 /// makes it throw; its memory use is fixed.
+/// <para>
+/// After <see cref="MaskNextLine"/> the next line is a secret: the same keys edit it, but
+/// nothing of it is echoed, not even a '*' per character (which would give away its length),
+/// and neither are the erasures, since there is nothing on screen to erase; only the "\n" or
+/// "^C" that ends it is. It ends as <see cref="LineEditorResultKind.Secret"/>, never as text:
+/// its bytes stay in the editor's own buffer, readable through <see cref="Secret"/>, until
+/// <see cref="Reset"/> or the next byte wipes them.
+/// </para>
 /// </summary>
 public sealed class LineEditor
 {
@@ -38,6 +46,8 @@ public sealed class LineEditor
     private bool _tooLong;
     private bool _garbage;
     private bool _afterCarriageReturn;
+    private bool _masked;
+    private bool _holdsSecret;
     private EscapeState _escape;
     private int _escapeLength;
 
@@ -59,13 +69,37 @@ public sealed class LineEditor
     /// <summary>Bytes in the line being edited.</summary>
     public int Length => _length;
 
+    /// <summary>True while the line being edited is a secret (see <see cref="MaskNextLine"/>).</summary>
+    public bool IsMasked => _masked;
+
+    /// <summary>
+    /// The secret line just entered, as UTF-8 without control characters: valid only straight
+    /// after <see cref="Feed"/> returned <see cref="LineEditorResultKind.Secret"/>, and empty
+    /// once <see cref="Reset"/> or the next byte has wiped it.
+    /// </summary>
+    public ReadOnlySpan<byte> Secret => _holdsSecret ? _line.AsSpan(0, _length) : ReadOnlySpan<byte>.Empty;
+
+    /// <summary>Reads the next line as a secret: no echo, and it ends as
+    /// <see cref="LineEditorResultKind.Secret"/> rather than as text. Any partly typed line is
+    /// forgotten without echo. Only that one line is masked; the editor then returns to normal.</summary>
+    public void MaskNextLine()
+    {
+        Reset();
+        _masked = true;
+    }
+
     /// <summary>
     /// Takes the next byte from the terminal. Returns <see cref="LineEditorResultKind.None"/>
     /// until the byte ends a line (CR, or LF not straight after CR) or cancels it (Ctrl-C);
-    /// the editor is then empty and ready for the next line.
+    /// the editor is then ready for the next line, holding only a secret just entered.
     /// </summary>
     public LineEditorResult Feed(byte b)
     {
+        if (_holdsSecret)
+        {
+            Reset();
+        }
+
         bool afterCarriageReturn = _afterCarriageReturn;
         _afterCarriageReturn = false;
         if (_escape != EscapeState.None && ContinueEscape(b))
@@ -133,8 +167,25 @@ public sealed class LineEditor
         return LineEditorResult.None;
     }
 
-    /// <summary>Forgets the line being edited without echoing anything.</summary>
+    /// <summary>Forgets the line being edited without echoing anything. A secret, whether being
+    /// typed or entered, is wiped from the buffers and the editor returns to normal.</summary>
     public void Reset()
+    {
+        if (_masked || _holdsSecret)
+        {
+            // Backspace only moved the end of the line back, so wipe all of it, not just the
+            // part in use; a secret must not outlive its use in memory the editor reuses.
+            Array.Clear(_line);
+            Array.Clear(_pending);
+            _masked = false;
+            _holdsSecret = false;
+        }
+
+        ClearLine();
+    }
+
+    /// <summary>Empties the line and its marks, leaving the masking as it is.</summary>
+    private void ClearLine()
     {
         _length = 0;
         _pendingCount = 0;
@@ -150,7 +201,16 @@ public sealed class LineEditor
         _echo("\n");
         LineEditorResult result = _tooLong ? LineEditorResult.Rejected(LineEditorResult.TooLongReason)
             : _garbage ? LineEditorResult.Rejected(LineEditorResult.GarbageReason)
+            : _masked ? LineEditorResult.Secret
             : LineEditorResult.Line(Encoding.UTF8.GetString(_line, 0, _length));
+        if (result.Kind == LineEditorResultKind.Secret)
+        {
+            // Keep the bytes for Secret; the next byte or Reset wipes them.
+            _masked = false;
+            _holdsSecret = true;
+            return result;
+        }
+
         Reset();
         return result;
     }
@@ -218,10 +278,11 @@ public sealed class LineEditor
             return;
         }
 
-        Append(sequence, rune.ToString());
+        // A secret's characters never become strings: they would outlive the wipe on the heap.
+        Append(sequence, _masked ? null : rune.ToString());
     }
 
-    private void Append(ReadOnlySpan<byte> character, string echo)
+    private void Append(ReadOnlySpan<byte> character, string? echo)
     {
         if (_length + character.Length > MaxLineBytes)
         {
@@ -231,7 +292,10 @@ public sealed class LineEditor
 
         character.CopyTo(_line.AsSpan(_length));
         _length += character.Length;
-        _echo(echo);
+        if (!_masked && echo != null)
+        {
+            _echo(echo);
+        }
     }
 
     private void EraseLastCharacter()
@@ -256,11 +320,22 @@ public sealed class LineEditor
         }
 
         _length = start;
-        _echo(Erase);
+        if (!_masked)
+        {
+            _echo(Erase);
+        }
     }
 
     private void EraseLine()
     {
+        if (_masked)
+        {
+            // Nothing was shown, so nothing is erased on screen; the line still ends masked,
+            // and the Reset at its end wipes the bytes.
+            ClearLine();
+            return;
+        }
+
         int characters = 0;
         for (int i = 0; i < _length; i++)
         {

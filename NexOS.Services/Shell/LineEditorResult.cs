@@ -15,6 +15,10 @@ public enum LineEditorResultKind
     /// <summary>The line was entered but cannot be used; <see cref="LineEditorResult.Text"/>
     /// holds the reason.</summary>
     Rejected,
+
+    /// <summary>A masked line was entered; it is not in the result but in
+    /// <see cref="LineEditor.Secret"/>, until the editor wipes it.</summary>
+    Secret,
 }
 
 /// <summary>The result of <see cref="LineEditor.Feed"/>: a kind, and the line or the reason.</summary>
@@ -40,6 +44,9 @@ public readonly struct LineEditorResult
     /// <summary>The result of Ctrl-C.</summary>
     public static LineEditorResult Cancelled => new(LineEditorResultKind.Cancelled, null);
 
+    /// <summary>The result of a masked line entered; it carries no text.</summary>
+    public static LineEditorResult Secret => new(LineEditorResultKind.Secret, null);
+
     /// <summary>What happened.</summary>
     public LineEditorResultKind Kind { get; }
 
@@ -62,6 +69,7 @@ public readonly struct LineEditorResult
             LineEditorResultKind.Line => "Line",
             LineEditorResultKind.Cancelled => "Cancelled",
             LineEditorResultKind.Rejected => "Rejected",
+            LineEditorResultKind.Secret => "Secret",
             _ => "None",
         };
         return _text == null ? kind : kind + ": " + _text;

@@ -15,6 +15,7 @@ public sealed class Shell
     public const int MaxNameLength = 32;
 
     private readonly Dictionary<string, ShellCommand> _commands = new();
+    private SecretRequest? _secretRequest;
 
     /// <summary>Creates a shell with the built-in commands, writing through <paramref name="host"/>.</summary>
     public Shell(IShellHost host)
@@ -62,6 +63,31 @@ public sealed class Shell
     }
 
     /// <summary>
+    /// Asks for the next line to be read as a secret, for a command that needs one (a key, a
+    /// password) which must not be typed on its command line, where it would be echoed. The
+    /// <see cref="ShellSession"/> running the current line then shows <paramref name="prompt"/>
+    /// instead of the shell's, reads the next line without echo and hands it to
+    /// <paramref name="then"/> instead of running it; Ctrl-C or an unusable line writes
+    /// <paramref name="cancelled"/> (one line, without its "\n") instead. Call it from a
+    /// command's handler or from a <see cref="SecretHandler"/>, to ask again; a later call
+    /// replaces an earlier one. Without a session the request is dropped at the next
+    /// <see cref="Execute"/>.
+    /// </summary>
+    public void AskSecret(string prompt, string cancelled, SecretHandler then)
+    {
+        _secretRequest = new SecretRequest(prompt, cancelled, then);
+    }
+
+    /// <summary>Returns the request <see cref="AskSecret"/> made since the last call, if any,
+    /// and forgets it.</summary>
+    public SecretRequest? TakeSecretRequest()
+    {
+        SecretRequest? request = _secretRequest;
+        _secretRequest = null;
+        return request;
+    }
+
+    /// <summary>
     /// Runs one line. A blank line does nothing; a line with an unclosed quote writes
     /// "error: ..."; an unknown command writes exactly one line naming it. Exceptions a command
     /// throws are not caught: in the kernel they reach the unhandled-exception report, which
@@ -69,6 +95,8 @@ public sealed class Shell
     /// </summary>
     public void Execute(string line)
     {
+        // A request nobody took belonged to an earlier line; it must not capture this one's successor.
+        _secretRequest = null;
         if (line == null)
         {
             return;

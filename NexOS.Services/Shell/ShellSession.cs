@@ -4,10 +4,15 @@ namespace NexOS.Services.Shell;
 /// An interactive session on a terminal: bytes in, echo and command output out. It feeds
 /// each byte to a <see cref="LineEditor"/>, runs each complete line in the
 /// <see cref="Shell"/>, reports a rejected line as one "error: reason" line, and shows the
-/// prompt again after every line, cancellation and rejection. No input byte makes it throw.
+/// prompt again after every line, cancellation and rejection. When a command asks for a
+/// secret (<see cref="Shell.AskSecret"/>) it shows that request's prompt instead and reads the
+/// next line masked: the line goes to the request's handler, never to the shell, the echo or
+/// any string, and is wiped once the handler returns. No input byte makes it throw.
 /// </summary>
 public sealed class ShellSession
 {
+    private SecretRequest? _secret;
+
     /// <summary>Creates a session around <paramref name="shell"/>, echoing through its host.</summary>
     public ShellSession(Shell shell)
     {
@@ -21,6 +26,9 @@ public sealed class ShellSession
     /// <summary>The editor that assembles the lines.</summary>
     public LineEditor Editor { get; }
 
+    /// <summary>True while the next line entered will be read as a secret.</summary>
+    public bool IsReadingSecret => _secret != null;
+
     /// <summary>Shows the first prompt. Call once, before the first <see cref="Feed(byte)"/>.</summary>
     public void Start() => Shell.Host.Write(Shell.Prompt);
 
@@ -32,14 +40,28 @@ public sealed class ShellSession
         {
             case LineEditorResultKind.Line:
                 Shell.Execute(result.Text);
+                _secret = Shell.TakeSecretRequest();
+                break;
+            case LineEditorResultKind.Secret:
+                _secret = HandSecretOver();
                 break;
             case LineEditorResultKind.Rejected:
                 Shell.Host.Write("error: " + result.Text + "\n");
+                DropSecret();
                 break;
             case LineEditorResultKind.Cancelled:
+                DropSecret();
                 break;
             default:
                 return;
+        }
+
+        // The command just run, or the secret's handler, may have asked for a secret.
+        if (_secret != null)
+        {
+            Editor.MaskNextLine();
+            Shell.Host.Write(_secret.Prompt);
+            return;
         }
 
         Shell.Host.Write(Shell.Prompt);
@@ -51,6 +73,37 @@ public sealed class ShellSession
         foreach (byte b in bytes)
         {
             Feed(b);
+        }
+    }
+
+    /// <summary>Gives the secret to the handler waiting for it, wipes it, and returns the
+    /// handler's own request for another secret, if it made one.</summary>
+    private SecretRequest? HandSecretOver()
+    {
+        SecretRequest? request = _secret;
+        _secret = null;
+
+        // Only a request the handler makes counts, not one left over from elsewhere.
+        Shell.TakeSecretRequest();
+        try
+        {
+            // Without a request (someone masked the editor directly) the line is only wiped.
+            request?.Handler(Shell.Host, Editor.Secret);
+        }
+        finally
+        {
+            Editor.Reset();
+        }
+
+        return Shell.TakeSecretRequest();
+    }
+
+    private void DropSecret()
+    {
+        if (_secret != null)
+        {
+            Shell.Host.Write(_secret.Cancelled + "\n");
+            _secret = null;
         }
     }
 }

@@ -42,6 +42,22 @@ public abstract class BootFixture
         return OutputLines(machine.WaitFor(Prompt, timeout ?? s_command));
     }
 
+    /// <summary>Types a line whose command asks for a secret, and waits for its question,
+    /// <paramref name="question"/>, the prompt the secret is typed at.</summary>
+    private protected static void AskForSecret(QemuMachine machine, string line, string question)
+    {
+        machine.Send(line + "\r");
+        machine.WaitFor(question, s_command);
+    }
+
+    /// <summary>Types <paramref name="secret"/> at the question <see cref="AskForSecret"/> waited
+    /// for, waits for the shell's prompt, and returns the output lines in between.</summary>
+    private protected static List<string> AnswerSecret(QemuMachine machine, string secret)
+    {
+        // Unechoed, the secret's line shows as an empty first line, which RunCommand drops.
+        return RunCommand(machine, secret);
+    }
+
     /// <summary>Boots, types <paramref name="line"/>, and checks that the shell answers with
     /// exactly one line containing <paramref name="error"/>.</summary>
     private protected void AssertOneClearError(string line, string error)

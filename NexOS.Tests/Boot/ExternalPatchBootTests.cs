@@ -18,6 +18,9 @@ namespace NexOS.Tests.Boot;
 [NonParallelizable]
 public sealed class ExternalPatchBootTests : BootFixture
 {
+    private const string KeyQuestion = "key 9 (hex, not echoed): ";
+    private const string InlineRefused = "evolve key add: refused, a key on the command line is echoed and logged";
+
     private static readonly TimeSpan s_reply = TimeSpan.FromSeconds(30);
 
     [Test]
@@ -36,7 +39,8 @@ public sealed class ExternalPatchBootTests : BootFixture
         PatchReply refused = PatchClient.Send(line, unsigned, 101, s_reply);
         Assert.That(refused.Accepted, Is.False);
         Assert.That(refused.Verdict, Is.EqualTo("rejected patch 42: policy: Standard: external patches must be signed; 'Ada Lovelace' sent an unsigned one"));
-        Assert.That(RunCommand(machine, "evolve key add 9 " + PolicyKit.KeyHex), Is.EqualTo(new[] { "key 9 trusted for signed external patches (1 in the ring)" }));
+        AskForSecret(machine, "evolve key add 9", KeyQuestion);
+        Assert.That(AnswerSecret(machine, PolicyKit.KeyHex), Is.EqualTo(new[] { "key 9 trusted for signed external patches (1 in the ring)" }));
         PatchReply accepted = PatchClient.Send(line, slice, 102, s_reply);
         TestContext.Out.WriteLine("signed: " + accepted.Verdict);
         Assert.That(accepted.Accepted, Is.True, accepted.Verdict);
@@ -76,6 +80,41 @@ public sealed class ExternalPatchBootTests : BootFixture
         Assert.That(audit, Does.Contain("Proposed patch 43 Ada Lovelace: Cil patch for sched.time_slice: test"));
         Assert.That(audit, Does.Contain("PolicyChanged patch 0 evolve: key 9 trusted for signed external patches"));
         Assert.That(RunCommand(machine, "audit verify")[0], Does.StartWith("audit chain intact:"));
+        AssertKeyNeverShown(machine);
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void KeysAreTypedAtAMaskedPromptAndBadOnesAddNothing()
+    {
+        QemuMachine machine = Boot();
+
+        // Each of these reaches the prompt and is refused there: nothing is added.
+        AskForSecret(machine, "evolve key add 9", KeyQuestion);
+        Assert.That(AnswerSecret(machine, "0011"), Is.EqualTo(new[] { "evolve key add: 2 bytes; a key has 16 to 64; no key added" }));
+        AskForSecret(machine, "evolve key add 9", KeyQuestion);
+        Assert.That(AnswerSecret(machine, PolicyKit.KeyHex[..^1] + "g"), Is.EqualTo(new[] { "evolve key add: character 48 is not a hex digit; no key added" }));
+        AskForSecret(machine, "evolve key add 9", KeyQuestion);
+        machine.Send(PolicyKit.KeyHex[..20] + "\u0003");
+        Assert.That(OutputLines(machine.WaitFor(Prompt, s_command)), Is.EqualTo(new[] { "evolve key add: cancelled; no key added" }));
+        Assert.That(RunCommand(machine, "evolve key"), Is.EqualTo(new[] { "no keys: signed external patches cannot be checked (evolve key add <id>)" }));
+
+        // The line after a secret is an ordinary command line again.
+        AskForSecret(machine, "evolve key add 9", KeyQuestion);
+        Assert.That(AnswerSecret(machine, PolicyKit.KeyHex), Is.EqualTo(new[] { "key 9 trusted for signed external patches (1 in the ring)" }));
+        Assert.That(RunCommand(machine, "evolve key"), Is.EqualTo(new[] { "1 of 16 keys: 9" }));
+
+        // A taken id is refused before the key is typed; the inline form is refused outright.
+        Assert.That(RunCommand(machine, "evolve key add 9"), Is.EqualTo(new[] { "evolve key add: key id 9 is already in the ring" }));
+        List<string> inline = RunCommand(machine, "evolve key add 10 ffeeddccbbaa99887766554433221100");
+        Assert.That(inline, Has.Count.EqualTo(1));
+        Assert.That(inline[0], Does.StartWith(InlineRefused).And.EndWith("type 'evolve key add 10' and enter the key at the prompt"));
+        Assert.That(RunCommand(machine, "evolve key"), Is.EqualTo(new[] { "1 of 16 keys: 9" }));
+
+        string log = machine.Log;
+        TestContext.Out.WriteLine(log[log.IndexOf("nexos> evolve key add", StringComparison.Ordinal)..]);
+        AssertKeyNeverShown(machine);
+        Assert.That(log, Does.Not.Contain("0011\r"), "the short key");
     }
 
     [Test]
@@ -114,11 +153,23 @@ public sealed class ExternalPatchBootTests : BootFixture
 
     [TestCase("patch", "usage: patch inbox")]
     [TestCase("patch apply 3", "usage: patch inbox")]
-    [TestCase("evolve key add 9 0011", "evolve key add: 2 bytes; a key has 16 to 64")]
-    [TestCase("evolve key add x 00112233445566778899aabbccddeeff", "evolve key add: 'x' is not a key id")]
+    [TestCase("evolve key add x", "evolve key add: 'x' is not a key id")]
+    [TestCase("evolve key add 9 " + PolicyKit.KeyHex, InlineRefused)]
+    [TestCase("evolve key add x 0011", InlineRefused)]
+    [TestCase("evolve key add", "usage: evolve key")]
     [TestCase("evolve key remove 9", "usage: evolve key")]
     [CancelAfter(TestBudget)]
     public void BadPatchCommandsGiveOneClearError(string line, string error) => AssertOneClearError(line, error);
+
+    /// <summary>Checks that the key, typed only at the masked prompt, never reached the serial
+    /// log, not even in part.</summary>
+    private static void AssertKeyNeverShown(QemuMachine machine)
+    {
+        string log = machine.Log;
+        Assert.That(log, Does.Contain(KeyQuestion), "the prompt was shown");
+        Assert.That(log, Does.Not.Contain(PolicyKit.KeyHex[..16]).IgnoreCase);
+        Assert.That(log, Does.Not.Contain(PolicyKit.KeyHex[^16..]).IgnoreCase);
+    }
 
     /// <summary>A well-formed, signed external patch whose body loops (ldarg.0; ldfld
     /// policy_slice_ns; br.s back), written by hand as a hostile sender would.</summary>

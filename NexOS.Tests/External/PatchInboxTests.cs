@@ -1,4 +1,5 @@
 using System.IO;
+using System.Text;
 using NexOS.PatchTool;
 using NexOS.Security.Audit;
 using NexOS.Security.External;
@@ -163,6 +164,53 @@ public class PatchInboxTests
     {
         Assert.That(PatchSigningKey.TryParseHex(text, out string error), Is.Null);
         Assert.That(error, Is.EqualTo(expected));
+    }
+
+    [TestCase("00112233445566778899aabbccddeeff", 16)]
+    [TestCase(" 0011 2233 4455 6677 8899 AABB CCDD EEFF ", 16)]
+    public void KeysTypedAtThePromptAreReadFromUtf8Hex(string text, int length)
+    {
+        byte[]? key = PatchSigningKey.TryParseHex(Encoding.UTF8.GetBytes(text), out string error);
+        Assert.That(key, Is.EqualTo(Convert.FromHexString(text.Replace(" ", ""))), error);
+        Assert.That(key, Has.Length.EqualTo(length));
+    }
+
+    [TestCase("", "0 bytes; a key has 16 to 64")]
+    [TestCase("0011223344556677", "8 bytes; a key has 16 to 64")]
+    [TestCase("00112233445566778899aabbccddeeff0", "an odd number of hex digits")]
+    [TestCase("00112233445566778899aabbccddeefg", "character 32 is not a hex digit")]
+    [TestCase("ü0112233445566778899aabbccddeeff", "character 1 is not a hex digit")]
+    [TestCase("0é😀x", "character 2 is not a hex digit")]
+    public void BadTypedKeysGiveAReasonThatDoesNotShowThem(string text, string expected)
+    {
+        Assert.That(PatchSigningKey.TryParseHex(Encoding.UTF8.GetBytes(text), out string error), Is.Null);
+        Assert.That(error, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void TypedKeysHaveALengthLimit()
+    {
+        byte[] spaced = Encoding.UTF8.GetBytes(new string(' ', PatchSigningKey.MaxTypedBytes - 32) + "00112233445566778899aabbccddeeff");
+        Assert.That(PatchSigningKey.TryParseHex(spaced, out _), Has.Length.EqualTo(16));
+        byte[] longer = Encoding.UTF8.GetBytes(" " + Encoding.UTF8.GetString(spaced));
+        Assert.That(PatchSigningKey.TryParseHex(longer, out string error), Is.Null);
+        Assert.That(error, Is.EqualTo("more than 256 bytes typed; a key has 16 to 64"));
+    }
+
+    [Test]
+    public void TheKeyRingSaysBeforehandWhetherAKeyCanBeAdded()
+    {
+        var ring = new PatchKeyRing();
+        Assert.That(ring.CheckAdd(9), Is.Null);
+        Assert.That(ring.TryAdd(s_key), Is.Null);
+        Assert.That(ring.CheckAdd(9), Is.EqualTo("key id 9 is already in the ring"));
+        for (uint id = 100; ring.Count < PatchKeyRing.Capacity; id++)
+        {
+            Assert.That(ring.TryAdd(new PatchSigningKey(id, new byte[16])), Is.Null);
+        }
+
+        Assert.That(ring.CheckAdd(1), Is.EqualTo("the key ring is full (16 keys)"));
+        Assert.That(ring.TryAdd(new PatchSigningKey(1, new byte[16])), Is.EqualTo("the key ring is full (16 keys)"));
     }
 
     [Test]
