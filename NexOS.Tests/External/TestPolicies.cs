@@ -105,6 +105,66 @@ public static class TestPolicies
 
     public static int PriorityReadsTimeSliceField(in PriorityContext ctx) => ctx.Priority;
 
+    /// <summary>Forty averaging steps: about 280 instructions on its only path, more than the
+    /// 200 the priority hook gives a call.</summary>
+    public static int LongStraightLine(in PriorityContext ctx)
+    {
+        int p = ctx.Priority;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        p = (p + ctx.BasePriority) / 2;
+        return p;
+    }
+
+    /// <summary>A loop with an exit: fine where loops are allowed.</summary>
+    public static int CountsUp(in PriorityContext ctx)
+    {
+        int p = 0;
+        while (p < ctx.BasePriority)
+        {
+            p++;
+        }
+
+        return p;
+    }
+
 #pragma warning disable CA1822 // an instance method on purpose: the tool must refuse it
     public sealed class Instance
     {

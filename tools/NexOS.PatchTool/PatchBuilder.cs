@@ -23,16 +23,7 @@ public static class PatchBuilder
     /// <summary>Builds and returns the encoded patch and the kernel's verdict on it.</summary>
     public static byte[] Build(PatchBuildOptions options, out string verdict)
     {
-        PolicyHook hook = HookCatalog.Create(options.Hook)
-            ?? throw new PolicyRejectedException($"unknown hook '{Names.Cut(options.Hook)}' (known: {KnownHooks()})");
-        if (string.IsNullOrWhiteSpace(options.Author))
-        {
-            throw new PolicyRejectedException("--author is required: every patch names the person responsible");
-        }
-
-        TranslatedPolicy translated = Translate(options, hook);
-        PatchSigningKey? key = options.KeyFile == null ? null : new PatchSigningKey(options.KeyId, ReadKey(options.KeyFile));
-        byte[] bytes = Encode(options, hook, translated.Body, key);
+        byte[] bytes = Encode(options, out PolicyHook hook, out TranslatedPolicy translated, out PatchSigningKey? key);
         SubmitResult result = PatchPreview.Judge(bytes, options.Level, key);
         if (!result.Accepted)
         {
@@ -52,6 +43,24 @@ public static class PatchBuilder
 
         verdict = result.Message;
         return bytes;
+    }
+
+    /// <summary>Translates and encodes the method without asking any kernel: the patch exactly as
+    /// <see cref="Build(PatchBuildOptions)"/> would write it, for tests that judge it themselves.</summary>
+    public static byte[] Encode(PatchBuildOptions options) => Encode(options, out _, out _, out _);
+
+    private static byte[] Encode(PatchBuildOptions options, out PolicyHook hook, out TranslatedPolicy translated, out PatchSigningKey? key)
+    {
+        hook = HookCatalog.Create(options.Hook)
+            ?? throw new PolicyRejectedException($"unknown hook '{Names.Cut(options.Hook)}' (known: {KnownHooks()})");
+        if (string.IsNullOrWhiteSpace(options.Author))
+        {
+            throw new PolicyRejectedException("--author is required: every patch names the person responsible");
+        }
+
+        translated = Translate(options, hook);
+        key = options.KeyFile == null ? null : new PatchSigningKey(options.KeyId, ReadKey(options.KeyFile));
+        return Encode(options, hook, translated.Body, key);
     }
 
     /// <summary>Translates the method; a file that lies about itself is corrupt, said in one line.</summary>
