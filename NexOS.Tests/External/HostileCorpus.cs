@@ -96,6 +96,9 @@ internal static class HostileCorpus
         TypeReferenceHandle helpers = k.A.TypeRef(k.Sdk, "NexOS.Policy", "Helpers");
         MemberReferenceHandle min = k.A.MemberRef(helpers, "Min", Sig(Default, 2, Int64, Int64, Int64));
         yield return k.Case("control/sdk-helpers", HostileExpect.Verified, k.Read(Il().Raw(0x21).Raw(BitConverter.GetBytes(5L)).Raw(Call).Token(min)));
+        byte[] sdkKey = typeof(NexOS.Policy.TimeSliceContext).Assembly.GetName().GetPublicKey()!;
+        k = new Kit(sdk: a => a.AssemblyRef("NexOS.PatchSdk", sdkKey, fullKey: true));
+        yield return k.Case("control/sdk by its full public key", HostileExpect.Verified, k.Read());
     }
 
     /// <summary>Types and assemblies that are named like the trusted ones but are not them.</summary>
@@ -190,7 +193,8 @@ internal static class HostileCorpus
                 var k = new Kit();
                 TypeSpecificationHandle spec = SelfSpec(k.A, shape);
                 byte[] type = new Bytes().Raw(Class).Type(spec).ToArray();
-                yield return Place(k, $"self/{shape} in {place}", place, type);
+                string reason = shape == "modifier self" ? "a custom modifier is a constructed type" : "more than 32 deep";
+                yield return Place(k, $"self/{shape} in {place}", place, type, reason);
             }
         }
     }
@@ -204,9 +208,11 @@ internal static class HostileCorpus
         {
             foreach (int depth in new[] { 31, 33, 1000, 100_000 })
             {
+                // Fan-out specifications are five levels deep but name 8^5 types; the rest nest as deep as they say.
                 var k = new Kit();
-                byte[] type = Nested(k.A, kind, kind == "fanout" ? Math.Min(depth, 40) : depth);
-                yield return Place(k, $"deep/{kind} x{depth}", places[random.Next(places.Length)], type);
+                byte[] type = Nested(k.A, kind, kind == "fanout" ? 5 : depth);
+                string? reason = kind == "fanout" ? "more than 1024 types" : depth > 32 ? "more than 32 deep" : null;
+                yield return Place(k, $"deep/{kind} x{depth}", places[random.Next(places.Length)], type, reason);
             }
         }
     }
@@ -438,25 +444,25 @@ internal static class HostileCorpus
     }
 
     /// <summary>Puts a hostile type where <paramref name="place"/> says, in an otherwise good policy.</summary>
-    private static HostileCase Place(Kit k, string name, string place, byte[] type)
+    private static HostileCase Place(Kit k, string name, string place, byte[] type, string? reason = null)
     {
         switch (place)
         {
             case "parameter":
-                return new Kit(k, new Bytes().Raw(Default, 2, Int64).Raw(k.ContextParameter).Raw(type).ToArray()).Case(name, HostileExpect.Refused, k.Read());
+                return new Kit(k, new Bytes().Raw(Default, 2, Int64).Raw(k.ContextParameter).Raw(type).ToArray()).Case(name, HostileExpect.Refused, k.Read(), reason);
             case "return":
-                return new Kit(k, new Bytes().Raw(Default, 1).Raw(type).Raw(k.ContextParameter).ToArray()).Case(name, HostileExpect.Refused, k.Read());
+                return new Kit(k, new Bytes().Raw(Default, 1).Raw(type).Raw(k.ContextParameter).ToArray()).Case(name, HostileExpect.Refused, k.Read(), reason);
             case "context":
-                return new Kit(k, new Bytes().Raw(Default, 1, Int64, ByRef).Raw(type).ToArray()).Case(name, HostileExpect.Refused, k.Read());
+                return new Kit(k, new Bytes().Raw(Default, 1, Int64, ByRef).Raw(type).ToArray()).Case(name, HostileExpect.Refused, k.Read(), reason);
             case "local":
                 StandaloneSignatureHandle locals = k.A.Signature(new Bytes().Raw(0x07, 1).Raw(type).ToArray());
-                return k.Case(name, HostileExpect.Refused, k.Read(), null, locals);
+                return k.Case(name, HostileExpect.Refused, k.Read(), reason, locals);
             case "helper":
                 MemberReferenceHandle max = k.A.MemberRef(k.A.TypeRef(k.A.CoreLibrary, "System", "Math"), "Max", new Bytes().Raw(Default, 2, Int64, Int64).Raw(type).ToArray());
-                return k.Case(name, HostileExpect.Refused, k.Read(Il().Raw(0x21).Raw(BitConverter.GetBytes(5L)).Raw(Call).Token(max)));
+                return k.Case(name, HostileExpect.Refused, k.Read(Il().Raw(0x21).Raw(BitConverter.GetBytes(5L)).Raw(Call).Token(max)), reason);
             default:
                 MemberReferenceHandle field = k.A.MemberRef(k.Context, "PolicySliceNs", new Bytes().Raw(Field).Raw(type).ToArray());
-                return k.Case(name, HostileExpect.Refused, Il().Raw(Ldarg0, Ldfld).Token(field).Raw(Ret).ToArray());
+                return k.Case(name, HostileExpect.Refused, Il().Raw(Ldarg0, Ldfld).Token(field).Raw(Ret).ToArray(), reason);
         }
     }
 
