@@ -128,6 +128,28 @@ public sealed class CilVerifierPathTests
     }
 
     [Test]
+    public void APathWithoutTheStoreArrivingSecondStillUnassignsTheJoin()
+    {
+        // if (arg1) { local0 = 1 } (visited first); else nothing; join: return local0.
+        var asm = new IlAssembler();
+        IlLabel store = asm.Label(), join = asm.Label();
+        asm.Ldarg(1).Branch(Il.BrtrueS, store).Branch(Il.BrS, join).Mark(store).LdcI4(1).Op(Il.Stloc0).Mark(join).Ldloc(0).Op(Il.Ret);
+        CilLimits required = CilLimits.Default.WithAssignedLocals(true);
+        Rejected(Verify(asm.ToArray(), locals: new[] { CilType.Int32 }, limits: required), CilRule.UnassignedLocal, 7);
+    }
+
+    [Test]
+    public void RetThatOnlyALoopReachesMustBeWithinTheFuel()
+    {
+        // IL_0000 ldc.i4.1; IL_0001 br.s IL_0004; IL_0003 ret; IL_0004 br.s IL_0003. The only way to ret goes back: 4 instructions,
+        // while the path without loops ends at the backward branch after 3.
+        byte[] body = { Il.LdcI40 + 1, Il.BrS, 0x01, Il.Ret, Il.BrS, 0xFD };
+        Assert.That(Verify(body, limits: s_loops.WithFuel(4)).IsOk, Is.True);
+        string message = Rejected(Verify(body, limits: s_loops.WithFuel(3)), CilRule.Fuel, 0);
+        Assert.That(message, Is.EqualTo("'ret' is reached after 4 instructions at the least; a call has fuel for 3"));
+    }
+
+    [Test]
     public void ALoopThatStoresLaterDoesNotAssignItsFirstRound()
     {
         // top: if (local0 read) ...; local0 = 1; loop: the first round reads before the store.
