@@ -9,7 +9,7 @@ namespace NexOS.Kernel;
 /// </summary>
 internal static unsafe class Diagnostics
 {
-    private const string Usage = "usage: crash pagefault|gpf|invalid-opcode|divide|stack-overflow";
+    private const string Usage = "usage: crash pagefault|gpf|invalid-opcode|divide|stack-overflow|big-frame";
 
     public static void Register(Shell shell) =>
         shell.Register("crash", "provoke a CPU fault to test fault reports (" + Usage[13..] + ")", Crash);
@@ -20,6 +20,16 @@ internal static unsafe class Diagnostics
         Span<byte> frame = stackalloc byte[256];
         frame[depth & 255] = (byte)depth;
         return Recurse(depth + 1) + frame[(depth + 1) & 255];
+    }
+
+    /// <summary>One 64 KiB frame, more than a whole thread stack: its prolog's stack probe must
+    /// run into the guard page before anything writes below it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int BigFrame(int seed)
+    {
+        StackFrameBlock frame = default;
+        frame[seed & (StackFrameBlock.Length - 1)] = (byte)seed;
+        return frame[(seed * 7) & (StackFrameBlock.Length - 1)];
     }
 
     private static void Crash(IShellHost host, ReadOnlySpan<string> args)
@@ -46,9 +56,25 @@ internal static unsafe class Diagnostics
                 // In a thread of its own, whose guarded stack the recursion runs off.
                 Core.Threading.Scheduler.Join(Core.Threading.Scheduler.Spawn("overflow", () => Recurse(0)));
                 break;
+            case "big-frame":
+                // One frame larger than the whole stack: without a probe of every page it would
+                // step over the guard page and write into whatever lies below it.
+                int seed = args.Length;
+                Core.Threading.Scheduler.Join(Core.Threading.Scheduler.Spawn("big-frame", () => BigFrame(seed)));
+                break;
             default:
                 host.Write(Usage + "\n");
                 break;
         }
     }
+}
+
+/// <summary>64 KiB of bytes as one local: a frame too large for a thread's 60 KiB stack.</summary>
+[System.Runtime.CompilerServices.InlineArray(Length)]
+internal struct StackFrameBlock
+{
+    /// <summary>Its size in bytes.</summary>
+    public const int Length = 64 * 1024;
+
+    private byte _first;
 }

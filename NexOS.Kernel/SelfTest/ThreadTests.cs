@@ -17,6 +17,7 @@ internal static class ThreadTests
     public static void Register()
     {
         SelfTestRunner.Add("thread spawn and join", SpawnAndJoin);
+        SelfTestRunner.Add("a 32 KiB frame is probed page by page", LargeFrame);
         SelfTestRunner.Add("timer preemption", Preemption);
         SelfTestRunner.Add("sleep", SleepLastsAtLeastItsTime);
         SelfTestRunner.Add("kernel mutex", MutexExcludes);
@@ -37,6 +38,34 @@ internal static class ThreadTests
         Scheduler.Join(t);
         Expect.Equal(42, result, "the body ran before join returned");
         Expect.True(t.Sched.State == ThreadState.Exited, "joined thread has exited");
+    }
+
+    private static void LargeFrame()
+    {
+        // Its prolog calls the stack probe (the frame is over three pages), which touches each of
+        // the frame's eight pages on the thread's own stack; the zeroed frame then reads back.
+        int result = -1;
+        KernelThread t = Scheduler.Spawn("big-frame-ok", () => result = HalfStackFrame(5));
+        Scheduler.Join(t);
+        Expect.Equal(5, result, "the frame was written and read back");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int HalfStackFrame(int seed)
+    {
+        HalfStackBlock frame = default;
+        frame[HalfStackBlock.Length - 1] = (byte)seed;
+        frame[0] = (byte)(seed + frame[1]);
+        return frame[0] + frame[HalfStackBlock.Length - 2];
+    }
+
+    /// <summary>32 KiB as one local: about half of a thread's stack.</summary>
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct HalfStackBlock
+    {
+        public const int Length = 32 * 1024;
+
+        private byte _first;
     }
 
     private static void Preemption()

@@ -165,6 +165,21 @@ public sealed class BootTests : BootFixture
 
     [Test]
     [CancelAfter(TestBudget)]
+    public void AFrameLargerThanTheStackRunsIntoTheGuardPage()
+    {
+        // A 64 KiB frame on a 60 KiB stack: the prolog's stack probe touches page after page
+        // downwards, so the first access beyond the stack is to its guard page.
+        QemuMachine machine = Boot();
+        machine.Send("crash big-frame\r");
+        machine.WaitFor(new Regex(@"kernel stack overflow in thread (\d+) \(big-frame\)"), s_command);
+        machine.WaitFor(new Regex(@"at 0x[0-9a-f]{16} \S*RhpStackProbe"), s_command);
+        machine.WaitFor(new Regex(@"thread \d+ \(big-frame\) ended by the fault; the kernel carries on"), s_command);
+        machine.WaitFor(Prompt, s_command);
+        Assert.That(RunCommand(machine, "echo still here"), Is.EqualTo(new[] { "still here" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
     public void StackOverflowInAThreadEndsOnlyThatThread()
     {
         QemuMachine machine = Boot();

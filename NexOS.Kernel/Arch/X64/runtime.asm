@@ -86,11 +86,23 @@ nexos_set_card_table:
     mov [rel g_cardSpan], rdx
     ret
 
-; Stack probe for frames larger than a page: RAX holds the lowest address the new frame
-; will use. Kernel stacks are fully backed today, so there is nothing to touch.
-; FIXME: probe page by page once kernel stacks have guard pages below them.
+; Stack probe, called from the prolog of a method whose frame is larger than three pages
+; (NativeAOT's amd64 contract): R11 holds the lowest address the new frame will use (the
+; caller's RSP minus the frame size) and RSP lies on the last page already touched. Touches one
+; dword of every page from the one below RSP's down to R11's, in that order, so that the first
+; access beyond a stack is to its unmapped guard page and faults there (reported as a stack
+; overflow of that thread) instead of stepping over the guard into whatever lies below.
+; Stack frame: the return address only; RSP is not moved. Clobbers RAX and the flags; R11 and
+; every other register are preserved.
 global RhpStackProbe
 RhpStackProbe:
+    mov rax, rsp
+    and rax, -4096              ; the lowest address of the last page touched
+.next_page:
+    sub rax, 4096               ; the lowest address of the next page down
+    test dword [rax], eax       ; touch it (a read: a guard page faults, a mapped page is left as it is)
+    cmp rax, r11
+    jg .next_page               ; more pages until the one holding R11
     ret
 
 ; General-dynamic TLS access. The static link relaxes every such access to local-exec, so
