@@ -5,7 +5,6 @@ using NexOS.PatchTool;
 using NexOS.Security.Evolution;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
-using NexOS.Tests.Security.Evolution;
 
 namespace NexOS.Tests.External;
 
@@ -155,9 +154,7 @@ public sealed class HostileAssemblyFuzzTests
 
     private static bool KernelAccepts(byte[] bytes, SecurityLevel level, out string verdict)
     {
-        var kit = new EvolutionKit(level);
-        kit.Manager.AddKey(PolicyKit.Key);
-        SubmitResult result = kit.Manager.Submit(bytes, PatchOrigin.External);
+        SubmitResult result = PolicyKit.KernelVerdict(bytes, level);
         verdict = result.Message;
         return result.Accepted;
     }

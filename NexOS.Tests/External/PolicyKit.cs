@@ -60,6 +60,16 @@ internal static class PolicyKit
     public static byte[] BuildSigned(string method, string hook, ulong id)
         => PatchBuilder.Build(Options(ExampleAssembly, method, hook) with { PatchId = id });
 
+    /// <summary>What a patch manager set up like the kernel's (<see cref="Security.Evolution.EvolutionKit"/>,
+    /// its own registrations) at <paramref name="level"/>, with <see cref="Key"/> trusted as
+    /// `evolve key add` does, answers to <paramref name="bytes"/> from outside.</summary>
+    public static SubmitResult KernelVerdict(byte[] bytes, SecurityLevel level)
+    {
+        var kit = new Security.Evolution.EvolutionKit(level);
+        kit.Manager.AddKey(Key);
+        return kit.Manager.Submit(bytes, PatchOrigin.External);
+    }
+
     /// <summary>The one-line reason the tool gives for refusing the method.</summary>
     public static string Rejection(string assembly, string method, string hook = "sched.time_slice", SecurityLevel level = SecurityLevel.Standard)
     {

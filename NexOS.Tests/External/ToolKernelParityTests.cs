@@ -2,7 +2,6 @@ using NexOS.PatchTool;
 using NexOS.Security.Evolution;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
-using NexOS.Tests.Security.Evolution;
 
 namespace NexOS.Tests.External;
 
@@ -84,9 +83,7 @@ public sealed class ToolKernelParityTests
 
     private static (bool Accepted, string Reason) Kernel(byte[] bytes, SecurityLevel level)
     {
-        var kit = new EvolutionKit(level);
-        kit.Manager.AddKey(PolicyKit.Key);
-        SubmitResult result = kit.Manager.Submit(bytes, PatchOrigin.External);
+        SubmitResult result = PolicyKit.KernelVerdict(bytes, level);
         string message = result.Message;
         int colon = message.IndexOf(": ", StringComparison.Ordinal);
         return (result.Accepted, message.StartsWith("rejected patch ", StringComparison.Ordinal) ? message[(colon + 2)..] : message);
