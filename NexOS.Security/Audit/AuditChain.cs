@@ -21,6 +21,10 @@ public enum AuditBreak : byte
 
     /// <summary>The export's closing line does not match the last record: records were cut off.</summary>
     HeadMismatch,
+
+    /// <summary>The anchor does not fit the first sequence number: only a chain that starts at
+    /// record 1 has the all-zero anchor, and every other anchor is the hash of a dropped record.</summary>
+    AnchorMismatch,
 }
 
 /// <summary>The outcome of walking a chain: intact, or the first sequence position that
@@ -54,7 +58,8 @@ public readonly struct AuditVerifyResult
 /// The hash chain rule shared by the in-kernel ring and the host-side importer. A record's
 /// canonical encoding is: sequence u64, time u64, kind u8, patch id u64, actor (u16 length +
 /// UTF-8), detail (u16 length + UTF-8), all little-endian; its hash is
-/// SHA-256(previous hash || encoding). Walking checks, per record and in this order, the hash,
+/// SHA-256(previous hash || encoding). Walking checks first that the anchor fits the first
+/// sequence number (<see cref="CheckAnchor"/>), then, per record and in this order, the hash,
 /// the link to the previous hash and the sequence number, and stops at the first failure.
 /// </summary>
 public static class AuditChain
@@ -71,6 +76,27 @@ public static class AuditChain
         sha.Append(record.PrevHash);
         sha.Append(encoding.Slice(0, length));
         sha.Finish(hash);
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="anchor"/> can precede record <paramref name="firstSequence"/>:
+    /// the very first record (1) follows 32 zero bytes, and any later one the hash of the record
+    /// dropped before it, which is never all zeros. Without this rule the first sequence number
+    /// of a trail with no records, and a zero anchor changed together with the head, would go
+    /// unchecked. Allocates only on failure.
+    /// </summary>
+    public static AuditVerifyResult CheckAnchor(ulong firstSequence, ReadOnlySpan<byte> anchor)
+    {
+        bool zero = !anchor.ContainsAnyExcept((byte)0);
+        if (zero == (firstSequence == 1))
+        {
+            return default;
+        }
+
+        string message = zero
+            ? $"the anchor is all zeros, which only record 1 follows, but the first record is {firstSequence}"
+            : "the anchor is a dropped record's hash, but the first record is 1, which follows an all-zero anchor";
+        return new AuditVerifyResult(AuditBreak.AnchorMismatch, firstSequence, message);
     }
 
     /// <summary>Checks one record against the expected sequence and previous hash. Returns an

@@ -7,7 +7,9 @@ namespace NexOS.Security.Audit;
 /// the host. Contract: <see cref="Verify"/> applies exactly the chain rule the kernel applies
 /// and, in addition, checks the closing line against the last record, so that records cut
 /// off the end are noticed as long as the closing line (or a head hash published elsewhere)
-/// is kept.
+/// is kept. A cut at either end that also rewrites every unhashed field to match (first,
+/// anchor, count, head) is exactly the export of a trail that held fewer records, so no check
+/// of the text alone can see it; only a head hash and first sequence number kept elsewhere can.
 /// </summary>
 public sealed class AuditLog
 {
@@ -43,9 +45,16 @@ public sealed class AuditLog
     /// <summary>Head hash from the closing line.</summary>
     public ReadOnlySpan<byte> Head => _head;
 
-    /// <summary>Walks the chain from the anchor, then checks the closing line.</summary>
+    /// <summary>Checks that the anchor fits the first sequence number, walks the chain from the
+    /// anchor, then checks the closing line.</summary>
     public AuditVerifyResult Verify()
     {
+        AuditVerifyResult anchor = AuditChain.CheckAnchor(FirstSequence, _anchor);
+        if (!anchor.IsIntact)
+        {
+            return anchor;
+        }
+
         ReadOnlySpan<byte> expectedPrev = _anchor;
         ulong sequence = FirstSequence;
         foreach (AuditRecord record in _records)

@@ -93,11 +93,19 @@ public sealed class AuditTrail
         return _slots[(_oldest + index) % _slots.Length];
     }
 
-    /// <summary>Walks the retained chain from the anchor and reports the first broken record.</summary>
+    /// <summary>Checks the anchor against the first sequence number, then walks the retained
+    /// chain from the anchor and reports the first broken record: the rule
+    /// <see cref="AuditLog.Verify"/> applies to an export.</summary>
     public AuditVerifyResult Verify()
     {
         lock (_gate)
         {
+            AuditVerifyResult anchor = AuditChain.CheckAnchor(FirstSequence, _anchor);
+            if (!anchor.IsIntact)
+            {
+                return anchor;
+            }
+
             ReadOnlySpan<byte> expectedPrev = _anchor;
             ulong sequence = FirstSequence;
             for (int i = 0; i < _count; i++)

@@ -106,13 +106,14 @@ public sealed class FamilyBanditTests
         FamilyBandit bandit = ThreeFamilies();
         var random = new SplitMix(5);
         bandit.Learn(bandit.Choose(ref random), true);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 500; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            bandit.Learn(bandit.Choose(ref random), (i & 1) == 0, 0.5);
-        }
-
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+            for (int i = 0; i < 500; i++)
+            {
+                bandit.Learn(bandit.Choose(ref random), (i & 1) == 0, 0.5);
+            }
+        });
+        Assert.That(allocated, Is.Zero);
     }
 
     private static FamilyBandit ThreeFamilies()

@@ -104,13 +104,14 @@ public sealed class CollectionPacerTests
     {
         var pacer = new CollectionPacer { MarginNs = 4 * Ms };
         pacer.ShouldStart(Budget, Budget, 0);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            pacer.ShouldStart(Budget + (ulong)i, Budget, (ulong)i * 1000);
-            pacer.RecordPause((ulong)i);
-        }
-
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+            for (int i = 0; i < 1000; i++)
+            {
+                pacer.ShouldStart(Budget + (ulong)i, Budget, (ulong)i * 1000);
+                pacer.RecordPause((ulong)i);
+            }
+        });
+        Assert.That(allocated, Is.Zero);
     }
 }

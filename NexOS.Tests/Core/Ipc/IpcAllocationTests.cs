@@ -25,9 +25,8 @@ public sealed class IpcAllocationTests
         var message = new IpcMessage { Label = 1, WordCount = 4, W0 = 1, W1 = 2, W2 = 3, W3 = 4 };
 
         RoundTrips(client, server, clientSlot, serverSlot, signalSlot, waitSlot, message, 1);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        ulong sum = RoundTrips(client, server, clientSlot, serverSlot, signalSlot, waitSlot, message, 1_000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        ulong sum = 0;
+        long allocated = AllocationMeter.Measure(() => sum = RoundTrips(client, server, clientSlot, serverSlot, signalSlot, waitSlot, message, 1_000));
 
         Assert.That(allocated, Is.Zero);
         Assert.That(sum, Is.EqualTo(1_000UL * 4), "every round delivered its messages");

@@ -49,10 +49,8 @@ public sealed class BuddyFrameAllocatorLimitsTests
         var orders = new int[64];
         Churn(allocator, addresses, orders, 10);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Churn(allocator, addresses, orders, 20000);
-        long after = GC.GetAllocatedBytesForCurrentThread();
-        Assert.That(after - before, Is.Zero);
+        long allocated = AllocationMeter.Measure(() => Churn(allocator, addresses, orders, 20000));
+        Assert.That(allocated, Is.Zero);
         AssertConsistent(allocator);
     }
 

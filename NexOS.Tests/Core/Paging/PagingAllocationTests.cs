@@ -18,9 +18,8 @@ public sealed class PagingAllocationTests
     {
         var rig = new PagingRig(frames: 64);
         Churn(rig, 2);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Churn(rig, 200);
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        long allocated = AllocationMeter.Measure(() => Churn(rig, 200));
+        Assert.That(allocated, Is.Zero);
         Assert.That(rig.Pool.Allocated, Is.EqualTo(1));
     }
 
@@ -33,13 +32,14 @@ public sealed class PagingAllocationTests
         rig.Pool.Limit = rig.Pool.Allocated;
         var counter = default(CountingVisitor);
         Refusals(rig, ref counter);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            Refusals(rig, ref counter);
-        }
-
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+            for (int i = 0; i < 100; i++)
+            {
+                Refusals(rig, ref counter);
+            }
+        });
+        Assert.That(allocated, Is.Zero);
         Assert.That(counter.Regions, Is.EqualTo(202));
     }
 

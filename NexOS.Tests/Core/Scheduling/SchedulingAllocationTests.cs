@@ -23,9 +23,8 @@ public sealed class SchedulingAllocationTests
         }
 
         Churn(policy, threads, 1);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Churn(policy, threads, 200);
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        long allocated = AllocationMeter.Measure(() => Churn(policy, threads, 200));
+        Assert.That(allocated, Is.Zero);
     }
 
     [Test]
@@ -39,9 +38,8 @@ public sealed class SchedulingAllocationTests
         }
 
         RealTimeChurn(policy, threads, 0, 5);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RealTimeChurn(policy, threads, 100 * Ms, 200);
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        long allocated = AllocationMeter.Measure(() => RealTimeChurn(policy, threads, 100 * Ms, 200));
+        Assert.That(allocated, Is.Zero);
     }
 
     [Test]
@@ -69,12 +67,14 @@ public sealed class SchedulingAllocationTests
         ISchedulerPolicy old = scheduler.ReplaceNormalPolicy(spare, 0);
         scheduler.ReplaceNormalPolicy(old, 0);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Churn(scheduler, all, 200);
-        old = scheduler.ReplaceNormalPolicy(spare, 0);
-        scheduler.ReplaceNormalPolicy(old, 0);
-        scheduler.ReleaseDue(ulong.MaxValue / 2, null);
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        long allocated = AllocationMeter.Measure(() =>
+        {
+            Churn(scheduler, all, 200);
+            old = scheduler.ReplaceNormalPolicy(spare, 0);
+            scheduler.ReplaceNormalPolicy(old, 0);
+            scheduler.ReleaseDue(ulong.MaxValue / 2, null);
+        });
+        Assert.That(allocated, Is.Zero);
     }
 
     /// <summary>Runs every thread through pick, slice, stop (alternating reasons) and re-add,

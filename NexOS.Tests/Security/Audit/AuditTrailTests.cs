@@ -81,13 +81,14 @@ public sealed class AuditTrailTests
     {
         var trail = new AuditTrail(4);
         trail.Append(0, AuditEventKind.Applied, 1, "engine", "warm up");
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            trail.Append((ulong)i, AuditEventKind.Applied, 1, "engine", "timeslice_ns 4000000 -> 3000000");
-        }
-
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+            for (int i = 0; i < 100; i++)
+            {
+                trail.Append((ulong)i, AuditEventKind.Applied, 1, "engine", "timeslice_ns 4000000 -> 3000000");
+            }
+        });
+        Assert.That(allocated, Is.Zero);
     }
 
     [Test]

@@ -197,13 +197,14 @@ public sealed class CilInterpreterTests
         long[] args = { 50, 0, 0 };
         long fuel = 1_000_000;
         CilInterpreter.Run(compiled, context, args, ref fuel, out _);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            fuel = 1_000_000;
-            CilInterpreter.Run(compiled, context, args, ref fuel, out _);
-        }
-
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+            for (int i = 0; i < 1000; i++)
+            {
+                fuel = 1_000_000;
+                CilInterpreter.Run(compiled, context, args, ref fuel, out _);
+            }
+        });
+        Assert.That(allocated, Is.Zero);
     }
 }

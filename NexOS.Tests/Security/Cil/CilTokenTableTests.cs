@@ -113,9 +113,7 @@ public sealed class CilTokenTableTests
         byte[] body = asm.LdcI4(0).Op(Il.Ret).ToArray();
         CilType[] locals = { CilType.Int32 };
         Assert.That(Verify(body, locals: locals).IsOk, Is.True);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Verify(body, locals: locals);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationMeter.Measure(() => Verify(body, locals: locals));
         // About 80 bytes per byte of code today (the decoded and compiled instruction arrays
         // dominate); the bound catches allocation per path or per join point.
         Assert.That(allocated, Is.LessThan(128 * body.Length), $"{allocated} bytes for a {body.Length}-byte body");

@@ -195,13 +195,14 @@ public sealed class PolicyCheckerTests
         var context = new PolicyContext(PatchOrigin.Engine, _targets, _keys, 0, 0);
         PolicyChecker.Check(patch, SecurityPolicies.Standard, context);
         int allowed = 0;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            allowed += PolicyChecker.Check(patch, SecurityPolicies.Standard, context).IsAllowed ? 1 : 0;
-        }
-
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+            for (int i = 0; i < 100; i++)
+            {
+                allowed += PolicyChecker.Check(patch, SecurityPolicies.Standard, context).IsAllowed ? 1 : 0;
+            }
+        });
+        Assert.That(allocated, Is.Zero);
         Assert.That(allowed, Is.EqualTo(100));
     }
 }
