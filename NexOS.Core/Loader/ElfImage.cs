@@ -59,11 +59,13 @@ public sealed class ElfImage
     private const int SectionHeaderSize = 64;
     private const uint PtLoad = 1, PtDynamic = 2, PtInterp = 3, PtShlib = 5, PtTls = 7, PtGnuStack = 0x6474E551;
 
-    private ElfImage(ulong entry, ElfSegment[] segments, ElfTls? tls)
+    private ElfImage(ulong entry, ElfSegment[] segments, ElfTls? tls, ulong programHeaders, int programHeaderCount)
     {
         Entry = entry;
         Segments = segments;
         Tls = tls;
+        ProgramHeaderOffset = programHeaders;
+        ProgramHeaderCount = programHeaderCount;
     }
 
     /// <summary>The address execution starts at.</summary>
@@ -74,6 +76,34 @@ public sealed class ElfImage
 
     /// <summary>The TLS template, or null when the program has none.</summary>
     public ElfTls? Tls { get; }
+
+    /// <summary>Where the program header table is in the file (the start block tells the program
+    /// where it is in memory, when a segment loads it, so the runtime can find PT_TLS).</summary>
+    public ulong ProgramHeaderOffset { get; }
+
+    /// <summary>How many program headers there are, of <see cref="ProgramHeaderEntrySize"/> bytes each.</summary>
+    public int ProgramHeaderCount { get; }
+
+    /// <summary>The size of one program header.</summary>
+    public static int ProgramHeaderEntrySize => ProgramHeaderSize;
+
+    /// <summary>The address the program header table is loaded at, or 0 when no segment loads it.</summary>
+    public ulong ProgramHeaderAddress
+    {
+        get
+        {
+            ulong end = ProgramHeaderOffset + ((ulong)ProgramHeaderCount * ProgramHeaderSize);
+            foreach (ElfSegment s in Segments)
+            {
+                if (ProgramHeaderOffset >= s.FileOffset && end <= s.FileOffset + s.FileSize)
+                {
+                    return s.VirtualAddress + (ProgramHeaderOffset - s.FileOffset);
+                }
+            }
+
+            return 0;
+        }
+    }
 
     /// <summary>
     /// Parses <paramref name="file"/> as an executable whose segments must lie in
@@ -148,7 +178,7 @@ public sealed class ElfImage
         }
 
         error = CheckWhole(entry, segments, tls);
-        return error.Length > 0 ? null : new ElfImage(entry, segments.ToArray(), tls);
+        return error.Length > 0 ? null : new ElfImage(entry, segments.ToArray(), tls, phoff, phnum);
     }
 
     private static string CheckHeader(ReadOnlySpan<byte> file)

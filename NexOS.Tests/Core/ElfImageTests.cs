@@ -155,7 +155,7 @@ public sealed class ElfImageTests
 
     /// <summary>A static executable as lld lays one out: read-only headers and data at
     /// 0x400000, code at 0x401000, data and bss at 0x402000 with a TLS template, a stack note.</summary>
-    private static byte[] Build()
+    internal static byte[] Build()
     {
         var file = new byte[0x2080];
         byte[] ident = { 0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0 };

@@ -1,0 +1,19 @@
+using NexOS.Core.Memory;
+
+namespace NexOS.Core.Loader;
+
+/// <summary>
+/// The bytes of page frames, which loading a program needs beyond page tables: segments are
+/// copied into frames and the start block is written into the stack's. The kernel implements it
+/// over its identity map of RAM; tests over arrays. Neither member may allocate or throw for a
+/// frame the caller's frame source handed out.
+/// </summary>
+public interface IFrameBytes
+{
+    /// <summary>Fills the 4 KiB frame at <paramref name="frame"/> with zeros.</summary>
+    void Zero(PhysAddr frame);
+
+    /// <summary>Copies <paramref name="bytes"/> into the frame at <paramref name="frame"/> from
+    /// byte <paramref name="offset"/>; the caller keeps offset plus length within the frame.</summary>
+    void Write(PhysAddr frame, int offset, ReadOnlySpan<byte> bytes);
+}
