@@ -39,7 +39,7 @@ public readonly record struct ElfTls(ulong VirtualAddress, ulong FileSize, ulong
 /// (loadable segments inside the file and inside the user range given, in ascending order,
 /// never sharing a page, never writable and executable at once, the ELF alignment rule; at most
 /// one TLS template, inside a loaded file range; no interpreter or dynamic section, no
-/// executable stack), and an entry point inside an executable segment. Parsing copies nothing
+/// executable stack), and an entry point inside an executable segment. Parsing copies none of the file
 /// and never throws; a refusal names the field and its value in one line. What the image holds
 /// is for <see cref="Segments"/>' consumer (the process loader) to map and copy.
 /// </summary>
