@@ -215,7 +215,7 @@ public sealed class ProgramLoaderTests
     }
 
     /// <summary>Frame contents by address; a frame read before it is zeroed or written is noise.</summary>
-    private sealed class FrameBytes : IFrameBytes
+    internal sealed class FrameBytes : IFrameBytes
     {
         private readonly Dictionary<ulong, byte[]> _frames = new();
 
@@ -234,8 +234,23 @@ public sealed class ProgramLoaderTests
 
         public void Write(PhysAddr frame, int offset, ReadOnlySpan<byte> bytes)
         {
-            Assert.That(offset + bytes.Length, Is.LessThanOrEqualTo(4096));
+            Within(offset, bytes.Length);
             bytes.CopyTo(Frame(frame).AsSpan(offset));
+        }
+
+        public void Read(PhysAddr frame, int offset, Span<byte> destination)
+        {
+            Within(offset, destination.Length);
+            Frame(frame).AsSpan(offset, destination.Length).CopyTo(destination);
+        }
+
+        // A plain check rather than an assertion: the copies are measured for allocation.
+        private static void Within(int offset, int length)
+        {
+            if (offset < 0 || offset + length > 4096)
+            {
+                throw new InvalidOperationException($"frame access {offset} + {length} leaves the frame");
+            }
         }
     }
 }
