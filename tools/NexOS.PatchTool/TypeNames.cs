@@ -27,9 +27,6 @@ public static class TypeNames
     /// <summary>The full name of a type definition, cut for display.</summary>
     public static string FullName(MetadataReader reader, TypeDefinitionHandle handle) => TypeIdentity.Of(reader, handle).FullName;
 
-    /// <summary>The full name of a type reference, cut for display.</summary>
-    public static string FullName(MetadataReader reader, TypeReferenceHandle handle) => TypeIdentity.Of(reader, handle).FullName;
-
     /// <summary>The full name of a type definition, uncut: what <c>Type.Method</c> arguments
     /// are compared with.</summary>
     public static string UncutFullName(MetadataReader reader, TypeDefinitionHandle handle)
