@@ -13,16 +13,25 @@ namespace NexOS.Security.Cil;
 /// </summary>
 internal ref partial struct VerifierRun
 {
-    /// <summary>Runs the path checks over the instructions <see cref="Interpret"/> reached from the entry.</summary>
+    /// <summary>Runs the path checks over the instructions <see cref="Interpret"/> reached from
+    /// the entry. Two arrays serve every step (predecessor lists, then a stack, a queue and the
+    /// per-instruction counts in one scratch array), because the engine verifies programs by the
+    /// dozen in its searches.</summary>
     public bool CheckPaths()
     {
         int count = _instructions.Count;
-        if (!CheckReturns(count))
+        var scratch = new int[(3 * count) + 1];
+        Span<int> first = scratch.AsSpan(0, count + 1);
+        Span<int> work = scratch.AsSpan(count + 1, count);
+        Span<int> mark = scratch.AsSpan((2 * count) + 1, count);
+        int[] predecessors = Predecessors(count, first, work);
+        if (!CheckReturns(count, first, predecessors, work, mark))
         {
             return false;
         }
 
-        long shortest = ShortestToReturn(count);
+        mark.Clear();
+        long shortest = ShortestToReturn(work, mark);
         if (shortest > _limits.MaxFuel)
         {
             return Fail(CilRule.Fuel, 0, $"'ret' is reached after {shortest} instructions at the least; a call has fuel for {_limits.MaxFuel}");
@@ -30,7 +39,8 @@ internal ref partial struct VerifierRun
 
         // Forward edges go to higher indexes, so one sweep from the end finds each instruction's
         // longest loop-free continuation.
-        var longest = new long[count];
+        Span<int> longest = mark;
+        longest.Clear();
         for (int i = count - 1; i >= 0; i--)
         {
             if (!_reachable[i])
@@ -38,13 +48,13 @@ internal ref partial struct VerifierRun
                 continue;
             }
 
-            long best = 0;
+            int best = 0;
             for (int k = SuccessorCount(i) - 1; k >= 0; k--)
             {
-                int s = Successor(i, k);
-                if (s > i)
+                int next = Successor(i, k);
+                if (next > i)
                 {
-                    best = Math.Max(best, longest[s]);
+                    best = Math.Max(best, longest[next]);
                 }
             }
 
@@ -59,59 +69,69 @@ internal ref partial struct VerifierRun
         return !_limits.RequireAssignedLocals || CheckAssignedLocals(count);
     }
 
-    /// <summary>Every reachable instruction has a path to ret: marked backwards from each ret
-    /// over predecessor lists (built once, so the pass is linear in the edges).</summary>
-    private bool CheckReturns(int count)
+    /// <summary>The predecessors of every reachable instruction, as one array: those of s are
+    /// at [first[s], first[s + 1]). <paramref name="cursor"/> is scratch.</summary>
+    private int[] Predecessors(int count, Span<int> first, Span<int> cursor)
     {
-        var firstPredecessor = new int[count + 1];
         for (int i = 0; i < count; i++)
         {
             for (int k = _reachable[i] ? SuccessorCount(i) - 1 : -1; k >= 0; k--)
             {
-                firstPredecessor[Successor(i, k) + 1]++;
+                first[Successor(i, k) + 1]++;
             }
         }
 
         for (int i = 0; i < count; i++)
         {
-            firstPredecessor[i + 1] += firstPredecessor[i];
+            first[i + 1] += first[i];
         }
 
-        var predecessors = new int[firstPredecessor[count]];
-        var filled = new int[count];
-        var canReturn = new bool[count];
-        var pending = new Stack<int>();
+        var predecessors = new int[first[count]];
+        first[..count].CopyTo(cursor);
         for (int i = 0; i < count; i++)
         {
             for (int k = _reachable[i] ? SuccessorCount(i) - 1 : -1; k >= 0; k--)
             {
-                int s = Successor(i, k);
-                predecessors[firstPredecessor[s] + filled[s]++] = i;
+                int next = Successor(i, k);
+                predecessors[cursor[next]++] = i;
             }
+        }
 
+        return predecessors;
+    }
+
+    /// <summary>Every reachable instruction has a path to ret: marked backwards from each ret
+    /// over the predecessor lists, so the pass is linear in the edges. Each instruction is
+    /// pushed at most once, so <paramref name="stack"/> of one slot per instruction suffices.</summary>
+    private bool CheckReturns(int count, Span<int> first, int[] predecessors, Span<int> stack, Span<int> canReturn)
+    {
+        int top = 0;
+        for (int i = 0; i < count; i++)
+        {
             if (_reachable[i] && _instructions[i].Opcode == 0x2A)
             {
-                canReturn[i] = true;
-                pending.Push(i);
+                canReturn[i] = 1;
+                stack[top++] = i;
             }
         }
 
-        while (pending.Count > 0)
+        while (top > 0)
         {
-            int s = pending.Pop();
-            for (int p = firstPredecessor[s]; p < firstPredecessor[s + 1]; p++)
+            int s = stack[--top];
+            for (int p = first[s]; p < first[s + 1]; p++)
             {
-                if (!canReturn[predecessors[p]])
+                int before = predecessors[p];
+                if (canReturn[before] == 0)
                 {
-                    canReturn[predecessors[p]] = true;
-                    pending.Push(predecessors[p]);
+                    canReturn[before] = 1;
+                    stack[top++] = before;
                 }
             }
         }
 
         for (int i = 0; i < count; i++)
         {
-            if (_reachable[i] && !canReturn[i])
+            if (_reachable[i] && canReturn[i] == 0)
             {
                 return Fail(CilRule.NoReturn, _instructions[i].Offset, "no path from here reaches 'ret' (a loop without an exit)");
             }
@@ -121,16 +141,17 @@ internal ref partial struct VerifierRun
     }
 
     /// <summary>The fewest instructions a call runs to reach ret, ret included (breadth-first;
-    /// every edge costs one instruction). <see cref="CheckReturns"/> has shown one exists.</summary>
-    private long ShortestToReturn(int count)
+    /// every edge costs one instruction). <see cref="CheckReturns"/> has shown one exists.
+    /// <paramref name="queue"/> and <paramref name="distance"/> hold a slot per instruction;
+    /// distance starts all zero (not reached).</summary>
+    private long ShortestToReturn(Span<int> queue, Span<int> distance)
     {
-        var distance = new long[count];
-        var queue = new Queue<int>();
+        int head = 0, tail = 0;
         distance[0] = 1;
-        queue.Enqueue(0);
-        while (queue.Count > 0)
+        queue[tail++] = 0;
+        while (head < tail)
         {
-            int i = queue.Dequeue();
+            int i = queue[head++];
             if (_instructions[i].Opcode == 0x2A)
             {
                 return distance[i];
@@ -138,11 +159,11 @@ internal ref partial struct VerifierRun
 
             for (int k = 0; k < SuccessorCount(i); k++)
             {
-                int s = Successor(i, k);
-                if (distance[s] == 0)
+                int next = Successor(i, k);
+                if (distance[next] == 0)
                 {
-                    distance[s] = distance[i] + 1;
-                    queue.Enqueue(s);
+                    distance[next] = distance[i] + 1;
+                    queue[tail++] = next;
                 }
             }
         }
