@@ -58,7 +58,9 @@ public sealed class ExternalPatchBootTests : BootFixture
         line.Write(corrupt);
         PatchReply afterNoise = PatchClient.Send(line, budget, 105, s_reply);
         Assert.That(afterNoise.Accepted, Is.True, afterNoise.Verdict);
-        Assert.That(afterNoise.Verdict, Does.Match(@"^patch 45 verified .*canary on gc\.budget at 1000 bp as version 2$"));
+        // Version 2 unless the evolve thread has already judged patch 43's canary (that is a
+        // version of its own): the thread runs meanwhile, so the number is 2 or 3.
+        Assert.That(afterNoise.Verdict, Does.Match(@"^patch 45 verified .*canary on gc\.budget at 1000 bp as version [23]$"));
         Assert.That(afterNoise.Notes, Has.Some.Contains("frame error (Garbage): skipped 24 bytes"));
         Assert.That(afterNoise.Notes, Has.Some.Contains("frame error (BadChecksum): frame 104: payload CRC-32"));
 
