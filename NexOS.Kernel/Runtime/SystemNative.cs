@@ -65,8 +65,11 @@ internal static unsafe class SystemNative
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_Abort")]
     private static void Abort() => Panic.Halt("abort() called by the class library");
 
-    // Anonymous memory from the kernel heap, page aligned. FIXME: MUnmap leaks until
-    // the page allocator exists; MProtect has no page tables to change yet.
+    // Anonymous memory from the boot heap, page aligned. FIXME: boot-heap memory cannot be
+    // given back or have its access changed, so MUnmap and MProtect report success without
+    // acting. Their one caller in the class library is the frozen object heap, which reserves
+    // with MMap and commits with MProtect (read-write, which the memory already is). Mappings
+    // that do what they say (frames and page tables, as user programs will need) are issue 15's.
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_MMap")]
     private static void* MMap(void* address, ulong length, int protection, int flags, nint fd, long offset)
     {
