@@ -178,14 +178,14 @@ public static class ProgramLoader
             return LoadStatus.StartBlockTooLarge;
         }
 
-        loader.WriteUser(randomAt, random);
+        loader.WriteUser(top, randomAt, random);
         ulong cursor = randomAt;
         var pointers = new ulong[argv.Count + envp.Count];
         for (int i = 0; i < pointers.Length; i++)
         {
             byte[] text = Encoding.UTF8.GetBytes((i < argv.Count ? argv[i] : envp[i - argv.Count]) + "\0");
             cursor -= (ulong)text.Length;
-            loader.WriteUser(cursor, text);
+            loader.WriteUser(top, cursor, text);
             pointers[i] = cursor;
         }
 
@@ -209,7 +209,7 @@ public static class ProgramLoader
             Put(block, w++, value);
         }
 
-        loader.WriteUser(sp, block);
+        loader.WriteUser(top, sp, block);
         stackPointer = sp;
         error = string.Empty;
         return LoadStatus.Ok;
@@ -273,20 +273,10 @@ public static class ProgramLoader
             return LoadStatus.Ok;
         }
 
-        /// <summary>Writes into pages this load mapped, page by page through their frames.</summary>
-        public void WriteUser(ulong address, ReadOnlySpan<byte> bytes)
-        {
-            while (bytes.Length > 0)
-            {
-                ulong page = address & ~(Page - 1);
-                int offset = (int)(address - page);
-                int chunk = Math.Min(bytes.Length, (int)Page - offset);
-                _space.Translate(new VirtAddr(page), out PhysAddr frame, out _);
-                Memory.Write(frame, offset, bytes[..chunk]);
-                bytes = bytes[chunk..];
-                address += (ulong)chunk;
-            }
-        }
+        /// <summary>Writes into the stack this load mapped (user, writable pages below
+        /// <paramref name="top"/>) the way system calls write user memory.</summary>
+        public void WriteUser(ulong top, ulong address, ReadOnlySpan<byte> bytes)
+            => UserMemory.CopyOut(_space, Memory, top, address, bytes);
 
         /// <summary>Unmaps every page this load mapped and frees its frame.</summary>
         public void Undo()

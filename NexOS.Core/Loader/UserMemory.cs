@@ -57,11 +57,9 @@ public static class UserMemory
 
         while (destination.Length > 0)
         {
-            int chunk = Chunk(address, destination.Length, out ulong page, out int offset);
-            space.Translate(new VirtAddr(page), out PhysAddr frame, out _);
+            int chunk = NextPiece(space, ref address, destination.Length, out PhysAddr frame, out int offset);
             memory.Read(frame, offset, destination[..chunk]);
             destination = destination[chunk..];
-            address += (ulong)chunk;
         }
 
         return UserAccessStatus.Ok;
@@ -80,11 +78,9 @@ public static class UserMemory
 
         while (source.Length > 0)
         {
-            int chunk = Chunk(address, source.Length, out ulong page, out int offset);
-            space.Translate(new VirtAddr(page), out PhysAddr frame, out _);
+            int chunk = NextPiece(space, ref address, source.Length, out PhysAddr frame, out int offset);
             memory.Write(frame, offset, source[..chunk]);
             source = source[chunk..];
-            address += (ulong)chunk;
         }
 
         return UserAccessStatus.Ok;
@@ -130,10 +126,15 @@ public static class UserMemory
         return UserAccessStatus.Ok;
     }
 
-    private static int Chunk(ulong address, int left, out ulong page, out int offset)
+    /// <summary>The frame and offset of <paramref name="address"/> (a checked page), how many of
+    /// the <paramref name="left"/> bytes fit on its page, and the address after them.</summary>
+    private static int NextPiece(AddressSpace space, ref ulong address, int left, out PhysAddr frame, out int offset)
     {
-        page = address & ~(Page - 1);
+        ulong page = address & ~(Page - 1);
         offset = (int)(address - page);
-        return Math.Min(left, (int)Page - offset);
+        int chunk = Math.Min(left, (int)Page - offset);
+        space.Translate(new VirtAddr(page), out frame, out _);
+        address += (ulong)chunk;
+        return chunk;
     }
 }
