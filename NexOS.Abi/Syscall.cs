@@ -1,0 +1,201 @@
+namespace NexOS.Abi;
+
+/// <summary>
+/// System-call numbers (RAX at SYSCALL). Arguments go in RDI, RSI, RDX, R10, R8 and R9; the
+/// result comes back in RAX: zero or a positive value on success, a negated
+/// <see cref="SyscallStatus"/> on failure. Numbers are grouped by sixteen so a group can grow
+/// without renumbering; docs/syscalls.md describes each call, its arguments and its errors,
+/// and says which are implemented.
+/// </summary>
+public enum Syscall : ulong
+{
+    /// <summary>Does nothing and returns 0: the cost of a round trip through the kernel.</summary>
+    Null = 0,
+
+    /// <summary>(text, length): writes UTF-8 text to the kernel log; returns the bytes written.</summary>
+    LogWrite = 1,
+
+    /// <summary>(code): ends the calling process with an exit code; does not return.</summary>
+    ProcessExit = 2,
+
+    /// <summary>(): gives up the rest of the time slice.</summary>
+    Yield = 3,
+
+    /// <summary>(clock): reads a clock in nanoseconds (<see cref="Clock"/>).</summary>
+    ClockRead = 4,
+
+    /// <summary>(nanoseconds): sleeps at least that long.</summary>
+    Sleep = 5,
+
+    /// <summary>(pointer): sets the calling thread's TLS thread pointer (its FS base).</summary>
+    SetThreadPointer = 6,
+
+    /// <summary>(address, length, protection): maps zeroed anonymous memory; returns the address.</summary>
+    MemoryMap = 16,
+
+    /// <summary>(address, length): unmaps pages and frees their frames.</summary>
+    MemoryUnmap = 17,
+
+    /// <summary>(address, length, protection): changes the protection of mapped pages.</summary>
+    MemoryProtect = 18,
+
+    /// <summary>(entry, stack, argument, thread pointer): starts a thread in the caller's process; returns its capability.</summary>
+    ThreadCreate = 32,
+
+    /// <summary>(code): ends the calling thread; does not return.</summary>
+    ThreadExit = 33,
+
+    /// <summary>(thread capability, timeout): waits for a thread to end; returns its code.</summary>
+    ThreadJoin = 34,
+
+    /// <summary>(name, name length, capability list, count): starts a program from the boot archive; returns a process capability.</summary>
+    ProcessSpawn = 48,
+
+    /// <summary>(process capability, timeout): waits for a process to end; returns its exit code.</summary>
+    ProcessWait = 49,
+
+    /// <summary>(process capability): ends a process.</summary>
+    ProcessKill = 50,
+
+    /// <summary>(endpoint, message, timeout): sends a message, waiting for a receiver.</summary>
+    IpcSend = 64,
+
+    /// <summary>(endpoint, message, timeout): waits for a message; returns the sender's badge.</summary>
+    IpcReceive = 65,
+
+    /// <summary>(endpoint, message, timeout): sends and waits for the reply in the same buffer.</summary>
+    IpcCall = 66,
+
+    /// <summary>(message): answers the call being served.</summary>
+    IpcReply = 67,
+
+    /// <summary>(endpoint, message, timeout): replies, then waits for the next message.</summary>
+    IpcReplyReceive = 68,
+
+    /// <summary>(notification, bits): sets bits on a notification object.</summary>
+    NotifySignal = 69,
+
+    /// <summary>(notification, timeout): waits for bits; returns and clears them.</summary>
+    NotifyWait = 70,
+
+    /// <summary>(capability): empties a capability slot.</summary>
+    CapabilityClose = 80,
+
+    /// <summary>(capability, rights): copies a capability with fewer rights; returns the new slot.</summary>
+    CapabilityCopy = 81,
+
+    /// <summary>(capability, slot, kind): describes a capability (kind and rights) for diagnostics.</summary>
+    CapabilityInspect = 82,
+
+    /// <summary>(port range capability, port, width): reads an I/O port the capability grants.</summary>
+    PortRead = 96,
+
+    /// <summary>(port range capability, port, width, value): writes an I/O port the capability grants.</summary>
+    PortWrite = 97,
+
+    /// <summary>(MMIO capability, address hint): maps a device's registers uncached; returns the address.</summary>
+    MmioMap = 98,
+
+    /// <summary>(interrupt capability, notification, bits): delivers an interrupt line as notification bits.</summary>
+    InterruptBind = 99,
+
+    /// <summary>(interrupt capability): re-enables a line after its handler has run.</summary>
+    InterruptAcknowledge = 100,
+
+    /// <summary>(kernel capability, operation, buffer, length): the kernel-object service (threads, metrics, patches).</summary>
+    KernelControl = 112,
+}
+
+/// <summary>What went wrong, returned negated in RAX. Zero is success.</summary>
+public enum SyscallStatus : long
+{
+    Ok = 0,
+
+    /// <summary>No system call has that number.</summary>
+    UnknownCall = 1,
+
+    /// <summary>A pointer or length names memory the caller may not access that way.</summary>
+    BadAddress = 2,
+
+    /// <summary>An argument is out of its range.</summary>
+    BadArgument = 3,
+
+    /// <summary>The capability slot is out of range or empty.</summary>
+    BadCapability = 4,
+
+    /// <summary>The capability names an object of another kind.</summary>
+    WrongKind = 5,
+
+    /// <summary>The capability lacks a right the call needs.</summary>
+    NoRights = 6,
+
+    /// <summary>No memory (frames, page tables or kernel objects) is left for the request.</summary>
+    OutOfMemory = 7,
+
+    /// <summary>No program, object or entry has that name.</summary>
+    NotFound = 8,
+
+    /// <summary>The timeout passed first.</summary>
+    TimedOut = 9,
+
+    /// <summary>The other side of the IPC is gone (its process ended).</summary>
+    PeerDied = 10,
+
+    /// <summary>A table or quota is full.</summary>
+    LimitReached = 11,
+
+    /// <summary>The call is designed but not implemented yet.</summary>
+    NotImplemented = 12,
+
+    /// <summary>The memory range is already in use.</summary>
+    AddressInUse = 13,
+
+    /// <summary>The program file is not a valid executable (or does not fit).</summary>
+    BadExecutable = 14,
+}
+
+/// <summary>Clocks for <see cref="Syscall.ClockRead"/>.</summary>
+public enum Clock : ulong
+{
+    /// <summary>Nanoseconds since boot; never goes backwards.</summary>
+    Monotonic = 0,
+}
+
+/// <summary>Protection bits for the memory calls.</summary>
+[Flags]
+public enum Protection : ulong
+{
+    None = 0,
+    Read = 1,
+    Write = 2,
+    Execute = 4,
+}
+
+/// <summary>What a capability names. Every kernel object a program can touch is reached through
+/// one of these, and only through a capability in its process's table.</summary>
+public enum CapabilityKind : uint
+{
+    None = 0,
+    Endpoint = 1,
+    Notification = 2,
+    Process = 3,
+    Thread = 4,
+    PortRange = 5,
+    Mmio = 6,
+    Interrupt = 7,
+    KernelControl = 8,
+}
+
+/// <summary>The user address range and the limits every program can rely on.</summary>
+public static class UserAbi
+{
+    /// <summary>Lowest user address (PML4 entry 1; entry 0 is the kernel's).</summary>
+    public const ulong UserBase = 0x0000_0080_0000_0000;
+
+    /// <summary>One past the highest user address. The last page of the lower half stays
+    /// unmapped: a SYSCALL in it would hand SYSRET a non-canonical return address.</summary>
+    public const ulong UserTop = 0x0000_7FFF_FFFF_F000;
+
+    /// <summary>The most bytes one <see cref="Syscall.LogWrite"/> takes.</summary>
+    public const int MaxLogWrite = 4096;
+}
