@@ -66,6 +66,7 @@ public sealed partial class AddressSpace
             }
 
             ulong own = (ulong)PageTableEntry.Flags(entry) & ~(WriteUserBits | NoExecuteBit | RegionIgnores);
+            own = level == 1 ? own : own & ~OwnedBit;
             var flags = (PageFlags)(own | a | x);
             ulong phys = PageTableEntry.LeafAddress(entry, span);
             if (run.Active && run.Start + run.Length == virt && run.Flags == flags)

@@ -56,7 +56,10 @@ public sealed partial class AddressSpace
     /// <summary>
     /// Replaces the flags of the present leaf that maps <paramref name="virt"/> (4 KiB
     /// aligned) with <paramref name="flags"/> (Present implied, Huge refused), keeping its
-    /// address, Accessed, Dirty and software bits. For a 2 MiB or 1 GiB leaf,
+    /// address, Accessed, Dirty and software bits. Ownership is not a permission: the leaf's
+    /// <see cref="PageFlags.OwnedFrame"/> stays as it is, and passing the flag (as flags read
+    /// back from <see cref="Translate"/> may) neither adds nor removes it, so Protect can never
+    /// turn a borrowed frame into one the space would free. For a 2 MiB or 1 GiB leaf,
     /// <paramref name="virt"/> must be its first address and the whole leaf changes; any other
     /// address inside it gives <see cref="PagingStatus.HugePageConflict"/>. Table entries on
     /// the path are widened as <see cref="Map"/> does. <paramref name="flush"/> is set when
@@ -85,7 +88,7 @@ public sealed partial class AddressSpace
             return PagingStatus.HugePageConflict;
         }
 
-        ulong updated = (entry & ProtectKeeps) | (ulong)flags | (ulong)PageFlags.Present;
+        ulong updated = (entry & ProtectKeeps) | ((ulong)flags & ~OwnedBit) | (ulong)PageFlags.Present;
         if (updated != entry)
         {
             _memory.WriteEntry(new PhysAddr(tables[level]), virt.TableIndex(level), updated);

@@ -42,6 +42,7 @@ public sealed partial class AddressSpace
     private const int Levels = 4;
     private const ulong WriteUserBits = (ulong)(PageFlags.Writable | PageFlags.User);
     private const ulong NoExecuteBit = (ulong)PageFlags.NoExecute;
+    private const ulong OwnedBit = (ulong)PageFlags.OwnedFrame;
 
     private readonly IPageTableMemory _memory;
     private readonly IFrameSource _frames;
@@ -117,7 +118,8 @@ public sealed partial class AddressSpace
     /// Finds what <paramref name="virt"/> (any offset) maps to: the physical address and the
     /// effective flags, which combine the levels the way the CPU does (Writable and User only
     /// if every level has them, NoExecute if any level has it) and include Huge for 2 MiB and
-    /// 1 GiB leaves. Returns <see cref="PagingStatus.NotMapped"/> (with zero outputs) when a
+    /// 1 GiB leaves, and <see cref="PageFlags.OwnedFrame"/> for an owned 4 KiB leaf (never for
+    /// a bigger one). Returns <see cref="PagingStatus.NotMapped"/> (with zero outputs) when a
     /// level is not present.
     /// </summary>
     public PagingStatus Translate(VirtAddr virt, out PhysAddr phys, out PageFlags flags)
@@ -146,10 +148,10 @@ public sealed partial class AddressSpace
             noExecute |= entries[l] & NoExecuteBit;
         }
 
-        // In a level-1 entry bit 7 is the PAT bit, not Huge.
+        // In a level-1 entry bit 7 is the PAT bit, not Huge; only a level-1 leaf can be owned.
         ulong size = SpanOf(level);
         ulong own = (ulong)PageTableEntry.Flags(entry) & ~(WriteUserBits | NoExecuteBit);
-        own = level == 1 ? own & ~(ulong)PageFlags.Huge : own;
+        own = level == 1 ? own & ~(ulong)PageFlags.Huge : own & ~OwnedBit;
         phys = new PhysAddr(PageTableEntry.LeafAddress(entry, size) | (virt.Value & (size - 1)));
         flags = (PageFlags)(own | allowed | noExecute);
         return PagingStatus.Ok;
