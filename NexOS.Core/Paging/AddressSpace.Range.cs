@@ -22,6 +22,7 @@ public sealed partial class AddressSpace
     {
         flush = false;
         PagingStatus status = (flags & ~PageTableEntry.LeafFlags) != 0 ? PagingStatus.InvalidFlags : CheckRange(virt, length);
+        status = status == PagingStatus.Ok ? CheckTarget(virt, flags) : status;
         if (status != PagingStatus.Ok)
         {
             return status;
@@ -88,6 +89,7 @@ public sealed partial class AddressSpace
     {
         flush = false;
         PagingStatus status = CheckRange(virt, length);
+        status = status == PagingStatus.Ok ? CheckTarget(virt, PageFlags.None) : status;
         if (status != PagingStatus.Ok)
         {
             return status;

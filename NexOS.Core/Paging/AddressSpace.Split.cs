@@ -17,7 +17,9 @@ public sealed partial class AddressSpace
     /// Returns <see cref="PagingStatus.NotMapped"/> when nothing maps the address,
     /// <see cref="PagingStatus.AlreadyMapped"/> when a 4 KiB leaf already does (nothing to
     /// split), <see cref="PagingStatus.OutOfFrames"/> when no frame is left for the table,
-    /// and <see cref="PagingStatus.NotCanonical"/> for a non-canonical address.
+    /// <see cref="PagingStatus.NotCanonical"/> for a non-canonical address, and the refusals
+    /// every changing call shares (<see cref="PagingStatus.KernelRange"/> in a user space,
+    /// <see cref="PagingStatus.Released"/>).
     /// </summary>
     public PagingStatus SplitLeaf(VirtAddr virt, out bool flush)
     {
@@ -25,6 +27,12 @@ public sealed partial class AddressSpace
         if (!virt.IsCanonical)
         {
             return PagingStatus.NotCanonical;
+        }
+
+        PagingStatus status = CheckTarget(virt, PageFlags.None);
+        if (status != PagingStatus.Ok)
+        {
+            return status;
         }
 
         Span<ulong> tables = stackalloc ulong[Levels + 1];
