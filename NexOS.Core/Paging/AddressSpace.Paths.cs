@@ -12,6 +12,7 @@ public sealed partial class AddressSpace
     {
         flush = false;
         PagingStatus status = CheckLeaf(virt, phys, SpanOf(leafLevel), flags);
+        status = status == PagingStatus.Ok ? CheckTarget(virt, flags) : status;
         Span<ulong> tables = stackalloc ulong[Levels + 1];
         Span<ulong> entries = stackalloc ulong[Levels + 1];
         int level = 0;

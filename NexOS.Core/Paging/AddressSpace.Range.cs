@@ -10,7 +10,8 @@ public sealed partial class AddressSpace
     /// <paramref name="phys"/> with <paramref name="flags"/>, as <see cref="Map"/> would page by
     /// page. With <paramref name="allowHuge"/>, each step where both addresses and the rest of
     /// the length are 2 MiB aligned uses a 2 MiB leaf instead (unless a page table already
-    /// sits in that slot). All or nothing: the whole range is checked first (canonical, aligned,
+    /// sits in that slot, or <paramref name="flags"/> hold <see cref="PageFlags.OwnedFrame"/>:
+    /// only 4 KiB leaves can be owned, so an owned range always uses them). All or nothing: the whole range is checked first (canonical, aligned,
     /// nothing mapped in it), and if a table cannot be allocated part-way, everything this call
     /// mapped is unmapped again and its tables freed (when <see cref="OwnsTables"/>), with
     /// <paramref name="flush"/> set because the CPU may have cached the short-lived entries.
@@ -21,6 +22,7 @@ public sealed partial class AddressSpace
     {
         flush = false;
         PagingStatus status = (flags & ~PageTableEntry.LeafFlags) != 0 ? PagingStatus.InvalidFlags : CheckRange(virt, length);
+        status = status == PagingStatus.Ok ? CheckTarget(virt, flags) : status;
         if (status != PagingStatus.Ok)
         {
             return status;
@@ -36,6 +38,7 @@ public sealed partial class AddressSpace
             return PagingStatus.PhysOutOfRange;
         }
 
+        allowHuge &= (flags & PageFlags.OwnedFrame) == 0;
         Span<ulong> tables = stackalloc ulong[Levels + 1];
         Span<ulong> entries = stackalloc ulong[Levels + 1];
         ulong offset = 0;
@@ -86,6 +89,7 @@ public sealed partial class AddressSpace
     {
         flush = false;
         PagingStatus status = CheckRange(virt, length);
+        status = status == PagingStatus.Ok ? CheckTarget(virt, PageFlags.None) : status;
         if (status != PagingStatus.Ok)
         {
             return status;

@@ -11,12 +11,19 @@ public sealed partial class AddressSpace
     /// Calls <paramref name="visitor"/> for each run of mapped pages, lowest address first,
     /// merging virtually consecutive leaves whose flags (see <see cref="MappedRegion"/>) are
     /// equal. Returns false when the visitor stopped the walk. Reads each table once; never
-    /// allocates when <typeparamref name="TVisitor"/> is a struct that does not.
+    /// allocates when <typeparamref name="TVisitor"/> is a struct that does not. A user space
+    /// lists the kernel's shared mappings too (<see cref="CountUserPages"/> leaves them out);
+    /// a released space lists nothing.
     /// </summary>
     public bool VisitRegions<TVisitor>(ref TVisitor visitor)
         where TVisitor : IMappedRegionVisitor
     {
         var run = default(Run);
+        if (_released)
+        {
+            return true;
+        }
+
         if (!VisitTable(Root.Value, Levels, 0, WriteUserBits, 0, ref run, ref visitor))
         {
             return false;
@@ -66,6 +73,7 @@ public sealed partial class AddressSpace
             }
 
             ulong own = (ulong)PageTableEntry.Flags(entry) & ~(WriteUserBits | NoExecuteBit | RegionIgnores);
+            own = level == 1 ? own : own & ~OwnedBit;
             var flags = (PageFlags)(own | a | x);
             ulong phys = PageTableEntry.LeafAddress(entry, span);
             if (run.Active && run.Start + run.Length == virt && run.Flags == flags)

@@ -9,13 +9,17 @@ public sealed partial class AddressSpace
     /// <summary>
     /// Replaces the 2 MiB or 1 GiB leaf that maps <paramref name="virt"/> with a table of 512
     /// leaves of the next size down (4 KiB or 2 MiB), mapping the same memory with the same
-    /// flags. The new table is filled before it is linked in, so the CPU's walker never sees
-    /// it half-written; the old translation stays valid for every address, so only the caller's
-    /// eventual change needs a TLB flush, which <paramref name="flush"/> asks for anyway.
+    /// flags (bit 9 aside: a big leaf is never owned, see <see cref="PageFlags.OwnedFrame"/>,
+    /// so neither are its pieces). The new table is filled before it is linked in, so the
+    /// CPU's walker never sees it half-written; the old translation stays valid for every
+    /// address, so only the caller's eventual change needs a TLB flush, which
+    /// <paramref name="flush"/> asks for anyway.
     /// Returns <see cref="PagingStatus.NotMapped"/> when nothing maps the address,
     /// <see cref="PagingStatus.AlreadyMapped"/> when a 4 KiB leaf already does (nothing to
     /// split), <see cref="PagingStatus.OutOfFrames"/> when no frame is left for the table,
-    /// and <see cref="PagingStatus.NotCanonical"/> for a non-canonical address.
+    /// <see cref="PagingStatus.NotCanonical"/> for a non-canonical address, and the refusals
+    /// every changing call shares (<see cref="PagingStatus.KernelRange"/> in a user space,
+    /// <see cref="PagingStatus.Released"/>).
     /// </summary>
     public PagingStatus SplitLeaf(VirtAddr virt, out bool flush)
     {
@@ -23,6 +27,12 @@ public sealed partial class AddressSpace
         if (!virt.IsCanonical)
         {
             return PagingStatus.NotCanonical;
+        }
+
+        PagingStatus status = CheckTarget(virt, PageFlags.None);
+        if (status != PagingStatus.Ok)
+        {
+            return status;
         }
 
         Span<ulong> tables = stackalloc ulong[Levels + 1];
@@ -48,8 +58,9 @@ public sealed partial class AddressSpace
         ulong childSpan = SpanOf(level - 1);
         ulong baseAddress = PageTableEntry.LeafAddress(entry, span);
 
-        // The child leaves keep every flag but the size bit, which only 2 MiB children have.
-        ulong childFlags = entry & ~PageTableEntry.AddressMask & ~(ulong)PageFlags.Huge;
+        // The child leaves keep every flag but the size bit, which only 2 MiB children have,
+        // and bit 9: a big leaf is never owned, so its pieces are borrowed too.
+        ulong childFlags = entry & ~PageTableEntry.AddressMask & ~(ulong)PageFlags.Huge & ~OwnedBit;
         if (level - 1 > 1)
         {
             childFlags |= (ulong)PageFlags.Huge;

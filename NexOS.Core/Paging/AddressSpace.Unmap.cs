@@ -16,8 +16,9 @@ public sealed partial class AddressSpace
     /// <paramref name="phys"/>. Returns <see cref="PagingStatus.NotMapped"/> when there is
     /// none and <see cref="PagingStatus.HugePageConflict"/> when a 2 MiB or 1 GiB leaf covers
     /// the address (<see cref="UnmapRange"/> removes those whole). When
-    /// <see cref="OwnsTables"/>, tables left empty are freed, bottom-up, the PML4 never; the
-    /// flush this call always asks for also drops the CPU's cached copies of them (invlpg
+    /// <see cref="OwnsTables"/>, tables left empty are freed, bottom-up, the PML4 never, nor a
+    /// table linked from a top-level entry that user spaces share; the flush this call always
+    /// asks for also drops the CPU's cached copies of them (invlpg
     /// invalidates the paging-structure caches too).
     /// </summary>
     public PagingStatus Unmap(VirtAddr virt, out PhysAddr phys, out bool flush)
@@ -32,6 +33,12 @@ public sealed partial class AddressSpace
         if (!virt.IsAligned(PageSize))
         {
             return PagingStatus.Misaligned;
+        }
+
+        PagingStatus status = CheckTarget(virt, PageFlags.None);
+        if (status != PagingStatus.Ok)
+        {
+            return status;
         }
 
         Span<ulong> tables = stackalloc ulong[Levels + 1];
@@ -56,7 +63,10 @@ public sealed partial class AddressSpace
     /// <summary>
     /// Replaces the flags of the present leaf that maps <paramref name="virt"/> (4 KiB
     /// aligned) with <paramref name="flags"/> (Present implied, Huge refused), keeping its
-    /// address, Accessed, Dirty and software bits. For a 2 MiB or 1 GiB leaf,
+    /// address, Accessed, Dirty and software bits. Ownership is not a permission: the leaf's
+    /// <see cref="PageFlags.OwnedFrame"/> stays as it is, and passing the flag (as flags read
+    /// back from <see cref="Translate"/> may) neither adds nor removes it, so Protect can never
+    /// turn a borrowed frame into one the space would free. For a 2 MiB or 1 GiB leaf,
     /// <paramref name="virt"/> must be its first address and the whole leaf changes; any other
     /// address inside it gives <see cref="PagingStatus.HugePageConflict"/>. Table entries on
     /// the path are widened as <see cref="Map"/> does. <paramref name="flush"/> is set when
@@ -66,6 +76,7 @@ public sealed partial class AddressSpace
     {
         flush = false;
         PagingStatus status = CheckLeaf(virt, default, PageSize, flags);
+        status = status == PagingStatus.Ok ? CheckTarget(virt, flags) : status;
         if (status != PagingStatus.Ok)
         {
             return status;
@@ -85,7 +96,7 @@ public sealed partial class AddressSpace
             return PagingStatus.HugePageConflict;
         }
 
-        ulong updated = (entry & ProtectKeeps) | (ulong)flags | (ulong)PageFlags.Present;
+        ulong updated = (entry & ProtectKeeps) | ((ulong)flags & ~OwnedBit) | (ulong)PageFlags.Present;
         if (updated != entry)
         {
             _memory.WriteEntry(new PhysAddr(tables[level]), virt.TableIndex(level), updated);
@@ -99,17 +110,20 @@ public sealed partial class AddressSpace
     /// <summary>
     /// Frees every table frame of this space, the PML4 included, without touching the frames
     /// the leaves map; for tearing a space down once no CPU uses it. Returns false, freeing
-    /// nothing, when the space does not own its tables. The instance must not be used after a
-    /// true return. Tables shared with another space must be unmapped first.
+    /// nothing, when the space does not own its tables, is a user space (use
+    /// <see cref="ReleaseUserSpace"/>), shares tables with user spaces (see
+    /// <see cref="TryCreateUser"/>) or is already released. After a true return every call
+    /// is refused with <see cref="PagingStatus.Released"/>.
     /// </summary>
     public bool ReleaseTables()
     {
-        if (!OwnsTables)
+        if (!OwnsTables || IsUserSpace || _pinnedTop > 0 || _released)
         {
             return false;
         }
 
         FreeTableTree(Root.Value, Levels);
+        _released = true;
         return true;
     }
 
@@ -126,7 +140,9 @@ public sealed partial class AddressSpace
 
         for (int l = level; l < Levels; l++)
         {
-            if (!IsTableEmpty(tables[l], virt.TableIndex(l)))
+            // A table under a top-level entry user spaces copied stays, even when empty.
+            bool pinned = l == Levels - 1 && virt.Pml4Index < _pinnedTop;
+            if (pinned || !IsTableEmpty(tables[l], virt.TableIndex(l)))
             {
                 return;
             }

@@ -22,6 +22,13 @@ namespace NexOS.Core.Paging;
 /// the CPU never caches not-present entries.
 /// </para>
 /// <para>
+/// A user space (<see cref="TryCreateUser"/>) shares its first top-level entries with the
+/// kernel's space and refuses changes under them with <see cref="PagingStatus.KernelRange"/>;
+/// it is torn down with <see cref="ReleaseUserSpace"/>, which also frees the frames its leaves
+/// own (<see cref="PageFlags.OwnedFrame"/>). A released space refuses every call with
+/// <see cref="PagingStatus.Released"/>.
+/// </para>
+/// <para>
 /// Not thread-safe: callers serialise access to one space. Entries are updated by plain
 /// read-then-write, so an Accessed or Dirty bit the CPU sets in between (on another CPU
 /// running this space) can be lost by <see cref="Protect"/>.
@@ -42,18 +49,23 @@ public sealed partial class AddressSpace
     private const int Levels = 4;
     private const ulong WriteUserBits = (ulong)(PageFlags.Writable | PageFlags.User);
     private const ulong NoExecuteBit = (ulong)PageFlags.NoExecute;
+    private const ulong OwnedBit = (ulong)PageFlags.OwnedFrame;
 
     private readonly IPageTableMemory _memory;
     private readonly IFrameSource _frames;
+    private readonly int _sharedTop;
     private long _tableFrames;
+    private int _pinnedTop;
+    private bool _released;
 
-    private AddressSpace(IPageTableMemory memory, IFrameSource frames, PhysAddr root, bool ownsTables, long tableFrames)
+    private AddressSpace(IPageTableMemory memory, IFrameSource frames, PhysAddr root, bool ownsTables, long tableFrames, int sharedTop)
     {
         _memory = memory;
         _frames = frames;
         Root = root;
         OwnsTables = ownsTables;
         _tableFrames = tableFrames;
+        _sharedTop = sharedTop;
     }
 
     /// <summary>Physical address of the PML4: the value to load into CR3.</summary>
@@ -80,7 +92,7 @@ public sealed partial class AddressSpace
         }
 
         memory.ZeroPage(root);
-        return new AddressSpace(memory, frames, root, ownsTables: true, tableFrames: 1);
+        return new AddressSpace(memory, frames, root, ownsTables: true, tableFrames: 1, sharedTop: 0);
     }
 
     /// <summary>Takes over existing tables rooted at <paramref name="root"/>. Pass
@@ -97,7 +109,7 @@ public sealed partial class AddressSpace
             throw new ArgumentException("root must be 4 KiB aligned and below 2^52", nameof(root));
         }
 
-        var space = new AddressSpace(memory, frames, root, ownsTables, tableFrames: 0);
+        var space = new AddressSpace(memory, frames, root, ownsTables, tableFrames: 0, sharedTop: 0);
         space._tableFrames = ownsTables ? space.CountTables(root.Value, Levels) : 0;
         return space;
     }
@@ -117,8 +129,10 @@ public sealed partial class AddressSpace
     /// Finds what <paramref name="virt"/> (any offset) maps to: the physical address and the
     /// effective flags, which combine the levels the way the CPU does (Writable and User only
     /// if every level has them, NoExecute if any level has it) and include Huge for 2 MiB and
-    /// 1 GiB leaves. Returns <see cref="PagingStatus.NotMapped"/> (with zero outputs) when a
-    /// level is not present.
+    /// 1 GiB leaves, and <see cref="PageFlags.OwnedFrame"/> for an owned 4 KiB leaf (never for
+    /// a bigger one). Returns <see cref="PagingStatus.NotMapped"/> (with zero outputs) when a
+    /// level is not present, and <see cref="PagingStatus.Released"/> once the space is
+    /// released. In a user space it reads the kernel's shared entries like any other.
     /// </summary>
     public PagingStatus Translate(VirtAddr virt, out PhysAddr phys, out PageFlags flags)
     {
@@ -127,6 +141,11 @@ public sealed partial class AddressSpace
         if (!virt.IsCanonical)
         {
             return PagingStatus.NotCanonical;
+        }
+
+        if (_released)
+        {
+            return PagingStatus.Released;
         }
 
         Span<ulong> tables = stackalloc ulong[Levels + 1];
@@ -146,10 +165,10 @@ public sealed partial class AddressSpace
             noExecute |= entries[l] & NoExecuteBit;
         }
 
-        // In a level-1 entry bit 7 is the PAT bit, not Huge.
+        // In a level-1 entry bit 7 is the PAT bit, not Huge; only a level-1 leaf can be owned.
         ulong size = SpanOf(level);
         ulong own = (ulong)PageTableEntry.Flags(entry) & ~(WriteUserBits | NoExecuteBit);
-        own = level == 1 ? own & ~(ulong)PageFlags.Huge : own;
+        own = level == 1 ? own & ~(ulong)PageFlags.Huge : own & ~OwnedBit;
         phys = new PhysAddr(PageTableEntry.LeafAddress(entry, size) | (virt.Value & (size - 1)));
         flags = (PageFlags)(own | allowed | noExecute);
         return PagingStatus.Ok;

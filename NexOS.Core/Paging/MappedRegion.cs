@@ -6,7 +6,8 @@ namespace NexOS.Core.Paging;
 /// A run of consecutive mapped virtual pages with equal flags, as
 /// <see cref="AddressSpace.VisitRegions"/> reports them. <see cref="Flags"/> are the effective
 /// flags (see <see cref="AddressSpace.Translate"/>) without Accessed, Dirty and Huge, which
-/// vary from page to page without changing what the mapping allows.
+/// vary from page to page without changing what the mapping allows; they do include
+/// <see cref="PageFlags.OwnedFrame"/>, so owned and borrowed pages make separate runs.
 /// </summary>
 /// <param name="Start">First virtual address of the run.</param>
 /// <param name="Length">Bytes in the run, a multiple of 4 KiB.</param>

@@ -2,8 +2,9 @@ namespace NexOS.Core.Paging;
 
 /// <summary>
 /// The x86-64 page-table entry bits that NexOS uses, at their hardware positions, so a flags
-/// value can be OR-ed straight into an entry. Bits 9-11 and 52-62 (ignored by the CPU) and
-/// the physical address in bits 12-51 are not flags.
+/// value can be OR-ed straight into an entry. Of the bits the CPU ignores, bit 9 is the
+/// software flag <see cref="OwnedFrame"/>; bits 10-11 and 52-62, and the physical address in
+/// bits 12-51, are not flags.
 /// </summary>
 [Flags]
 public enum PageFlags : ulong
@@ -40,6 +41,18 @@ public enum PageFlags : ulong
     /// <summary>The translation survives CR3 reloads (kernel pages shared by every space).</summary>
     Global = 1UL << 8,
 
+    /// <summary>
+    /// Software bit (ignored by the CPU): the 4 KiB frame this leaf maps belongs to the address
+    /// space and is given back to its frame source with it
+    /// (<see cref="AddressSpace.ReleaseUserSpace"/>). Without it a leaf is borrowed (device
+    /// memory, a frame someone else owns) and is only dropped, so a forgotten flag leaks a
+    /// frame and never frees someone else's. Only 4 KiB leaves can be owned: MapRange maps an
+    /// owned range with 4 KiB pages even when huge ones are allowed, and a 2 MiB or 1 GiB leaf
+    /// is always borrowed. <see cref="AddressSpace.Protect"/> keeps the bit as it is and ignores
+    /// it in its argument. A frame must be owned by one leaf at most.
+    /// </summary>
+    OwnedFrame = 1UL << 9,
+
     /// <summary>Instruction fetches fault (needs EFER.NXE, which boot.asm sets).</summary>
     NoExecute = 1UL << 63,
 }
@@ -53,7 +66,7 @@ public static class PageTableEntry
     /// <summary>Every bit <see cref="PageFlags"/> names.</summary>
     public const PageFlags AllFlags = PageFlags.Present | PageFlags.Writable | PageFlags.User
         | PageFlags.WriteThrough | PageFlags.CacheDisable | PageFlags.Accessed | PageFlags.Dirty
-        | PageFlags.Huge | PageFlags.Global | PageFlags.NoExecute;
+        | PageFlags.Huge | PageFlags.Global | PageFlags.OwnedFrame | PageFlags.NoExecute;
 
     /// <summary>The flags a caller may ask for on a leaf: everything but
     /// <see cref="PageFlags.Huge"/>, which <see cref="AddressSpace"/> sets itself according
@@ -93,7 +106,8 @@ public static class PageTableEntry
 
     /// <summary>A short fixed-width description for listings such as the shell's vm command:
     /// "rwx" style permissions (a dash for each one missing), then " user", " global",
-    /// " uc" (cache disabled) and " wt" (write-through) when set.</summary>
+    /// " uc" (cache disabled), " wt" (write-through) and " owned" (<see cref="PageFlags.OwnedFrame"/>)
+    /// when set.</summary>
     public static string Describe(PageFlags flags)
     {
         string text = ((flags & PageFlags.Present) != 0 ? "r" : "-")
@@ -117,6 +131,11 @@ public static class PageTableEntry
         if ((flags & PageFlags.WriteThrough) != 0)
         {
             text += " wt";
+        }
+
+        if ((flags & PageFlags.OwnedFrame) != 0)
+        {
+            text += " owned";
         }
 
         return text;

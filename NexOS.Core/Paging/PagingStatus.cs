@@ -36,6 +36,20 @@ public enum PagingStatus
 
     /// <summary>A physical address, or a range's end, lies beyond the 52 bits an entry holds.</summary>
     PhysOutOfRange,
+
+    /// <summary>In a user space: the address, or a range's start, lies under the top-level
+    /// entries the space shares with the kernel (see
+    /// <see cref="AddressSpace.SharedTopEntries"/>); only the kernel's own space changes them.</summary>
+    KernelRange,
+
+    /// <summary><see cref="AddressSpace.TryCreateUser"/> cannot share the kernel's entries as
+    /// asked: the count is outside 1 to 511, the kernel space given is a user space or
+    /// released, or one of its entries to share is not present or grants User.</summary>
+    ShareRefused,
+
+    /// <summary>The address space has been released: its tables are gone, and every call
+    /// that would read or change them is refused.</summary>
+    Released,
 }
 
 /// <summary>Names for <see cref="PagingStatus"/> values, spelled out because
@@ -54,6 +68,9 @@ public static class PagingStatusText
         PagingStatus.HugePageConflict => "huge page conflict",
         PagingStatus.InvalidFlags => "invalid flags",
         PagingStatus.PhysOutOfRange => "physical address out of range",
+        PagingStatus.KernelRange => "kernel range",
+        PagingStatus.ShareRefused => "kernel share refused",
+        PagingStatus.Released => "address space released",
         _ => "unknown",
     };
 }

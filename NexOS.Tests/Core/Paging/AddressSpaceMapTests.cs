@@ -164,12 +164,12 @@ public sealed class AddressSpaceMapTests
         var rig = new PagingRig();
         Assert.That(Map(rig.Space, 0x40_1000, 0x7000, Rw), Is.EqualTo(PagingStatus.Ok));
 
-        // Pretend the CPU set Accessed and Dirty and software kept a bit in 9-11.
+        // Pretend the CPU set Accessed and Dirty and software kept an unnamed bit in 10-11.
         ulong pt = PagingRig.Next(rig.Entry(PagingRig.Next(rig.Entry(PagingRig.Next(rig.Entry(rig.Space.Root.Value, 0)), 0)), 2));
-        rig.Memory.WriteEntry(P(pt), 1, rig.Entry(pt, 1) | 0x260);
+        rig.Memory.WriteEntry(P(pt), 1, rig.Entry(pt, 1) | 0x460);
         Assert.That(rig.Space.Protect(V(0x40_1000), Ro, out bool flush), Is.EqualTo(PagingStatus.Ok));
         Assert.That(flush, Is.True);
-        Assert.That(rig.Entry(pt, 1), Is.EqualTo(0x7000UL | 0x260 | (ulong)(Ro | PageFlags.Present)));
+        Assert.That(rig.Entry(pt, 1), Is.EqualTo(0x7000UL | 0x460 | (ulong)(Ro | PageFlags.Present)));
         AssertMapped(rig.Space, 0x40_1000, 0x7000, Ro | PageFlags.Accessed | PageFlags.Dirty);
 
         Assert.That(rig.Space.Protect(V(0x40_1000), Ro, out flush), Is.EqualTo(PagingStatus.Ok));
@@ -205,7 +205,7 @@ public sealed class AddressSpaceMapTests
     }
 
     [TestCase(PageFlags.Huge)]
-    [TestCase((PageFlags)0x200)]
+    [TestCase((PageFlags)0x400)]
     [TestCase((PageFlags)0x0010_0000_0000_0000)]
     public void FlagsOutsideTheLeafSetAreRefused(PageFlags flags)
     {

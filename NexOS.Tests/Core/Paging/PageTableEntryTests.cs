@@ -17,6 +17,7 @@ public sealed class PageTableEntryTests
         Assert.That((ulong)PageFlags.Dirty, Is.EqualTo(0x40UL));
         Assert.That((ulong)PageFlags.Huge, Is.EqualTo(0x80UL));
         Assert.That((ulong)PageFlags.Global, Is.EqualTo(0x100UL));
+        Assert.That((ulong)PageFlags.OwnedFrame, Is.EqualTo(0x200UL), "bit 9, ignored by the CPU");
         Assert.That((ulong)PageFlags.NoExecute, Is.EqualTo(0x8000_0000_0000_0000UL));
         Assert.That(PageTableEntry.AddressMask, Is.EqualTo(0x000F_FFFF_FFFF_F000UL));
     }
@@ -37,10 +38,13 @@ public sealed class PageTableEntryTests
     [Test]
     public void CreateDropsBitsOutsideTheFormat()
     {
-        // Offset bits, bits above 51, software bits and an unnamed flag value all vanish.
-        ulong entry = PageTableEntry.Create(0xFFF0_0000_0040_0ABC, (PageFlags)0x0FF0_0000_0000_0E01UL);
+        // Offset bits, bits above 51, unnamed software bits and an unnamed flag value all
+        // vanish; bit 9 is the one software bit with a name.
+        ulong entry = PageTableEntry.Create(0xFFF0_0000_0040_0ABC, (PageFlags)0x0FF0_0000_0000_0C01UL);
         Assert.That(entry, Is.EqualTo(0x0000_0000_0040_0001UL));
-        Assert.That(PageTableEntry.Flags(0x7FF0_0000_0000_0E00UL), Is.EqualTo(PageFlags.None));
+        Assert.That(PageTableEntry.Flags(0x7FF0_0000_0000_0C00UL), Is.EqualTo(PageFlags.None));
+        Assert.That(PageTableEntry.Create(0x5000, (PageFlags)0x0FF0_0000_0000_0E01UL), Is.EqualTo(0x5201UL));
+        Assert.That(PageTableEntry.Flags(0x7FF0_0000_0000_0E00UL), Is.EqualTo(PageFlags.OwnedFrame));
     }
 
     [Test]
@@ -56,6 +60,8 @@ public sealed class PageTableEntryTests
     public void LeafFlagsExcludeOnlyHuge()
     {
         Assert.That(PageTableEntry.LeafFlags & PageFlags.Huge, Is.EqualTo(PageFlags.None));
+        Assert.That(PageTableEntry.LeafFlags & PageFlags.OwnedFrame, Is.EqualTo(PageFlags.OwnedFrame));
+        Assert.That(PageTableEntry.TableFlags & PageFlags.OwnedFrame, Is.EqualTo(PageFlags.None));
         Assert.That(PageTableEntry.LeafFlags | PageFlags.Huge, Is.EqualTo(PageTableEntry.AllFlags));
         Assert.That(PageTableEntry.TableFlags, Is.EqualTo(PageFlags.Present | PageFlags.Writable));
     }
@@ -67,6 +73,8 @@ public sealed class PageTableEntryTests
     [TestCase(PageFlags.Present | PageFlags.Writable | PageFlags.User, "rwx user")]
     [TestCase(PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute | PageFlags.CacheDisable | PageFlags.Global, "rw- global uc")]
     [TestCase(PageFlags.Present | PageFlags.WriteThrough | PageFlags.NoExecute, "r-- wt")]
+    [TestCase(PageFlags.Present | PageFlags.Writable | PageFlags.User | PageFlags.NoExecute | PageFlags.OwnedFrame, "rw- user owned")]
+    [TestCase(PageFlags.Present | PageFlags.CacheDisable | PageFlags.WriteThrough | PageFlags.OwnedFrame, "r-x uc wt owned")]
     public void DescribeForListings(PageFlags flags, string text)
     {
         Assert.That(PageTableEntry.Describe(flags), Is.EqualTo(text));

@@ -164,6 +164,46 @@ internal sealed class PagingRig
     public static ulong Next(ulong entry) => PageTableEntry.Address(entry);
 }
 
+/// <summary>A kernel space with a little identity-mapped RAM under PML4 entry 0 (4 KiB pages
+/// at [4 KiB, 16 KiB) and 2 MiB leaves at [2 MiB, 6 MiB)), and a user space sharing that
+/// entry, both over one fake memory and one frame pool.</summary>
+internal sealed class UserRig
+{
+    public UserRig(int frames = 64)
+    {
+        Memory = new FakePhysicalMemory(PagingRig.MemoryBase, frames);
+        Pool = new FramePool(Memory);
+        Kernel = AddressSpace.TryCreate(Memory, Pool) ?? throw new InvalidOperationException("no frame for the kernel's PML4");
+        Check(Kernel.MapRange(new VirtAddr(0x1000), new PhysAddr(0x1000), 3 * PagingKit.Page, PagingKit.Rw, false, out _));
+        Check(Kernel.MapRange(new VirtAddr(2 * PagingKit.MiB), new PhysAddr(2 * PagingKit.MiB), 4 * PagingKit.MiB, PagingKit.Rw, true, out _));
+        KernelFrames = Pool.Allocated;
+        Check(AddressSpace.TryCreateUser(Memory, Pool, Kernel, UserLayout.KernelTopLevelEntries, out AddressSpace? user));
+        User = user ?? throw new InvalidOperationException("no user space");
+    }
+
+    public FakePhysicalMemory Memory { get; }
+
+    public FramePool Pool { get; }
+
+    public AddressSpace Kernel { get; }
+
+    public AddressSpace User { get; }
+
+    /// <summary>Frames the kernel space held before the user space was made.</summary>
+    public int KernelFrames { get; }
+
+    /// <summary>Every word of the kernel's tables, which the pool handed out first.</summary>
+    public ulong[] KernelTables() => Memory.Snapshot()[..(KernelFrames * 512)];
+
+    private static void Check(PagingStatus status)
+    {
+        if (status != PagingStatus.Ok)
+        {
+            throw new InvalidOperationException("rig setup: " + status.Describe());
+        }
+    }
+}
+
 /// <summary>Shorthands shared by the paging tests.</summary>
 internal static class PagingKit
 {
