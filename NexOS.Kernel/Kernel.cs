@@ -81,6 +81,8 @@ internal static unsafe class Kernel
             DebugSerial.Write($"paging: {vmError}; staying on the boot identity map\n");
         }
 
+        // The boot archive of programs is read once, here; a bad one is reported, not fatal.
+        WriteLine(BootPrograms.Archive.Summary);
         Scheduler.Initialize(SchedulerSetup.CreatePolicy());
         Evolution.KernelEvolution.Initialize();
         Native.EnableInterrupts();
@@ -197,6 +199,7 @@ internal static unsafe class Kernel
         Diagnostics.Register(shell);
         ThreadCommands.Register(shell);
         SystemCommands.Register(shell);
+        ProgramCommands.Register(shell);
         GcCommands.Register(shell);
         PatchCommands.Register(shell);
         PatchPort.Start(new Security.External.PatchInbox(Evolution.KernelEvolution.Manager!));

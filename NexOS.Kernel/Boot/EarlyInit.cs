@@ -78,6 +78,10 @@ internal static unsafe class EarlyInit
                 {
                     BootModules.SetModels(start, end);
                 }
+                else if (IsModuleName(tag.Payload[8..], "programs"u8))
+                {
+                    BootModules.SetPrograms(start, end);
+                }
             }
         }
 
@@ -127,6 +131,14 @@ internal static unsafe class EarlyInit
     private struct RangeBuffer
     {
         private PhysRange _element;
+    }
+
+    /// <summary>True when a module tag's string (NUL-terminated, or running to the tag's end)
+    /// is exactly <paramref name="name"/>.</summary>
+    private static bool IsModuleName(ReadOnlySpan<byte> text, ReadOnlySpan<byte> name)
+    {
+        int nul = text.IndexOf((byte)0);
+        return (nul < 0 ? text : text[..nul]).SequenceEqual(name);
     }
 
     /// <summary>The boot information block as a span. The caller guarantees the address came

@@ -1,0 +1,17 @@
+using NexOS.Core.Boot;
+
+namespace NexOS.Kernel.Boot;
+
+/// <summary>
+/// The boot archive of programs, read once from the module <see cref="EarlyInit"/> recorded
+/// (<see cref="BootModules.Programs"/>). The kernel reads it at boot and logs its
+/// <see cref="ProgramArchive.Summary"/>; the `programs` command lists it. A missing, oversized
+/// or malformed archive is a state of the result, never a failure: the system keeps running.
+/// </summary>
+internal static class BootPrograms
+{
+    private static ProgramArchive? s_archive;
+
+    /// <summary>The archive, read on first use (the heap must exist) and kept for the kernel's life.</summary>
+    public static ProgramArchive Archive => s_archive ??= ProgramArchive.FromModule(BootModules.ProgramsLength, BootModules.Programs);
+}
