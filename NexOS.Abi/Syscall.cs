@@ -57,26 +57,35 @@ public enum Syscall : ulong
     /// <summary>(process capability): ends a process.</summary>
     ProcessKill = 50,
 
-    /// <summary>(endpoint, message, timeout): sends a message, waiting for a receiver.</summary>
+    /// <summary>(endpoint, label, w0, w1, w2, w3): sends a message, waiting for a receiver.</summary>
     IpcSend = 64,
 
-    /// <summary>(endpoint, message, timeout): waits for a message; returns the sender's badge.</summary>
+    /// <summary>(endpoint, timeout): waits for a message; it comes back in the registers
+    /// (RDI badge, RSI label, RDX R10 R8 R9 the words).</summary>
     IpcReceive = 65,
 
-    /// <summary>(endpoint, message, timeout): sends and waits for the reply in the same buffer.</summary>
+    /// <summary>(endpoint, label, w0, w1, w2, w3): sends and waits for the reply, which comes
+    /// back in the same registers.</summary>
     IpcCall = 66,
 
-    /// <summary>(message): answers the call being served.</summary>
+    /// <summary>(0, label, w0, w1, w2, w3): answers the call being served.</summary>
     IpcReply = 67,
 
-    /// <summary>(endpoint, message, timeout): replies, then waits for the next message.</summary>
+    /// <summary>(endpoint, label, w0, w1, w2, w3): replies, then waits for the next message,
+    /// which comes back as for <see cref="IpcReceive"/>.</summary>
     IpcReplyReceive = 68,
 
     /// <summary>(notification, bits): sets bits on a notification object.</summary>
     NotifySignal = 69,
 
-    /// <summary>(notification, timeout): waits for bits; returns and clears them.</summary>
+    /// <summary>(notification, timeout): waits for bits; they come back in RDI, cleared on the object.</summary>
     NotifyWait = 70,
+
+    /// <summary>(): creates an endpoint; returns a capability with every right.</summary>
+    EndpointCreate = 71,
+
+    /// <summary>(): creates a notification object; returns a capability with every right.</summary>
+    NotificationCreate = 72,
 
     /// <summary>(capability): empties a capability slot.</summary>
     CapabilityClose = 80,

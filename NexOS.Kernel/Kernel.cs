@@ -42,6 +42,8 @@ internal static unsafe class Kernel
     private static void Main(uint magic, uint bootInfoAddress)
     {
         Interrupts.Initialize();
+        UserMode.Initialize();
+        Interrupts.SetUserHandlers(&Processes.UserFaults.OnFault, &Processes.UserFaults.OnReturnToUser);
         Tsc.Calibrate();
         if (!LocalApic.Initialize())
         {
@@ -198,6 +200,7 @@ internal static unsafe class Kernel
         var shell = new Shell(new KernelShellHost());
         Diagnostics.Register(shell);
         ThreadCommands.Register(shell);
+        ProcessCommands.Register(shell);
         SystemCommands.Register(shell);
         ProgramCommands.Register(shell);
         GcCommands.Register(shell);

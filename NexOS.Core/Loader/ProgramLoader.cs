@@ -260,12 +260,13 @@ public static class ProgramLoader
                 return LoadStatus.OutOfFrames;
             }
 
+            // The frame is the program's own: it goes back with the address space.
             Memory.Zero(frame);
-            PagingStatus status = _space.Map(new VirtAddr(page), frame, flags, out _);
+            PagingStatus status = _space.Map(new VirtAddr(page), frame, flags | PageFlags.OwnedFrame, out _);
             if (status != PagingStatus.Ok)
             {
                 _frames.FreeFrame(frame);
-                error = $"mapping the page at 0x{page:X}: {status}";
+                error = $"mapping the page at 0x{page:X}: {status.Describe()}";
                 return status == PagingStatus.OutOfFrames ? LoadStatus.OutOfFrames : status == PagingStatus.AlreadyMapped ? LoadStatus.AddressInUse : LoadStatus.MapFailed;
             }
 

@@ -23,6 +23,9 @@ internal static unsafe class PhysicalMemory
 
     public static BuddyFrameAllocator? Frames => s_frames;
 
+    /// <summary>Free 4 KiB frames now (0 before the allocator exists).</summary>
+    public static long FreeFrames => s_frames?.FreeFrames ?? 0;
+
     /// <summary>Builds the frame allocator (its metadata comes from the heap) and lets the heap
     /// grow from it.</summary>
     public static void Initialize()

@@ -1,3 +1,4 @@
+using System.Threading;
 using NexOS.Core.Boot;
 using NexOS.Core.Memory;
 using NexOS.Core.Paging;
@@ -20,14 +21,58 @@ internal static unsafe class VirtualMemory
     private const ulong VgaTextEnd = 0xC0000;
 
     private static AddressSpace? s_kernelSpace;
+    private static ulong s_loadedRoot;
 
     public static AddressSpace? KernelSpace => s_kernelSpace;
+
+    /// <summary>How page tables are read and written: through the identity map.</summary>
+    public static IPageTableMemory TableMemory { get; } = new IdentityTableMemory();
+
+    /// <summary>Frames for page tables and program pages, from the frame allocator.</summary>
+    public static IFrameSource Frames { get; } = new FrameSource();
+
+    /// <summary>Frames for programs' address spaces (their page tables and their pages),
+    /// counted: <see cref="UserFramesInUse"/> returns to its baseline when every process has
+    /// ended, which is how a leak would show.</summary>
+    public static IFrameSource UserFrames { get; } = new CountingFrameSource();
+
+    /// <summary>Frames programs' address spaces hold now.</summary>
+    public static long UserFramesInUse => ((CountingFrameSource)UserFrames).InUse;
+
+    /// <summary>A frame's bytes, through the identity map.</summary>
+    public static NexOS.Core.Loader.IFrameBytes FrameBytes { get; } = new IdentityFrameBytes();
+
+    /// <summary>Loads <paramref name="root"/> into CR3 (0: the kernel's own tables) unless it
+    /// is loaded already. Every space shares the kernel's half, so the code and stack running
+    /// now stay mapped. Interrupts off (the scheduler calls it while switching).</summary>
+    public static void Activate(ulong root)
+    {
+        if (s_kernelSpace == null)
+        {
+            return;
+        }
+
+        if (root == 0)
+        {
+            root = s_kernelSpace.Root.Value;
+        }
+
+        if (root != s_loadedRoot)
+        {
+            s_loadedRoot = root;
+            Native.WriteCr3(root);
+        }
+    }
+
+    /// <summary>True when <paramref name="root"/> is the page-table root loaded now (so it
+    /// must not be freed until the CPU has moved to another).</summary>
+    public static bool IsLoaded(ulong root) => root != 0 && root == s_loadedRoot;
 
     /// <summary>Builds the tables and switches CR3. Needs the frame allocator; runs once,
     /// with interrupts off, before any thread but the boot thread exists.</summary>
     public static string? Initialize(BootInfo boot, List<NexOS.Drivers.Acpi.AcpiTableEntry>? firmwareTables)
     {
-        AddressSpace? space = AddressSpace.TryCreate(new IdentityTableMemory(), new FrameSource());
+        AddressSpace? space = AddressSpace.TryCreate(TableMemory, Frames);
         if (space == null)
         {
             return "no frame for the top-level page table";
@@ -67,6 +112,7 @@ internal static unsafe class VirtualMemory
         }
 
         Native.WriteCr3(space.Root.Value);
+        s_loadedRoot = space.Root.Value;
         s_kernelSpace = space;
         return null;
     }
@@ -128,6 +174,41 @@ internal static unsafe class VirtualMemory
         public void WriteEntry(PhysAddr table, int index, ulong value) => ((ulong*)table.Value)[index] = value;
 
         public void ZeroPage(PhysAddr page) => System.Runtime.InteropServices.NativeMemory.Clear((void*)page.Value, 4096);
+    }
+
+    private sealed class IdentityFrameBytes : NexOS.Core.Loader.IFrameBytes
+    {
+        public void Zero(PhysAddr frame) => System.Runtime.InteropServices.NativeMemory.Clear((void*)frame.Value, 4096);
+
+        public void Write(PhysAddr frame, int offset, ReadOnlySpan<byte> bytes) =>
+            bytes.CopyTo(new Span<byte>((byte*)frame.Value + offset, 4096 - offset));
+
+        public void Read(PhysAddr frame, int offset, Span<byte> destination) =>
+            new ReadOnlySpan<byte>((byte*)frame.Value + offset, destination.Length).CopyTo(destination);
+    }
+
+    private sealed class CountingFrameSource : IFrameSource
+    {
+        private long _inUse;
+
+        public long InUse => Interlocked.Read(ref _inUse);
+
+        public bool TryAllocateFrame(out PhysAddr frame)
+        {
+            if (!PhysicalMemory.TryAllocate(0, out frame))
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref _inUse);
+            return true;
+        }
+
+        public void FreeFrame(PhysAddr frame)
+        {
+            PhysicalMemory.Free(frame, 0);
+            Interlocked.Decrement(ref _inUse);
+        }
     }
 
     private sealed class FrameSource : IFrameSource

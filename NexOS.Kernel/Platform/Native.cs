@@ -135,4 +135,21 @@ internal static unsafe class Native
     /// <summary>The address of the 256 interrupt entry stubs' table (interrupts.asm).</summary>
     [RuntimeImport(Asm, "nexos_isr_stub_table"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern ulong* IsrStubTable();
+
+    /// <summary>Loads CR4. The caller guarantees every bit it sets is supported (CPUID) and
+    /// that the change cannot fault the code running now.</summary>
+    [RuntimeImport(Asm, "nexos_write_cr4"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void WriteCr4(ulong value);
+
+    /// <summary>The SYSCALL entry point (usermode.asm), for IA32_LSTAR.</summary>
+    [RuntimeImport(Asm, "nexos_syscall_entry_address"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong SyscallEntry();
+
+    /// <summary>Leaves for ring 3 at <paramref name="rip"/> with <paramref name="rsp"/> and
+    /// <paramref name="argument"/> in RDI (usermode.asm); never returns. The caller guarantees
+    /// both addresses lie in the user half of the address space now in CR3 (a non-canonical
+    /// RIP would make SYSRET fault in ring 0) and that UserMode.SetCurrentThread described the
+    /// running thread.</summary>
+    [RuntimeImport(Asm, "nexos_enter_user"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void EnterUser(ulong rip, ulong rsp, ulong argument);
 }

@@ -16,6 +16,20 @@ internal static unsafe class Interrupts
 
     private static delegate*<void>* s_handlers;
     private static ulong* s_counts;
+    private static delegate*<InterruptFrame*, void> s_userFault;
+    private static delegate*<InterruptFrame*, void> s_returningToUser;
+
+    /// <summary>
+    /// Hands CPU exceptions raised in ring 3 to <paramref name="fault"/> (which repairs the
+    /// fault, such as a page of stack on first touch, or ends the program; never the kernel),
+    /// and calls <paramref name="returning"/> before every return to ring 3 (where a program
+    /// told to end stops). The process layer above registers them; this layer never names it.
+    /// </summary>
+    public static void SetUserHandlers(delegate*<InterruptFrame*, void> fault, delegate*<InterruptFrame*, void> returning)
+    {
+        s_userFault = fault;
+        s_returningToUser = returning;
+    }
 
     public static void Initialize()
     {
@@ -115,6 +129,13 @@ internal static unsafe class Interrupts
 
         if (vector < IrqBase)
         {
+            if ((frame->Cs & 3) != 0 && s_userFault != null)
+            {
+                s_userFault(frame);
+                ReturnToUser(frame);
+                return;
+            }
+
             if (TryRaiseManagedException(frame))
             {
                 return;
@@ -170,5 +191,14 @@ internal static unsafe class Interrupts
         // Last, with every controller acknowledged: a wake-up or an expired slice may switch
         // to another thread here, which resumes this frame later.
         Core.Threading.Scheduler.PreemptIfNeeded();
+        ReturnToUser(frame);
+    }
+
+    private static void ReturnToUser(InterruptFrame* frame)
+    {
+        if ((frame->Cs & 3) != 0 && s_returningToUser != null)
+        {
+            s_returningToUser(frame);
+        }
     }
 }

@@ -8,10 +8,23 @@
 ;   rip, cs, rflags, rsp, ss                                     (pushed by the CPU)
 ; The CPU aligns RSP to 16 bytes before pushing its five words; stub and common path add
 ; 17 more words and then a 512-byte FXSAVE area, so the C# call sees an aligned stack.
+;
+; From ring 3 the path also crosses the privilege boundary (see usermode.asm): SWAPGS on the
+; way in and out, and FS switched from the program's thread pointer to the kernel thread's and
+; back. The CPU has already switched to the thread's kernel stack (TSS.RSP0) for every vector
+; but the page fault, which always arrives on its own IST stack so that a kernel stack
+; overflow can be reported; a page fault from ring 3 is moved to the thread's kernel stack
+; first, because handling it may block or end the thread, and the IST stack is shared.
 
 bits 64
 default rel
 extern NexOSInterrupt
+
+PCPU_KERNEL_RSP     equ 0       ; PerCpu.cs and usermode.asm use the same offsets
+PCPU_KERNEL_FS      equ 16
+PCPU_USER_FS        equ 24
+FS_BASE_MSR         equ 0xC0000100
+FRAME_CS            equ 18 * 8  ; InterruptFrame.Cs, from the frame's start
 
 section .text
 
@@ -39,6 +52,32 @@ isr_stub_%1:
 %endrep
 
 isr_common:
+    test byte [rsp + 24], 3     ; the interrupted CS: [rsp] vector, error code, rip, cs
+    jz .on_thread_stack
+    swapgs
+    cmp qword [rsp], 14
+    jne .on_thread_stack
+    ; Page fault from ring 3, on the IST stack: copy vector, error code and the CPU's five
+    ; words to the top of the thread's kernel stack, where the CPU would have put them
+    ; without IST, and continue there. Interrupts are off and NMIs have a stack of their own,
+    ; so the words just below the new RSP stay intact for the two registers parked there.
+    push rax
+    push rcx
+    mov rax, [gs:PCPU_KERNEL_RSP]
+%assign i 0
+%rep 7
+    mov rcx, [rsp + 16 + i * 8]
+    mov [rax - 56 + i * 8], rcx
+%assign i i + 1
+%endrep
+    mov rcx, [rsp]              ; the parked RCX
+    mov [rax - 64], rcx
+    mov rcx, [rsp + 8]          ; the parked RAX
+    mov [rax - 72], rcx
+    lea rsp, [rax - 56]
+    mov rax, [rsp - 16]
+    mov rcx, [rsp - 8]
+.on_thread_stack:
     push rax
     push rbx
     push rcx
@@ -55,12 +94,26 @@ isr_common:
     push r14
     push r15
     mov rbx, rsp                ; rbx: the frame, preserved across the call
+    test byte [rbx + FRAME_CS], 3
+    jz .kernel_fs
+    mov ecx, FS_BASE_MSR
+    mov eax, [gs:PCPU_KERNEL_FS]
+    mov edx, [gs:PCPU_KERNEL_FS + 4]
+    wrmsr
+.kernel_fs:
     sub rsp, 512
     fxsave [rsp]
     mov rdi, rbx
     call NexOSInterrupt         ; void (InterruptFrame* frame)
     fxrstor [rsp]
     mov rsp, rbx
+    test byte [rbx + FRAME_CS], 3
+    jz .restore
+    mov ecx, FS_BASE_MSR
+    mov eax, [gs:PCPU_USER_FS]
+    mov edx, [gs:PCPU_USER_FS + 4]
+    wrmsr
+.restore:
     pop r15
     pop r14
     pop r13
@@ -77,6 +130,10 @@ isr_common:
     pop rbx
     pop rax
     add rsp, 16                 ; vector and error code
+    test byte [rsp + 8], 3      ; back to ring 3?
+    jz .return
+    swapgs
+.return:
     iretq
 
 section .rodata

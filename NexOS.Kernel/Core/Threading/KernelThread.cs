@@ -58,6 +58,16 @@ internal sealed unsafe class KernelThread
     /// <summary>The FS base of this thread (x86-64 TLS thread pointer).</summary>
     public ulong ThreadPointer { get; private set; }
 
+    /// <summary>The page-table root (CR3) the thread runs on: its process's address space,
+    /// or 0 for a kernel thread, which runs on the kernel's own tables.</summary>
+    public ulong PageTableRoot { get; init; }
+
+    /// <summary>The program's TLS thread pointer (its FS base in ring 3); 0 for a kernel thread.</summary>
+    public ulong UserThreadPointer { get; set; }
+
+    /// <summary>Who is told when the thread has been reaped (its process), if anyone.</summary>
+    public IThreadOwner? Owner { get; init; }
+
     /// <summary>RSP while switched out; written by nexos_switch.</summary>
     public ulong SavedRsp;
 
@@ -143,6 +153,8 @@ internal sealed unsafe class KernelThread
         {
             Handle.Free();
         }
+
+        Owner?.ThreadReaped(this);
     }
 
     /// <summary>Runs the thread's body; called once, on the thread's own stack.</summary>

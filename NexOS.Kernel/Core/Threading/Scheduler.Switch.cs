@@ -203,6 +203,8 @@ internal static unsafe partial class Scheduler
         prev.ExInfoHead = *exInfoHead;
         *exInfoHead = next.ExInfoHead;
         Native.WriteMsr(Native.FsBaseMsr, next.ThreadPointer);
+        UserMode.SetCurrentThread(next.StackTop, next.ThreadPointer, next.UserThreadPointer);
+        VirtualMemory.Activate(next.PageTableRoot);
         s_current = next;
         fixed (ulong* save = &prev.SavedRsp)
         {

@@ -268,6 +268,13 @@ internal static unsafe partial class Scheduler
 
         WakeAll(me.Joiners);
 
+        // A caller waiting for this thread's reply would wait for ever: it gets DeadPeer.
+        NexOS.Core.Ipc.IpcParticipant? caller = me.Ipc.DropReply();
+        if (caller != null)
+        {
+            WakeIpc(caller);
+        }
+
         // The stack is still in use until the switch below; the next spawn or the idle
         // thread frees it (ReapExited).
         me.ZombieNext = s_zombies;

@@ -1,0 +1,201 @@
+using NexOS.Abi;
+using NexOS.Core.Ipc;
+using NexOS.Core.Loader;
+using NexOS.Core.Paging;
+using NexOS.Core.Processes;
+using NexOS.Kernel.Core;
+using NexOS.Kernel.Core.Threading;
+
+namespace NexOS.Kernel.Processes;
+
+/// <summary>Where a process is in its life.</summary>
+internal enum ProcessState
+{
+    /// <summary>At least one of its threads may still run.</summary>
+    Running,
+
+    /// <summary>It has been told to end (exit, kill or fault); its threads are on their way out.</summary>
+    Ending,
+
+    /// <summary>Every thread is gone and its memory is freed; only the exit status is left.</summary>
+    Ended,
+}
+
+/// <summary>
+/// A program in ring 3: its own address space (the kernel's half shared, the user half
+/// private), its threads, and how it ended. The process frees its whole user half, every
+/// frame and page table of it, when its last thread has been reaped.
+/// </summary>
+internal sealed class Process : IThreadOwner
+{
+    /// <summary>The most stack a program's main thread may grow to.</summary>
+    public const ulong MaxStack = 1024 * 1024;
+
+    /// <summary>Stack mapped before the program starts (the rest arrives on first touch).</summary>
+    public const ulong InitialStack = 64 * 1024;
+
+    /// <summary>Program segments must end below this, where the memory MemoryMap hands out
+    /// begins.</summary>
+    public const ulong SegmentsTop = MapAreaLow;
+
+    /// <summary>The range MemoryMap places memory in: above every program image, below the
+    /// main stack's growth range and its guard page.</summary>
+    public const ulong MapAreaLow = 0x0000_1000_0000_0000;
+
+    /// <summary>End of the MemoryMap range (exclusive).</summary>
+    public const ulong MapAreaHigh = 0x0000_7000_0000_0000;
+
+    private readonly List<KernelThread> _threads = new();
+    private readonly WaitQueue _waiters = new();
+    private int _liveThreads;
+    private KernelObjectHandle? _handle;
+
+    public Process(int id, string name, AddressSpace space)
+    {
+        Id = id;
+        Name = name;
+        Space = space;
+    }
+
+    public int Id { get; }
+
+    public string Name { get; }
+
+    public AddressSpace Space { get; }
+
+    /// <summary>The memory the program asked for with MemoryMap (pages arrive on first touch).</summary>
+    public RegionMap Regions { get; } = new(MapAreaLow, MapAreaHigh);
+
+    public ProcessState State { get; private set; } = ProcessState.Running;
+
+    /// <summary>The exit code (the program's, or a negative <see cref="SyscallStatus"/>-like
+    /// code of the kernel's when it was ended for it).</summary>
+    public long ExitCode { get; private set; }
+
+    /// <summary>Why the kernel ended it (a fault report, "killed"), or null after a normal exit.</summary>
+    public string? EndReason { get; private set; }
+
+    /// <summary>Top of the main thread's stack (exclusive).</summary>
+    public ulong StackTop => UserAbi.UserTop;
+
+    /// <summary>The lowest address the main stack may grow down to; the page below stays a guard.</summary>
+    public ulong StackLimit => UserAbi.UserTop - MaxStack;
+
+    /// <summary>Pages of user memory mapped when the process ended (for the exit report).</summary>
+    public ulong PagesAtEnd { get; private set; }
+
+    /// <summary>The threads that have not been reaped yet.</summary>
+    public IReadOnlyList<KernelThread> Threads => _threads;
+
+    /// <summary>The capability that names this process (given to whoever started it).</summary>
+    public KernelObjectHandle Handle => _handle ??= new KernelObjectHandle((uint)CapabilityKind.Process, this);
+
+    /// <summary>
+    /// Starts the main thread at <paramref name="entry"/> with <paramref name="stackPointer"/>,
+    /// its capability table holding <paramref name="grants"/> in slots 1, 2, ... in order.
+    /// Set-up code: allocates the thread. Returns false, starting nothing, when a grant does
+    /// not fit the table.
+    /// </summary>
+    public bool StartMainThread(ulong entry, ulong stackPointer, IReadOnlyList<Grant> grants)
+    {
+        var thread = new KernelThread(Name, () => EnterProgram(entry, stackPointer), NexOS.Core.Scheduling.SchedClass.Normal, 16)
+        {
+            PageTableRoot = Space.Root.Value,
+            Owner = this,
+        };
+        foreach (Grant g in grants)
+        {
+            if (thread.Ipc.Capabilities.Insert(g.Object, g.Rights, g.Badge, out _) != IpcStatus.Ok)
+            {
+                thread.ReleaseResources();
+                return false;
+            }
+        }
+
+        _threads.Add(thread);
+        _liveThreads++;
+        Scheduler.Start(thread);
+        return true;
+    }
+
+    /// <summary>
+    /// Starts ending the process with <paramref name="code"/> (<paramref name="reason"/> null for
+    /// a normal exit): every thread is asked to stop. The first call decides the status; later
+    /// calls change nothing. A thread of the process that calls this must then exit itself.
+    /// </summary>
+    public void End(long code, string? reason)
+    {
+        ulong flags = InterruptState.Disable();
+        if (State == ProcessState.Running)
+        {
+            State = ProcessState.Ending;
+            ExitCode = code;
+            EndReason = reason;
+            foreach (KernelThread t in _threads)
+            {
+                t.KillRequested = true;
+            }
+        }
+
+        InterruptState.Restore(flags);
+    }
+
+    /// <summary>Waits for the process to end, at most <paramref name="timeoutNs"/> (0: no limit).
+    /// Returns false on timeout.</summary>
+    public bool Wait(ulong timeoutNs)
+    {
+        ulong flags = InterruptState.Disable();
+        ulong deadline = timeoutNs == 0 ? 0 : Arch.X64.Tsc.NowNs + timeoutNs;
+        while (State != ProcessState.Ended)
+        {
+            ulong now = Arch.X64.Tsc.NowNs;
+            if (deadline != 0 && now >= deadline)
+            {
+                InterruptState.Restore(flags);
+                return false;
+            }
+
+            Scheduler.Block(_waiters, deadline == 0 ? 0 : deadline - now);
+        }
+
+        InterruptState.Restore(flags);
+        return true;
+    }
+
+    /// <summary>Called by the reaper for each thread; the last one frees the address space.</summary>
+    public void ThreadReaped(KernelThread thread)
+    {
+        ulong flags = InterruptState.Disable();
+        _threads.Remove(thread);
+        bool last = --_liveThreads == 0;
+        if (last && State == ProcessState.Running)
+        {
+            State = ProcessState.Ending; // every thread left without asking: exit code 0
+        }
+
+        InterruptState.Restore(flags);
+        if (!last)
+        {
+            return;
+        }
+
+        PagesAtEnd = Space.CountUserPages(out UserSpaceUsage usage) ? usage.OwnedPages + usage.BorrowedPages : 0;
+        if (VirtualMemory.IsLoaded(Space.Root.Value))
+        {
+            VirtualMemory.Activate(0);
+        }
+
+        Space.ReleaseUserSpace(out _);
+        flags = InterruptState.Disable();
+        State = ProcessState.Ended;
+        Scheduler.WakeAll(_waiters);
+        InterruptState.Restore(flags);
+        ProcessTable.OnEnded(this);
+    }
+
+    /// <summary>The main thread's first code: straight into ring 3.</summary>
+    private static void EnterProgram(ulong entry, ulong stackPointer) => Platform.Native.EnterUser(entry, stackPointer, 0);
+}
+
+/// <summary>A capability to hand a new process: the object, the rights and the badge.</summary>
+internal readonly record struct Grant(IpcObject Object, IpcRights Rights, ulong Badge);

@@ -1,0 +1,163 @@
+using System.Runtime;
+using System.Text;
+using NexOS.Abi;
+using NexOS.Core.Loader;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Core;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Processes;
+
+namespace NexOS.Kernel.Syscalls;
+
+/// <summary>
+/// Where every SYSCALL lands (usermode.asm calls it with the caller's registers in an
+/// <see cref="InterruptFrame"/>, interrupts on). Decodes the call number and arguments,
+/// validates each argument before acting (a user pointer only through <see cref="UserMemory"/>),
+/// and writes the result, or a negated <see cref="SyscallStatus"/>, into the frame's RAX.
+/// Nothing a program passes can fault the kernel. The ABI is in docs/syscalls.md.
+/// </summary>
+internal static unsafe class SyscallDispatcher
+{
+    /// <summary>System calls since boot.</summary>
+    public static ulong Calls { get; private set; }
+
+    [RuntimeExport("NexOSSyscall")]
+    private static void Dispatch(InterruptFrame* frame)
+    {
+        KernelThread me = Scheduler.Current;
+        if (me.Owner is not Process process)
+        {
+            Platform.Native.DisableInterrupts();
+            Runtime.Panic.Halt("SYSCALL from a kernel thread");
+            return;
+        }
+
+        Calls++;
+        frame->Rax = (ulong)Invoke(process, me, frame);
+        if (me.KillRequested)
+        {
+            Scheduler.Exit();
+        }
+    }
+
+    private static long Invoke(Process process, KernelThread me, InterruptFrame* f)
+    {
+        ulong a0 = f->Rdi, a1 = f->Rsi, a2 = f->Rdx;
+        switch ((Syscall)f->Rax)
+        {
+            case Syscall.Null:
+                return 0;
+            case Syscall.LogWrite:
+                return LogWrite(process, a0, a1);
+            case Syscall.ProcessExit:
+                process.End((long)a0, null);
+                Scheduler.Exit();
+                return 0;
+            case Syscall.Yield:
+                Scheduler.Yield();
+                return 0;
+            case Syscall.ClockRead:
+                return a0 == (ulong)Clock.Monotonic ? (long)Tsc.NowNs : Fail(SyscallStatus.BadArgument);
+            case Syscall.Sleep:
+                return Sleep(a0);
+            case Syscall.SetThreadPointer:
+                return SetThreadPointer(me, a0);
+            case Syscall.MemoryMap:
+                return ProcessMemory.Map(process, a0, a1, a2);
+            case Syscall.MemoryUnmap:
+                return ProcessMemory.Unmap(process, a0, a1);
+            case Syscall.MemoryProtect:
+                return ProcessMemory.Protect(process, a0, a1, a2);
+            case Syscall.IpcSend:
+                return SyscallIpc.Send(f);
+            case Syscall.IpcReceive:
+                return SyscallIpc.Receive(f);
+            case Syscall.IpcCall:
+                return SyscallIpc.Call(f);
+            case Syscall.IpcReply:
+                return SyscallIpc.Reply(f);
+            case Syscall.IpcReplyReceive:
+                return SyscallIpc.ReplyReceive(f);
+            case Syscall.NotifySignal:
+                return SyscallIpc.Signal(f);
+            case Syscall.NotifyWait:
+                return SyscallIpc.Wait(f);
+            case Syscall.EndpointCreate:
+                return SyscallIpc.Create(me, true);
+            case Syscall.NotificationCreate:
+                return SyscallIpc.Create(me, false);
+            case Syscall.ProcessSpawn:
+                return SyscallProcess.Spawn(process, me, a0, a1, a2, f->R10);
+            case Syscall.ProcessWait:
+                return SyscallProcess.Wait(me, a0, a1);
+            case Syscall.ProcessKill:
+                return SyscallProcess.Kill(me, a0);
+            case Syscall.CapabilityClose:
+                return SyscallProcess.Close(me, a0);
+            case Syscall.CapabilityCopy:
+                return SyscallProcess.Copy(me, a0, a1);
+            case Syscall.CapabilityInspect:
+                return SyscallProcess.Inspect(me, a0);
+            case Syscall.ThreadCreate or Syscall.ThreadExit or Syscall.ThreadJoin
+                or Syscall.PortRead or Syscall.PortWrite or Syscall.MmioMap or Syscall.InterruptBind or Syscall.InterruptAcknowledge
+                or Syscall.KernelControl:
+                return Fail(SyscallStatus.NotImplemented);
+            default:
+                return Fail(SyscallStatus.UnknownCall);
+        }
+    }
+
+    private static long Fail(SyscallStatus status) => -(long)status;
+
+    private static long LogWrite(Process process, ulong address, ulong length)
+    {
+        if (length > UserAbi.MaxLogWrite)
+        {
+            return Fail(SyscallStatus.BadArgument);
+        }
+
+        Span<byte> bytes = stackalloc byte[(int)length];
+        UserAccessStatus status = UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes);
+        if (status != UserAccessStatus.Ok)
+        {
+            return Fail(SyscallStatus.BadAddress);
+        }
+
+        Kernel.Write(Encoding.UTF8.GetString(bytes));
+        return (long)length;
+    }
+
+    private static long Sleep(ulong nanoseconds)
+    {
+        // A sleep beyond a day is a wild argument rather than a wish.
+        const ulong maxSleep = 86_400UL * 1_000_000_000UL;
+        if (nanoseconds > maxSleep)
+        {
+            return Fail(SyscallStatus.BadArgument);
+        }
+
+        if (nanoseconds != 0)
+        {
+            Scheduler.Sleep(nanoseconds);
+        }
+
+        return 0;
+    }
+
+    private static long SetThreadPointer(KernelThread me, ulong pointer)
+    {
+        // The pointer is only ever loaded into FS base; it must be a user address so that a
+        // program cannot aim its thread-local accesses at the kernel (they would fault anyway,
+        // but the value must be canonical or WRMSR faults in ring 0).
+        if (pointer != 0 && (pointer < UserAbi.UserBase || pointer >= UserAbi.UserTop))
+        {
+            return Fail(SyscallStatus.BadAddress);
+        }
+
+        ulong flags = InterruptState.Disable();
+        me.UserThreadPointer = pointer;
+        UserMode.SetUserThreadPointer(pointer);
+        InterruptState.Restore(flags);
+        return 0;
+    }
+}

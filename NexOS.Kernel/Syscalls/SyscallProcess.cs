@@ -1,0 +1,191 @@
+using System.Text;
+using NexOS.Abi;
+using NexOS.Core.Ipc;
+using NexOS.Core.Loader;
+using NexOS.Kernel.Core;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Processes;
+
+namespace NexOS.Kernel.Syscalls;
+
+/// <summary>
+/// Process and capability calls: spawn a program from the boot archive with a list of the
+/// caller's capabilities to hand on, wait for or kill a process through its capability, and
+/// close, copy or inspect capabilities.
+/// </summary>
+internal static class SyscallProcess
+{
+    /// <summary>The longest program name.</summary>
+    public const int MaxName = 64;
+
+    /// <summary>The most capabilities one spawn hands on.</summary>
+    public const int MaxGrants = 16;
+
+    public static long Spawn(Process caller, KernelThread me, ulong nameAddress, ulong nameLength, ulong capsAddress, ulong capsCount)
+    {
+        if (nameLength == 0 || nameLength > MaxName || capsCount > MaxGrants)
+        {
+            return Fail(SyscallStatus.BadArgument);
+        }
+
+        Span<byte> nameBytes = stackalloc byte[(int)nameLength];
+        Span<byte> slotBytes = stackalloc byte[(int)capsCount * 8];
+        if (Copy(caller, nameAddress, nameBytes) != UserAccessStatus.Ok || Copy(caller, capsAddress, slotBytes) != UserAccessStatus.Ok)
+        {
+            return Fail(SyscallStatus.BadAddress);
+        }
+
+        // Every capability is checked before anything is started.
+        var grants = new List<Grant>((int)capsCount);
+        for (int i = 0; i < (int)capsCount; i++)
+        {
+            ulong slot = BitConverter.ToUInt64(slotBytes.Slice(i * 8, 8));
+            if (slot == CapabilityTable.ReplySlot || slot >= (ulong)me.Ipc.Capabilities.Size)
+            {
+                return Fail(SyscallStatus.BadCapability);
+            }
+
+            IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.None, out IpcObject? obj, out ulong badge);
+            if (found != IpcStatus.Ok || obj == null)
+            {
+                return Fail(SyscallStatus.BadCapability);
+            }
+
+            grants.Add(new Grant(obj, me.Ipc.Capabilities.RightsAt((int)slot), badge));
+        }
+
+        string name = Encoding.UTF8.GetString(nameBytes);
+        if (!Boot.BootPrograms.TryFind(name, out ReadOnlySpan<byte> file))
+        {
+            return Fail(SyscallStatus.NotFound);
+        }
+
+        var argv = new List<string> { name };
+        Process? child = ProcessTable.Spawn(name, file, argv, grants, out SyscallStatus status, out _);
+        if (child == null)
+        {
+            return Fail(status);
+        }
+
+        int childSlot = KernelIpcGrant(me, child.Handle);
+        if (childSlot < 0)
+        {
+            child.End(UserFaults.KilledExitCode, "killed: its parent had no room for its capability");
+            return Fail(SyscallStatus.LimitReached);
+        }
+
+        return childSlot;
+    }
+
+    public static long Wait(KernelThread me, ulong slot, ulong timeout)
+    {
+        Process? target = ProcessAt(me, slot, IpcRights.Wait, out long error);
+        if (target == null)
+        {
+            return error;
+        }
+
+        const ulong day = 86_400UL * 1_000_000_000UL;
+        if (timeout > day)
+        {
+            return Fail(SyscallStatus.BadArgument);
+        }
+
+        return target.Wait(timeout) ? (long)(uint)target.ExitCode : Fail(SyscallStatus.TimedOut);
+    }
+
+    public static long Kill(KernelThread me, ulong slot)
+    {
+        Process? target = ProcessAt(me, slot, IpcRights.Signal, out long error);
+        if (target == null)
+        {
+            return error;
+        }
+
+        target.End(UserFaults.KilledExitCode, "killed");
+        return 0;
+    }
+
+    public static long Close(KernelThread me, ulong slot)
+    {
+        if (slot == CapabilityTable.ReplySlot || slot >= (ulong)me.Ipc.Capabilities.Size)
+        {
+            return Fail(SyscallStatus.BadCapability);
+        }
+
+        ulong flags = InterruptState.Disable();
+        IpcStatus status = me.Ipc.Capabilities.Delete((int)slot);
+        InterruptState.Restore(flags);
+        return SyscallIpc.Result(status);
+    }
+
+    public static long Copy(KernelThread me, ulong slot, ulong rights)
+    {
+        if (slot >= (ulong)me.Ipc.Capabilities.Size || rights > (ulong)IpcRights.All)
+        {
+            return slot >= (ulong)me.Ipc.Capabilities.Size ? Fail(SyscallStatus.BadCapability) : Fail(SyscallStatus.BadArgument);
+        }
+
+        ulong flags = InterruptState.Disable();
+        IpcRights kept = me.Ipc.Capabilities.RightsAt((int)slot) & (IpcRights)rights;
+        IpcStatus status = me.Ipc.Capabilities.Derive((int)slot, kept, 0, out int copy);
+        InterruptState.Restore(flags);
+        return status == IpcStatus.Ok ? copy : SyscallIpc.Result(status);
+    }
+
+    /// <summary>Returns kind in bits 32-39 and rights in bits 0-31.</summary>
+    public static long Inspect(KernelThread me, ulong slot)
+    {
+        if (slot >= (ulong)me.Ipc.Capabilities.Size)
+        {
+            return Fail(SyscallStatus.BadCapability);
+        }
+
+        IpcStatus status = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.None, out IpcObject? obj, out _);
+        if (status != IpcStatus.Ok || obj == null)
+        {
+            return Fail(SyscallStatus.BadCapability);
+        }
+
+        CapabilityKind kind = obj switch
+        {
+            Endpoint => CapabilityKind.Endpoint,
+            Notification => CapabilityKind.Notification,
+            KernelObjectHandle h => (CapabilityKind)h.Kind,
+            _ => CapabilityKind.None,
+        };
+        return ((long)kind << 32) | (long)me.Ipc.Capabilities.RightsAt((int)slot);
+    }
+
+    private static Process? ProcessAt(KernelThread me, ulong slot, IpcRights needed, out long error)
+    {
+        error = Fail(SyscallStatus.BadCapability);
+        if (slot >= (ulong)me.Ipc.Capabilities.Size)
+        {
+            return null;
+        }
+
+        IpcStatus status = me.Ipc.Capabilities.Lookup((int)slot, needed, out KernelObjectHandle? handle, out _);
+        if (status != IpcStatus.Ok || handle == null)
+        {
+            error = SyscallIpc.Result(status);
+            return null;
+        }
+
+        if (handle.Target is not Process process)
+        {
+            error = Fail(SyscallStatus.WrongKind);
+            return null;
+        }
+
+        return process;
+    }
+
+    private static int KernelIpcGrant(KernelThread me, IpcObject handle) =>
+        Core.Ipc.KernelIpc.Grant(me, handle, IpcRights.Wait | IpcRights.Signal);
+
+    private static UserAccessStatus Copy(Process process, ulong address, Span<byte> bytes) =>
+        bytes.Length == 0 ? UserAccessStatus.Ok : UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, NexOS.Abi.UserAbi.UserTop, address, bytes);
+
+    private static long Fail(SyscallStatus status) => -(long)status;
+}
