@@ -97,6 +97,7 @@ public sealed class ProgramPackerTests
             (Array.Empty<byte>(), "the header alone is 64"),
             (Encoding.ASCII.GetBytes("#!/bin/sh\necho not an executable\n" + new string(' ', 64)), "no ELF magic"),
             (TinyElf.Build(loadAddress: 0x40_0000), "outside the user range"),
+            (TinyElf.Build(loadAddress: 0x7FFF_FFFF_F000), "outside the user range"), // the last page below the hole
             (null, "no file"),
         };
         foreach ((byte[]? file, string reason) in cases)

@@ -1,5 +1,6 @@
 using NexOS.Core.Boot;
 using NexOS.Core.Loader;
+using NexOS.Core.Paging;
 
 namespace NexOS.Pack;
 
@@ -11,18 +12,13 @@ public readonly record struct ProgramFile(string Name, byte[] Elf);
 /// ordinal order of name, through <see cref="NewcWriter"/>, so the same programs give the same
 /// bytes whatever order they come in. Refused, with a one-line reason and no archive: a name
 /// that is not 1 to <see cref="MaxNameLength"/> letters, digits, '.', '_' or '-' starting with
-/// something other than '.'; a name given twice; a file the kernel's ELF check
-/// (<see cref="ElfImage"/>, segments inside user space) refuses; an archive larger than
-/// <see cref="ProgramArchive.MaxBytes"/>. An empty list gives an archive of just the trailer.
+/// something other than '.'; a name given twice; a file the kernel's ELF check refuses
+/// (<see cref="ElfImage"/>, with segments inside <see cref="UserLayout"/>'s user range); an
+/// archive larger than <see cref="ProgramArchive.MaxBytes"/>. An empty list gives an archive of
+/// just the trailer.
 /// </summary>
 public static class ProgramPacker
 {
-    /// <summary>Where user space begins (PML4 entry 0 is the kernel's); user/link.ld places programs above it.</summary>
-    public const ulong UserBase = 0x80_0000_0000;
-
-    /// <summary>The end of the lower canonical half, where user space ends.</summary>
-    public const ulong UserTop = 0x8000_0000_0000;
-
     /// <summary>The longest name: "bin/", the name and a NUL fit the archive reader's limit.</summary>
     public const int MaxNameLength = NewcWriter.MaxName - 1 - 4;
 
@@ -55,7 +51,7 @@ public static class ProgramPacker
                 return null;
             }
 
-            if (ElfImage.TryParse(program.Elf, UserBase, UserTop, out string refusal) == null)
+            if (ElfImage.TryParse(program.Elf, UserLayout.UserBase, UserLayout.UserTop, out string refusal) == null)
             {
                 error = $"program '{program.Name}': {refusal}";
                 return null;
