@@ -5,7 +5,9 @@
 ; unmapped user memory, non-canonical ones and raw random words. Calls that would end the
 ; program (ProcessExit, ThreadExit) are skipped; Sleep gets at most a microsecond; LogWrite
 ; never gets a readable buffer (the console would drown). At the end it prints how many calls
-; it made and how many returned each status, and exits with code 0.
+; it made and how many returned each status, and exits with code 0. Creating endpoints and
+; notifications is skipped too: with a capability to its own endpoint a random receive, call
+; or wait with no timeout would block for ever, which is correct and ends the run.
 
 bits 64
 default rel
@@ -14,6 +16,8 @@ SYS_LOG_WRITE   equ 1
 SYS_EXIT        equ 2
 SYS_SLEEP       equ 5
 SYS_THREAD_EXIT equ 33
+SYS_ENDPOINT_CREATE equ 71
+SYS_NOTIFICATION_CREATE equ 72
 STATUSES        equ 16              ; results 0 and -1 .. -15; anything else is counted as "other"
 
 section .text
@@ -65,6 +69,10 @@ next_call:
     cmp rbx, SYS_EXIT
     je .skip
     cmp rbx, SYS_THREAD_EXIT
+    je .skip
+    cmp rbx, SYS_ENDPOINT_CREATE
+    je .skip
+    cmp rbx, SYS_NOTIFICATION_CREATE
     je .skip
     call random_argument
     mov rdi, rax
