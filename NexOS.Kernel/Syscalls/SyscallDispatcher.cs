@@ -98,9 +98,16 @@ internal static unsafe class SyscallDispatcher
                 return SyscallProcess.Copy(me, a0, a1);
             case Syscall.CapabilityInspect:
                 return SyscallProcess.Inspect(me, a0);
+            case Syscall.PortRead:
+                return SyscallDevices.PortRead(me, a0, a1, a2);
+            case Syscall.PortWrite:
+                return SyscallDevices.PortWrite(me, a0, a1, a2, f->R10);
+            case Syscall.InterruptBind:
+                return SyscallDevices.InterruptBind(me, a0, a1, a2);
+            case Syscall.InterruptAcknowledge:
+                return SyscallDevices.InterruptAcknowledge(me, a0);
             case Syscall.ThreadCreate or Syscall.ThreadExit or Syscall.ThreadJoin
-                or Syscall.PortRead or Syscall.PortWrite or Syscall.MmioMap or Syscall.InterruptBind or Syscall.InterruptAcknowledge
-                or Syscall.KernelControl:
+                or Syscall.MmioMap or Syscall.KernelControl:
                 return Fail(SyscallStatus.NotImplemented);
             default:
                 return Fail(SyscallStatus.UnknownCall);

@@ -16,6 +16,7 @@ internal static unsafe class Interrupts
 
     private static delegate*<void>* s_handlers;
     private static ulong* s_counts;
+    private static delegate*<int, void>* s_lineHandlers;
     private static delegate*<InterruptFrame*, void> s_userFault;
     private static delegate*<InterruptFrame*, void> s_returningToUser;
 
@@ -35,7 +36,8 @@ internal static unsafe class Interrupts
     {
         s_handlers = (delegate*<void>*)BootHeap.Allocate(IrqCount * (ulong)sizeof(nint));
         s_counts = (ulong*)BootHeap.Allocate(256 * sizeof(ulong));
-        if (s_handlers == null || s_counts == null)
+        s_lineHandlers = (delegate*<int, void>*)BootHeap.Allocate(IrqCount * (ulong)sizeof(nint));
+        if (s_handlers == null || s_counts == null || s_lineHandlers == null)
         {
             Panic.Halt("no memory for interrupt tables");
         }
@@ -55,6 +57,52 @@ internal static unsafe class Interrupts
 
         s_handlers[irq] = handler;
         if (!IoApic.IsEnabled || !IoApic.Route(irq, IrqBase + irq))
+        {
+            Pic.Unmask(irq);
+        }
+    }
+
+    /// <summary>
+    /// Routes IRQ <paramref name="irq"/> to <paramref name="handler"/>, which is told the line
+    /// (for lines handed to drivers in user space), and leaves it masked: the owner unmasks it
+    /// with <see cref="SetMasked"/>. Returns false when the line is out of range or the kernel
+    /// handles it itself.
+    /// </summary>
+    public static bool RegisterLine(int irq, delegate*<int, void> handler)
+    {
+        if ((uint)irq >= IrqCount || s_handlers[irq] != null)
+        {
+            return false;
+        }
+
+        s_lineHandlers[irq] = handler;
+        if (!IoApic.IsEnabled || !IoApic.Route(irq, IrqBase + irq) || !IoApic.SetMasked(irq, true))
+        {
+            Pic.Mask(irq);
+        }
+
+        return true;
+    }
+
+    /// <summary>Masks or unmasks IRQ <paramref name="irq"/> at whichever controller delivers
+    /// it. Interrupts off.</summary>
+    public static void SetMasked(int irq, bool masked)
+    {
+        if ((uint)irq >= IrqCount)
+        {
+            return;
+        }
+
+        if (IoApic.IsEnabled && IoApic.SetMasked(irq, masked))
+        {
+            return;
+        }
+
+        if (masked)
+        {
+            Pic.Mask(irq);
+        }
+        else
         {
             Pic.Unmask(irq);
         }
@@ -176,6 +224,10 @@ internal static unsafe class Interrupts
             if (handler != null)
             {
                 handler();
+            }
+            else if (s_lineHandlers[irq] != null)
+            {
+                s_lineHandlers[irq](irq);
             }
 
             if (viaIoApic)

@@ -69,6 +69,27 @@ internal static unsafe class IoApic
         return true;
     }
 
+    /// <summary>Masks or unmasks ISA IRQ <paramref name="irq"/>'s redirection entry, keeping
+    /// its routing. False when its GSI is not on this I/O APIC. Interrupts off.</summary>
+    public static bool SetMasked(int irq, bool masked)
+    {
+        if (s_base == null || s_madt == null)
+        {
+            return false;
+        }
+
+        long entry = (long)s_madt.Route((byte)irq).Gsi - s_gsiBase;
+        if (entry < 0 || entry >= s_entries)
+        {
+            return false;
+        }
+
+        int register = 0x10 + (2 * (int)entry);
+        uint low = Read(register);
+        Write(register, masked ? low | Masked : low & ~Masked);
+        return true;
+    }
+
     // MMIO: select a register, then read or write it through the window.
     private static uint Read(int register)
     {

@@ -1,0 +1,130 @@
+using NexOS.Abi;
+using NexOS.Core.Ipc;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Platform;
+using NexOS.Kernel.Processes;
+
+namespace NexOS.Kernel.Syscalls;
+
+/// <summary>
+/// Device calls for drivers in user space: port reads and writes inside a port-range
+/// capability, and interrupt lines delivered as notification bits. Each needs the
+/// capability's Signal right (the right to use the device).
+/// </summary>
+internal static class SyscallDevices
+{
+    public static long PortRead(KernelThread me, ulong slot, ulong port, ulong width)
+    {
+        PortRange? range = Lookup<PortRange>(me, slot, CapabilityKind.PortRange, out long error);
+        if (range == null)
+        {
+            return error;
+        }
+
+        if (!range.Allows(port, width))
+        {
+            return -(long)SyscallStatus.BadArgument;
+        }
+
+        return width switch
+        {
+            1 => Native.InB((ushort)port),
+            2 => Native.InW((ushort)port),
+            _ => Native.InD((ushort)port),
+        };
+    }
+
+    public static long PortWrite(KernelThread me, ulong slot, ulong port, ulong width, ulong value)
+    {
+        PortRange? range = Lookup<PortRange>(me, slot, CapabilityKind.PortRange, out long error);
+        if (range == null)
+        {
+            return error;
+        }
+
+        if (!range.Allows(port, width) || (width < 8 && value >> (int)(width * 8) != 0))
+        {
+            return -(long)SyscallStatus.BadArgument;
+        }
+
+        switch (width)
+        {
+            case 1:
+                Native.OutB((ushort)port, (byte)value);
+                break;
+            case 2:
+                Native.OutW((ushort)port, (ushort)value);
+                break;
+            default:
+                Native.OutD((ushort)port, (uint)value);
+                break;
+        }
+
+        return 0;
+    }
+
+    public static long InterruptBind(KernelThread me, ulong lineSlot, ulong notificationSlot, ulong bits)
+    {
+        InterruptLine? line = Lookup<InterruptLine>(me, lineSlot, CapabilityKind.Interrupt, out long error);
+        if (line == null)
+        {
+            return error;
+        }
+
+        if (notificationSlot >= (ulong)me.Ipc.Capabilities.Size)
+        {
+            return -(long)SyscallStatus.BadCapability;
+        }
+
+        IpcStatus status = me.Ipc.Capabilities.Lookup((int)notificationSlot, IpcRights.Wait, out Notification? notification, out _);
+        if (status != IpcStatus.Ok || notification == null)
+        {
+            return SyscallIpc.Result(status);
+        }
+
+        if (bits == 0)
+        {
+            return -(long)SyscallStatus.BadArgument;
+        }
+
+        line.Bind(notification, bits);
+        return 0;
+    }
+
+    public static long InterruptAcknowledge(KernelThread me, ulong slot)
+    {
+        InterruptLine? line = Lookup<InterruptLine>(me, slot, CapabilityKind.Interrupt, out long error);
+        if (line == null)
+        {
+            return error;
+        }
+
+        line.Acknowledge();
+        return 0;
+    }
+
+    private static T? Lookup<T>(KernelThread me, ulong slot, CapabilityKind kind, out long error)
+        where T : class
+    {
+        error = -(long)SyscallStatus.BadCapability;
+        if (slot >= (ulong)me.Ipc.Capabilities.Size)
+        {
+            return null;
+        }
+
+        IpcStatus status = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Signal, out KernelObjectHandle? handle, out _);
+        if (status != IpcStatus.Ok || handle == null)
+        {
+            error = SyscallIpc.Result(status);
+            return null;
+        }
+
+        if (handle.Kind != (uint)kind || handle.Target is not T target)
+        {
+            error = -(long)SyscallStatus.WrongKind;
+            return null;
+        }
+
+        return target;
+    }
+}
