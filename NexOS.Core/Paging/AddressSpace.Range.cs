@@ -11,12 +11,15 @@ public sealed partial class AddressSpace
     /// page. With <paramref name="allowHuge"/>, each step where both addresses and the rest of
     /// the length are 2 MiB aligned uses a 2 MiB leaf instead (unless a page table already
     /// sits in that slot, or <paramref name="flags"/> hold <see cref="PageFlags.OwnedFrame"/>:
-    /// only 4 KiB leaves can be owned, so an owned range always uses them). All or nothing: the whole range is checked first (canonical, aligned,
-    /// nothing mapped in it), and if a table cannot be allocated part-way, everything this call
-    /// mapped is unmapped again and its tables freed (when <see cref="OwnsTables"/>), with
-    /// <paramref name="flush"/> set because the CPU may have cached the short-lived entries.
-    /// Only table entries widened on the way (as <see cref="Map"/> does) stay widened, and in
-    /// a space that does not own its tables the emptied tables stay. A length of 0 does nothing.
+    /// only 4 KiB leaves can be owned, so an owned range always uses them). All or nothing:
+    /// the whole range is checked first (canonical, aligned, nothing mapped in it, and in a
+    /// user space not starting under the shared entries, see <see cref="TryCreateUser"/>),
+    /// and if a table cannot be allocated part-way, everything this call mapped is unmapped
+    /// again and its tables freed (when <see cref="OwnsTables"/>), with <paramref name="flush"/>
+    /// set because the CPU may have cached the short-lived entries. Only table entries widened
+    /// on the way (as <see cref="Map"/> does) stay widened, and in a space that does not own
+    /// its tables the emptied tables stay. A length of 0 does nothing (but is still refused
+    /// under a user space's shared entries).
     /// </summary>
     public PagingStatus MapRange(VirtAddr virt, PhysAddr phys, ulong length, PageFlags flags, bool allowHuge, out bool flush)
     {

@@ -18,8 +18,8 @@ public sealed partial class AddressSpace
     /// the address (<see cref="UnmapRange"/> removes those whole). When
     /// <see cref="OwnsTables"/>, tables left empty are freed, bottom-up, the PML4 never, nor a
     /// table linked from a top-level entry that user spaces share; the flush this call always
-    /// asks for also drops the CPU's cached copies of them (invlpg
-    /// invalidates the paging-structure caches too).
+    /// asks for also drops the CPU's cached copies of them (invlpg invalidates the
+    /// paging-structure caches too). The frame is the caller's to free, owned or not.
     /// </summary>
     public PagingStatus Unmap(VirtAddr virt, out PhysAddr phys, out bool flush)
     {

@@ -145,7 +145,14 @@ public sealed class AddressSpaceUserTests
     [TestCase(int.MinValue)]
     public void SharedCountsOutsideOneTo511AreRefused(int count)
     {
+        // Every kernel entry is fit to share, so only the count can be wrong.
         var rig = new UserRig();
+        ulong entry0 = rig.Memory.ReadEntry(rig.Kernel.Root, 0);
+        for (int i = 1; i < 512; i++)
+        {
+            rig.Memory.WriteEntry(rig.Kernel.Root, i, entry0);
+        }
+
         ulong[] before = rig.Memory.Snapshot();
         int allocated = rig.Pool.Allocated;
         Assert.That(AddressSpace.TryCreateUser(rig.Memory, rig.Pool, rig.Kernel, count, out AddressSpace? user), Is.EqualTo(PagingStatus.ShareRefused));
