@@ -48,7 +48,10 @@ public enum Syscall : ulong
     /// <summary>(thread capability, timeout): waits for a thread to end; returns its code.</summary>
     ThreadJoin = 34,
 
-    /// <summary>(name, name length, capability list, count): starts a program from the boot archive; returns a process capability.</summary>
+    /// <summary>(name, name length, capability list, count, exit notification, exit bits): starts
+    /// a program from the boot archive, handing it the listed capabilities in slots 1, 2, ...;
+    /// raises the bits on the notification (slot 0: none) when it ends. Returns a process
+    /// capability.</summary>
     ProcessSpawn = 48,
 
     /// <summary>(process capability, timeout): waits for a process to end; returns its exit code.</summary>
@@ -111,8 +114,13 @@ public enum Syscall : ulong
     /// <summary>(interrupt capability): re-enables a line after its handler has run.</summary>
     InterruptAcknowledge = 100,
 
-    /// <summary>(kernel capability, operation, buffer, length): the kernel-object service (threads, metrics, patches).</summary>
+    /// <summary>(kernel capability, operation, a, b, c): the kernel-object service
+    /// (<see cref="KernelOperation"/>).</summary>
     KernelControl = 112,
+
+    /// <summary>(boot-files capability, name, name length, buffer, buffer length): copies a file
+    /// of the boot archive (at most buffer length bytes); returns the file's full length.</summary>
+    BootFileRead = 113,
 }
 
 /// <summary>What went wrong, returned negated in RAX. Zero is success.</summary>
@@ -193,6 +201,22 @@ public enum CapabilityKind : uint
     Mmio = 6,
     Interrupt = 7,
     KernelControl = 8,
+    BootFiles = 9,
+}
+
+/// <summary>Operations of <see cref="Syscall.KernelControl"/>.</summary>
+public enum KernelOperation : ulong
+{
+    /// <summary>(line, line length, console endpoint slot, reply buffer of 256 bytes): runs a
+    /// line of the kernel's command set; its output goes to the console endpoint as
+    /// <see cref="ConsoleProtocol"/> writes, made with the caller's capability. Returns 0 when
+    /// the command ran, 1 when it waits for a secret: the reply buffer then holds the prompt
+    /// and the text to show if the secret is cancelled, each ending in a zero byte.</summary>
+    RunCommand = 1,
+
+    /// <summary>(secret, secret length, console endpoint slot, reply buffer): answers the
+    /// secret the last command asked for. Returns as <see cref="RunCommand"/> does.</summary>
+    AnswerSecret = 2,
 }
 
 /// <summary>The user address range and the limits every program can rely on.</summary>

@@ -195,9 +195,11 @@ internal static unsafe class Kernel
     }
 
     /// <summary>Feeds console input to the shell forever, halting while there is none.</summary>
-    private static void RunShell()
+    /// <summary>The kernel's command set, for the kernel console or for the shell in ring 3
+    /// (through <see cref="Syscalls.KernelCommandService"/>).</summary>
+    private static Shell BuildShell(IShellHost host)
     {
-        var shell = new Shell(new KernelShellHost());
+        var shell = new Shell(host);
         Diagnostics.Register(shell);
         ThreadCommands.Register(shell);
         ProcessCommands.Register(shell);
@@ -205,8 +207,40 @@ internal static unsafe class Kernel
         ProgramCommands.Register(shell);
         GcCommands.Register(shell);
         PatchCommands.Register(shell);
-        PatchPort.Start(new Security.External.PatchInbox(Evolution.KernelEvolution.Manager!));
         EvolveCommands.Register(shell);
+        return shell;
+    }
+
+    /// <summary>
+    /// Hands the console to user space: starts init, which starts the console service and the
+    /// shell, and waits while it runs. Returns when there is no init, when it cannot start, or
+    /// when it has ended; the kernel console then takes COM1 back.
+    /// </summary>
+    private static void RunUserSpace()
+    {
+        Syscalls.KernelCommandService.Initialize(BuildShell);
+        if (!Processes.InitLauncher.TryStart(out string error))
+        {
+            WriteLine($"init: {error}; the kernel console keeps COM1");
+            Interrupts.Register(4, &OnComInterrupt);
+            return;
+        }
+
+        Processes.Process init = Processes.InitLauncher.Init!;
+        init.Wait(0);
+        WriteLine($"init ended (code {init.ExitCode}{(init.EndReason == null ? "" : ": " + init.EndReason)}); the kernel console takes COM1 back");
+        Interrupts.Register(4, &OnComInterrupt);
+    }
+
+    private static void RunShell()
+    {
+        PatchPort.Start(new Security.External.PatchInbox(Evolution.KernelEvolution.Manager!));
+        if (!BootInfo.HasOption("nexos.kernelshell"))
+        {
+            RunUserSpace();
+        }
+
+        Shell shell = BuildShell(new KernelShellHost());
         var session = new ShellSession(shell);
         session.Start();
         Uart16550 console = s_console!;

@@ -11,14 +11,14 @@ internal static class ThreadCommandsView
     public static void WriteThreads(IShellHost host)
     {
         var sb = new StringBuilder();
-        sb.Append("  ID NAME             PID RING STATE     CLASS     PRI     CPU ms    WAIT ms   BLOCK ms  SWITCHES  LAT us\n");
+        sb.Append("  ID NAME             STATE     CLASS     PRI     CPU ms    WAIT ms   BLOCK ms  SWITCHES  LAT us  PID RING\n");
         foreach (KernelThread t in Scheduler.Snapshot())
         {
             SchedThread s = t.Sched;
             int pid = t.Owner is Processes.Process p ? p.Id : 0;
-            sb.Append($"{t.Id,4} {Trim(t.Name, 16),-16} {pid,3} {(pid == 0 ? 0 : 3),4} {StateName(s.State),-9} {ClassName(s.Class),-9} {s.EffectivePriority,3} ");
+            sb.Append($"{t.Id,4} {Trim(t.Name, 16),-16} {StateName(s.State),-9} {ClassName(s.Class),-9} {s.EffectivePriority,3} ");
             sb.Append($"{s.CpuTimeNs / 1_000_000.0,10:F1} {s.RunnableWaitNs / 1_000_000.0,10:F1} {s.BlockedNs / 1_000_000.0,10:F1} ");
-            sb.Append($"{s.Switches,9} {s.LastRunLatencyNs / 1000.0,7:F1}\n");
+            sb.Append($"{s.Switches,9} {s.LastRunLatencyNs / 1000.0,7:F1} {pid,4} {(pid == 0 ? 0 : 3),4}\n");
         }
 
         sb.Append($"context switches: {Scheduler.Switches}\n");

@@ -84,6 +84,12 @@ internal sealed class Process : IThreadOwner
     /// <summary>Pages of user memory mapped when the process ended (for the exit report).</summary>
     public ulong PagesAtEnd { get; private set; }
 
+    /// <summary>Raised with <see cref="ExitBits"/> when the process has ended (a supervisor
+    /// waits on it for all its children at once), or null.</summary>
+    public Notification? ExitNotification { get; init; }
+
+    public ulong ExitBits { get; init; }
+
     /// <summary>The threads that have not been reaped yet.</summary>
     public IReadOnlyList<KernelThread> Threads => _threads;
 
@@ -189,6 +195,12 @@ internal sealed class Process : IThreadOwner
         flags = InterruptState.Disable();
         State = ProcessState.Ended;
         Scheduler.WakeAll(_waiters);
+        IpcResult raised = ExitNotification?.Raise(ExitBits) ?? default;
+        if (raised.Woken != null)
+        {
+            Scheduler.WakeIpc(raised.Woken);
+        }
+
         InterruptState.Restore(flags);
         ProcessTable.OnEnded(this);
     }

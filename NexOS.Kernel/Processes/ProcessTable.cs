@@ -58,7 +58,8 @@ internal static class ProcessTable
     /// Returns null with the reason in <paramref name="error"/> when the file is not a valid
     /// executable or memory runs out; then nothing is left behind.
     /// </summary>
-    public static Process? Spawn(string name, ReadOnlySpan<byte> file, IReadOnlyList<string> argv, IReadOnlyList<Grant> grants, out SyscallStatus status, out string error)
+    public static Process? Spawn(string name, ReadOnlySpan<byte> file, IReadOnlyList<string> argv, IReadOnlyList<Grant> grants, out SyscallStatus status, out string error,
+        NexOS.Core.Ipc.Notification? exitNotification = null, ulong exitBits = 0)
     {
         AddressSpace? kernel = VirtualMemory.KernelSpace;
         if (kernel == null || !Arch.X64.UserMode.IsReady)
@@ -101,7 +102,7 @@ internal static class ProcessTable
         }
 
         ulong flags = InterruptState.Disable();
-        var process = new Process(s_nextId++, name, space);
+        var process = new Process(s_nextId++, name, space) { ExitNotification = exitNotification, ExitBits = exitBits };
         s_processes.Add(process);
         InterruptState.Restore(flags);
         if (!process.StartMainThread(start.Entry, start.StackPointer, grants))

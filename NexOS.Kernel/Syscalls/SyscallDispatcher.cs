@@ -87,7 +87,7 @@ internal static unsafe class SyscallDispatcher
             case Syscall.NotificationCreate:
                 return SyscallIpc.Create(me, false);
             case Syscall.ProcessSpawn:
-                return SyscallProcess.Spawn(process, me, a0, a1, a2, f->R10);
+                return SyscallProcess.Spawn(process, me, a0, a1, a2, f->R10, f->R8, f->R9);
             case Syscall.ProcessWait:
                 return SyscallProcess.Wait(me, a0, a1);
             case Syscall.ProcessKill:
@@ -106,8 +106,12 @@ internal static unsafe class SyscallDispatcher
                 return SyscallDevices.InterruptBind(me, a0, a1, a2);
             case Syscall.InterruptAcknowledge:
                 return SyscallDevices.InterruptAcknowledge(me, a0);
+            case Syscall.KernelControl:
+                return KernelCommandService.Invoke(process, me, a0, a1, a2, f->R10, f->R8, f->R9);
+            case Syscall.BootFileRead:
+                return SyscallBootFiles.Read(process, me, a0, a1, a2, f->R10, f->R8);
             case Syscall.ThreadCreate or Syscall.ThreadExit or Syscall.ThreadJoin
-                or Syscall.MmioMap or Syscall.KernelControl:
+                or Syscall.MmioMap:
                 return Fail(SyscallStatus.NotImplemented);
             default:
                 return Fail(SyscallStatus.UnknownCall);

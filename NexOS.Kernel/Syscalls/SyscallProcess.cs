@@ -21,11 +21,24 @@ internal static class SyscallProcess
     /// <summary>The most capabilities one spawn hands on.</summary>
     public const int MaxGrants = 16;
 
-    public static long Spawn(Process caller, KernelThread me, ulong nameAddress, ulong nameLength, ulong capsAddress, ulong capsCount)
+    public static long Spawn(Process caller, KernelThread me, ulong nameAddress, ulong nameLength, ulong capsAddress, ulong capsCount, ulong exitSlot, ulong exitBits)
     {
         if (nameLength == 0 || nameLength > MaxName || capsCount > MaxGrants)
         {
             return Fail(SyscallStatus.BadArgument);
+        }
+
+        // The notification raised when the child ends, if one is named (slot 0: none).
+        Notification? exitNotification = null;
+        if (exitSlot != 0)
+        {
+            IpcStatus found = exitSlot < (ulong)me.Ipc.Capabilities.Size
+                ? me.Ipc.Capabilities.Lookup((int)exitSlot, IpcRights.Wait, out exitNotification, out _)
+                : IpcStatus.InvalidSlot;
+            if (found != IpcStatus.Ok || exitBits == 0)
+            {
+                return found != IpcStatus.Ok ? SyscallIpc.Result(found) : Fail(SyscallStatus.BadArgument);
+            }
         }
 
         Span<byte> nameBytes = stackalloc byte[(int)nameLength];
@@ -61,7 +74,7 @@ internal static class SyscallProcess
         }
 
         var argv = new List<string> { name };
-        Process? child = ProcessTable.Spawn(name, file, argv, grants, out SyscallStatus status, out _);
+        Process? child = ProcessTable.Spawn(name, file, argv, grants, out SyscallStatus status, out _, exitNotification, exitBits);
         if (child == null)
         {
             return Fail(status);

@@ -6,7 +6,7 @@ namespace NexOS.Services.Shell;
 /// commands (help, version, uptime, mem, echo, shutdown, reboot, panic); subsystems add their
 /// own with <see cref="Register"/>. All output goes through the host.
 /// </summary>
-public sealed class Shell
+public sealed class Shell : ICommandRunner
 {
     /// <summary>The prompt shown before each line.</summary>
     public const string PromptText = "nexos> ";
@@ -29,6 +29,16 @@ public sealed class Shell
 
     /// <summary>The system this shell runs on.</summary>
     public IShellHost Host { get; }
+
+    /// <summary>Writes through the host.</summary>
+    public void Write(string text) => Host.Write(text);
+
+    /// <summary>Runs the request's handler with this shell's host.</summary>
+    public void AnswerSecret(SecretRequest request, ReadOnlySpan<byte> secret)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Handler(Host, secret);
+    }
 
     /// <summary>
     /// Adds a command. Returns false, changing nothing, when <paramref name="name"/> is empty,

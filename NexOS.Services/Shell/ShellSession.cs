@@ -3,7 +3,8 @@ namespace NexOS.Services.Shell;
 /// <summary>
 /// An interactive session on a terminal: bytes in, echo and command output out. It feeds
 /// each byte to a <see cref="LineEditor"/>, runs each complete line in the
-/// <see cref="Shell"/>, reports a rejected line as one "error: reason" line, and shows the
+/// <see cref="ICommandRunner"/> (the <see cref="Shell"/> itself, or the ring-3 shell's link
+/// to the kernel's commands), reports a rejected line as one "error: reason" line, and shows the
 /// prompt again after every line, cancellation and rejection. When a command asks for a
 /// secret (<see cref="Shell.AskSecret"/>) it shows that request's prompt instead and reads the
 /// next line masked: the line goes to the request's handler, never to the shell, the echo or
@@ -14,14 +15,14 @@ public sealed class ShellSession
     private SecretRequest? _secret;
 
     /// <summary>Creates a session around <paramref name="shell"/>, echoing through its host.</summary>
-    public ShellSession(Shell shell)
+    public ShellSession(ICommandRunner shell)
     {
         Shell = shell;
-        Editor = new LineEditor(shell.Host.Write);
+        Editor = new LineEditor(shell.Write);
     }
 
-    /// <summary>The interpreter that runs the lines.</summary>
-    public Shell Shell { get; }
+    /// <summary>What runs the lines.</summary>
+    public ICommandRunner Shell { get; }
 
     /// <summary>The editor that assembles the lines.</summary>
     public LineEditor Editor { get; }
@@ -30,7 +31,7 @@ public sealed class ShellSession
     public bool IsReadingSecret => _secret != null;
 
     /// <summary>Shows the first prompt. Call once, before the first <see cref="Feed(byte)"/>.</summary>
-    public void Start() => Shell.Host.Write(Shell.Prompt);
+    public void Start() => Shell.Write(Shell.Prompt);
 
     /// <summary>Takes one byte from the terminal.</summary>
     public void Feed(byte b)
@@ -46,7 +47,7 @@ public sealed class ShellSession
                 _secret = HandSecretOver();
                 break;
             case LineEditorResultKind.Rejected:
-                Shell.Host.Write("error: " + result.Text + "\n");
+                Shell.Write("error: " + result.Text + "\n");
                 DropSecret();
                 break;
             case LineEditorResultKind.Cancelled:
@@ -60,11 +61,11 @@ public sealed class ShellSession
         if (_secret != null)
         {
             Editor.MaskNextLine();
-            Shell.Host.Write(_secret.Prompt);
+            Shell.Write(_secret.Prompt);
             return;
         }
 
-        Shell.Host.Write(Shell.Prompt);
+        Shell.Write(Shell.Prompt);
     }
 
     /// <summary>Takes several bytes from the terminal, in order.</summary>
@@ -88,7 +89,10 @@ public sealed class ShellSession
         try
         {
             // Without a request (someone masked the editor directly) the line is only wiped.
-            request?.Handler(Shell.Host, Editor.Secret);
+            if (request != null)
+            {
+                Shell.AnswerSecret(request, Editor.Secret);
+            }
         }
         finally
         {
@@ -102,7 +106,7 @@ public sealed class ShellSession
     {
         if (_secret != null)
         {
-            Shell.Host.Write(_secret.Cancelled + "\n");
+            Shell.Write(_secret.Cancelled + "\n");
             _secret = null;
         }
     }

@@ -62,6 +62,17 @@ internal static unsafe class Interrupts
         }
     }
 
+    /// <summary>Takes IRQ <paramref name="irq"/> away from the kernel's own handler and masks
+    /// it, so that the line can be handed to a driver in user space. Interrupts off.</summary>
+    public static void Release(int irq)
+    {
+        if ((uint)irq < IrqCount)
+        {
+            SetMasked(irq, true);
+            s_handlers[irq] = null;
+        }
+    }
+
     /// <summary>
     /// Routes IRQ <paramref name="irq"/> to <paramref name="handler"/>, which is told the line
     /// (for lines handed to drivers in user space), and leaves it masked: the owner unmasks it

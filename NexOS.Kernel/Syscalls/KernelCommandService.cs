@@ -1,0 +1,195 @@
+using System.Text;
+using NexOS.Abi;
+using NexOS.Core.Ipc;
+using NexOS.Core.Loader;
+using NexOS.Kernel.Core;
+using NexOS.Kernel.Core.Ipc;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Processes;
+using NexOS.Services.Shell;
+
+namespace NexOS.Kernel.Syscalls;
+
+/// <summary>
+/// The kernel-object service behind <see cref="Syscall.KernelControl"/>: the shell in ring 3
+/// hands it command lines, and it runs them against the kernel's command set (threads,
+/// processes, memory, the collector, patches, evolution, audit, traces), whose state lives
+/// in the kernel. Output goes straight to the shell's console service over IPC, with the
+/// capability the shell names, so long-running commands stream as they go. A command that
+/// asks for a secret leaves a request here; the shell reads the secret masked and answers it.
+/// One caller at a time (commands are not re-entrant); a second caller waits.
+/// </summary>
+internal static class KernelCommandService
+{
+    /// <summary>Bytes of reply buffer the caller provides (prompt and cancel texts).</summary>
+    public const int ReplyBytes = 256;
+
+    /// <summary>The longest command line or secret.</summary>
+    public const int MaxLine = 1024;
+
+    private static readonly KernelMutex s_lock = new();
+    private static RemoteHost? s_host;
+    private static Shell? s_shell;
+    private static SecretRequest? s_pending;
+
+    /// <summary>The command set: made once by the kernel's start-up (the same registrations
+    /// the kernel console uses).</summary>
+    public static void Initialize(Func<IShellHost, Shell> build)
+    {
+        s_host = new RemoteHost();
+        s_shell = build(s_host);
+    }
+
+    /// <summary>The kernel object a KernelControl capability names.</summary>
+    public static KernelObjectHandle Handle { get; } = new((uint)CapabilityKind.KernelControl, typeof(KernelCommandService));
+
+    public static long Invoke(Process process, KernelThread me, ulong slot, ulong operation, ulong a, ulong b, ulong c, ulong d)
+    {
+        if (slot >= (ulong)me.Ipc.Capabilities.Size)
+        {
+            return Fail(SyscallStatus.BadCapability);
+        }
+
+        IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Signal, out KernelObjectHandle? handle, out _);
+        if (found != IpcStatus.Ok || handle == null)
+        {
+            return SyscallIpc.Result(found);
+        }
+
+        if (handle.Kind != (uint)CapabilityKind.KernelControl)
+        {
+            return Fail(SyscallStatus.WrongKind);
+        }
+
+        if (s_shell == null || s_host == null)
+        {
+            return Fail(SyscallStatus.NotImplemented);
+        }
+
+        if (operation != (ulong)KernelOperation.RunCommand && operation != (ulong)KernelOperation.AnswerSecret)
+        {
+            return Fail(SyscallStatus.BadArgument);
+        }
+
+        if (b > MaxLine || c >= (ulong)me.Ipc.Capabilities.Size)
+        {
+            return Fail(SyscallStatus.BadArgument);
+        }
+
+        byte[] text = new byte[(int)b];
+        if (Copy(process, a, text, write: false) != UserAccessStatus.Ok
+            || UserMemory.Check(process.Space, UserAbi.UserTop, d, ReplyBytes, true) != UserAccessStatus.Ok)
+        {
+            return Fail(SyscallStatus.BadAddress);
+        }
+
+        s_lock.Lock();
+        try
+        {
+            s_host.ConsoleSlot = (int)c;
+            if (operation == (ulong)KernelOperation.RunCommand)
+            {
+                s_pending = null;
+                s_shell.Execute(Encoding.UTF8.GetString(text));
+            }
+            else
+            {
+                SecretRequest? request = s_pending;
+                s_pending = null;
+                s_shell.TakeSecretRequest();
+                request?.Handler(s_host, text);
+            }
+
+            s_pending = s_shell.TakeSecretRequest();
+            return s_pending == null ? 0 : WriteRequest(process, d, s_pending);
+        }
+        finally
+        {
+            Array.Clear(text);
+            s_host.ConsoleSlot = -1;
+            s_lock.Unlock();
+        }
+    }
+
+    /// <summary>Puts "prompt\0cancelled\0" in the caller's reply buffer and returns 1: the
+    /// command waits for a secret.</summary>
+    private static long WriteRequest(Process process, ulong address, SecretRequest request)
+    {
+        byte[] reply = new byte[ReplyBytes];
+        int n = Encoding.UTF8.GetBytes(Cut(request.Prompt), reply);
+        n += 1 + Encoding.UTF8.GetBytes(Cut(request.Cancelled), reply.AsSpan(n + 1));
+        return Copy(process, address, reply, write: true) == UserAccessStatus.Ok ? 1 : Fail(SyscallStatus.BadAddress);
+    }
+
+    private static string Cut(string s) => s.Length <= (ReplyBytes / 2) - 8 ? s : s[..((ReplyBytes / 2) - 8)];
+
+    private static UserAccessStatus Copy(Process process, ulong address, Span<byte> bytes, bool write)
+    {
+        if (bytes.Length == 0)
+        {
+            return UserAccessStatus.Ok;
+        }
+
+        return write
+            ? UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes)
+            : UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes);
+    }
+
+    private static long Fail(SyscallStatus status) => -(long)status;
+
+    /// <summary>The shell host commands see when run for the ring-3 shell: output goes to the
+    /// caller's console service; everything else is the kernel console's host.</summary>
+    private sealed class RemoteHost : IShellHost
+    {
+        private readonly KernelShellHost _kernel = new();
+
+        public int ConsoleSlot { get; set; } = -1;
+
+        public string Version => _kernel.Version;
+
+        public TimeSpan Uptime => _kernel.Uptime;
+
+        public MemoryStats Memory => _kernel.Memory;
+
+        public void Shutdown() => _kernel.Shutdown();
+
+        public void Reboot() => _kernel.Reboot();
+
+        public void Panic() => _kernel.Panic();
+
+        /// <summary>Sends the text to the console in 32-byte writes. A console that fails (it
+        /// was killed meanwhile) loses the rest of the text, and the kernel log gets it instead.</summary>
+        public void Write(string text)
+        {
+            if (ConsoleSlot < 0)
+            {
+                Kernel.Write(text);
+                return;
+            }
+
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            Span<byte> chunk = stackalloc byte[ConsoleProtocol.ChunkBytes];
+            for (int at = 0; at < bytes.Length; at += ConsoleProtocol.ChunkBytes)
+            {
+                int n = Math.Min(ConsoleProtocol.ChunkBytes, bytes.Length - at);
+                chunk.Clear();
+                bytes.AsSpan(at, n).CopyTo(chunk);
+                var message = new IpcMessage
+                {
+                    Label = ConsoleProtocol.Write | ((ulong)n << 8),
+                    W0 = BitConverter.ToUInt64(chunk[..8]),
+                    W1 = BitConverter.ToUInt64(chunk.Slice(8, 8)),
+                    W2 = BitConverter.ToUInt64(chunk.Slice(16, 8)),
+                    W3 = BitConverter.ToUInt64(chunk.Slice(24, 8)),
+                    WordCount = IpcMessage.MaxWords,
+                };
+                if (KernelIpc.Call(ConsoleSlot, in message, 5_000_000_000) != IpcStatus.Ok)
+                {
+                    ConsoleSlot = -1;
+                    Kernel.Write(Encoding.UTF8.GetString(bytes, at, bytes.Length - at));
+                    return;
+                }
+            }
+        }
+    }
+}

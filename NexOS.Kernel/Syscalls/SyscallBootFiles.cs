@@ -1,0 +1,71 @@
+using System.Text;
+using NexOS.Abi;
+using NexOS.Core.Boot;
+using NexOS.Core.Ipc;
+using NexOS.Core.Loader;
+using NexOS.Kernel.Core;
+using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Processes;
+
+namespace NexOS.Kernel.Syscalls;
+
+/// <summary>
+/// Reading files of the boot archive (the service manifest, configuration) until a file
+/// system exists. Needs a BootFiles capability; init has one.
+/// </summary>
+internal static class SyscallBootFiles
+{
+    /// <summary>The longest file name.</summary>
+    public const int MaxName = 128;
+
+    /// <summary>The kernel object a BootFiles capability names.</summary>
+    public static KernelObjectHandle Handle { get; } = new((uint)CapabilityKind.BootFiles, typeof(SyscallBootFiles));
+
+    public static long Read(Process process, KernelThread me, ulong slot, ulong name, ulong nameLength, ulong buffer, ulong bufferLength)
+    {
+        if (slot >= (ulong)me.Ipc.Capabilities.Size)
+        {
+            return -(long)SyscallStatus.BadCapability;
+        }
+
+        IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Wait, out KernelObjectHandle? handle, out _);
+        if (found != IpcStatus.Ok || handle == null)
+        {
+            return SyscallIpc.Result(found);
+        }
+
+        if (handle.Kind != (uint)CapabilityKind.BootFiles)
+        {
+            return -(long)SyscallStatus.WrongKind;
+        }
+
+        if (nameLength == 0 || nameLength > MaxName || bufferLength > UserMemory.MaxCopy)
+        {
+            return -(long)SyscallStatus.BadArgument;
+        }
+
+        Span<byte> nameBytes = stackalloc byte[(int)nameLength];
+        if (UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, name, nameBytes) != UserAccessStatus.Ok)
+        {
+            return -(long)SyscallStatus.BadAddress;
+        }
+
+        CpioArchive? archive = Boot.BootPrograms.Archive.Archive;
+        if (archive == null || !archive.TryFind(Encoding.UTF8.GetString(nameBytes), out CpioFile file))
+        {
+            return -(long)SyscallStatus.NotFound;
+        }
+
+        int n = (int)Math.Min((ulong)file.Length, bufferLength);
+        if (n > 0)
+        {
+            ReadOnlySpan<byte> bytes = Boot.BootModules.Programs.Slice(file.Offset, n);
+            if (UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, buffer, bytes) != UserAccessStatus.Ok)
+            {
+                return -(long)SyscallStatus.BadAddress;
+            }
+        }
+
+        return file.Length;
+    }
+}
