@@ -82,11 +82,7 @@ internal static unsafe class Modules
         (ulong)pointer >= ImageLayout.Start && (ulong)pointer < ImageLayout.End ? (nint)s_osModule : 0;
 
     [RuntimeExport("RhGetModuleFileName")]
-    private static int GetModuleFileName(nint module, byte** name)
-    {
-        *name = null;
-        return 0;
-    }
+    private static int GetModuleFileName(nint module, byte** name) => RuntimePlatform.ModuleFileName(name);
 
     [RuntimeExport("RhRegisterFrozenSegment")]
     private static nint RegisterFrozenSegment(void* start, nuint allocSize, nuint commitSize, nuint reservedSize) =>

@@ -85,6 +85,11 @@ internal static unsafe partial class RuntimePlatform
     /// <summary>The same for UTF-16 text; characters above 0x7F are written as '?'.</summary>
     public static partial void Write(string? text);
 
+    /// <summary>The image's file name as UTF-8 (stack traces name frames without metadata
+    /// after it): sets <paramref name="name"/> to bytes that stay valid for good and returns
+    /// their length, or sets it to null and returns 0.</summary>
+    public static partial int ModuleFileName(byte** name);
+
     /// <summary>Writes what is known about a code address (a symbol name and offset), or
     /// nothing.</summary>
     public static partial void WriteLocation(ulong address);

@@ -124,6 +124,12 @@ internal static unsafe partial class RuntimePlatform
 
     public static partial void Write(string? text) => DebugSerial.Write(text);
 
+    public static partial int ModuleFileName(byte** name)
+    {
+        *name = null;
+        return 0;
+    }
+
     public static partial void WriteLocation(ulong address) => KernelSymbols.WriteLocation(address);
 
     public static partial void Stop()

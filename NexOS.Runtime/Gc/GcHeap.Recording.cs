@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using NexOS.Core.Heap;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
 
 namespace NexOS.Runtime.Gc;
 
