@@ -5,9 +5,9 @@ namespace NexOS.UserLib;
 
 /// <summary>
 /// The program's address space (system calls MemoryMap, MemoryUnmap, MemoryProtect).
-/// Addresses and lengths are whole 4 KiB pages in user space. The runtime layer maps its own
-/// heaps at fixed addresses in [0x100_0000_0000, 0x200_4000_0000); keep fixed mappings out of
-/// that range.
+/// Mappings are anonymous, zeroed on first touch, and whole 4 KiB pages; docs/syscalls.md
+/// has the kernel's rules (where memory goes, how many regions a program may hold). The
+/// runtime layer's heaps are regions of their own, reserved through the same call.
 /// </summary>
 public static class Memory
 {

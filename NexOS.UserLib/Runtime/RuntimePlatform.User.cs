@@ -8,24 +8,12 @@ namespace NexOS.Runtime;
 
 /// <summary>
 /// The runtime layer's platform in a user program (see NexOS.Runtime/RuntimePlatform.cs):
-/// memory from the MemoryMap system call at fixed addresses in two windows of the program's
-/// own address space, time from ClockRead, diagnostics through LogWrite, and one thread, so
-/// nothing is ever contended and "interrupts off" costs nothing.
+/// memory from MemoryMap (RuntimePlatform.User.Pages.cs), time from ClockRead, diagnostics
+/// through LogWrite, and one thread, so nothing is ever contended and "interrupts off" costs
+/// nothing.
 /// </summary>
 internal static unsafe partial class RuntimePlatform
 {
-    /// <summary>The collected heap's pages: 1 GiB, which with 64 KiB pages needs a 128 KiB
-    /// page map.</summary>
-    public const ulong HeapWindowStart = 0x0000_0200_0000_0000;
-
-    public const ulong HeapWindowEnd = HeapWindowStart + (1UL << 30);
-
-    private const int MaxFreeBlocks = 512;
-
-    private static ulong s_heapNext; // 0 until the first block: no static initialisers here
-    private static ulong* s_freeBlocks;
-    private static int s_freeCount;
-
     private static ulong s_stackLow;
     private static ulong s_stackHigh;
     private static ulong s_scanTop;
@@ -61,79 +49,6 @@ internal static unsafe partial class RuntimePlatform
 
         s_programName = length == 0 ? null : name;
         s_programNameLength = length;
-    }
-
-    /// <summary>Maps <paramref name="bytes"/> of zeroed read-write memory at exactly
-    /// <paramref name="address"/>; false when the kernel refuses or puts it elsewhere.</summary>
-    public static bool MapFixed(ulong address, ulong bytes)
-    {
-        long mapped = SyscallNative.Call(Syscall.MemoryMap, address, bytes, (ulong)(Protection.Read | Protection.Write));
-        if (mapped < 0)
-        {
-            return false;
-        }
-
-        if ((ulong)mapped != address)
-        {
-            SyscallNative.Call(Syscall.MemoryUnmap, (ulong)mapped, bytes);
-            return false;
-        }
-
-        return true;
-    }
-
-    public static partial bool TryAllocatePages(int order, out ulong address)
-    {
-        ulong bytes = 4096UL << order;
-        for (int i = 0; i < s_freeCount; i++)
-        {
-            if ((s_freeBlocks[i] & 0xFFF) == (ulong)order)
-            {
-                address = s_freeBlocks[i] & ~0xFFFUL;
-                s_freeBlocks[i] = s_freeBlocks[--s_freeCount];
-                if (MapFixed(address, bytes))
-                {
-                    return true;
-                }
-
-                address = 0;
-                return false;
-            }
-        }
-
-        ulong next = s_heapNext == 0 ? HeapWindowStart : s_heapNext;
-        ulong start = (next + bytes - 1) & ~(bytes - 1);
-        if (start >= HeapWindowEnd || bytes > HeapWindowEnd - start || !MapFixed(start, bytes))
-        {
-            address = 0;
-            return false;
-        }
-
-        s_heapNext = start + bytes;
-        address = start;
-        return true;
-    }
-
-    /// <summary>Unmaps the block and keeps its addresses for the next block of the same order
-    /// (up to <see cref="MaxFreeBlocks"/>; beyond that the window's addresses are not reused).</summary>
-    public static partial void FreePages(ulong address, int order)
-    {
-        SyscallNative.Call(Syscall.MemoryUnmap, address, 4096UL << order);
-        if (s_freeBlocks == null)
-        {
-            s_freeBlocks = (ulong*)BootHeap.Allocate(MaxFreeBlocks * sizeof(ulong));
-        }
-
-        if (s_freeBlocks != null && s_freeCount < MaxFreeBlocks)
-        {
-            s_freeBlocks[s_freeCount++] = address | (uint)order;
-        }
-    }
-
-    public static partial void GetPageSpan(out ulong start, out ulong end)
-    {
-        start = HeapWindowStart;
-        end = HeapWindowEnd;
     }
 
     public static partial ulong NowNs()

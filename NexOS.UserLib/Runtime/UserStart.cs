@@ -13,10 +13,9 @@ namespace NexOS.UserLib.Runtime;
 /// </summary>
 internal static unsafe class UserStart
 {
-    /// <summary>Where the boot heap's chunks go: 1 GiB below the collected heap's window.</summary>
-    private const ulong BootWindowStart = 0x0000_0100_0000_0000;
-    private const ulong BootWindowEnd = BootWindowStart + (1UL << 30);
-    private const ulong BootChunk = 1UL << 20;
+    /// <summary>The boot heap's chunks: reserved, so only the pages used cost memory, but its
+    /// card table (one byte per 512 bytes of the first chunk) is made at once.</summary>
+    private const ulong BootChunk = 16UL << 20;
 
     /// <summary>The most the main stack grows to (the loader's limit).</summary>
     private const ulong MainStackBytes = 1UL << 20;
@@ -25,13 +24,11 @@ internal static unsafe class UserStart
     private const ulong AtRandom = 25;
     private const int MaxStartWords = 4096;
 
-    private static ulong s_bootNext;
-
     /// <summary>
     /// Runs before any object exists: no allocation, no interface calls, no static field with
     /// an initialiser. <paramref name="startBlock"/> is the loader's System V start block and
     /// <paramref name="threadPointer"/> the TLS block start.asm made. Returns 0 when the boot
-    /// heap cannot be mapped (start.asm then exits with 134).
+    /// heap or the collected heap's window cannot be reserved (start.asm then exits with 134).
     /// </summary>
     [RuntimeExport("NexOSUserEarlyInit")]
     private static int EarlyInit(ulong* startBlock, ulong threadPointer)
@@ -42,9 +39,8 @@ internal static unsafe class UserStart
         ulong high = block >= UserAbi.UserTop - MainStackBytes && block < UserAbi.UserTop ? UserAbi.UserTop : (block + 0xFFFF) & ~0xFFFFUL;
         RuntimePlatform.InitializeProcess(high - MainStackBytes, high, block, threadPointer, ReadRandom(startBlock));
         RuntimePlatform.SetProgramName(startBlock[0] > 0 ? (byte*)startBlock[1] : null);
-        s_bootNext = BootWindowStart;
         PhysRange first = TakeBootChunk(BootChunk);
-        if (first.Length == 0)
+        if (first.Length == 0 || !RuntimePlatform.ReserveHeapWindow())
         {
             return 0;
         }
@@ -67,13 +63,11 @@ internal static unsafe class UserStart
     private static PhysRange TakeBootChunk(ulong bytes)
     {
         ulong length = Math.Max(BootChunk, (bytes + BootChunk - 1) & ~(BootChunk - 1));
-        ulong start = s_bootNext;
-        if (length > BootWindowEnd - start || !RuntimePlatform.MapFixed(start, length))
+        if (length < bytes || !RuntimePlatform.TryMap(length, out ulong start))
         {
             return default;
         }
 
-        s_bootNext = start + length;
         return new PhysRange(new PhysAddr(start), new PhysAddr(start + length));
     }
 

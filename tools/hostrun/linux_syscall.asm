@@ -87,11 +87,11 @@ nexos_syscall6:
     mov eax, 158
     syscall
     jmp .status
-.memory_map:                    ; mmap(address, length, protection, private anonymous [fixed, no replace], -1, 0)
+.memory_map:                    ; mmap(address, length, protection, private anonymous unreserved [fixed, no replace], -1, 0)
     mov rdi, rsi
     mov rsi, rdx
     mov rdx, rcx
-    mov r10d, 0x22
+    mov r10d, 0x4022
     test rdi, rdi
     jz .map_anywhere
     or r10d, 0x100000
