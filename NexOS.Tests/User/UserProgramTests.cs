@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using NexOS.Abi;
+using NexOS.Core.Boot;
 using NexOS.Core.Loader;
 using NexOS.Tests.Boot;
 
@@ -9,7 +10,7 @@ namespace NexOS.Tests.User;
 
 /// <summary>
 /// The C# user program examples/hello as `./nexos build` leaves it: an ELF the kernel's loader
-/// accepts, and, run as a Linux process with its system calls translated (./nexos hostrun),
+/// accepts, packed into the boot archive as bin/hello, and, run as a Linux process with its system calls translated (./nexos hostrun),
 /// a program whose start code, runtime layer, collector and exceptions work. Needs a build.
 /// </summary>
 [Category("Boot")]
@@ -28,8 +29,21 @@ public sealed class UserProgramTests
         Assert.That(image, Is.Not.Null, error);
         Assert.That(image!.Tls, Is.Not.Null, "the runtime layer's thread statics need a PT_TLS segment");
         Assert.That(image.Segments.Select(s => s.Access), Does.Contain(ElfAccess.Read | ElfAccess.Execute));
-        Assert.That(File.ReadAllLines(Path.Combine(BootEnvironment.RepoRoot(), "build", "user", "programs.list")),
-            Does.Contain($"hello {elf}"));
+    }
+
+    [Test]
+    public void HelloIsPackedIntoTheBootArchive()
+    {
+        string root = BootEnvironment.RepoRoot();
+        string packed = Path.Combine(root, "build", "isodir", "boot", "nexos.programs");
+        Assert.That(File.Exists(packed), Is.True, $"{packed} is missing: run ./nexos build");
+        byte[] module = File.ReadAllBytes(packed);
+
+        ProgramArchive archive = ProgramArchive.FromModule((ulong)module.Length, module);
+
+        Assert.That(archive.Archive, Is.Not.Null, archive.Error);
+        long size = new FileInfo(Path.Combine(root, "build", "user", "hello.elf")).Length;
+        Assert.That(archive.Archive!.Files.Select(f => (f.Name, (long)f.Length)), Does.Contain(("bin/hello", size)));
     }
 
     [Test]
