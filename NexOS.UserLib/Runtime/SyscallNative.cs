@@ -11,7 +11,9 @@ internal static unsafe class SyscallNative
 {
     /// <summary>Makes system call <paramref name="number"/>; returns RAX (a negated
     /// <see cref="SyscallStatus"/> on failure). No GC transition: a program has one thread,
-    /// which is the collector's.</summary>
+    /// which is the collector's. The kernel checks every address it is given; the caller
+    /// guarantees that a call which changes the address space (MemoryUnmap, MemoryProtect)
+    /// leaves the memory the runtime layer and the program still use alone.</summary>
     [RuntimeImport("*", "nexos_syscall6"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern long Call(Syscall number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5);
 

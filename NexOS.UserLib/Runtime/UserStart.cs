@@ -72,7 +72,8 @@ internal static unsafe class UserStart
     }
 
     /// <summary>The first eight of the 16 random bytes the loader's AT_RANDOM entry points at,
-    /// or 0. Walks argv and envp to the auxiliary vector, every loop bounded.</summary>
+    /// or 0. Walks argv and envp to the auxiliary vector, every loop bounded. The caller
+    /// guarantees that <paramref name="block"/> is the loader's start block.</summary>
     private static ulong ReadRandom(ulong* block)
     {
         int i = 1 + (int)Math.Min(block[0], MaxStartWords) + 1; // argc, argv..., NULL
