@@ -9,7 +9,7 @@ using NexOS.Kernel.Commands;
 using NexOS.Kernel.Core;
 using NexOS.Kernel.Core.Threading;
 using NexOS.Kernel.Platform;
-using NexOS.Kernel.Runtime;
+using NexOS.Runtime;
 using NexOS.Kernel.SelfTest;
 using NexOS.Services.Shell;
 

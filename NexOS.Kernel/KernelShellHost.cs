@@ -4,8 +4,8 @@ using NexOS.Kernel.Core;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Platform;
-using NexOS.Kernel.Runtime;
-using NexOS.Kernel.Runtime.Gc;
+using NexOS.Runtime;
+using NexOS.Runtime.Gc;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel;

@@ -2,7 +2,7 @@ using System.Runtime;
 using NexOS.Core.Boot;
 using NexOS.Core.Memory;
 using NexOS.Kernel.Platform;
-using NexOS.Kernel.Runtime;
+using NexOS.Runtime;
 
 namespace NexOS.Kernel.Boot;
 

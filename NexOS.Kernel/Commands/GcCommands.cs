@@ -3,8 +3,8 @@ using NexOS.Core.Heap;
 using NexOS.Core.Policy;
 using NexOS.Kernel.Core;
 using NexOS.Kernel.Core.Threading;
-using NexOS.Kernel.Runtime;
-using NexOS.Kernel.Runtime.Gc;
+using NexOS.Runtime;
+using NexOS.Runtime.Gc;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;

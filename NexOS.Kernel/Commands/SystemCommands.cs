@@ -58,7 +58,7 @@ internal static class SystemCommands
         sb.Append($"late timer interrupts (over {LateTimers.ThresholdNs / 1000} us): {LateTimers.Count}\n");
         foreach ((ulong rip, ulong late) in LateTimers.Snapshot())
         {
-            sb.Append($"  {late / 1000} us late, interrupted {Runtime.KernelSymbols.NameOf(rip) ?? "?"} (0x{rip:x})\n");
+            sb.Append($"  {late / 1000} us late, interrupted {Platform.KernelSymbols.NameOf(rip) ?? "?"} (0x{rip:x})\n");
         }
 
         host.Write(sb.ToString());

@@ -1,7 +1,7 @@
 using NexOS.Ai.Models;
 using NexOS.Core.Heap;
 using NexOS.Kernel.Evolution;
-using NexOS.Kernel.Runtime.Gc;
+using NexOS.Runtime.Gc;
 using NexOS.Security.Evolution;
 
 namespace NexOS.Kernel.Commands;

@@ -1,7 +1,7 @@
 using NexOS.Core.Memory;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Core.Threading;
-using NexOS.Kernel.Runtime;
+using NexOS.Runtime;
 
 namespace NexOS.Kernel.Core;
 

@@ -4,7 +4,7 @@ using NexOS.Ai.Monitoring;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Core;
 using NexOS.Kernel.Core.Threading;
-using NexOS.Kernel.Runtime.Gc;
+using NexOS.Runtime.Gc;
 using NexOS.Security.Audit;
 using NexOS.Security.Evolution;
 using NexOS.Security.Patches;

@@ -33,16 +33,6 @@ internal static unsafe class Native
     [RuntimeImport(Asm, "nexos_ind"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern uint InD(ushort port);
 
-    /// <summary>Pushes the callee-saved registers and runs the collector (runtime.asm). The
-    /// caller has interrupts off.</summary>
-    [RuntimeImport(Asm, "nexos_collect_with_registers"), MethodImpl(MethodImplOptions.InternalCall)]
-    public static extern void CollectWithRegisters();
-
-    /// <summary>Installs the boot heap's card table for the write barriers (runtime.asm).
-    /// The caller has interrupts off and keeps <paramref name="table"/> valid for good.</summary>
-    [RuntimeImport(Asm, "nexos_set_card_table"), MethodImpl(MethodImplOptions.InternalCall)]
-    public static extern void SetCardTable(byte* table, ulong spanBase, ulong span);
-
     [RuntimeImport(Asm, "nexos_cli"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void DisableInterrupts();
 

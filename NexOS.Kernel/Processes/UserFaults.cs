@@ -3,7 +3,7 @@ using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Core;
 using NexOS.Kernel.Core.Threading;
 using NexOS.Kernel.Platform;
-using NexOS.Kernel.Runtime;
+using NexOS.Runtime;
 
 namespace NexOS.Kernel.Processes;
 

@@ -1,5 +1,5 @@
 using System.Threading;
-using NexOS.Kernel.Runtime.Gc;
+using NexOS.Runtime.Gc;
 using Node = NexOS.Kernel.SelfTest.GcTests.Node;
 
 namespace NexOS.Kernel.SelfTest;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using NexOS.Kernel.Core.Threading;
-using NexOS.Kernel.Runtime.Gc;
+using NexOS.Runtime.Gc;
 
 namespace NexOS.Kernel.SelfTest;
 

@@ -1,5 +1,6 @@
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Runtime;
+using NexOS.Kernel.Platform;
+using NexOS.Runtime;
 
 namespace NexOS.Kernel.SelfTest;
 

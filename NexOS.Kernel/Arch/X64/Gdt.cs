@@ -1,5 +1,5 @@
 using NexOS.Kernel.Platform;
-using NexOS.Kernel.Runtime;
+using NexOS.Runtime;
 
 namespace NexOS.Kernel.Arch.X64;
 

@@ -1,6 +1,6 @@
 using System.Runtime;
 using NexOS.Kernel.Platform;
-using NexOS.Kernel.Runtime;
+using NexOS.Runtime;
 
 namespace NexOS.Kernel.Arch.X64;
 

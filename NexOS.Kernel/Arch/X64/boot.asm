@@ -285,7 +285,8 @@ boot_entry_tsc: resq 1
 ext_features_edx: resd 1
 
 ; The linker's view of the image, for C# (KernelImage in Platform/KernelImage.cs reads
-; these words in this order).
+; these words in this order; the shared runtime layer's ImageLayout reads the first fourteen
+; through nexos_image_layout, which a user program's start code provides in the same layout).
 extern __kernel_end
 extern __text_start
 extern __text_end
@@ -312,7 +313,8 @@ kernel_image_table:
     dq __tdata_start, __tdata_size, __tls_memsz, __tls_align
     dq __rodata_start, __data_start
 section .text
-global nexos_kernel_image
+global nexos_kernel_image, nexos_image_layout
 nexos_kernel_image:             ; ulong* ()
+nexos_image_layout:
     lea rax, [rel kernel_image_table]
     ret

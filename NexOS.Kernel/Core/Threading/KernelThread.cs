@@ -3,7 +3,7 @@ using NexOS.Core.Ipc;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Core;
 using NexOS.Kernel.Platform;
-using NexOS.Kernel.Runtime;
+using NexOS.Runtime;
 
 namespace NexOS.Kernel.Core.Threading;
 

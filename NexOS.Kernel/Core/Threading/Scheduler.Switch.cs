@@ -2,7 +2,7 @@ using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Core;
 using NexOS.Kernel.Platform;
-using NexOS.Kernel.Runtime.Exceptions;
+using NexOS.Runtime.Exceptions;
 
 namespace NexOS.Kernel.Core.Threading;
 

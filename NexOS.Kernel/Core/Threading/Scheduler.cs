@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Platform;
-using NexOS.Kernel.Runtime;
-using NexOS.Kernel.Runtime.Exceptions;
+using NexOS.Runtime;
+using NexOS.Runtime.Exceptions;
 
 namespace NexOS.Kernel.Core.Threading;
 

@@ -2,7 +2,7 @@ using NexOS.Ai.Engine;
 using NexOS.Ai.Models;
 using NexOS.Core.Heap;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Runtime.Gc;
+using NexOS.Runtime.Gc;
 using NexOS.Security.Evolution;
 using NexOS.Services.Shell;
 

@@ -3,7 +3,7 @@ using NexOS.Ai.Models;
 using NexOS.Core.Heap;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Core.Threading;
-using NexOS.Kernel.Runtime.Gc;
+using NexOS.Runtime.Gc;
 using NexOS.Security.Evolution;
 using NexOS.Services.Shell;
 

@@ -6,7 +6,7 @@ namespace NexOS.Bench.Alloc;
 /// <summary>
 /// NexOS's small-object heap on the host: the kernel's own <see cref="HeapPage"/>,
 /// <see cref="HeapIndex"/> and <see cref="SizeClasses"/>, driven as
-/// NexOS.Kernel/Runtime/Gc/GcHeap*.cs drives them. The fast path bumps a cursor through the
+/// NexOS.Runtime/Gc/GcHeap*.cs drives them. The fast path bumps a cursor through the
 /// class's run of free cells; the slow path takes the next run (at most 4 KiB) from the
 /// class's page, zeroes it, and moves on to a partly free page, a spare page or a new one.
 /// Pages are 64 KiB from NativeMemory.AlignedAlloc instead of page frames.
