@@ -48,8 +48,8 @@ public enum Syscall : ulong
     /// <summary>(thread capability, timeout): waits for a thread to end; returns its code.</summary>
     ThreadJoin = 34,
 
-    /// <summary>(name, name length, capability list, count, exit notification, exit bits): starts
-    /// a program from the boot archive, handing it the listed capabilities in slots 1, 2, ...;
+    /// <summary>(command line, its length, capability list, count, exit notification, exit bits):
+    /// starts a program from the boot archive (the line's first word; the words are its argv), handing it the listed capabilities in slots 1, 2, ...;
     /// raises the bits on the notification (slot 0: none) when it ends. Returns a process
     /// capability.</summary>
     ProcessSpawn = 48,

@@ -96,6 +96,7 @@ internal static unsafe class Kernel
         if (BootInfo.HasOption("nexos.bench"))
         {
             Benchmarks.RunAll(WriteLine);
+            RunUserBenchmarks();
             SelfTestRunner.ExitEmulator(true);
         }
 
@@ -195,6 +196,23 @@ internal static unsafe class Kernel
     }
 
     /// <summary>Feeds console input to the shell forever, halting while there is none.</summary>
+    /// <summary>The user-space halves of the benchmarks: bin/ubench, which prints its own JSON
+    /// lines; at most two minutes.</summary>
+    private static void RunUserBenchmarks()
+    {
+        if (!Boot.BootPrograms.TryFind("ubench", out ReadOnlySpan<byte> file))
+        {
+            WriteLine("{\"bench\":\"user\",\"error\":\"no bin/ubench in the boot archive\"}");
+            return;
+        }
+
+        Processes.Process? bench = Processes.ProcessTable.Spawn("ubench", file, new[] { "ubench" }, Array.Empty<Processes.Grant>(), out _, out string error);
+        if (bench == null || !bench.Wait(120_000_000_000))
+        {
+            WriteLine($"{{\"bench\":\"user\",\"error\":\"{(bench == null ? error : "ubench did not finish in 2 minutes")}\"}}");
+        }
+    }
+
     /// <summary>The kernel's command set, for the kernel console or for the shell in ring 3
     /// (through <see cref="Syscalls.KernelCommandService"/>).</summary>
     private static Shell BuildShell(IShellHost host)

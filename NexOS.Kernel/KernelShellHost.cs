@@ -76,6 +76,12 @@ internal sealed class KernelShellHost : IShellHost
 
     public void Write(string text) => Kernel.Write(text);
 
+    public bool TryReadKey(out byte key)
+    {
+        key = 0;
+        return Kernel.Console is { } console && console.TryRead(out key);
+    }
+
     /// <summary>Gives a power-state change a moment to happen before reporting failure.</summary>
     private static void WaitForPowerOff()
     {

@@ -28,4 +28,14 @@ public static class UserLayout
     /// the top is fine).</summary>
     public static bool IsUserRange(ulong start, ulong length) =>
         start >= UserBase && start <= UserTop && length <= UserTop - start;
+
+    /// <summary>Program images (their PT_LOAD segments) lie below this; above it, up to
+    /// <see cref="MapAreaHigh"/>, is where MemoryMap places memory.</summary>
+    public const ulong ImageTop = 0x0000_1000_0000_0000;
+
+    /// <summary>The start of the range MemoryMap places memory in.</summary>
+    public const ulong MapAreaLow = ImageTop;
+
+    /// <summary>The end of that range (exclusive): below the main stack's growth range.</summary>
+    public const ulong MapAreaHigh = 0x0000_7000_0000_0000;
 }

@@ -112,12 +112,6 @@ internal static class SystemCommands
     /// <summary>Redraws every second until 'q' (or Ctrl-C) arrives on the console.</summary>
     private static void Top(IShellHost host, ReadOnlySpan<string> args)
     {
-        var console = Kernel.Console;
-        if (console == null)
-        {
-            return;
-        }
-
         while (true)
         {
             KernelMetrics.Refresh();
@@ -129,7 +123,7 @@ internal static class SystemCommands
             ulong end = Tsc.NowNs + 1_000_000_000;
             while (Tsc.NowNs < end)
             {
-                if (console.TryRead(out byte key) && (key == (byte)'q' || key == 3))
+                if (host.TryReadKey(out byte key) && (key == (byte)'q' || key == 3))
                 {
                     return;
                 }

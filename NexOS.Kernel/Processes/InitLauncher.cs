@@ -52,7 +52,10 @@ internal static class InitLauncher
             new Grant(new PortRange("com1", Com1Base, 8).ToHandle(), IpcRights.Signal, 0),
             new Grant(line.ToHandle(), IpcRights.Signal, 0),
         };
-        Init = ProcessTable.Spawn(InitName, file, new[] { InitName }, grants, out SyscallStatus status, out error);
+        // init and the services it starts run where the kernel console ran: above every
+        // workload, so typing stays responsive whatever runs.
+        Init = ProcessTable.Spawn(InitName, file, new[] { InitName }, grants, out SyscallStatus status, out error,
+            priority: KernelThread.ConsolePriority);
         return Init != null;
     }
 }

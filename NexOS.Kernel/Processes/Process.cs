@@ -40,10 +40,10 @@ internal sealed class Process : IThreadOwner
 
     /// <summary>The range MemoryMap places memory in: above every program image, below the
     /// main stack's growth range and its guard page.</summary>
-    public const ulong MapAreaLow = 0x0000_1000_0000_0000;
+    public const ulong MapAreaLow = UserLayout.MapAreaLow;
 
     /// <summary>End of the MemoryMap range (exclusive).</summary>
-    public const ulong MapAreaHigh = 0x0000_7000_0000_0000;
+    public const ulong MapAreaHigh = UserLayout.MapAreaHigh;
 
     private readonly List<KernelThread> _threads = new();
     private readonly WaitQueue _waiters = new();
@@ -97,14 +97,15 @@ internal sealed class Process : IThreadOwner
     public KernelObjectHandle Handle => _handle ??= new KernelObjectHandle((uint)CapabilityKind.Process, this);
 
     /// <summary>
-    /// Starts the main thread at <paramref name="entry"/> with <paramref name="stackPointer"/>,
-    /// its capability table holding <paramref name="grants"/> in slots 1, 2, ... in order.
+    /// Starts the main thread at <paramref name="entry"/> with <paramref name="stackPointer"/>
+    /// and scheduling <paramref name="priority"/>, its capability table holding
+    /// <paramref name="grants"/> in slots 1, 2, ... in order.
     /// Set-up code: allocates the thread. Returns false, starting nothing, when a grant does
     /// not fit the table.
     /// </summary>
-    public bool StartMainThread(ulong entry, ulong stackPointer, IReadOnlyList<Grant> grants)
+    public bool StartMainThread(ulong entry, ulong stackPointer, IReadOnlyList<Grant> grants, int priority)
     {
-        var thread = new KernelThread(Name, () => EnterProgram(entry, stackPointer), NexOS.Core.Scheduling.SchedClass.Normal, 16)
+        var thread = new KernelThread(Name, () => EnterProgram(entry, stackPointer), NexOS.Core.Scheduling.SchedClass.Normal, priority)
         {
             PageTableRoot = Space.Root.Value,
             Owner = this,
@@ -140,6 +141,10 @@ internal sealed class Process : IThreadOwner
             foreach (KernelThread t in _threads)
             {
                 t.KillRequested = true;
+                if (t != Scheduler.Current)
+                {
+                    Scheduler.WakeToEnd(t);
+                }
             }
         }
 
@@ -155,7 +160,7 @@ internal sealed class Process : IThreadOwner
         while (State != ProcessState.Ended)
         {
             ulong now = Arch.X64.Tsc.NowNs;
-            if (deadline != 0 && now >= deadline)
+            if ((deadline != 0 && now >= deadline) || Scheduler.Current.KillRequested)
             {
                 InterruptState.Restore(flags);
                 return false;

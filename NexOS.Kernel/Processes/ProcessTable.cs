@@ -13,6 +13,9 @@ namespace NexOS.Kernel.Processes;
 /// </summary>
 internal static class ProcessTable
 {
+    /// <summary>The priority of a program started from the shell: that of any workload.</summary>
+    public const int DefaultPriority = 16;
+
     /// <summary>Ended processes kept for their status.</summary>
     public const int KeptEnded = 16;
 
@@ -54,12 +57,13 @@ internal static class ProcessTable
 
     /// <summary>
     /// Loads <paramref name="file"/> (a static ELF executable) as a new process called
-    /// <paramref name="name"/> with <paramref name="argv"/>, and starts its main thread.
+    /// <paramref name="name"/> with <paramref name="argv"/>, and starts its main thread at
+    /// <paramref name="priority"/>.
     /// Returns null with the reason in <paramref name="error"/> when the file is not a valid
     /// executable or memory runs out; then nothing is left behind.
     /// </summary>
     public static Process? Spawn(string name, ReadOnlySpan<byte> file, IReadOnlyList<string> argv, IReadOnlyList<Grant> grants, out SyscallStatus status, out string error,
-        NexOS.Core.Ipc.Notification? exitNotification = null, ulong exitBits = 0)
+        NexOS.Core.Ipc.Notification? exitNotification = null, ulong exitBits = 0, int priority = DefaultPriority)
     {
         AddressSpace? kernel = VirtualMemory.KernelSpace;
         if (kernel == null || !Arch.X64.UserMode.IsReady)
@@ -105,7 +109,7 @@ internal static class ProcessTable
         var process = new Process(s_nextId++, name, space) { ExitNotification = exitNotification, ExitBits = exitBits };
         s_processes.Add(process);
         InterruptState.Restore(flags);
-        if (!process.StartMainThread(start.Entry, start.StackPointer, grants))
+        if (!process.StartMainThread(start.Entry, start.StackPointer, grants, priority))
         {
             flags = InterruptState.Disable();
             s_processes.Remove(process);

@@ -157,6 +157,26 @@ internal static class KernelCommandService
 
         public void Panic() => _kernel.Panic();
 
+        /// <summary>Asks the console for a key already typed, without waiting (Poll).</summary>
+        public bool TryReadKey(out byte key)
+        {
+            key = 0;
+            var message = new IpcMessage { Label = ConsoleProtocol.Poll, WordCount = IpcMessage.MaxWords };
+            if (ConsoleSlot < 0 || KernelIpc.Call(ConsoleSlot, in message, 5_000_000_000) != IpcStatus.Ok)
+            {
+                return false;
+            }
+
+            ref readonly IpcMessage reply = ref Scheduler.Current.Ipc.Message;
+            if (((reply.Label >> 8) & 0xFF) == 0)
+            {
+                return false;
+            }
+
+            key = (byte)reply.W0;
+            return true;
+        }
+
         /// <summary>Sends the text to the console in 32-byte writes. A console that fails (it
         /// was killed meanwhile) loses the rest of the text, and the kernel log gets it instead.</summary>
         public void Write(string text)

@@ -10,13 +10,17 @@ namespace NexOS.Kernel.Syscalls;
 
 /// <summary>
 /// Process and capability calls: spawn a program from the boot archive with a list of the
-/// caller's capabilities to hand on, wait for or kill a process through its capability, and
+/// caller's capabilities to hand on (the child runs at the caller's priority, so the services
+/// init starts share its place above the workloads), wait for or kill a process through its capability, and
 /// close, copy or inspect capabilities.
 /// </summary>
 internal static class SyscallProcess
 {
-    /// <summary>The longest program name.</summary>
-    public const int MaxName = 64;
+    /// <summary>The longest command line (program name and arguments).</summary>
+    public const int MaxName = 256;
+
+    /// <summary>The most words on a command line, the name included.</summary>
+    public const int MaxArguments = 16;
 
     /// <summary>The most capabilities one spawn hands on.</summary>
     public const int MaxGrants = 16;
@@ -67,14 +71,21 @@ internal static class SyscallProcess
             grants.Add(new Grant(obj, me.Ipc.Capabilities.RightsAt((int)slot), badge));
         }
 
-        string name = Encoding.UTF8.GetString(nameBytes);
+        // The text is a command line: the program's name, then its arguments, split at spaces.
+        string[] words = Encoding.UTF8.GetString(nameBytes).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0 || words.Length > MaxArguments)
+        {
+            return Fail(SyscallStatus.BadArgument);
+        }
+
+        string name = words[0];
         if (!Boot.BootPrograms.TryFind(name, out ReadOnlySpan<byte> file))
         {
             return Fail(SyscallStatus.NotFound);
         }
 
-        var argv = new List<string> { name };
-        Process? child = ProcessTable.Spawn(name, file, argv, grants, out SyscallStatus status, out _, exitNotification, exitBits);
+        var argv = new List<string>(words);
+        Process? child = ProcessTable.Spawn(name, file, argv, grants, out SyscallStatus status, out _, exitNotification, exitBits, me.Sched.BasePriority);
         if (child == null)
         {
             return Fail(status);

@@ -33,4 +33,13 @@ public interface IShellHost
     /// <summary>Writes text to the console. Lines end with "\n"; the host translates that
     /// for its terminal.</summary>
     void Write(string text);
+
+    /// <summary>Takes a key typed at the console, if one is waiting, without waiting for one
+    /// (for commands like `top` that run until a key stops them). Hosts without a console
+    /// keyboard have none.</summary>
+    bool TryReadKey(out byte key)
+    {
+        key = 0;
+        return false;
+    }
 }

@@ -3,8 +3,9 @@ using System.IO;
 namespace NexOS.Pack;
 
 /// <summary>
-/// `nexos-pack OUTPUT [NAME=ELF]...`: packs the programs (each a name and the path of its ELF
-/// file; the name ends at the first '=') into the boot archive at OUTPUT with
+/// `nexos-pack OUTPUT [NAME=ELF | --file PATH=FILE]...`: packs the programs (each a name and
+/// the path of its ELF file; the name ends at the first '=') and other files (each its path in
+/// the archive and the file to read) into the boot archive at OUTPUT with
 /// <see cref="ProgramPacker"/>. OUTPUT is replaced only when packing succeeds. Exit status 0
 /// written, 2 usage, 3 a file cannot be read or written, 4 a program is refused.
 /// </summary>
@@ -14,13 +15,21 @@ public static class Program
     {
         if (args.Length < 1)
         {
-            Console.Error.WriteLine("usage: nexos-pack OUTPUT [NAME=ELF]...");
+            Console.Error.WriteLine("usage: nexos-pack OUTPUT [NAME=ELF | --file PATH=FILE]...");
             return 2;
         }
 
         var programs = new List<ProgramFile>();
+        var files = new List<DataFile>();
+        bool nextIsFile = false;
         foreach (string pair in args[1..])
         {
+            if (pair == "--file")
+            {
+                nextIsFile = true;
+                continue;
+            }
+
             int equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals < 0)
             {
@@ -31,7 +40,16 @@ public static class Program
             string path = pair[(equals + 1)..];
             try
             {
-                programs.Add(new ProgramFile(pair[..equals], File.ReadAllBytes(path)));
+                if (nextIsFile)
+                {
+                    files.Add(new DataFile(pair[..equals], File.ReadAllBytes(path)));
+                }
+                else
+                {
+                    programs.Add(new ProgramFile(pair[..equals], File.ReadAllBytes(path)));
+                }
+
+                nextIsFile = false;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
@@ -40,7 +58,7 @@ public static class Program
             }
         }
 
-        byte[]? archive = ProgramPacker.TryPack(programs, out string error);
+        byte[]? archive = ProgramPacker.TryPack(programs, files, out string error);
         if (archive == null)
         {
             Console.Error.WriteLine($"nexos-pack: {error}");

@@ -123,3 +123,9 @@ nexos_syscall6:
     mov rax, -BAD_ARGUMENT
 .done:
     ret
+
+; long nexos_syscall_regs(ulong number, ulong* registers): IPC has no Linux counterpart here.
+global nexos_syscall_regs
+nexos_syscall_regs:
+    mov rax, -UNKNOWN_CALL
+    ret

@@ -283,6 +283,29 @@ internal static unsafe partial class Scheduler
         Panic.Halt("an exited thread was scheduled again");
     }
 
+    /// <summary>
+    /// Wakes <paramref name="thread"/> if it is blocked, so that it sees
+    /// <see cref="KernelThread.KillRequested"/>: a pending IPC operation ends with Cancelled, a
+    /// wait on a queue or a sleep ends as a timeout does. Callers of blocking calls that loop
+    /// must check KillRequested. Interrupts off.
+    /// </summary>
+    public static void WakeToEnd(KernelThread thread)
+    {
+        if (thread.Sched.State != ThreadState.Blocked)
+        {
+            return;
+        }
+
+        if (thread.Ipc.State != NexOS.Core.Ipc.IpcState.Idle)
+        {
+            thread.Ipc.Cancel(NexOS.Core.Ipc.IpcStatus.Cancelled);
+        }
+
+        thread.BlockedOn?.Remove(thread.Sched);
+        thread.TimedOut = true;
+        Wake(thread, Tsc.NowNs);
+    }
+
     /// <summary>Waits until <paramref name="thread"/> has exited.</summary>
     public static void Join(KernelThread thread)
     {
@@ -320,6 +343,19 @@ internal static unsafe partial class Scheduler
         while (true)
         {
             ReapExited();
+
+            // Reaping may wake a thread (a process's last thread ends it, and its waiters
+            // wake): run it now instead of halting until the next interrupt, which may be a
+            // whole slice away. The check and the halt are one step (sti; hlt), so a wake-up
+            // from an interrupt in between is not missed either.
+            Native.DisableInterrupts();
+            if (Preemption.SwitchPending)
+            {
+                PreemptIfNeeded();
+                Native.EnableInterrupts();
+                continue;
+            }
+
             Native.WaitForInterrupt();
         }
     }

@@ -19,3 +19,28 @@ nexos_syscall6:
     mov r9, [rsp + 8]
     syscall
     ret
+
+; long nexos_syscall_regs(ulong number, ulong* registers)
+; For the IPC calls, whose messages travel in registers both ways: loads RDI, RSI, RDX, R10, R8
+; and R9 from registers[0..5], makes the call, and stores the six back. RBX (callee-saved)
+; holds the array across SYSCALL, which preserves it.
+global nexos_syscall_regs
+nexos_syscall_regs:
+    push rbx
+    mov rax, rdi
+    mov rbx, rsi
+    mov rdi, [rbx]
+    mov rsi, [rbx + 8]
+    mov rdx, [rbx + 16]
+    mov r10, [rbx + 24]
+    mov r8, [rbx + 32]
+    mov r9, [rbx + 40]
+    syscall
+    mov [rbx], rdi
+    mov [rbx + 8], rsi
+    mov [rbx + 16], rdx
+    mov [rbx + 24], r10
+    mov [rbx + 32], r8
+    mov [rbx + 40], r9
+    pop rbx
+    ret

@@ -1,0 +1,237 @@
+namespace NexOS.Core.Processes;
+
+/// <summary>What a supervisor does when a service ends.</summary>
+public enum RestartPolicy
+{
+    /// <summary>Start it again, with back-off.</summary>
+    Always,
+
+    /// <summary>Leave it ended.</summary>
+    Never,
+}
+
+/// <summary>A capability a service gets: a name init knows (one of its own, or an endpoint
+/// the manifest declares) and the rights to keep.</summary>
+public readonly record struct CapabilityGrant(string Name, ulong Rights);
+
+/// <summary>One service of the manifest.</summary>
+public sealed record ServiceEntry(string Name, string Program, RestartPolicy Restart, IReadOnlyList<CapabilityGrant> Capabilities);
+
+/// <summary>
+/// The service manifest init reads from the boot archive (etc/services). One statement per
+/// line; '#' starts a comment:
+/// <code>
+/// endpoint &lt;name&gt;
+/// service &lt;name&gt; &lt;program&gt; [restart=always|never] [caps=&lt;cap&gt;[,&lt;cap&gt;...]]
+/// </code>
+/// A cap is a name with an optional right list after a colon: <c>console:receive</c>,
+/// <c>kernel</c> (every right the holder has). Rights: send, receive, grant, signal, wait.
+/// Names are letters, digits, '.', '-' and '_', at most 32 characters. Parsing checks
+/// everything (unknown words, duplicate names, capabilities that name nothing declared or
+/// known, more than 64 services or 16 capabilities each) and reports the first problem with
+/// its line number; nothing is started from a manifest with an error.
+/// </summary>
+public sealed class ServiceManifest
+{
+    public const int MaxServices = 64;
+    public const int MaxCapabilities = 16;
+    public const int MaxName = 32;
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary>Right bits, as NexOS.Abi.CapabilityRights and the kernel number them.</summary>
+    public const ulong Send = 1, Receive = 2, Grant = 4, Signal = 8, Wait = 16, AllRights = 31;
+
+    private ServiceManifest(List<string> endpoints, List<ServiceEntry> services)
+    {
+        Endpoints = endpoints;
+        Services = services;
+    }
+
+    public IReadOnlyList<string> Endpoints { get; }
+
+    public IReadOnlyList<ServiceEntry> Services { get; }
+
+    /// <summary>Parses <paramref name="text"/>; <paramref name="known"/> are the capability
+    /// names the supervisor holds besides the declared endpoints. Returns null and a
+    /// one-line reason ("line 3: ...") on the first error.</summary>
+    public static ServiceManifest? Parse(string text, IReadOnlyCollection<string> known, out string error)
+    {
+        error = string.Empty;
+        if (text.Length > MaxBytes)
+        {
+            error = $"the manifest has {text.Length} characters; at most {MaxBytes}";
+            return null;
+        }
+
+        var endpoints = new List<string>();
+        var services = new List<ServiceEntry>();
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i];
+            int hash = line.IndexOf('#');
+            string[] words = (hash >= 0 ? line[..hash] : line).Split(new[] { ' ', '\t', '\r' }, StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 0)
+            {
+                continue;
+            }
+
+            string? problem = words[0] switch
+            {
+                "endpoint" => ParseEndpoint(words, endpoints, services),
+                "service" => ParseService(words, endpoints, services, known),
+                _ => $"unknown statement '{Cut(words[0])}' (endpoint or service)",
+            };
+            if (problem != null)
+            {
+                error = $"line {i + 1}: {problem}";
+                return null;
+            }
+        }
+
+        return new ServiceManifest(endpoints, services);
+    }
+
+    private static string? ParseEndpoint(string[] words, List<string> endpoints, List<ServiceEntry> services)
+    {
+        if (words.Length != 2)
+        {
+            return "usage: endpoint <name>";
+        }
+
+        if (!IsName(words[1]))
+        {
+            return $"'{Cut(words[1])}' is not a name (letters, digits, '.', '-', '_'; at most {MaxName})";
+        }
+
+        if (endpoints.Contains(words[1]) || services.Exists(s => s.Name == words[1]))
+        {
+            return $"'{words[1]}' is declared twice";
+        }
+
+        endpoints.Add(words[1]);
+        return null;
+    }
+
+    private static string? ParseService(string[] words, List<string> endpoints, List<ServiceEntry> services, IReadOnlyCollection<string> known)
+    {
+        if (words.Length < 3)
+        {
+            return "usage: service <name> <program> [restart=always|never] [caps=<cap>,...]";
+        }
+
+        if (!IsName(words[1]) || !IsName(words[2]))
+        {
+            return $"'{Cut(words[1])} {Cut(words[2])}': service and program must be names";
+        }
+
+        if (services.Exists(s => s.Name == words[1]) || services.Count == MaxServices)
+        {
+            return services.Count == MaxServices ? $"more than {MaxServices} services" : $"service '{words[1]}' is declared twice";
+        }
+
+        var restart = RestartPolicy.Always;
+        var caps = new List<CapabilityGrant>();
+        for (int w = 3; w < words.Length; w++)
+        {
+            string word = words[w];
+            if (word == "restart=always" || word == "restart=never")
+            {
+                restart = word == "restart=always" ? RestartPolicy.Always : RestartPolicy.Never;
+            }
+            else if (word.StartsWith("caps=", StringComparison.Ordinal))
+            {
+                foreach (string cap in word[5..].Split(','))
+                {
+                    string? problem = ParseCapability(cap, endpoints, known, caps);
+                    if (problem != null)
+                    {
+                        return problem;
+                    }
+                }
+            }
+            else
+            {
+                return $"unknown option '{Cut(word)}' (restart=always|never, caps=...)";
+            }
+        }
+
+        services.Add(new ServiceEntry(words[1], words[2], restart, caps));
+        return null;
+    }
+
+    private static string? ParseCapability(string text, List<string> endpoints, IReadOnlyCollection<string> known, List<CapabilityGrant> caps)
+    {
+        int colon = text.IndexOf(':');
+        string name = colon < 0 ? text : text[..colon];
+        if (!endpoints.Contains(name) && !Contains(known, name))
+        {
+            return $"capability '{Cut(name)}' is neither a declared endpoint nor one init holds";
+        }
+
+        ulong rights = AllRights;
+        if (colon >= 0)
+        {
+            rights = 0;
+            foreach (string right in text[(colon + 1)..].Split('+'))
+            {
+                ulong bit = right switch
+                {
+                    "send" => Send,
+                    "receive" => Receive,
+                    "grant" => Grant,
+                    "signal" => Signal,
+                    "wait" => Wait,
+                    _ => 0,
+                };
+                if (bit == 0)
+                {
+                    return $"'{Cut(right)}' is not a right (send, receive, grant, signal, wait)";
+                }
+
+                rights |= bit;
+            }
+        }
+
+        if (caps.Count == MaxCapabilities)
+        {
+            return $"more than {MaxCapabilities} capabilities for one service";
+        }
+
+        caps.Add(new CapabilityGrant(name, rights));
+        return null;
+    }
+
+    private static bool Contains(IReadOnlyCollection<string> names, string name)
+    {
+        foreach (string n in names)
+        {
+            if (n == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsName(string s)
+    {
+        if (s.Length == 0 || s.Length > MaxName)
+        {
+            return false;
+        }
+
+        foreach (char c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Cut(string s) => s.Length <= 40 ? s : s[..40] + "...";
+}

@@ -1,0 +1,56 @@
+using System.Text;
+using NexOS.Abi;
+using NexOS.UserLib.Runtime;
+
+namespace NexOS.UserLib;
+
+/// <summary>Starting, waiting for and ending other processes, and reading the boot archive.</summary>
+public static class Children
+{
+    /// <summary>
+    /// Starts a program from the boot archive: <paramref name="name"/> is its name, optionally
+    /// followed by arguments separated by spaces. It gets the capabilities in
+    /// <paramref name="slots"/> (they appear in its slots 1, 2, ...); when it ends, the kernel
+    /// raises <paramref name="exitBits"/> on notification <paramref name="exitNotification"/>
+    /// (0: none). Returns the slot of the new process's capability, or a negated status.
+    /// </summary>
+    public static long Spawn(string name, ReadOnlySpan<ulong> slots, int exitNotification = 0, ulong exitBits = 0)
+    {
+        Span<byte> bytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(name.Length)];
+        int n = Encoding.UTF8.GetBytes(name, bytes);
+        return SyscallBuffers.Spawn(bytes[..n], slots, exitNotification, exitBits);
+    }
+
+    /// <summary>Waits for the process (at most <paramref name="timeoutNs"/>; 0: no limit);
+    /// returns its exit code (low 32 bits) or a negated status.</summary>
+    public static long Wait(int process, ulong timeoutNs = 0) =>
+        SyscallNative.Call(Syscall.ProcessWait, (ulong)process, timeoutNs);
+
+    /// <summary>Ends the process.</summary>
+    public static SyscallStatus Kill(int process) => Syscalls.StatusOf(SyscallNative.Call(Syscall.ProcessKill, (ulong)process));
+
+    /// <summary>Copies a capability keeping only <paramref name="rights"/> (of those it has);
+    /// returns the new slot or a negated status.</summary>
+    public static long Copy(int slot, ulong rights) => SyscallNative.Call(Syscall.CapabilityCopy, (ulong)slot, rights);
+
+    /// <summary>Empties a capability slot.</summary>
+    public static SyscallStatus Close(int slot) => Syscalls.StatusOf(SyscallNative.Call(Syscall.CapabilityClose, (ulong)slot));
+
+    /// <summary>Reads boot-archive file <paramref name="name"/> whole; null with the status
+    /// in <paramref name="status"/> when it cannot.</summary>
+    public static byte[]? ReadBootFile(int bootFiles, string name, out SyscallStatus status)
+    {
+        byte[] nameBytes = Encoding.UTF8.GetBytes(name);
+        long length = SyscallBuffers.BootFileRead(bootFiles, nameBytes, default);
+        if (length < 0)
+        {
+            status = Syscalls.StatusOf(length);
+            return null;
+        }
+
+        byte[] contents = new byte[length];
+        long read = SyscallBuffers.BootFileRead(bootFiles, nameBytes, contents);
+        status = Syscalls.StatusOf(read);
+        return read == length ? contents : null;
+    }
+}

@@ -1,0 +1,124 @@
+using NexOS.Abi;
+using NexOS.UserLib.Runtime;
+
+namespace NexOS.UserLib;
+
+/// <summary>An IPC message: a label and four words, carried in registers.</summary>
+public struct Message
+{
+    public ulong Label;
+    public ulong W0;
+    public ulong W1;
+    public ulong W2;
+    public ulong W3;
+}
+
+/// <summary>
+/// IPC through capabilities (docs/syscalls.md): endpoints for calls and replies,
+/// notifications for signals. Every call returns a status; none throws or allocates.
+/// </summary>
+public static class Ipc
+{
+    /// <summary>Creates an endpoint; returns its slot, or a negated status.</summary>
+    public static long CreateEndpoint() => SyscallNative.Call(Syscall.EndpointCreate);
+
+    /// <summary>Creates a notification; returns its slot, or a negated status.</summary>
+    public static long CreateNotification() => SyscallNative.Call(Syscall.NotificationCreate);
+
+    /// <summary>Sends <paramref name="message"/> and waits for the reply, which replaces it.</summary>
+    public static SyscallStatus Call(int endpoint, ref Message message)
+    {
+        Span<ulong> r = stackalloc ulong[6];
+        Load(r, (ulong)endpoint, in message);
+        SyscallStatus status = Syscalls.StatusOf(SyscallBuffers.CallRegisters(Syscall.IpcCall, r));
+        if (status == SyscallStatus.Ok)
+        {
+            Store(r, ref message);
+        }
+
+        return status;
+    }
+
+    /// <summary>Sends <paramref name="message"/>, waiting for a receiver.</summary>
+    public static SyscallStatus Send(int endpoint, in Message message)
+    {
+        Span<ulong> r = stackalloc ulong[6];
+        Load(r, (ulong)endpoint, in message);
+        return Syscalls.StatusOf(SyscallBuffers.CallRegisters(Syscall.IpcSend, r));
+    }
+
+    /// <summary>Waits for a message (at most <paramref name="timeoutNs"/>; 0: no limit).</summary>
+    public static SyscallStatus Receive(int endpoint, out Message message, out ulong badge, ulong timeoutNs = 0)
+    {
+        Span<ulong> r = stackalloc ulong[6];
+        r[0] = (ulong)endpoint;
+        r[1] = timeoutNs;
+        message = default;
+        SyscallStatus status = Syscalls.StatusOf(SyscallBuffers.CallRegisters(Syscall.IpcReceive, r));
+        badge = r[0];
+        if (status == SyscallStatus.Ok)
+        {
+            Store(r, ref message);
+        }
+
+        return status;
+    }
+
+    /// <summary>Answers the call being served.</summary>
+    public static SyscallStatus Reply(in Message message)
+    {
+        Span<ulong> r = stackalloc ulong[6];
+        Load(r, 0, in message);
+        return Syscalls.StatusOf(SyscallBuffers.CallRegisters(Syscall.IpcReply, r));
+    }
+
+    /// <summary>Answers the call being served with <paramref name="message"/>, then waits for
+    /// the next one, which replaces it.</summary>
+    public static SyscallStatus ReplyReceive(int endpoint, ref Message message, out ulong badge)
+    {
+        Span<ulong> r = stackalloc ulong[6];
+        Load(r, (ulong)endpoint, in message);
+        SyscallStatus status = Syscalls.StatusOf(SyscallBuffers.CallRegisters(Syscall.IpcReplyReceive, r));
+        badge = r[0];
+        if (status == SyscallStatus.Ok)
+        {
+            Store(r, ref message);
+        }
+
+        return status;
+    }
+
+    /// <summary>Sets <paramref name="bits"/> on a notification.</summary>
+    public static SyscallStatus Signal(int notification, ulong bits) =>
+        Syscalls.StatusOf(SyscallNative.Call(Syscall.NotifySignal, (ulong)notification, bits));
+
+    /// <summary>Waits for bits on a notification (at most <paramref name="timeoutNs"/>; 0: no limit).</summary>
+    public static SyscallStatus Wait(int notification, out ulong bits, ulong timeoutNs = 0)
+    {
+        Span<ulong> r = stackalloc ulong[6];
+        r[0] = (ulong)notification;
+        r[1] = timeoutNs;
+        SyscallStatus status = Syscalls.StatusOf(SyscallBuffers.CallRegisters(Syscall.NotifyWait, r));
+        bits = status == SyscallStatus.Ok ? r[0] : 0;
+        return status;
+    }
+
+    private static void Load(Span<ulong> r, ulong first, in Message m)
+    {
+        r[0] = first;
+        r[1] = m.Label;
+        r[2] = m.W0;
+        r[3] = m.W1;
+        r[4] = m.W2;
+        r[5] = m.W3;
+    }
+
+    private static void Store(Span<ulong> r, ref Message m)
+    {
+        m.Label = r[1];
+        m.W0 = r[2];
+        m.W1 = r[3];
+        m.W2 = r[4];
+        m.W3 = r[5];
+    }
+}

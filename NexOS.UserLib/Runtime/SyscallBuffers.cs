@@ -1,0 +1,55 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using NexOS.Abi;
+
+namespace NexOS.UserLib.Runtime;
+
+/// <summary>The system calls that take buffers or return values in several registers: the
+/// only place besides <see cref="SyscallNative"/> that turns spans into addresses.</summary>
+internal static unsafe class SyscallBuffers
+{
+    /// <summary>Makes system call <paramref name="number"/> with the six argument registers
+    /// loaded from <paramref name="registers"/> (RDI, RSI, RDX, R10, R8, R9) and stores them back
+    /// afterwards, for the IPC calls whose messages travel in registers (syscall.asm). The
+    /// caller guarantees <paramref name="registers"/> points at six writable words.</summary>
+    [RuntimeImport("*", "nexos_syscall_regs"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern long CallRegisters(Syscall number, ulong* registers);
+
+    public static long CallRegisters(Syscall number, Span<ulong> registers)
+    {
+        fixed (ulong* r = registers)
+        {
+            return CallRegisters(number, r);
+        }
+    }
+
+    /// <summary>(name, name length, capability slots, count, exit notification, exit bits).</summary>
+    public static long Spawn(ReadOnlySpan<byte> name, ReadOnlySpan<ulong> slots, int exitNotification, ulong exitBits)
+    {
+        fixed (byte* n = name)
+        fixed (ulong* s = slots)
+        {
+            return SyscallNative.Call(Syscall.ProcessSpawn, (ulong)n, (ulong)name.Length, (ulong)s, (ulong)slots.Length, (ulong)exitNotification, exitBits);
+        }
+    }
+
+    /// <summary>Copies a boot-archive file into <paramref name="buffer"/>; returns its length.</summary>
+    public static long BootFileRead(int slot, ReadOnlySpan<byte> name, Span<byte> buffer)
+    {
+        fixed (byte* n = name)
+        fixed (byte* b = buffer)
+        {
+            return SyscallNative.Call(Syscall.BootFileRead, (ulong)slot, (ulong)n, (ulong)name.Length, (ulong)b, (ulong)buffer.Length, 0);
+        }
+    }
+
+    /// <summary>KernelControl with a text argument and a reply buffer.</summary>
+    public static long KernelText(int slot, KernelOperation operation, ReadOnlySpan<byte> text, int consoleSlot, Span<byte> reply)
+    {
+        fixed (byte* t = text)
+        fixed (byte* r = reply)
+        {
+            return SyscallNative.Call(Syscall.KernelControl, (ulong)slot, (ulong)operation, (ulong)t, (ulong)text.Length, (ulong)consoleSlot, (ulong)r);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using NexOS.Abi;
+using NexOS.UserLib;
+
+namespace NexOS.Programs.Console;
+
+/// <summary>
+/// The console service: the driver of COM1, a 16550 UART, in ring 3. It holds COM1's eight
+/// ports and its interrupt line, and serves <see cref="ConsoleProtocol"/> on its endpoint:
+/// writes go out byte by byte (a line feed as CR LF), reads wait for typed bytes, which the
+/// interrupt line announces. Slots: 1 COM1's ports, 2 COM1's interrupt line, 3 the endpoint.
+/// One call at a time: while a read waits for input, writers wait too (the shell, the one
+/// reader, writes nothing while it waits for a key).
+/// </summary>
+public static class Program
+{
+    private const int Ports = 1;
+    private const int Line = 2;
+    private const int Endpoint = 3;
+
+    private const ushort Base = 0x3F8;
+    private const ushort InterruptEnable = Base + 1;
+    private const ushort LineStatus = Base + 5;
+    private const int DataReady = 0x01;
+    private const int TransmitterEmpty = 0x20;
+    private const int ReceivedDataInterrupt = 0x01;
+
+    private static readonly byte[] s_input = new byte[256];
+    private static int s_head;
+    private static int s_count;
+
+    public static int Main()
+    {
+        long notification = Ipc.CreateNotification();
+        if (notification < 0 || Devices.BindInterrupt(Line, (int)notification, 1) != SyscallStatus.Ok
+            || Devices.PortWrite(Ports, InterruptEnable, ReceivedDataInterrupt) != SyscallStatus.Ok)
+        {
+            Log.WriteLine("console: COM1 could not be taken over (missing capabilities?)");
+            return 1;
+        }
+
+        Span<byte> chunk = stackalloc byte[ConsoleProtocol.ChunkBytes];
+        while (true)
+        {
+            SyscallStatus status = Ipc.Receive(Endpoint, out Message message, out _);
+            if (status != SyscallStatus.Ok)
+            {
+                Log.WriteLine($"console: receive failed ({(int)status}); ending");
+                return 2;
+            }
+
+            int length = Math.Min((int)((message.Label >> 8) & 0xFF), ConsoleProtocol.ChunkBytes);
+            var reply = default(Message);
+            switch (message.Label & 0xFF)
+            {
+                case ConsoleProtocol.Write:
+                    Unpack(in message, chunk);
+                    Transmit(chunk[..length]);
+                    break;
+                case ConsoleProtocol.Read:
+                    int n = WaitForInput((int)notification, chunk);
+                    reply = Pack(chunk[..n]);
+                    break;
+                case ConsoleProtocol.Poll:
+                    Drain();
+                    reply = Pack(chunk[..Take(chunk[..1])]);
+                    break;
+                default:
+                    reply.Label = 0xFF; // not an operation of the protocol
+                    break;
+            }
+
+            Ipc.Reply(in reply);
+        }
+    }
+
+    private static void Transmit(ReadOnlySpan<byte> bytes)
+    {
+        foreach (byte b in bytes)
+        {
+            if (b == (byte)'\n')
+            {
+                Put((byte)'\r');
+            }
+
+            Put(b);
+        }
+    }
+
+    private static void Put(byte b)
+    {
+        while ((Devices.PortRead(Ports, LineStatus) & TransmitterEmpty) == 0)
+        {
+            Process.Yield();
+        }
+
+        Devices.PortWrite(Ports, Base, b);
+    }
+
+    /// <summary>Returns at least one typed byte (up to the chunk's size), waiting for the
+    /// interrupt line when nothing is buffered.</summary>
+    private static int WaitForInput(int notification, Span<byte> into)
+    {
+        Drain();
+        while (s_count == 0)
+        {
+            Ipc.Wait(notification, out _);
+            Drain();
+            Devices.AcknowledgeInterrupt(Line);
+            Drain(); // bytes that came between the drain and the acknowledgement raise no new edge
+        }
+
+        return Take(into);
+    }
+
+    /// <summary>Moves up to <paramref name="into"/>'s length of buffered bytes into it.</summary>
+    private static int Take(Span<byte> into)
+    {
+        int n = Math.Min(s_count, into.Length);
+        for (int i = 0; i < n; i++)
+        {
+            into[i] = s_input[s_head];
+            s_head = (s_head + 1) % s_input.Length;
+        }
+
+        s_count -= n;
+        return n;
+    }
+
+    /// <summary>Moves every byte the UART holds into the buffer; when it is full, new bytes
+    /// are dropped, as a terminal does.</summary>
+    private static void Drain()
+    {
+        for (int guard = 0; guard < 64; guard++)
+        {
+            long status = Devices.PortRead(Ports, LineStatus);
+            if (status < 0 || (status & DataReady) == 0)
+            {
+                return;
+            }
+
+            byte b = (byte)Devices.PortRead(Ports, Base);
+            if (s_count < s_input.Length)
+            {
+                s_input[(s_head + s_count) % s_input.Length] = b;
+                s_count++;
+            }
+        }
+    }
+
+    private static void Unpack(in Message m, Span<byte> into)
+    {
+        BitConverter.TryWriteBytes(into[..8], m.W0);
+        BitConverter.TryWriteBytes(into.Slice(8, 8), m.W1);
+        BitConverter.TryWriteBytes(into.Slice(16, 8), m.W2);
+        BitConverter.TryWriteBytes(into.Slice(24, 8), m.W3);
+    }
+
+    private static Message Pack(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> words = stackalloc byte[ConsoleProtocol.ChunkBytes];
+        words.Clear();
+        bytes.CopyTo(words);
+        return new Message
+        {
+            Label = (ulong)bytes.Length << 8,
+            W0 = BitConverter.ToUInt64(words[..8]),
+            W1 = BitConverter.ToUInt64(words.Slice(8, 8)),
+            W2 = BitConverter.ToUInt64(words.Slice(16, 8)),
+            W3 = BitConverter.ToUInt64(words.Slice(24, 8)),
+        };
+    }
+}

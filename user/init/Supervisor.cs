@@ -1,0 +1,138 @@
+using NexOS.Abi;
+using NexOS.Core.Processes;
+using NexOS.UserLib;
+
+namespace NexOS.Programs.Init;
+
+/// <summary>Starts the services and keeps them running: one bit of the end notification per
+/// service, restarts after <see cref="RestartBackoff"/> delays, timed by the wait's timeout.</summary>
+internal sealed class Supervisor
+{
+    private readonly IReadOnlyList<ServiceEntry> _services;
+    private readonly Dictionary<string, int> _slots;
+    private readonly int _ends;
+    private readonly Service[] _state;
+
+    public Supervisor(IReadOnlyList<ServiceEntry> services, Dictionary<string, int> slots, int ends)
+    {
+        _services = services;
+        _slots = slots;
+        _ends = ends;
+        _state = new Service[services.Count];
+        for (int i = 0; i < _state.Length; i++)
+        {
+            _state[i] = new Service();
+        }
+    }
+
+    /// <summary>Never returns while services run.</summary>
+    public void Run()
+    {
+        for (int i = 0; i < _services.Count; i++)
+        {
+            Start(i);
+        }
+
+        while (true)
+        {
+            ulong now = Time.MonotonicNs;
+            ulong due = ulong.MaxValue;
+            for (int i = 0; i < _state.Length; i++)
+            {
+                if (_state[i].RestartAtNs != 0)
+                {
+                    if (_state[i].RestartAtNs <= now)
+                    {
+                        _state[i].RestartAtNs = 0;
+                        Start(i);
+                    }
+                    else
+                    {
+                        due = Math.Min(due, _state[i].RestartAtNs);
+                    }
+                }
+            }
+
+            SyscallStatus status = Ipc.Wait(_ends, out ulong bits, due == ulong.MaxValue ? 0 : Math.Max(1, due - Time.MonotonicNs));
+            if (status != SyscallStatus.Ok && status != SyscallStatus.TimedOut)
+            {
+                Log.WriteLine($"init: waiting for the services failed (status {(int)status})");
+                return;
+            }
+
+            for (int i = 0; i < _state.Length && bits != 0; i++)
+            {
+                if ((bits & (1UL << i)) != 0)
+                {
+                    Ended(i);
+                }
+            }
+        }
+    }
+
+    private void Start(int index)
+    {
+        ServiceEntry entry = _services[index];
+        Span<ulong> caps = stackalloc ulong[entry.Capabilities.Count];
+        var copies = new List<int>();
+        for (int c = 0; c < caps.Length; c++)
+        {
+            CapabilityGrant grant = entry.Capabilities[c];
+            long copy = Children.Copy(_slots[grant.Name], grant.Rights);
+            if (copy < 0)
+            {
+                Log.WriteLine($"init: cannot hand {grant.Name} to {entry.Name} (status {-copy})");
+                CloseAll(copies);
+                return;
+            }
+
+            copies.Add((int)copy);
+            caps[c] = (ulong)copy;
+        }
+
+        long process = Children.Spawn(entry.Program, caps, _ends, 1UL << index);
+        CloseAll(copies); // the child has its own copies now
+        if (process < 0)
+        {
+            Log.WriteLine($"init: cannot start {entry.Name} ({entry.Program}): status {-process}");
+            return;
+        }
+
+        _state[index].Process = (int)process;
+        _state[index].StartedNs = Time.MonotonicNs;
+    }
+
+    private void Ended(int index)
+    {
+        ServiceEntry entry = _services[index];
+        Service state = _state[index];
+        long code = Children.Wait(state.Process, 1);
+        Children.Close(state.Process);
+        state.Process = 0;
+        if (entry.Restart == RestartPolicy.Never)
+        {
+            Log.WriteLine($"init: {entry.Name} ended (code {code}); it is not restarted");
+            return;
+        }
+
+        ulong delay = state.Backoff.NextDelay(Time.MonotonicNs - state.StartedNs);
+        state.RestartAtNs = Time.MonotonicNs + delay;
+        Log.WriteLine($"init: {entry.Name} ended (code {code}); starting it again in {delay / 1_000_000} ms");
+    }
+
+    private static void CloseAll(List<int> slots)
+    {
+        foreach (int slot in slots)
+        {
+            Children.Close(slot);
+        }
+    }
+
+    private sealed class Service
+    {
+        public int Process;
+        public ulong StartedNs;
+        public ulong RestartAtNs;
+        public RestartBackoff Backoff { get; } = new();
+    }
+}

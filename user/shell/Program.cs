@@ -1,0 +1,79 @@
+using NexOS.Abi;
+using NexOS.Services.Shell;
+using NexOS.UserLib;
+
+namespace NexOS.Programs.Shell;
+
+/// <summary>
+/// The shell: a <see cref="ShellSession"/> (line editing, echo, masked secrets) on the console
+/// service, whose lines run in the kernel's command set through the kernel's command service.
+/// Slots: 1 the console's endpoint, 2 the kernel's command service. When the console goes
+/// away the shell ends, and its supervisor starts both again.
+/// </summary>
+public static class Program
+{
+    private const int ConsoleSlot = 1;
+    private const int KernelSlot = 2;
+
+    public static int Main()
+    {
+        var console = new ConsoleClient(ConsoleSlot);
+        var session = new ShellSession(new KernelRunner(console, new KernelCommands(KernelSlot)));
+        session.Start();
+        Span<byte> typed = stackalloc byte[ConsoleProtocol.ChunkBytes];
+        while (true)
+        {
+            int n = console.Read(typed);
+            if (n < 0)
+            {
+                Log.WriteLine($"shell: the console is gone ({-n}); ending");
+                return 1;
+            }
+
+            session.Feed(typed[..n]);
+        }
+    }
+
+    /// <summary>Runs lines in the kernel, writes through the console service.</summary>
+    private sealed class KernelRunner : ICommandRunner
+    {
+        private readonly ConsoleClient _console;
+        private readonly KernelCommands _kernel;
+        private SecretRequest? _pending;
+
+        public KernelRunner(ConsoleClient console, KernelCommands kernel)
+        {
+            _console = console;
+            _kernel = kernel;
+        }
+
+        public string Prompt => NexOS.Services.Shell.Shell.PromptText;
+
+        public void Write(string text) => _console.Write(text);
+
+        public void Execute(string line) => Settle(_kernel.Run(line, _console, out SyscallStatus status), status);
+
+        public SecretRequest? TakeSecretRequest()
+        {
+            SecretRequest? request = _pending;
+            _pending = null;
+            return request;
+        }
+
+        public void AnswerSecret(SecretRequest request, ReadOnlySpan<byte> secret) =>
+            Settle(_kernel.Answer(secret, _console, out SyscallStatus status), status);
+
+        /// <summary>Records the secret the kernel now waits for, if any, or reports a failed call.</summary>
+        private void Settle((string Prompt, string Cancelled)? wanted, SyscallStatus status)
+        {
+            if (status != SyscallStatus.Ok)
+            {
+                _console.Write($"shell: the kernel's command service refused the line (status {(int)status})\n");
+                return;
+            }
+
+            // The handler is a formality: AnswerSecret above is what the session calls.
+            _pending = wanted is { } w ? new SecretRequest(w.Prompt, w.Cancelled, static (_, _) => { }) : null;
+        }
+    }
+}
