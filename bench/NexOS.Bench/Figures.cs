@@ -20,9 +20,6 @@ public static partial class Figures
     [GeneratedRegex(@"nexos-bench: done")]
     public static partial Regex LinuxDone();
 
-    [GeneratedRegex(@"""bench"":""rt_lateness""")]
-    public static partial Regex NexOSLastBench();
-
     /// <summary>Every benchmark line, by name (a repeated name keeps its last figure).</summary>
     public static Dictionary<string, BenchLine> Benchmarks(IEnumerable<TimedLine> lines)
     {

@@ -23,24 +23,28 @@ public static class Report
         return text;
     }
 
+    /// <summary>The QEMU table: one row per comparison, "not measured" for a side without a
+    /// figure, and whether the row compares like with like (and if not, why not).</summary>
     public static string QemuTable(IReadOnlyList<Comparison> comparisons)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| measurement | unit | NexOS median | NexOS p99 | NexOS spread | Linux median | Linux p99 | Linux spread | ratio NexOS/Linux | |");
-        sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        sb.AppendLine("| measurement | unit | NexOS median | NexOS p99 | NexOS spread | Linux median | Linux p99 | Linux spread | ratio NexOS/Linux | | like with like |");
+        sb.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
         foreach (Comparison c in comparisons)
         {
             sb.Append(s_inv, $"| {c.Label} (`{c.NexOSBench}` / `{c.LinuxBench}`) | {c.Unit} | ");
             sb.Append(Side(c.NexOS)).Append(Side(c.Linux));
-            string flags = (c.Unclear ? "spread > difference" : "") + (c.TailUnclear && !c.Unclear ? "p99: spread > difference" : "");
-            sb.Append(Format(c.Ratio)).Append(" | ").Append(flags).AppendLine(" |");
+            string flags = c.NexOS == null || c.Linux == null ? ""
+                : (c.Unclear ? "spread > difference" : "") + (c.TailUnclear && !c.Unclear ? "p99: spread > difference" : "");
+            sb.Append(Format(c.Ratio)).Append(" | ").Append(flags).Append(" | ");
+            sb.Append(c.LikeWithLike ? "yes" : "no: " + c.NotLikeWithLike).AppendLine(" |");
         }
 
         return sb.ToString();
     }
 
     private static string Side(Summary? s) => s == null
-        ? "- | - | - | "
+        ? "not measured | - | - | "
         : $"{Format(s.Median)} | {Format(s.P99)} | {Format(s.SpreadLow)}–{Format(s.SpreadHigh)} | ";
 
     public static string AllocTable(IReadOnlyList<AllocResult> results)

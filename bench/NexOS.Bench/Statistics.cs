@@ -41,9 +41,14 @@ public sealed record Summary(double Median, double P99, double SpreadLow, double
     }
 }
 
-/// <summary>NexOS against Linux for one measurement.</summary>
-public sealed record Comparison(string Label, string Short, string NexOSBench, string LinuxBench, string Unit, Summary? NexOS, Summary? Linux)
+/// <summary>NexOS against Linux for one measurement. A null side was not measured (the
+/// system printed no figure by that name, or only errors); <paramref name="NotLikeWithLike"/>
+/// says why the two sides do not measure the same thing, null when they do.</summary>
+public sealed record Comparison(string Label, string Short, string NexOSBench, string LinuxBench, string Unit, Summary? NexOS, Summary? Linux, string? NotLikeWithLike = null)
 {
+    /// <summary>True when both sides measure the same thing on the same kind of actor.</summary>
+    public bool LikeWithLike => NotLikeWithLike == null;
+
     /// <summary>NexOS's median over Linux's: below 1 NexOS is faster (all figures are times).</summary>
     public double Ratio => NexOS == null || Linux == null || Linux.Median <= 0 ? double.NaN : NexOS.Median / Linux.Median;
 

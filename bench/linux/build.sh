@@ -2,6 +2,7 @@
 # Prepares the Linux reference guest for `./nexos bench` in $1 (default build/bench/linux):
 #   vmlinuz         Debian's linux-image-amd64 kernel, taken from the package (not built)
 #   initramfs.gz    busybox-static, init.sh as /init and the benchmark programs of this folder
+#                   (each *.c a static program, each *.S a static program without libc)
 # Nothing here is committed; a second call reuses what the first downloaded.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,6 +39,10 @@ cp /bin/busybox "$root/bin/busybox"
 install -m 755 "$HERE/init.sh" "$root/init"
 for src in "$HERE"/*.c; do
   gcc -static -O2 -Wall -Wextra -Werror -pthread -o "$root/bench/$(basename "${src%.c}")" "$src"
+done
+# Programs in assembly have no libc: exit0, the few-KB program that spawn starts.
+for src in "$HERE"/*.S; do
+  gcc -static -nostdlib -s -Wl,--build-id=none -o "$root/bench/$(basename "${src%.S}")" "$src"
 done
 # /dev/console comes from the kernel's own built-in initramfs, unpacked before this one.
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9 > "$OUT/initramfs.gz")

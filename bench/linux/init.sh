@@ -6,7 +6,10 @@ echo "nexos-bench: userspace up, uptime $(/bin/busybox cut -d' ' -f1 /proc/uptim
 /bin/busybox mount -t sysfs sysfs /sys
 echo "nexos-bench: clocksource $(/bin/busybox cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 echo "nexos-bench: kernel $(/bin/busybox uname -r)"
+/bench/syscall
 /bench/switch
+/bench/spawn /bench/exit0
+/bench/fault
 /bench/malloc
 /bench/timer
 /bench/timer rt

@@ -1,12 +1,15 @@
 /* Context switches between two threads or two processes on one CPU (the guest has one), by
  * ping-pong: one side wakes the other and waits for the answer. Half a round trip is one
- * switch. Prints futex_switch, pipe_thread_switch and pipe_process_switch (half round trips)
- * and the matching *_roundtrip figures, which compare with NexOS's ipc_roundtrip. */
+ * switch. Prints futex_switch, pipe_thread_switch, pipe_process_switch and
+ * futex_process_switch (half round trips) and the matching *_roundtrip figures: the thread
+ * ones compare with NexOS's ipc_roundtrip (kernel threads), the process ones with
+ * user_ipc_roundtrip (two ring-3 processes). */
 #include "bench.h"
 
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +28,20 @@ static void futex_wait(_Atomic int *addr, int value)
 static void futex_wake(_Atomic int *addr)
 {
     syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* The same for a futex word that two processes share: FUTEX_WAIT and FUTEX_WAKE without
+ * FUTEX_PRIVATE_FLAG, so the kernel keys the futex on the shared page, not on one process's
+ * address space. */
+static void shared_futex_wait(_Atomic int *addr, int value)
+{
+    while (atomic_load(addr) == value)
+        syscall(SYS_futex, addr, FUTEX_WAIT, value, NULL, NULL, 0);
+}
+
+static void shared_futex_wake(_Atomic int *addr)
+{
+    syscall(SYS_futex, addr, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 static void *futex_partner(void *arg)
@@ -70,6 +87,49 @@ static void bench_futex(void)
     pthread_join(t, NULL);
     report("futex_switch", "futex_roundtrip", &rt);
     free(rt.v);
+}
+
+/* Futex ping-pong between two processes: the turn word lives in MAP_SHARED anonymous
+ * memory, which the forked partner shares. Compares with NexOS's user_ipc_roundtrip. */
+static void bench_futex_process(void)
+{
+    _Atomic int *word = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (word == MAP_FAILED) {
+        print_error("futex_process_switch", "mmap failed");
+        return;
+    }
+    atomic_store(word, 0);
+    struct samples rt;
+    samples_init(&rt, ROUNDS);
+    pid_t child = fork();
+    if (child == 0) {
+        for (int i = 0; i < ROUNDS + WARMUP; i++) {
+            shared_futex_wait(word, 0);
+            atomic_store(word, 0);
+            shared_futex_wake(word);
+        }
+        _exit(0);
+    }
+    if (child < 0) {
+        print_error("futex_process_switch", "fork failed");
+    } else {
+        for (int i = 0; i < ROUNDS + WARMUP; i++) {
+            uint64_t start = now_ns();
+            atomic_store(word, 1);
+            shared_futex_wake(word);
+            shared_futex_wait(word, 1);
+            if (i >= WARMUP)
+                samples_add(&rt, now_ns() - start);
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            report("futex_process_switch", "futex_process_roundtrip", &rt);
+        else
+            print_error("futex_process_switch", "partner failed");
+    }
+    free(rt.v);
+    munmap((void *)word, 4096);
 }
 
 /* The partner's side of a pipe ping-pong: read a byte, write it back. */
@@ -149,5 +209,6 @@ int main(void)
     bench_futex();
     bench_pipe(0);
     bench_pipe(1);
+    bench_futex_process();
     return 0;
 }
