@@ -36,8 +36,9 @@ public sealed class ProgramArchive
     /// <summary>Why a module that exists was not read, or null (also when there is no module).</summary>
     public string? Error { get; }
 
-    /// <summary>One line (no line break) for the boot log: how many programs and how large the
-    /// archive is, or why there are none.</summary>
+    /// <summary>One line (no line break) for the boot log: how many programs (entries under
+    /// bin/) and how large the archive is, and how many other files it holds (the service
+    /// manifest), or why there are none.</summary>
     public string Summary
     {
         get
@@ -47,9 +48,20 @@ public sealed class ProgramArchive
                 return $"{ModuleName}: no boot archive (GRUB loaded no module named \"{ModuleName}\")";
             }
 
-            return Archive == null
-                ? $"{ModuleName}: the boot archive is unusable: {Error}"
-                : $"{ModuleName}: {Archive.Files.Count} in the boot archive ({(length + 1023) / 1024} KiB)";
+            if (Archive == null)
+            {
+                return $"{ModuleName}: the boot archive is unusable: {Error}";
+            }
+
+            int programs = 0;
+            foreach (CpioFile file in Archive.Files)
+            {
+                programs += file.Name.StartsWith(Directory, StringComparison.Ordinal) ? 1 : 0;
+            }
+
+            int others = Archive.Files.Count - programs;
+            string rest = others == 0 ? string.Empty : $", and {others} other file{(others == 1 ? "" : "s")}";
+            return $"{ModuleName}: {programs} in the boot archive ({(length + 1023) / 1024} KiB){rest}";
         }
     }
 

@@ -124,6 +124,39 @@ public sealed class ProgramPackerTests
         Assert.That(error, Does.Contain("(at 'b')"));
     }
 
+    [Test]
+    public void FilesGoAfterTheProgramsWithTheirPathsAndBytes()
+    {
+        byte[] manifest = Encoding.UTF8.GetBytes("endpoint console\n");
+        byte[]? archive = ProgramPacker.TryPack(new[] { new ProgramFile("spin", TinyElf.Build()) }, new[] { new DataFile("etc/services", manifest) }, out string error);
+        Assert.That(archive, Is.Not.Null, error);
+        Assert.That(CpioArchive.TryRead(archive, out CpioArchive? read, out string message), Is.EqualTo(CpioError.None), message);
+        Assert.That(Names(read!), Is.EqualTo(new[] { "bin/spin", "etc/services" }));
+        Assert.That(read!.TryFind("etc/services", out CpioFile file), Is.True);
+        Assert.That(archive!.AsSpan(file.Offset, file.Length).ToArray(), Is.EqualTo(manifest));
+        Assert.That(file.Mode, Is.EqualTo(0x1A4u), "rw-r--r--");
+        Assert.That(ProgramArchive.FromModule((ulong)archive.Length, archive).Summary, Does.EndWith(", and 1 other file"));
+    }
+
+    [TestCase("bin/spin")]
+    [TestCase("etc/../x")]
+    [TestCase("/etc/services")]
+    [TestCase("etc//services")]
+    [TestCase("")]
+    public void FilePathsOutsideTheRulesAreRefused(string path)
+    {
+        Assert.That(ProgramPacker.TryPack(Array.Empty<ProgramFile>(), new[] { new DataFile(path, new byte[1]) }, out string error), Is.Null);
+        Assert.That(error, Does.StartWith($"file '{path}'"));
+    }
+
+    [Test]
+    public void AFileGivenTwiceIsRefused()
+    {
+        var twice = new[] { new DataFile("etc/a", new byte[1]), new DataFile("etc/a", new byte[2]) };
+        Assert.That(ProgramPacker.TryPack(Array.Empty<ProgramFile>(), twice, out string error), Is.Null);
+        Assert.That(error, Does.Contain("given twice"));
+    }
+
     private static byte[] Pack(params ProgramFile[] programs) =>
         ProgramPacker.TryPack(programs, out string error) ?? throw new AssertionException(error);
 

@@ -1,0 +1,114 @@
+using System.IO;
+using System.Linq;
+using NexOS.Core.Processes;
+
+namespace NexOS.Tests.Core.Processes;
+
+/// <summary>The service manifest init reads: what it accepts, and a clear line-numbered error
+/// for everything it does not.</summary>
+[TestFixture]
+public sealed class ServiceManifestTests
+{
+    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq" };
+
+    [Test]
+    public void TheShippedManifestParses()
+    {
+        string text = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "user", "etc", "services"));
+        ServiceManifest? manifest = ServiceManifest.Parse(text, s_known, out string error);
+        Assert.That(manifest, Is.Not.Null, error);
+        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console" }));
+        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "shell" }));
+        ServiceEntry console = manifest.Services[0];
+        Assert.That(console.Restart, Is.EqualTo(RestartPolicy.Always));
+        Assert.That(console.Capabilities, Is.EqualTo(new[]
+        {
+            new CapabilityGrant("com1.ports", ServiceManifest.AllRights),
+            new CapabilityGrant("com1.irq", ServiceManifest.AllRights),
+            new CapabilityGrant("console", ServiceManifest.Receive),
+        }));
+        Assert.That(manifest.Services[1].Capabilities[0], Is.EqualTo(new CapabilityGrant("console", ServiceManifest.Send)));
+    }
+
+    [Test]
+    public void CommentsBlankLinesRightsAndPoliciesAreRead()
+    {
+        const string text = "# a comment\n\n  endpoint log # trailing\r\nservice a prog restart=never caps=log:send+receive,kernel\n";
+        ServiceManifest? manifest = ServiceManifest.Parse(text, s_known, out string error);
+        Assert.That(manifest, Is.Not.Null, error);
+        Assert.That(manifest!.Services[0].Restart, Is.EqualTo(RestartPolicy.Never));
+        Assert.That(manifest.Services[0].Capabilities[0].Rights, Is.EqualTo(ServiceManifest.Send | ServiceManifest.Receive));
+        Assert.That(manifest.Services[0].Program, Is.EqualTo("prog"));
+    }
+
+    [TestCase("launch x", "line 1: unknown statement 'launch'")]
+    [TestCase("endpoint", "line 1: usage: endpoint <name>")]
+    [TestCase("endpoint a b", "line 1: usage: endpoint <name>")]
+    [TestCase("endpoint a/b", "line 1: 'a/b' is not a name")]
+    [TestCase("endpoint e\nendpoint e", "line 2: 'e' is declared twice")]
+    [TestCase("service s", "line 1: usage: service")]
+    [TestCase("service s p caps=nothing", "line 1: capability 'nothing' is neither a declared endpoint nor one init holds")]
+    [TestCase("service s p caps=kernel:fly", "line 1: 'fly' is not a right")]
+    [TestCase("service s p caps=kernel:", "line 1: '' is not a right")]
+    [TestCase("service s p restart=sometimes", "line 1: unknown option 'restart=sometimes'")]
+    [TestCase("service s p\nservice s q", "line 2: service 's' is declared twice")]
+    [TestCase("service s ../p", "line 1: '")]
+    [TestCase("caps=console endpoint console", "line 1: unknown statement")]
+    public void BadManifestsAreRefusedWithTheLineAndReason(string text, string error)
+    {
+        Assert.That(ServiceManifest.Parse(text, s_known, out string reason), Is.Null);
+        Assert.That(reason, Does.StartWith(error));
+    }
+
+    [Test]
+    public void AnEndpointMustBeDeclaredBeforeItIsGiven()
+    {
+        Assert.That(ServiceManifest.Parse("service s p caps=late\nendpoint late", s_known, out string error), Is.Null);
+        Assert.That(error, Does.StartWith("line 1: capability 'late'"));
+    }
+
+    [Test]
+    public void LimitsAreEnforced()
+    {
+        string many = string.Concat(Enumerable.Range(0, ServiceManifest.MaxServices + 1).Select(i => $"service s{i} p\n"));
+        Assert.That(ServiceManifest.Parse(many, s_known, out string error), Is.Null);
+        Assert.That(error, Does.Contain($"more than {ServiceManifest.MaxServices} services"));
+
+        string caps = "service s p caps=" + string.Join(",", Enumerable.Repeat("kernel", ServiceManifest.MaxCapabilities + 1));
+        Assert.That(ServiceManifest.Parse(caps, s_known, out error), Is.Null);
+        Assert.That(error, Does.Contain($"more than {ServiceManifest.MaxCapabilities} capabilities"));
+
+        Assert.That(ServiceManifest.Parse(new string('#', ServiceManifest.MaxBytes + 1), s_known, out error), Is.Null);
+        Assert.That(ServiceManifest.Parse("endpoint " + new string('a', ServiceManifest.MaxName + 1), s_known, out error), Is.Null);
+    }
+
+    [Test]
+    public void RandomBytesNeverThrow([Values(1, 2, 3)] int seed)
+    {
+        var random = new Random(seed);
+        const string alphabet = "endpoint service caps= restart=always:send+,#\n \tabc.-_/\0\u00e9";
+        for (int i = 0; i < 2000; i++)
+        {
+            char[] text = new char[random.Next(200)];
+            for (int c = 0; c < text.Length; c++)
+            {
+                text[c] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            ServiceManifest? manifest = ServiceManifest.Parse(new string(text), s_known, out string error);
+            Assert.That(manifest != null || error.StartsWith("line ", StringComparison.Ordinal), Is.True, error);
+        }
+    }
+
+    [Test]
+    public void BackoffDoublesToItsCeilingAndResetsAfterAStableRun()
+    {
+        var backoff = new RestartBackoff();
+        var delays = Enumerable.Range(0, 8).Select(_ => backoff.NextDelay(1_000_000)).ToArray();
+        Assert.That(delays[0], Is.EqualTo(RestartBackoff.FirstDelayNs));
+        Assert.That(delays[1], Is.EqualTo(2 * RestartBackoff.FirstDelayNs));
+        Assert.That(delays[^1], Is.EqualTo(RestartBackoff.MaxDelayNs));
+        Assert.That(backoff.NextDelay(RestartBackoff.StableNs), Is.EqualTo(RestartBackoff.FirstDelayNs));
+        Assert.That(backoff.Restarts, Is.EqualTo(9));
+    }
+}
