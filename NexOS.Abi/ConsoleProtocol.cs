@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace NexOS.Abi;
 
 /// <summary>
@@ -16,4 +18,27 @@ public static class ConsoleProtocol
 
     /// <summary>Bytes one message carries.</summary>
     public const int ChunkBytes = 32;
+
+    /// <summary>Packs up to <see cref="ChunkBytes"/> bytes into the four message words
+    /// (little-endian; missing bytes are zero). Longer input is cut at 32 bytes.</summary>
+    public static void ToWords(ReadOnlySpan<byte> bytes, out ulong w0, out ulong w1, out ulong w2, out ulong w3)
+    {
+        Span<byte> chunk = stackalloc byte[ChunkBytes];
+        chunk.Clear();
+        bytes[..Math.Min(bytes.Length, ChunkBytes)].CopyTo(chunk);
+        w0 = BinaryPrimitives.ReadUInt64LittleEndian(chunk);
+        w1 = BinaryPrimitives.ReadUInt64LittleEndian(chunk[8..]);
+        w2 = BinaryPrimitives.ReadUInt64LittleEndian(chunk[16..]);
+        w3 = BinaryPrimitives.ReadUInt64LittleEndian(chunk[24..]);
+    }
+
+    /// <summary>Unpacks the four message words into <paramref name="bytes"/>, which holds at
+    /// least <see cref="ChunkBytes"/> bytes.</summary>
+    public static void FromWords(ulong w0, ulong w1, ulong w2, ulong w3, Span<byte> bytes)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, w0);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[8..], w1);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[16..], w2);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[24..], w3);
+    }
 }

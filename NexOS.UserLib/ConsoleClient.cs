@@ -26,20 +26,11 @@ public sealed class ConsoleClient
     /// <summary>Writes bytes in as many messages as they need.</summary>
     public SyscallStatus Write(ReadOnlySpan<byte> bytes)
     {
-        Span<byte> chunk = stackalloc byte[ConsoleProtocol.ChunkBytes];
         while (!bytes.IsEmpty)
         {
             int n = Math.Min(bytes.Length, ConsoleProtocol.ChunkBytes);
-            chunk.Clear();
-            bytes[..n].CopyTo(chunk);
-            var message = new Message
-            {
-                Label = ConsoleProtocol.Write | ((ulong)n << 8),
-                W0 = BitConverter.ToUInt64(chunk[..8]),
-                W1 = BitConverter.ToUInt64(chunk.Slice(8, 8)),
-                W2 = BitConverter.ToUInt64(chunk.Slice(16, 8)),
-                W3 = BitConverter.ToUInt64(chunk.Slice(24, 8)),
-            };
+            var message = new Message { Label = ConsoleProtocol.Write | ((ulong)n << 8) };
+            ConsoleProtocol.ToWords(bytes[..n], out message.W0, out message.W1, out message.W2, out message.W3);
             SyscallStatus status = Ipc.Call(_endpoint, ref message);
             if (status != SyscallStatus.Ok)
             {
@@ -64,10 +55,7 @@ public sealed class ConsoleClient
         }
 
         Span<byte> words = stackalloc byte[ConsoleProtocol.ChunkBytes];
-        BitConverter.TryWriteBytes(words[..8], message.W0);
-        BitConverter.TryWriteBytes(words.Slice(8, 8), message.W1);
-        BitConverter.TryWriteBytes(words.Slice(16, 8), message.W2);
-        BitConverter.TryWriteBytes(words.Slice(24, 8), message.W3);
+        ConsoleProtocol.FromWords(message.W0, message.W1, message.W2, message.W3, words);
         int n = Math.Min((int)((message.Label >> 8) & 0xFF), Math.Min(buffer.Length, ConsoleProtocol.ChunkBytes));
         words[..n].CopyTo(buffer);
         return n;

@@ -188,19 +188,17 @@ internal static class KernelCommandService
             }
 
             byte[] bytes = Encoding.UTF8.GetBytes(text);
-            Span<byte> chunk = stackalloc byte[ConsoleProtocol.ChunkBytes];
             for (int at = 0; at < bytes.Length; at += ConsoleProtocol.ChunkBytes)
             {
                 int n = Math.Min(ConsoleProtocol.ChunkBytes, bytes.Length - at);
-                chunk.Clear();
-                bytes.AsSpan(at, n).CopyTo(chunk);
+                ConsoleProtocol.ToWords(bytes.AsSpan(at, n), out ulong w0, out ulong w1, out ulong w2, out ulong w3);
                 var message = new IpcMessage
                 {
                     Label = ConsoleProtocol.Write | ((ulong)n << 8),
-                    W0 = BitConverter.ToUInt64(chunk[..8]),
-                    W1 = BitConverter.ToUInt64(chunk.Slice(8, 8)),
-                    W2 = BitConverter.ToUInt64(chunk.Slice(16, 8)),
-                    W3 = BitConverter.ToUInt64(chunk.Slice(24, 8)),
+                    W0 = w0,
+                    W1 = w1,
+                    W2 = w2,
+                    W3 = w3,
                     WordCount = IpcMessage.MaxWords,
                 };
                 if (KernelIpc.Call(ConsoleSlot, in message, 5_000_000_000) != IpcStatus.Ok)

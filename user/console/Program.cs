@@ -147,26 +147,12 @@ public static class Program
         }
     }
 
-    private static void Unpack(in Message m, Span<byte> into)
-    {
-        BitConverter.TryWriteBytes(into[..8], m.W0);
-        BitConverter.TryWriteBytes(into.Slice(8, 8), m.W1);
-        BitConverter.TryWriteBytes(into.Slice(16, 8), m.W2);
-        BitConverter.TryWriteBytes(into.Slice(24, 8), m.W3);
-    }
+    private static void Unpack(in Message m, Span<byte> into) => ConsoleProtocol.FromWords(m.W0, m.W1, m.W2, m.W3, into);
 
     private static Message Pack(ReadOnlySpan<byte> bytes)
     {
-        Span<byte> words = stackalloc byte[ConsoleProtocol.ChunkBytes];
-        words.Clear();
-        bytes.CopyTo(words);
-        return new Message
-        {
-            Label = (ulong)bytes.Length << 8,
-            W0 = BitConverter.ToUInt64(words[..8]),
-            W1 = BitConverter.ToUInt64(words.Slice(8, 8)),
-            W2 = BitConverter.ToUInt64(words.Slice(16, 8)),
-            W3 = BitConverter.ToUInt64(words.Slice(24, 8)),
-        };
+        var message = new Message { Label = (ulong)bytes.Length << 8 };
+        ConsoleProtocol.ToWords(bytes, out message.W0, out message.W1, out message.W2, out message.W3);
+        return message;
     }
 }

@@ -37,4 +37,19 @@ public sealed class AbiConsistencyTests
         Assert.That((ulong)Protection.Write, Is.EqualTo((ulong)RegionAccess.Write));
         Assert.That((ulong)Protection.Execute, Is.EqualTo((ulong)RegionAccess.Execute));
     }
+
+    [Test]
+    public void ConsoleWordsCarryUpTo32BytesBothWays()
+    {
+        byte[] text = System.Text.Encoding.UTF8.GetBytes("nexos> a line of 32 bytes here!!");
+        Assert.That(text, Has.Length.EqualTo(ConsoleProtocol.ChunkBytes));
+        ConsoleProtocol.ToWords(text, out ulong w0, out ulong w1, out ulong w2, out ulong w3);
+        byte[] back = new byte[ConsoleProtocol.ChunkBytes];
+        ConsoleProtocol.FromWords(w0, w1, w2, w3, back);
+        Assert.That(back, Is.EqualTo(text));
+
+        ConsoleProtocol.ToWords("ab"u8, out w0, out w1, out w2, out w3);
+        Assert.That((w0, w1, w2, w3), Is.EqualTo((0x6261UL, 0UL, 0UL, 0UL)), "short input is zero-padded");
+        ConsoleProtocol.ToWords(new byte[40], out _, out _, out _, out _);
+    }
 }
