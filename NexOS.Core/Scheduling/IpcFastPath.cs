@@ -151,6 +151,42 @@ public sealed class IpcFastPath
     public ulong Refusals(FastPathRefusal reason) =>
         reason > FastPathRefusal.None && (int)reason < _refusals.Length ? _refusals[(int)reason] : 0;
 
+    /// <summary>One line for the `ipc` command: direct switches, then refusals by reason (only
+    /// the reasons that occurred). Allocates; not for the IPC path.</summary>
+    public string Summary()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append("fast path: ").Append(Taken).Append(" direct switches, ").Append(TotalRefusals).Append(" refused");
+        string separator = " (";
+        for (int i = 1; i < _refusals.Length; i++)
+        {
+            if (_refusals[i] != 0)
+            {
+                sb.Append(separator).Append(Describe((FastPathRefusal)i)).Append(' ').Append(_refusals[i]);
+                separator = ", ";
+            }
+        }
+
+        return separator == ", " ? sb.Append(')').ToString() : sb.ToString();
+    }
+
+    /// <summary>A short name for <paramref name="reason"/> (no reflection: the kernel's
+    /// runtime has no enum names).</summary>
+    public static string Describe(FastPathRefusal reason) => reason switch
+    {
+        FastPathRefusal.None => "none",
+        FastPathRefusal.Disabled => "disabled",
+        FastPathRefusal.CallerContinues => "caller continues",
+        FastPathRefusal.NotOnePartner => "not one partner",
+        FastPathRefusal.NotAThread => "not a thread",
+        FastPathRefusal.PartnerNotBlocked => "partner not blocked",
+        FastPathRefusal.NotNormalClass => "not normal class",
+        FastPathRefusal.RealTimeReady => "real-time ready",
+        FastPathRefusal.SwitchPending => "switch pending",
+        FastPathRefusal.SliceSpent => "slice spent",
+        _ => "unknown",
+    };
+
     /// <summary>All refusals together.</summary>
     public ulong TotalRefusals
     {

@@ -116,6 +116,18 @@ public sealed class IpcFastPathTests
     }
 
     [Test]
+    public void TheSummaryNamesOnlyTheReasonsThatOccurred()
+    {
+        var path = new IpcFastPath();
+        Assert.That(path.Summary(), Is.EqualTo("fast path: 0 direct switches, 0 refused"));
+        path.Admit(in s_good);
+        path.Admit(s_good with { SliceEndNs = 0 });
+        path.Admit(s_good with { Enabled = false });
+        path.Admit(s_good with { Enabled = false });
+        Assert.That(path.Summary(), Is.EqualTo("fast path: 1 direct switches, 3 refused (disabled 2, slice spent 1)"));
+    }
+
+    [Test]
     public void AdmittingDoesNotAllocate()
     {
         var path = new IpcFastPath();
