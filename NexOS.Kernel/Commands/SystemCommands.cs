@@ -89,6 +89,7 @@ internal static class SystemCommands
 
         LatencyHistogram rtt = KernelMetrics.IpcRoundTrip;
         sb.Append($"round trips: n={rtt.Count} p50={rtt.Percentile(50)} ns p99={rtt.Percentile(99)} ns\n");
+        sb.Append(Scheduler.FastPath.Summary()).Append('\n');
         host.Write(sb.ToString());
     }
 

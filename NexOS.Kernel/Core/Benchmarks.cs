@@ -64,10 +64,40 @@ internal static class Benchmarks
     {
         var histogram = new LatencyHistogram("ipc_roundtrip", "ns", "");
         var pair = new Ipc.PingPong("bench-ipc", 2000, histogram);
+        IpcDiagnostics before = IpcDiagnostics.Now();
         pair.Start();
         Scheduler.Join(pair.Client);
         Scheduler.Join(pair.Server);
-        return pair.Errors == 0 ? Json("ipc_roundtrip", histogram) : $"{{\"bench\":\"ipc_roundtrip\",\"error\":\"{pair.Errors} bad replies\"}}";
+        IpcDiagnostics delta = IpcDiagnostics.Now().Since(before);
+        if (pair.Errors != 0)
+        {
+            return $"{{\"bench\":\"ipc_roundtrip\",\"error\":\"{pair.Errors} bad replies\"}}";
+        }
+
+        string json = Json("ipc_roundtrip", histogram);
+        return json[..^1] + $",\"p10\":{histogram.Percentile(10)},\"p90\":{histogram.Percentile(90)},{delta}}}";
+    }
+
+    /// <summary>Scheduler and interrupt counters around a benchmark, to explain its figure:
+    /// what the CPU did besides the work measured.</summary>
+    private readonly record struct IpcDiagnostics(ulong Switches, ulong HandOffs, ulong Idle, ulong IdleNs, ulong Expiries,
+        ulong Preemptions, ulong Irqs, ulong TimerIrqs, int Collections, ulong Fast, ulong Refused, ulong Arms, ulong ArmsSkipped)
+    {
+        /// <summary>Reads the counters now. They are read one by one, interrupts on: a switch
+        /// between two reads shifts one count by one, nothing worse.</summary>
+        public static IpcDiagnostics Now() => new(Scheduler.Switches, Scheduler.HandOffSwitches, Scheduler.IdleSwitches,
+            Scheduler.IdleCpuNs, Scheduler.SliceExpiries, Scheduler.Preemptions, (ulong)KernelMetrics.Interrupts.Value,
+            (ulong)KernelMetrics.TimerInterrupts.Value, Runtime.Gc.GcStatistics.Collections, Scheduler.FastPath.Taken,
+            Scheduler.FastPath.TotalRefusals, Scheduler.TimerArms, Scheduler.TimerArmsSkipped);
+
+        /// <summary>The counts since <paramref name="b"/> was read.</summary>
+        public IpcDiagnostics Since(IpcDiagnostics b) => new(Switches - b.Switches, HandOffs - b.HandOffs, Idle - b.Idle,
+            IdleNs - b.IdleNs, Expiries - b.Expiries, Preemptions - b.Preemptions, Irqs - b.Irqs, TimerIrqs - b.TimerIrqs,
+            Collections - b.Collections, Fast - b.Fast, Refused - b.Refused, Arms - b.Arms, ArmsSkipped - b.ArmsSkipped);
+
+        /// <summary>The counts as JSON members, to append to a benchmark's line.</summary>
+        public override string ToString() =>
+            $"\"switches\":{Switches},\"handoffs\":{HandOffs},\"idle_switches\":{Idle},\"idle_ns\":{IdleNs},\"slice_expiries\":{Expiries},\"preemptions\":{Preemptions},\"irqs\":{Irqs},\"timer_irqs\":{TimerIrqs},\"gcs\":{Collections},\"fast\":{Fast},\"fast_refused\":{Refused},\"timer_arms\":{Arms},\"timer_arms_skipped\":{ArmsSkipped}";
     }
 
     /// <summary>Allocation of a small object (24 bytes), timed in batches of 100.</summary>

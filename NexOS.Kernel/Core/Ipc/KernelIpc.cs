@@ -107,12 +107,21 @@ internal static class KernelIpc
 
     private static IpcParticipant Me => Scheduler.Current.Ipc;
 
-    /// <summary>Carries out what the IPC rules decided. Interrupts are off.</summary>
+    /// <summary>Carries out what the IPC rules decided. Interrupts are off. A call that found
+    /// its server waiting, or a reply that found its caller waiting, first tries the fast path
+    /// (a direct switch to the partner on the caller's slice); when a guard refuses, the slow
+    /// path below wakes through the run queue and blocks.</summary>
     private static IpcStatus Complete(IpcResult result, ulong timeoutNs)
     {
         if (result.Status != IpcStatus.Ok)
         {
             return result.Status;
+        }
+
+        int wokenCount = (result.Woken != null ? 1 : 0) + (result.AlsoWoken != null ? 1 : 0);
+        if (result.MustBlock && result.Woken != null && Scheduler.TryIpcHandOff(result.Woken, wokenCount, callerBlocks: true, timeoutNs))
+        {
+            return Me.WakeStatus;
         }
 
         if (result.Woken != null)

@@ -6,7 +6,9 @@ namespace NexOS.Kernel.Core.Threading;
 
 /// <summary>Grouping of IPC partners (<see cref="IpcGrouping"/>): the IPC layer reports who
 /// woke whom; when the policy grants a hand-off, the next switch runs the partner directly on
-/// the rest of the caller's slice. Interrupts off throughout; no allocation.</summary>
+/// the rest of the caller's slice. Call and reply normally take the fast path instead
+/// (Scheduler.FastPath.cs), which needs no partner score; this learnt hand-off serves what the
+/// fast path refuses. Interrupts off throughout; no allocation.</summary>
 internal static partial class Scheduler
 {
     private static KernelThread? s_handOff;
@@ -14,7 +16,8 @@ internal static partial class Scheduler
     /// <summary>The grouping policy and its partner table ("sched.group" parameters).</summary>
     public static IpcGrouping Grouping { get; } = new IpcGrouping(512);
 
-    /// <summary>Switches that ran an IPC partner directly.</summary>
+    /// <summary>Switches that ran an IPC partner directly: learnt hand-offs and fast-path
+    /// switches together.</summary>
     public static ulong HandOffSwitches { get; private set; }
 
     /// <summary>Notes that the current thread woke <paramref name="woken"/> by IPC (after

@@ -69,7 +69,7 @@ internal static unsafe partial class Scheduler
             RequestReschedule(StopReason.Preempted);
         }
 
-        ArmTimer(now);
+        ArmTimer(now, force: true);
     }
 
     /// <summary>Called on the way out of every interrupt: switches if a wake-up or the timer
@@ -132,25 +132,7 @@ internal static unsafe partial class Scheduler
         Preemption.SwitchPending = false;
         ulong now = Tsc.NowNs;
         KernelThread prev = s_current;
-        SchedThread ps = prev.Sched;
-        ulong ran = now - ps.RunningSinceNs;
-        ps.CpuTimeNs += ran;
-        if (prev == s_idle)
-        {
-            ps.State = ThreadState.Runnable; // the idle thread is never queued; it is the fallback
-        }
-        else
-        {
-            s_policy.OnStop(ps, reason, ran, now);
-            Evolution.KernelHooks.AdjustPriority(ps, reason, ran);
-            KernelMetrics.SchedClasses.RecordStop(ps, reason, ran);
-            if (ps.State == ThreadState.Running)
-            {
-                ps.State = ThreadState.Runnable;
-                ps.RunnableSinceNs = now;
-                s_policy.Add(ps, null, now);
-            }
-        }
+        ChargeStop(prev, reason, now);
 
         // An IPC partner granted a hand-off runs now, on what is left of the caller's slice;
         // with nothing left the partner queues like any thread (a spent slice is never renewed
@@ -166,6 +148,32 @@ internal static unsafe partial class Scheduler
         SchedThread? nextSched = s_policy.PickNext(now);
         KernelThread next = nextSched == null ? s_idle : s_byId[nextSched.Id]!;
         SwitchTo(prev, next, now, false);
+    }
+
+    /// <summary>Ends the running thread's turn: charges its CPU time, tells the policy (and the
+    /// priority hook) why it stopped, and queues it again if it is still runnable. The thread's
+    /// state is already Blocked or Exited when it is not to be queued.</summary>
+    private static void ChargeStop(KernelThread prev, StopReason reason, ulong now)
+    {
+        CountStop(reason);
+        SchedThread ps = prev.Sched;
+        ulong ran = now - ps.RunningSinceNs;
+        ps.CpuTimeNs += ran;
+        if (prev == s_idle)
+        {
+            ps.State = ThreadState.Runnable; // the idle thread is never queued; it is the fallback
+            return;
+        }
+
+        s_policy.OnStop(ps, reason, ran, now);
+        Evolution.KernelHooks.AdjustPriority(ps, reason, ran);
+        KernelMetrics.SchedClasses.RecordStop(ps, reason, ran);
+        if (ps.State == ThreadState.Running)
+        {
+            ps.State = ThreadState.Runnable;
+            ps.RunnableSinceNs = now;
+            s_policy.Add(ps, null, now);
+        }
     }
 
     private static void SwitchTo(KernelThread prev, KernelThread next, ulong now, bool inheritSlice)
@@ -192,6 +200,11 @@ internal static unsafe partial class Scheduler
 
         ns.Switches++;
         Switches++;
+        if (next == s_idle)
+        {
+            IdleSwitches++;
+        }
+
         KernelMetrics.ContextSwitches.Increment();
         if (next != s_idle)
         {
@@ -212,9 +225,16 @@ internal static unsafe partial class Scheduler
         }
     }
 
-    /// <summary>Programs the one-shot timer for the earlier of the slice end and the first
-    /// sleeper.</summary>
-    private static void ArmTimer(ulong now)
+    /// <summary>
+    /// Programs the one-shot timer for the earliest of the slice end, the next real-time
+    /// release and the first sleeper, unless exactly that deadline is programmed already.
+    /// The skip matters: under emulation every write to the APIC timer is a trip through the
+    /// emulator's device model and main loop, and a switch within a donated slice (the IPC
+    /// fast path) leaves the deadline as it was. <paramref name="force"/> re-arms regardless,
+    /// for the timer interrupt (the one-shot has fired, so nothing is programmed, even if it
+    /// fired before its deadline).
+    /// </summary>
+    private static void ArmTimer(ulong now, bool force = false)
     {
         ulong due = Math.Min(s_sliceEndNs, s_policy.NextReleaseNs);
         if (s_timers != null && s_timers.WakeAtNs < due)
@@ -222,19 +242,29 @@ internal static unsafe partial class Scheduler
             due = s_timers.WakeAtNs;
         }
 
-        if (due == ulong.MaxValue)
+        // 0 stands for "disarmed"; a deadline already past is programmed as one tick from now.
+        ulong target = due == ulong.MaxValue ? 0 : Math.Max(due, now);
+        if (!force && target == s_timerDeadlineNs && due > now)
         {
-            s_timerDeadlineNs = 0;
-            LocalApic.ArmOneShot(0);
+            TimerArmsSkipped++;
             return;
         }
 
-        s_timerDeadlineNs = Math.Max(due, now);
-        LocalApic.ArmOneShot(due > now ? due - now : 1);
+        s_timerDeadlineNs = target;
+        TimerArms++;
+        LocalApic.ArmOneShot(target == 0 ? 0 : due > now ? due - now : 1);
     }
 
-    /// <summary>Inserts into the timer list, kept sorted by wake time.</summary>
+    /// <summary>Inserts into the timer list and programs the timer if it is now due first.</summary>
     private static void AddTimer(KernelThread t, ulong wakeAtNs)
+    {
+        InsertTimer(t, wakeAtNs);
+        ArmTimer(Tsc.NowNs);
+    }
+
+    /// <summary>Inserts into the timer list, kept sorted by wake time, without touching the
+    /// hardware (the caller arms it, or switches, which arms it).</summary>
+    private static void InsertTimer(KernelThread t, ulong wakeAtNs)
     {
         RemoveTimer(t);
         t.WakeAtNs = wakeAtNs;
@@ -255,12 +285,17 @@ internal static unsafe partial class Scheduler
             t.TimerNext = p.TimerNext;
             p.TimerNext = t;
         }
-
-        ArmTimer(Tsc.NowNs);
     }
 
+    /// <summary>Takes <paramref name="t"/> off the timer list; free when it is on none
+    /// (TimerArmed is true exactly while it is listed), so a wake-up costs no walk.</summary>
     private static void RemoveTimer(KernelThread t)
     {
+        if (!t.TimerArmed)
+        {
+            return;
+        }
+
         if (s_timers == t)
         {
             s_timers = t.TimerNext;
