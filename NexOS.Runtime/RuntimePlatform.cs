@@ -16,6 +16,19 @@ internal static unsafe partial class RuntimePlatform
     /// address must lie in <see cref="GetPageSpan"/>.</summary>
     public static partial bool TryAllocatePages(int order, out ulong address);
 
+    /// <summary>Anonymous zeroed memory for the class library's mmap shim: page aligned,
+    /// <paramref name="length"/> bytes, with POSIX PROT_* <paramref name="protection"/>; null
+    /// when it cannot be had.</summary>
+    public static partial void* MapMemory(ulong length, int protection);
+
+    /// <summary>Gives back memory <see cref="MapMemory"/> returned; false (nothing changed)
+    /// when the platform cannot.</summary>
+    public static partial bool UnmapMemory(void* address, ulong length);
+
+    /// <summary>Changes the access of memory <see cref="MapMemory"/> returned; false (nothing
+    /// changed) when the platform cannot give that access.</summary>
+    public static partial bool ProtectMemory(void* address, ulong length, int protection);
+
     /// <summary>Gives back a block <see cref="TryAllocatePages"/> returned, with its order.
     /// The caller guarantees that nothing refers to the block any more.</summary>
     public static partial void FreePages(ulong address, int order);

@@ -62,28 +62,35 @@ internal static unsafe class SystemNative
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_Abort")]
     private static void Abort() => Panic.Halt("abort() called by the class library");
 
-    // Anonymous memory from the boot heap, page aligned. FIXME: boot-heap memory cannot be
-    // given back or have its access changed, so MUnmap and MProtect report success without
-    // acting. Their one caller in the class library is the frozen object heap, which reserves
-    // with MMap and commits with MProtect (read-write, which the memory already is). Mappings
-    // that do what they say (frames and page tables, as user programs will need) are issue 15's.
+    // Anonymous memory, as the platform has it: in the kernel from the boot heap (which
+    // cannot give memory back, so unmapping fails and only read-write protection succeeds),
+    // in user programs through MemoryMap, MemoryUnmap and MemoryProtect. Failures set errno
+    // and return the shim contract's failure value.
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_MMap")]
     private static void* MMap(void* address, ulong length, int protection, int flags, nint fd, long offset)
     {
-        const ulong page = 4096;
-        byte* p = (byte*)BootHeap.Allocate(length + page);
+        void* p = length == 0 ? null : RuntimePlatform.MapMemory(length, protection);
         if (p == null)
         {
             s_errno = 12; // ENOMEM; the class library's shim contract is NULL on failure
-            return null;
         }
 
-        return (void*)(((ulong)p + page - 1) & ~(page - 1));
+        return p;
     }
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_MUnmap")]
-    private static int MUnmap(void* address, ulong length) => 0;
+    private static int MUnmap(void* address, ulong length) => Result(RuntimePlatform.UnmapMemory(address, length));
 
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_MProtect")]
-    private static int MProtect(void* address, ulong length, int protection) => 0;
+    private static int MProtect(void* address, ulong length, int protection) => Result(RuntimePlatform.ProtectMemory(address, length, protection));
+
+    private static int Result(bool done)
+    {
+        if (!done)
+        {
+            s_errno = 22; // EINVAL
+        }
+
+        return done ? 0 : -1;
+    }
 }

@@ -22,6 +22,23 @@ internal static unsafe partial class RuntimePlatform
 
     public static partial void FreePages(ulong address, int order) => PhysicalMemory.Free(new PhysAddr(address), order);
 
+    /// <summary>From the boot heap, page aligned; its memory is read-write for good.</summary>
+    public static partial void* MapMemory(ulong length, int protection)
+    {
+        const ulong page = 4096;
+        byte* p = length > ulong.MaxValue - page ? null : (byte*)BootHeap.Allocate(length + page);
+        return p == null ? null : (void*)(((ulong)p + page - 1) & ~(page - 1));
+    }
+
+    /// <summary>The boot heap never gives memory back: unmapping fails.</summary>
+    public static partial bool UnmapMemory(void* address, ulong length) => false;
+
+    /// <summary>Boot-heap memory is read-write: asking for exactly that succeeds (the frozen
+    /// object heap commits that way), anything else fails.</summary>
+    public static partial bool ProtectMemory(void* address, ulong length, int protection) => protection == ReadWrite;
+
+    private const int ReadWrite = 3; // PROT_READ | PROT_WRITE
+
     public static partial void GetPageSpan(out ulong start, out ulong end)
     {
         PhysRange covered = PhysicalMemory.Frames!.CoveredRange;

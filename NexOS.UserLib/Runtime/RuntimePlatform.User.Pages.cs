@@ -97,4 +97,18 @@ internal static unsafe partial class RuntimePlatform
         start = s_heapStart;
         end = s_heapEnd;
     }
+
+    /// <summary>MemoryMap: reserved, zeroed on first touch. POSIX PROT_READ 1, PROT_WRITE 2 and
+    /// PROT_EXEC 4 are the ABI's Protection bits.</summary>
+    public static partial void* MapMemory(ulong length, int protection)
+    {
+        long mapped = SyscallNative.Call(Syscall.MemoryMap, 0, length, (ulong)(protection & 7));
+        return mapped > 0 ? (void*)mapped : null;
+    }
+
+    public static partial bool UnmapMemory(void* address, ulong length) =>
+        SyscallNative.Call(Syscall.MemoryUnmap, (ulong)address, (length + 4095) & ~4095UL) == 0;
+
+    public static partial bool ProtectMemory(void* address, ulong length, int protection) =>
+        SyscallNative.Call(Syscall.MemoryProtect, (ulong)address, (length + 4095) & ~4095UL, (ulong)(protection & 7)) == 0;
 }
