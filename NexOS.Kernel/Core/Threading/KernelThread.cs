@@ -194,6 +194,13 @@ internal sealed unsafe class KernelThread
             StackTop = block.Value + (page << order);
             _stackBlock = block.Value;
             _stackOrder = order;
+
+            // Cleared once, whole: the frames may hold what their last owner left (another
+            // thread's data, or code the bootloader ran from them). Under QEMU's TCG a page it
+            // once translated code from stays write-watched until writes cover that code, so a
+            // stack whose untouched lower part still held such code made every push and call
+            // take the emulator's slow path (measured: IPC round trips of 75-180 us at boot).
+            new Span<byte>((void*)bottom, (int)(StackTop - bottom)).Clear();
         }
         else
         {
