@@ -7,7 +7,8 @@ default rel
 section .data
 align 8
 global __security_cookie, g_cpuFeatures, RhpTrapThreads
-__security_cookie: dq 0x2B992DDFA232         ; stack-protector canary; rewritten at boot
+__security_cookie: dq 0x2B992DDFA232         ; stack-protector canary; a program's start.asm
+                                             ; replaces it from AT_RANDOM, the kernel keeps it
 g_cpuFeatures:     dd 0                      ; no optional instruction sets beyond the baseline
 RhpTrapThreads:    dd 0                      ; non-zero would make compiled code call RhpGcPoll
 

@@ -11,6 +11,7 @@ default rel
 SYS_PROCESS_EXIT        equ 2
 SYS_SET_THREAD_POINTER  equ 6
 TLS_BLOCK_SIZE          equ 8192
+AT_RANDOM               equ 25
 
 extern NexOSUserEarlyInit
 extern nexos_syscall6
@@ -33,6 +34,7 @@ extern AppendExceptionStackFrame
 extern GetSystemArrayEEType
 extern OnFirstChanceException
 extern OnUnhandledException
+extern __security_cookie
 
 section .text
 global _start
@@ -40,6 +42,32 @@ _start:
     xor ebp, ebp                            ; the outermost frame
     mov r12, rsp                            ; the start block: kept in a callee-saved register
     and rsp, -16                            ; every call into compiled code needs 16-byte alignment
+
+    ; The stack-protector cookie: eight of the loader's 16 AT_RANDOM bytes, stored before any
+    ; compiled code runs (a frame holding the old value would fail its check on return).
+    ; Past argv and envp to the auxiliary vector, which ends with AT_NULL.
+    mov rcx, [r12]
+    lea rsi, [r12 + rcx * 8 + 16]           ; envp
+.skip_envp:
+    cmp qword [rsi], 0
+    je .auxv
+    add rsi, 8
+    jmp .skip_envp
+.auxv:
+    add rsi, 8
+.next_aux:
+    mov rax, [rsi]
+    test rax, rax
+    jz .cookie_done
+    cmp rax, AT_RANDOM
+    je .random
+    add rsi, 16
+    jmp .next_aux
+.random:
+    mov rax, [rsi + 8]
+    mov rax, [rax]
+    mov [rel __security_cookie], rax
+.cookie_done:
 
     ; TLS (x86-64 ELF variant II): the PT_TLS image (.tdata copied, .tbss zero, as the link
     ; script lays it out) ends at the thread pointer, and the word at the thread pointer holds
