@@ -13,14 +13,18 @@ namespace NexOS.Kernel.Processes;
 /// first touch of each page gets a zeroed frame with the region's access (the page fault
 /// handler calls <see cref="TryServeFault"/>), MemoryUnmap frees the frames and the region,
 /// MemoryProtect changes both the region and the pages already there. Each call validates
-/// all of its arguments before it changes anything, and runs with interrupts off while it
-/// touches the region map and the page tables (one CPU; FIXME: a per-process lock once
-/// there are more).
+/// all of its arguments before it changes anything, and has interrupts off while it touches
+/// the region map and each batch of page-table entries (one CPU, one thread per process;
+/// FIXME: a per-process lock once there are more of either).
 /// </summary>
 internal static class ProcessMemory
 {
-    /// <summary>The most one MemoryMap call reserves.</summary>
-    public const ulong MaxMapLength = 1UL << 40;
+    /// <summary>The most one MemoryMap call reserves: unmapping or protecting a region visits
+    /// each of its pages, so its size bounds the work one call can ask of the kernel.</summary>
+    public const ulong MaxMapLength = 1UL << 32;
+
+    /// <summary>Pages visited with interrupts off before they are let in again.</summary>
+    private const int PagesPerBatch = 512;
 
     private const ulong Page = AddressSpace.PageSize;
 
@@ -57,12 +61,12 @@ internal static class ProcessMemory
     {
         ulong flags = InterruptState.Disable();
         RegionStatus status = process.Regions.Release(address, length);
+        InterruptState.Restore(flags);
         if (status == RegionStatus.Ok)
         {
             ForEachMappedPage(process, address, length, null);
         }
 
-        InterruptState.Restore(flags);
         return Result(status);
     }
 
@@ -75,12 +79,12 @@ internal static class ProcessMemory
 
         ulong flags = InterruptState.Disable();
         RegionStatus status = process.Regions.Protect(address, length, access);
+        InterruptState.Restore(flags);
         if (status == RegionStatus.Ok)
         {
             ForEachMappedPage(process, address, length, access);
         }
 
-        InterruptState.Restore(flags);
         return Result(status);
     }
 
@@ -149,9 +153,19 @@ internal static class ProcessMemory
     private static void ForEachMappedPage(Process process, ulong address, ulong length, RegionAccess? access)
     {
         AddressSpace space = process.Space;
-        bool current = VirtualMemory.IsLoaded(space.Root.Value);
+        ulong interrupts = InterruptState.Disable();
+        int batch = 0;
         for (ulong page = address; page < address + length; page += Page)
         {
+            // A large region must not keep interrupts off for long: let them in now and then.
+            if (++batch == PagesPerBatch)
+            {
+                batch = 0;
+                InterruptState.Restore(interrupts);
+                interrupts = InterruptState.Disable();
+            }
+
+            bool current = VirtualMemory.IsLoaded(space.Root.Value);
             var virt = new VirtAddr(page);
             if (space.Translate(virt, out PhysAddr phys, out PageFlags flags) != PagingStatus.Ok)
             {
@@ -177,6 +191,8 @@ internal static class ProcessMemory
                 Native.InvalidatePage(page);
             }
         }
+
+        InterruptState.Restore(interrupts);
     }
 
     private static bool TryAccess(ulong protection, out RegionAccess access)

@@ -65,6 +65,15 @@ public sealed class UserSpaceBootTests : BootFixture
 
     [Test]
     [CancelAfter(TestBudget)]
+    public void TheLargestMappingIsServedAndGivenBackInOneCall()
+    {
+        List<string> output = RunCommand(Boot(), "run usertest bigmap", s_program);
+        Assert.That(output[0], Is.EqualTo("usertest: 4 GiB mapped, touched and unmapped"), string.Join("\n", output));
+        AssertEnded(output[1], 0, exitedNormally: true);
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
     public void AMillionRandomSystemCallsLeaveTheKernelRunning()
     {
         QemuMachine machine = Boot();

@@ -8,6 +8,8 @@
 ;   grow    touch 512 KiB of stack           -> exit 0 (pages arrive on first touch)
 ;   wild    pass bad pointers and numbers    -> every call refused; exit 0 when all were
 ;   spin    loop forever                     -> ends only when killed
+;   bigmap  map 4 GiB, touch three pages, unmap; ask for more than 4 GiB -> exit 0 when all
+;           went as the ABI says
 ; System calls: RAX = number, RDI, RSI, RDX, R10, R8, R9 = arguments, RAX = result (a negated
 ; status on failure); RCX and R11 are clobbered (docs/syscalls.md).
 
@@ -19,6 +21,8 @@ SYS_LOG_WRITE   equ 1
 SYS_EXIT        equ 2
 SYS_CLOCK_READ  equ 4
 SYS_SET_TP      equ 6
+SYS_MEMORY_MAP  equ 16
+SYS_MEMORY_UNMAP equ 17
 E_UNKNOWN_CALL  equ -1
 E_BAD_ADDRESS   equ -2
 E_BAD_ARGUMENT  equ -3
@@ -45,6 +49,8 @@ _start:
     je wild
     cmp eax, 'spin'
     je spin
+    cmp eax, 'bigm'
+    je bigmap
     lea rdi, [unknown_mode]
     mov rsi, unknown_mode_len
     call log
@@ -161,6 +167,39 @@ spin:
     pause
     jmp spin
 
+bigmap:
+    mov eax, SYS_MEMORY_MAP         ; more than the 4 GiB one call may reserve
+    xor edi, edi
+    mov rsi, (1 << 32) + 4096
+    mov edx, 3
+    syscall
+    cmp rax, E_BAD_ARGUMENT
+    jne fail
+    mov eax, SYS_MEMORY_MAP         ; exactly 4 GiB, read-write
+    xor edi, edi
+    mov rsi, 1 << 32
+    mov edx, 3
+    syscall
+    test rax, rax
+    jle fail
+    mov rbx, rax
+    mov byte [rbx], 1               ; first, a middle and the last page arrive on first touch
+    mov rcx, 1 << 31
+    mov byte [rbx + rcx], 2
+    mov rcx, (1 << 32) - 1
+    mov byte [rbx + rcx], 3
+    mov eax, SYS_MEMORY_UNMAP       ; the whole region, in one call
+    mov rdi, rbx
+    mov rsi, 1 << 32
+    syscall
+    test rax, rax
+    jnz fail
+    lea rdi, [bigmap_text]
+    mov rsi, bigmap_text_len
+    call log
+    xor edi, edi
+    jmp exit
+
 fail:
     lea rdi, [fail_text]
     mov rsi, fail_text_len
@@ -183,6 +222,8 @@ grow_text:      db "usertest: 512 KiB of stack touched", 10
 grow_text_len   equ $ - grow_text
 wild_text:      db "usertest: every wild call was refused", 10
 wild_text_len   equ $ - wild_text
+bigmap_text:    db "usertest: 4 GiB mapped, touched and unmapped", 10
+bigmap_text_len equ $ - bigmap_text
 fail_text:      db "usertest: FAILED", 10
 fail_text_len   equ $ - fail_text
 unknown_mode:   db "usertest: unknown test", 10
