@@ -48,7 +48,7 @@ internal static unsafe class EarlyInit
         int usableCount = 0;
         int reservedCount = 0;
         reserved[reservedCount++] = new PhysRange(default, new PhysAddr(0x10_0000));
-        reserved[reservedCount++] = new PhysRange(new PhysAddr(KernelImage.Start), new PhysAddr(KernelImage.End));
+        reserved[reservedCount++] = new PhysRange(new PhysAddr(NexOS.Runtime.ImageLayout.Start), new PhysAddr(NexOS.Runtime.ImageLayout.End));
         reserved[reservedCount++] = PhysRange.FromLength(bootInfoAddress, (ulong)info.Length);
 
         var reader = new Multiboot2TagReader(info);

@@ -79,9 +79,9 @@ internal static unsafe class VirtualMemory
         }
 
         var image = new LayoutImage(
-            new PhysRange(new PhysAddr(Image.Start), new PhysAddr(Image.ReadOnlyDataStart)),
+            new PhysRange(new PhysAddr(NexOS.Runtime.ImageLayout.Start), new PhysAddr(Image.ReadOnlyDataStart)),
             new PhysRange(new PhysAddr(Image.ReadOnlyDataStart), new PhysAddr(Image.DataStart)),
-            new PhysRange(new PhysAddr(Image.DataStart), new PhysAddr(Image.End)));
+            new PhysRange(new PhysAddr(Image.DataStart), new PhysAddr(NexOS.Runtime.ImageLayout.End)));
         var ram = new List<PhysRange>();
         foreach (MemoryRegion region in boot.MemoryMap)
         {

@@ -10,7 +10,7 @@ internal static unsafe class KernelImageBytes
     {
         get
         {
-            ulong start = KernelImage.TextStart;
+            ulong start = NexOS.Runtime.ImageLayout.TextStart;
             ulong end = KernelImage.DataStart;
             return end > start && end - start < int.MaxValue ? new ReadOnlySpan<byte>((void*)start, (int)(end - start)) : ReadOnlySpan<byte>.Empty;
         }

@@ -44,7 +44,7 @@ internal static unsafe class KernelSymbols
     /// <summary>Writes "name+0xoffset" (or "?") on COM1.</summary>
     public static void WriteLocation(ulong address)
     {
-        if (!KernelImage.IsCode(address) || !TryFind(address, out ReadOnlySpan<byte> name, out ulong offset))
+        if (!NexOS.Runtime.ImageLayout.IsCode(address) || !TryFind(address, out ReadOnlySpan<byte> name, out ulong offset))
         {
             DebugSerial.Write("?");
             return;

@@ -41,8 +41,8 @@ internal static unsafe class StackTrace
             // addresses, which belong to the call before them.
             ulong pc = depth == 0 ? regs.Ip : regs.Ip - 1;
             ulong sp = regs.Sp;
-            if (depth == 0 && !KernelImage.IsManagedCode(pc) && KernelImage.IsCode(pc) && IsReadableStack(sp)
-                && KernelImage.IsManagedCode(*(ulong*)sp))
+            if (depth == 0 && !NexOS.Runtime.ImageLayout.IsManagedCode(pc) && NexOS.Runtime.ImageLayout.IsCode(pc) && IsReadableStack(sp)
+                && NexOS.Runtime.ImageLayout.IsManagedCode(*(ulong*)sp))
             {
                 // A fault in an assembly leaf routine (no unwind data): its caller's return
                 // address is still on top of the stack.
@@ -51,7 +51,7 @@ internal static unsafe class StackTrace
                 continue;
             }
 
-            if (!KernelImage.IsManagedCode(pc)
+            if (!NexOS.Runtime.ImageLayout.IsManagedCode(pc)
                 || !Cfi.TryFindFde(pc, out Cfi.Fde fde)
                 || !Cfi.TryComputeRow(in fde, pc, out Cfi.Row row)
                 || !Cfi.Apply(in row, ref regs)

@@ -68,7 +68,7 @@ internal static class KernelTests
         var space = Core.VirtualMemory.KernelSpace;
         Expect.True(space != null, "the kernel runs on its own page tables");
         Expect.True(Platform.Native.ReadCr3() == space!.Root.Value, "CR3 holds their root");
-        Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(Platform.KernelImage.TextStart), out _, out var text) == NexOS.Core.Paging.PagingStatus.Ok, "text mapped");
+        Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(NexOS.Runtime.ImageLayout.TextStart), out _, out var text) == NexOS.Core.Paging.PagingStatus.Ok, "text mapped");
         Expect.True((text & NexOS.Core.Paging.PageFlags.Writable) == 0 && (text & NexOS.Core.Paging.PageFlags.NoExecute) == 0, "text is read-execute");
         Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(Platform.KernelImage.DataStart), out _, out var data) == NexOS.Core.Paging.PagingStatus.Ok, "data mapped");
         Expect.True((data & NexOS.Core.Paging.PageFlags.NoExecute) != 0 && (data & NexOS.Core.Paging.PageFlags.Writable) != 0, "data is read-write, no-execute");

@@ -152,7 +152,7 @@ internal static unsafe class Interrupts
         const uint statusIntegerDivideByZero = 0xC0000094;
         const uint statusNullReference = 0;
         const ulong nullPageSize = 4096;
-        if ((frame->Cs & 3) != 0 || !KernelImage.IsManagedCode(frame->Rip))
+        if ((frame->Cs & 3) != 0 || !NexOS.Runtime.ImageLayout.IsManagedCode(frame->Rip))
         {
             return false;
         }
