@@ -47,7 +47,7 @@ internal static class KernelCommandService
     {
         if (slot >= (ulong)me.Ipc.Capabilities.Size)
         {
-            return Fail(SyscallStatus.BadCapability);
+            return SyscallResult.Fail(SyscallStatus.BadCapability);
         }
 
         IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Signal, out KernelObjectHandle? handle, out _);
@@ -58,29 +58,29 @@ internal static class KernelCommandService
 
         if (handle.Kind != (uint)CapabilityKind.KernelControl)
         {
-            return Fail(SyscallStatus.WrongKind);
+            return SyscallResult.Fail(SyscallStatus.WrongKind);
         }
 
         if (s_shell == null || s_host == null)
         {
-            return Fail(SyscallStatus.NotImplemented);
+            return SyscallResult.Fail(SyscallStatus.NotImplemented);
         }
 
         if (operation != (ulong)KernelOperation.RunCommand && operation != (ulong)KernelOperation.AnswerSecret)
         {
-            return Fail(SyscallStatus.BadArgument);
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         if (b > MaxLine || c >= (ulong)me.Ipc.Capabilities.Size)
         {
-            return Fail(SyscallStatus.BadArgument);
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         byte[] text = new byte[(int)b];
         if (Copy(process, a, text, write: false) != UserAccessStatus.Ok
             || UserMemory.Check(process.Space, UserAbi.UserTop, d, ReplyBytes, true) != UserAccessStatus.Ok)
         {
-            return Fail(SyscallStatus.BadAddress);
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
         s_lock.Lock();
@@ -118,7 +118,7 @@ internal static class KernelCommandService
         byte[] reply = new byte[ReplyBytes];
         int n = Encoding.UTF8.GetBytes(Cut(request.Prompt), reply);
         n += 1 + Encoding.UTF8.GetBytes(Cut(request.Cancelled), reply.AsSpan(n + 1));
-        return Copy(process, address, reply, write: true) == UserAccessStatus.Ok ? 1 : Fail(SyscallStatus.BadAddress);
+        return Copy(process, address, reply, write: true) == UserAccessStatus.Ok ? 1 : SyscallResult.Fail(SyscallStatus.BadAddress);
     }
 
     private static string Cut(string s) => s.Length <= (ReplyBytes / 2) - 8 ? s : s[..((ReplyBytes / 2) - 8)];
@@ -134,8 +134,6 @@ internal static class KernelCommandService
             ? UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes)
             : UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes);
     }
-
-    private static long Fail(SyscallStatus status) => -(long)status;
 
     /// <summary>The shell host commands see when run for the ring-3 shell: output goes to the
     /// caller's console service; everything else is the kernel console's host.</summary>

@@ -25,7 +25,7 @@ internal static class SyscallBootFiles
     {
         if (slot >= (ulong)me.Ipc.Capabilities.Size)
         {
-            return -(long)SyscallStatus.BadCapability;
+            return SyscallResult.Fail(SyscallStatus.BadCapability);
         }
 
         IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Wait, out KernelObjectHandle? handle, out _);
@@ -36,24 +36,24 @@ internal static class SyscallBootFiles
 
         if (handle.Kind != (uint)CapabilityKind.BootFiles)
         {
-            return -(long)SyscallStatus.WrongKind;
+            return SyscallResult.Fail(SyscallStatus.WrongKind);
         }
 
         if (nameLength == 0 || nameLength > MaxName || bufferLength > UserMemory.MaxCopy)
         {
-            return -(long)SyscallStatus.BadArgument;
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         Span<byte> nameBytes = stackalloc byte[(int)nameLength];
         if (UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, name, nameBytes) != UserAccessStatus.Ok)
         {
-            return -(long)SyscallStatus.BadAddress;
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
         CpioArchive? archive = Boot.BootPrograms.Archive.Archive;
         if (archive == null || !archive.TryFind(Encoding.UTF8.GetString(nameBytes), out CpioFile file))
         {
-            return -(long)SyscallStatus.NotFound;
+            return SyscallResult.Fail(SyscallStatus.NotFound);
         }
 
         int n = (int)Math.Min((ulong)file.Length, bufferLength);
@@ -62,7 +62,7 @@ internal static class SyscallBootFiles
             ReadOnlySpan<byte> bytes = Boot.BootModules.Programs.Slice(file.Offset, n);
             if (UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, buffer, bytes) != UserAccessStatus.Ok)
             {
-                return -(long)SyscallStatus.BadAddress;
+                return SyscallResult.Fail(SyscallStatus.BadAddress);
             }
         }
 

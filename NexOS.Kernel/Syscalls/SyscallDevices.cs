@@ -23,7 +23,7 @@ internal static class SyscallDevices
 
         if (!range.Allows(port, width))
         {
-            return -(long)SyscallStatus.BadArgument;
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         return width switch
@@ -44,7 +44,7 @@ internal static class SyscallDevices
 
         if (!range.Allows(port, width) || (width < 8 && value >> (int)(width * 8) != 0))
         {
-            return -(long)SyscallStatus.BadArgument;
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         switch (width)
@@ -73,7 +73,7 @@ internal static class SyscallDevices
 
         if (notificationSlot >= (ulong)me.Ipc.Capabilities.Size)
         {
-            return -(long)SyscallStatus.BadCapability;
+            return SyscallResult.Fail(SyscallStatus.BadCapability);
         }
 
         IpcStatus status = me.Ipc.Capabilities.Lookup((int)notificationSlot, IpcRights.Wait, out Notification? notification, out _);
@@ -84,7 +84,7 @@ internal static class SyscallDevices
 
         if (bits == 0)
         {
-            return -(long)SyscallStatus.BadArgument;
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         line.Bind(notification, bits);
@@ -106,7 +106,7 @@ internal static class SyscallDevices
     private static T? Lookup<T>(KernelThread me, ulong slot, CapabilityKind kind, out long error)
         where T : class
     {
-        error = -(long)SyscallStatus.BadCapability;
+        error = SyscallResult.Fail(SyscallStatus.BadCapability);
         if (slot >= (ulong)me.Ipc.Capabilities.Size)
         {
             return null;
@@ -121,7 +121,7 @@ internal static class SyscallDevices
 
         if (handle.Kind != (uint)kind || handle.Target is not T target)
         {
-            error = -(long)SyscallStatus.WrongKind;
+            error = SyscallResult.Fail(SyscallStatus.WrongKind);
             return null;
         }
 

@@ -57,7 +57,7 @@ internal static unsafe class SyscallDispatcher
                 Scheduler.Yield();
                 return 0;
             case Syscall.ClockRead:
-                return a0 == (ulong)Clock.Monotonic ? (long)Tsc.NowNs : Fail(SyscallStatus.BadArgument);
+                return a0 == (ulong)Clock.Monotonic ? (long)Tsc.NowNs : SyscallResult.Fail(SyscallStatus.BadArgument);
             case Syscall.Sleep:
                 return Sleep(a0);
             case Syscall.SetThreadPointer:
@@ -112,26 +112,24 @@ internal static unsafe class SyscallDispatcher
                 return SyscallBootFiles.Read(process, me, a0, a1, a2, f->R10, f->R8);
             case Syscall.ThreadCreate or Syscall.ThreadExit or Syscall.ThreadJoin
                 or Syscall.MmioMap:
-                return Fail(SyscallStatus.NotImplemented);
+                return SyscallResult.Fail(SyscallStatus.NotImplemented);
             default:
-                return Fail(SyscallStatus.UnknownCall);
+                return SyscallResult.Fail(SyscallStatus.UnknownCall);
         }
     }
-
-    private static long Fail(SyscallStatus status) => -(long)status;
 
     private static long LogWrite(Process process, ulong address, ulong length)
     {
         if (length > UserAbi.MaxLogWrite)
         {
-            return Fail(SyscallStatus.BadArgument);
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         Span<byte> bytes = stackalloc byte[(int)length];
         UserAccessStatus status = UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes);
         if (status != UserAccessStatus.Ok)
         {
-            return Fail(SyscallStatus.BadAddress);
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
         Kernel.Write(Encoding.UTF8.GetString(bytes));
@@ -140,11 +138,9 @@ internal static unsafe class SyscallDispatcher
 
     private static long Sleep(ulong nanoseconds)
     {
-        // A sleep beyond a day is a wild argument rather than a wish.
-        const ulong maxSleep = 86_400UL * 1_000_000_000UL;
-        if (nanoseconds > maxSleep)
+        if (nanoseconds > SyscallResult.MaxWaitNs)
         {
-            return Fail(SyscallStatus.BadArgument);
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         if (nanoseconds != 0)
@@ -162,7 +158,7 @@ internal static unsafe class SyscallDispatcher
         // but the value must be canonical or WRMSR faults in ring 0).
         if (pointer != 0 && (pointer < UserAbi.UserBase || pointer >= UserAbi.UserTop))
         {
-            return Fail(SyscallStatus.BadAddress);
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
         ulong flags = InterruptState.Disable();

@@ -81,20 +81,20 @@ internal static unsafe class SyscallIpc
     {
         IpcObject obj = endpoint ? new Endpoint() : new Notification();
         int slot = KernelIpc.Grant(me, obj, IpcRights.All);
-        return slot >= 0 ? slot : -(long)SyscallStatus.LimitReached;
+        return slot >= 0 ? slot : SyscallResult.Fail(SyscallStatus.LimitReached);
     }
 
     /// <summary>The status a program sees for an IPC outcome.</summary>
     public static long Result(IpcStatus status) => status switch
     {
         IpcStatus.Ok => 0,
-        IpcStatus.InvalidSlot or IpcStatus.EmptySlot => -(long)SyscallStatus.BadCapability,
-        IpcStatus.WrongObjectType => -(long)SyscallStatus.WrongKind,
-        IpcStatus.InsufficientRights => -(long)SyscallStatus.NoRights,
-        IpcStatus.TimedOut => -(long)SyscallStatus.TimedOut,
-        IpcStatus.DeadPeer => -(long)SyscallStatus.PeerDied,
-        IpcStatus.TableFull => -(long)SyscallStatus.LimitReached,
-        _ => -(long)SyscallStatus.BadArgument,
+        IpcStatus.InvalidSlot or IpcStatus.EmptySlot => SyscallResult.Fail(SyscallStatus.BadCapability),
+        IpcStatus.WrongObjectType => SyscallResult.Fail(SyscallStatus.WrongKind),
+        IpcStatus.InsufficientRights => SyscallResult.Fail(SyscallStatus.NoRights),
+        IpcStatus.TimedOut => SyscallResult.Fail(SyscallStatus.TimedOut),
+        IpcStatus.DeadPeer => SyscallResult.Fail(SyscallStatus.PeerDied),
+        IpcStatus.TableFull => SyscallResult.Fail(SyscallStatus.LimitReached),
+        _ => SyscallResult.Fail(SyscallStatus.BadArgument),
     };
 
     private static bool SlotOf(ulong value, out int slot)
@@ -106,9 +106,8 @@ internal static unsafe class SyscallIpc
     /// <summary>A timeout in nanoseconds; 0 waits for ever. More than a day is refused.</summary>
     private static bool TimeoutOf(ulong value, out ulong timeout)
     {
-        const ulong day = 86_400UL * 1_000_000_000UL;
         timeout = value;
-        return value <= day;
+        return value <= SyscallResult.MaxWaitNs;
     }
 
     private static IpcMessage MessageFrom(InterruptFrame* f) => new()

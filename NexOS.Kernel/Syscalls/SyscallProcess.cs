@@ -29,7 +29,7 @@ internal static class SyscallProcess
     {
         if (nameLength == 0 || nameLength > MaxName || capsCount > MaxGrants)
         {
-            return Fail(SyscallStatus.BadArgument);
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         // The notification raised when the child ends, if one is named (slot 0: none).
@@ -41,7 +41,7 @@ internal static class SyscallProcess
                 : IpcStatus.InvalidSlot;
             if (found != IpcStatus.Ok || exitBits == 0)
             {
-                return found != IpcStatus.Ok ? SyscallIpc.Result(found) : Fail(SyscallStatus.BadArgument);
+                return found != IpcStatus.Ok ? SyscallIpc.Result(found) : SyscallResult.Fail(SyscallStatus.BadArgument);
             }
         }
 
@@ -49,7 +49,7 @@ internal static class SyscallProcess
         Span<byte> slotBytes = stackalloc byte[(int)capsCount * 8];
         if (Copy(caller, nameAddress, nameBytes) != UserAccessStatus.Ok || Copy(caller, capsAddress, slotBytes) != UserAccessStatus.Ok)
         {
-            return Fail(SyscallStatus.BadAddress);
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
         // Every capability is checked before anything is started.
@@ -59,13 +59,13 @@ internal static class SyscallProcess
             ulong slot = BitConverter.ToUInt64(slotBytes.Slice(i * 8, 8));
             if (slot == CapabilityTable.ReplySlot || slot >= (ulong)me.Ipc.Capabilities.Size)
             {
-                return Fail(SyscallStatus.BadCapability);
+                return SyscallResult.Fail(SyscallStatus.BadCapability);
             }
 
             IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.None, out IpcObject? obj, out ulong badge);
             if (found != IpcStatus.Ok || obj == null)
             {
-                return Fail(SyscallStatus.BadCapability);
+                return SyscallResult.Fail(SyscallStatus.BadCapability);
             }
 
             grants.Add(new Grant(obj, me.Ipc.Capabilities.RightsAt((int)slot), badge));
@@ -75,27 +75,27 @@ internal static class SyscallProcess
         string[] words = Encoding.UTF8.GetString(nameBytes).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0 || words.Length > MaxArguments)
         {
-            return Fail(SyscallStatus.BadArgument);
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         string name = words[0];
         if (!Boot.BootPrograms.TryFind(name, out ReadOnlySpan<byte> file))
         {
-            return Fail(SyscallStatus.NotFound);
+            return SyscallResult.Fail(SyscallStatus.NotFound);
         }
 
         var argv = new List<string>(words);
         Process? child = ProcessTable.Spawn(name, file, argv, grants, out SyscallStatus status, out _, exitNotification, exitBits, me.Sched.BasePriority);
         if (child == null)
         {
-            return Fail(status);
+            return SyscallResult.Fail(status);
         }
 
         int childSlot = KernelIpcGrant(me, child.Handle);
         if (childSlot < 0)
         {
             child.End(UserFaults.KilledExitCode, "killed: its parent had no room for its capability");
-            return Fail(SyscallStatus.LimitReached);
+            return SyscallResult.Fail(SyscallStatus.LimitReached);
         }
 
         return childSlot;
@@ -109,13 +109,12 @@ internal static class SyscallProcess
             return error;
         }
 
-        const ulong day = 86_400UL * 1_000_000_000UL;
-        if (timeout > day)
+        if (timeout > SyscallResult.MaxWaitNs)
         {
-            return Fail(SyscallStatus.BadArgument);
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
-        return target.Wait(timeout) ? (long)(uint)target.ExitCode : Fail(SyscallStatus.TimedOut);
+        return target.Wait(timeout) ? (long)(uint)target.ExitCode : SyscallResult.Fail(SyscallStatus.TimedOut);
     }
 
     public static long Kill(KernelThread me, ulong slot)
@@ -134,7 +133,7 @@ internal static class SyscallProcess
     {
         if (slot == CapabilityTable.ReplySlot || slot >= (ulong)me.Ipc.Capabilities.Size)
         {
-            return Fail(SyscallStatus.BadCapability);
+            return SyscallResult.Fail(SyscallStatus.BadCapability);
         }
 
         ulong flags = InterruptState.Disable();
@@ -147,7 +146,7 @@ internal static class SyscallProcess
     {
         if (slot >= (ulong)me.Ipc.Capabilities.Size || rights > (ulong)IpcRights.All)
         {
-            return slot >= (ulong)me.Ipc.Capabilities.Size ? Fail(SyscallStatus.BadCapability) : Fail(SyscallStatus.BadArgument);
+            return slot >= (ulong)me.Ipc.Capabilities.Size ? SyscallResult.Fail(SyscallStatus.BadCapability) : SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         ulong flags = InterruptState.Disable();
@@ -162,13 +161,13 @@ internal static class SyscallProcess
     {
         if (slot >= (ulong)me.Ipc.Capabilities.Size)
         {
-            return Fail(SyscallStatus.BadCapability);
+            return SyscallResult.Fail(SyscallStatus.BadCapability);
         }
 
         IpcStatus status = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.None, out IpcObject? obj, out _);
         if (status != IpcStatus.Ok || obj == null)
         {
-            return Fail(SyscallStatus.BadCapability);
+            return SyscallResult.Fail(SyscallStatus.BadCapability);
         }
 
         CapabilityKind kind = obj switch
@@ -183,7 +182,7 @@ internal static class SyscallProcess
 
     private static Process? ProcessAt(KernelThread me, ulong slot, IpcRights needed, out long error)
     {
-        error = Fail(SyscallStatus.BadCapability);
+        error = SyscallResult.Fail(SyscallStatus.BadCapability);
         if (slot >= (ulong)me.Ipc.Capabilities.Size)
         {
             return null;
@@ -198,7 +197,7 @@ internal static class SyscallProcess
 
         if (handle.Target is not Process process)
         {
-            error = Fail(SyscallStatus.WrongKind);
+            error = SyscallResult.Fail(SyscallStatus.WrongKind);
             return null;
         }
 
@@ -210,6 +209,4 @@ internal static class SyscallProcess
 
     private static UserAccessStatus Copy(Process process, ulong address, Span<byte> bytes) =>
         bytes.Length == 0 ? UserAccessStatus.Ok : UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, NexOS.Abi.UserAbi.UserTop, address, bytes);
-
-    private static long Fail(SyscallStatus status) => -(long)status;
 }
