@@ -54,13 +54,13 @@ internal static unsafe class Diagnostics
                 break;
             case "stack-overflow":
                 // In a thread of its own, whose guarded stack the recursion runs off.
-                Core.Threading.Scheduler.Join(Core.Threading.Scheduler.Spawn("overflow", () => Recurse(0)));
+                Threading.Scheduler.Join(Threading.Scheduler.Spawn("overflow", () => Recurse(0)));
                 break;
             case "big-frame":
                 // One frame larger than the whole stack: without a probe of every page it would
                 // step over the guard page and write into whatever lies below it.
                 int seed = args.Length;
-                Core.Threading.Scheduler.Join(Core.Threading.Scheduler.Spawn("big-frame", () => BigFrame(seed)));
+                Threading.Scheduler.Join(Threading.Scheduler.Spawn("big-frame", () => BigFrame(seed)));
                 break;
             default:
                 host.Write(Usage + "\n");

@@ -6,12 +6,16 @@ using NexOS.Drivers.Serial;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Commands;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime;
 using NexOS.Kernel.SelfTest;
 using NexOS.Services.Shell;
+using NexOS.Kernel.SelfEvolution;
 
 namespace NexOS.Kernel;
 
@@ -86,7 +90,7 @@ internal static unsafe class Kernel
         // The boot archive of programs is read once, here; a bad one is reported, not fatal.
         WriteLine(BootPrograms.Archive.Summary);
         Scheduler.Initialize(SchedulerSetup.CreatePolicy());
-        Evolution.KernelEvolution.Initialize();
+        SelfEvolution.KernelEvolution.Initialize();
         Native.EnableInterrupts();
         if (BootInfo.HasOption("nexos.selftest"))
         {
@@ -95,7 +99,7 @@ internal static unsafe class Kernel
 
         if (BootInfo.HasOption("nexos.bench"))
         {
-            Benchmarks.RunAll(WriteLine);
+            KernelBenchmarks.RunAll(WriteLine);
             RunUserBenchmarks();
             SelfTestRunner.ExitEmulator(true);
         }
@@ -237,14 +241,14 @@ internal static unsafe class Kernel
     private static void RunUserSpace()
     {
         Syscalls.KernelCommandService.Initialize(BuildShell);
-        if (!Processes.InitLauncher.TryStart(out string error))
+        if (!InitLauncher.TryStart(out string error))
         {
             WriteLine($"init: {error}; the kernel console keeps COM1");
             Interrupts.Register(4, &OnComInterrupt);
             return;
         }
 
-        Processes.Process init = Processes.InitLauncher.Init!;
+        Processes.Process init = InitLauncher.Init!;
         init.Wait(0);
         WriteLine($"init ended (code {init.ExitCode}{(init.EndReason == null ? "" : ": " + init.EndReason)}); the kernel console takes COM1 back");
         Interrupts.Register(4, &OnComInterrupt);
@@ -252,7 +256,7 @@ internal static unsafe class Kernel
 
     private static void RunShell()
     {
-        PatchPort.Start(new Security.External.PatchInbox(Evolution.KernelEvolution.Manager!));
+        PatchPort.Start(new Security.External.PatchInbox(SelfEvolution.KernelEvolution.Manager!));
         if (!BootInfo.HasOption("nexos.kernelshell"))
         {
             RunUserSpace();

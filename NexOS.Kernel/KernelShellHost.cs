@@ -1,6 +1,8 @@
 using NexOS.Core.Memory;
 using NexOS.Drivers.Acpi;
-using NexOS.Kernel.Core;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Platform;

@@ -1,5 +1,5 @@
 using NexOS.Ai.Monitoring;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 
 namespace NexOS.Ai.Engine;
 

@@ -1,6 +1,6 @@
 using NexOS.Ai.Learning;
 using NexOS.Ai.Monitoring;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 
 namespace NexOS.Ai.Engine;

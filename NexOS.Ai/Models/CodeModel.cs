@@ -1,6 +1,6 @@
 using NexOS.Ai.Learning;
 using NexOS.Security.Cil;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 
 namespace NexOS.Ai.Models;
 

@@ -1,5 +1,5 @@
 using NexOS.Security.Cil;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using CilTokenKind = NexOS.Security.Patches.CilTokenKind;
 

@@ -1,5 +1,5 @@
 using NexOS.Core.Policy;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 
 namespace NexOS.Ai.Models;

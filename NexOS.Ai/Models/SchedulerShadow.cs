@@ -2,7 +2,7 @@ using NexOS.Ai.Engine;
 using NexOS.Core.Policy;
 using NexOS.Core.Scheduling;
 using NexOS.Security.Cil;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 
 namespace NexOS.Ai.Models;

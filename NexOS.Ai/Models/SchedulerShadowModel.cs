@@ -1,7 +1,7 @@
 using System.Text;
 using NexOS.Ai.Engine;
 using NexOS.Core.Policy;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Policy;
 
 namespace NexOS.Ai.Models;

@@ -1,6 +1,6 @@
 using System.Text;
 using NexOS.Ai.Engine;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Policy;
 
 namespace NexOS.Ai.Models;

@@ -2,7 +2,7 @@ using NexOS.Ai.Engine;
 using NexOS.Ai.Models;
 using NexOS.Core.Scheduling;
 using NexOS.Security.Audit;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
 

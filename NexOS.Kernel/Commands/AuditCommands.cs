@@ -1,8 +1,10 @@
 using System.Text;
-using NexOS.Kernel.Evolution;
+using NexOS.Kernel.Hooks;
+using NexOS.Kernel.SelfEvolution;
+using NexOS.Kernel.Benchmarks;
 using NexOS.Security.Audit;
 using NexOS.Security.Crypto;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;

@@ -1,7 +1,9 @@
 using System.Text;
 using NexOS.Ai.Engine;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Evolution;
+using NexOS.Kernel.Hooks;
+using NexOS.Kernel.SelfEvolution;
+using NexOS.Kernel.Benchmarks;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;

@@ -1,9 +1,12 @@
 using System.Text;
 using NexOS.Ai.Engine;
-using NexOS.Kernel.Core.Threading;
-using NexOS.Kernel.Evolution;
-using Demos = NexOS.Kernel.Evolution.Demos;
-using NexOS.Security.Evolution;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
+using NexOS.Kernel.Hooks;
+using NexOS.Kernel.SelfEvolution;
+using NexOS.Kernel.Benchmarks;
+using Demos = NexOS.Kernel.Demos;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
 using NexOS.Services.Shell;

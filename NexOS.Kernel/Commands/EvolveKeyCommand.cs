@@ -1,5 +1,5 @@
 using System.Text;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Services.Shell;
 

@@ -1,8 +1,11 @@
 using System.Text;
 using NexOS.Core.Heap;
 using NexOS.Core.Policy;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Runtime;
 using NexOS.Runtime.Gc;
 using NexOS.Services.Shell;

@@ -2,6 +2,7 @@ using System.Text;
 using NexOS.Kernel.Platform;
 using NexOS.Security.External;
 using NexOS.Services.Shell;
+using NexOS.Kernel.SelfEvolution;
 
 namespace NexOS.Kernel.Commands;
 

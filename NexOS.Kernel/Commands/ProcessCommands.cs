@@ -1,7 +1,9 @@
 using System.Text;
 using NexOS.Abi;
 using NexOS.Core.Paging;
-using NexOS.Kernel.Core;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Processes;
 using NexOS.Services.Shell;
 

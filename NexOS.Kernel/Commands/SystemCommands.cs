@@ -1,8 +1,11 @@
 using System.Text;
 using NexOS.Core.Metrics;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;
@@ -74,7 +77,7 @@ internal static class SystemCommands
 
         var sb = new StringBuilder();
         sb.Append("NAME                 KIND          MESSAGES   CALLS      REPLIES    WAITING\n");
-        foreach ((string name, NexOS.Core.Ipc.IpcObject obj) in Core.Ipc.KernelIpc.Objects)
+        foreach ((string name, NexOS.Core.Ipc.IpcObject obj) in NexOS.Kernel.Ipc.KernelIpc.Objects)
         {
             if (obj is NexOS.Core.Ipc.Endpoint e)
             {
@@ -105,10 +108,10 @@ internal static class SystemCommands
             return;
         }
 
-        Core.Ipc.GroupingBench.Run(runs, calls, line => host.Write(line + "\n"));
+        Benchmarks.GroupingBench.Run(runs, calls, line => host.Write(line + "\n"));
     }
 
-    private static void Bench(IShellHost host, ReadOnlySpan<string> args) => Benchmarks.RunAll(line => host.Write(line + "\n"));
+    private static void Bench(IShellHost host, ReadOnlySpan<string> args) => KernelBenchmarks.RunAll(line => host.Write(line + "\n"));
 
     /// <summary>Redraws every second until 'q' (or Ctrl-C) arrives on the console.</summary>
     private static void Top(IShellHost host, ReadOnlySpan<string> args)

@@ -1,7 +1,8 @@
 using System.Text;
 using NexOS.Core.Policy;
 using NexOS.Core.Scheduling;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;
@@ -44,7 +45,7 @@ internal static class ThreadCommands
         {
             for (int i = 0; i < count; i++)
             {
-                var pair = new Core.Ipc.PingPong($"ipc-{i}", 0, new NexOS.Core.Metrics.LatencyHistogram($"ipc-{i}", "ns", ""));
+                var pair = new Workloads.PingPong($"ipc-{i}", 0, new NexOS.Core.Metrics.LatencyHistogram($"ipc-{i}", "ns", ""));
                 pair.Start();
                 host.Write($"started ipc pair {i}: server {pair.Server.Id}, client {pair.Client.Id}\n");
             }
@@ -54,8 +55,8 @@ internal static class ThreadCommands
 
         Action? body = args[0] switch
         {
-            "cpu" => Workloads.Cpu,
-            "io" => Workloads.Io,
+            "cpu" => KernelWorkloads.Cpu,
+            "io" => KernelWorkloads.Io,
             "alloc" => () => AllocWorkload.Run(),
             _ => null,
         };
@@ -82,7 +83,7 @@ internal static class ThreadCommands
         for (int i = 0; i < count; i++)
         {
             var lateness = new NexOS.Core.Metrics.LatencyHistogram($"rt-{i}", "ns", "");
-            KernelThread? t = Scheduler.SpawnRealTime($"rt-{i}", () => Workloads.RealTime(5_000_000, 500_000, 0, lateness), 5_000_000, 1_000_000, out string? error);
+            KernelThread? t = Scheduler.SpawnRealTime($"rt-{i}", () => KernelWorkloads.RealTime(5_000_000, 500_000, 0, lateness), 5_000_000, 1_000_000, out string? error);
             host.Write(t == null ? $"spawn: real-time thread refused: {error}\n" : $"started rt thread {t.Id} (5 ms period, 1 ms budget)\n");
         }
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using NexOS.Core.Scheduling;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;

@@ -1,8 +1,10 @@
 using NexOS.Ai.Models;
 using NexOS.Core.Heap;
-using NexOS.Kernel.Evolution;
+using NexOS.Kernel.Hooks;
+using NexOS.Kernel.SelfEvolution;
+using NexOS.Kernel.Benchmarks;
 using NexOS.Runtime.Gc;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 
 namespace NexOS.Kernel.Commands;
 

@@ -1,8 +1,11 @@
 using NexOS.Core.Memory;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime.Gc;
 
@@ -63,7 +66,7 @@ internal static unsafe partial class RuntimePlatform
     public static partial ulong RealTimeSlackNs(ulong now) => Scheduler.RealTimeSlackNs(now);
 
     public static partial ulong GcBudget(ulong proposed, ulong live, ulong committed, ulong total, long minimumKib, long growthPercent) =>
-        NexOS.Kernel.Evolution.KernelHooks.GcBudget(proposed, live, committed, total, minimumKib, growthPercent);
+        NexOS.Kernel.Hooks.KernelHooks.GcBudget(proposed, live, committed, total, minimumKib, growthPercent);
 
     public static partial void OnCollection(ulong pauseNs)
     {

@@ -3,8 +3,11 @@ using NexOS.Core.Ipc;
 using NexOS.Core.Loader;
 using NexOS.Core.Paging;
 using NexOS.Core.Processes;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 
 namespace NexOS.Kernel.Processes;
 

@@ -2,8 +2,11 @@ using NexOS.Abi;
 using NexOS.Core.Memory;
 using NexOS.Core.Paging;
 using NexOS.Core.Processes;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Platform;
 
 namespace NexOS.Kernel.Processes;

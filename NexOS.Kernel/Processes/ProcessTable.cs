@@ -1,8 +1,11 @@
 using NexOS.Abi;
 using NexOS.Core.Loader;
 using NexOS.Core.Paging;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 
 namespace NexOS.Kernel.Processes;
 

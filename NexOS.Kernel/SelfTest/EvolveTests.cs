@@ -1,11 +1,14 @@
 using NexOS.Core.Policy;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Core.Threading;
-using NexOS.Kernel.Evolution;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
+using NexOS.Kernel.Hooks;
+using NexOS.Kernel.SelfEvolution;
+using NexOS.Kernel.Benchmarks;
 using NexOS.Security.Audit;
 using NexOS.Security.Crypto;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
 

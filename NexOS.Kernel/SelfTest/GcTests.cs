@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Runtime.Gc;
 
 namespace NexOS.Kernel.SelfTest;
@@ -149,7 +150,7 @@ internal static class GcTests
     {
         GC.Collect();
         ulong committed = GcHeap.CommittedBytes;
-        long freeFrames = Core.PhysicalMemory.Frames!.FreeFrames;
+        long freeFrames = Memory.PhysicalMemory.Frames!.FreeFrames;
         int collections = GcStatistics.Collections;
         var live = new object[256];
         var random = new Random(11);
@@ -165,7 +166,7 @@ internal static class GcTests
         GC.Collect();
         Expect.True(GcStatistics.Collections - collections >= 4, "the churn triggered collections by itself");
         Expect.True(GcHeap.CommittedBytes <= committed + (8UL << 20), $"heap flat: {committed} -> {GcHeap.CommittedBytes} bytes committed");
-        long lost = freeFrames - Core.PhysicalMemory.Frames.FreeFrames;
+        long lost = freeFrames - Memory.PhysicalMemory.Frames.FreeFrames;
         Expect.True(lost < 2048, $"frames returned: {lost} fewer free frames than before");
         GC.KeepAlive(live);
     }

@@ -2,8 +2,10 @@ using NexOS.Core.Ipc;
 using NexOS.Core.Metrics;
 using NexOS.Core.Policy;
 using NexOS.Core.Scheduling;
-using NexOS.Kernel.Core.Ipc;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Ipc;
+using NexOS.Kernel.Workloads;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
 
 namespace NexOS.Kernel.SelfTest;
 

@@ -44,13 +44,13 @@ internal static class KernelTests
 
     private static void FrameAllocator()
     {
-        var frames = Core.PhysicalMemory.Frames;
+        var frames = Memory.PhysicalMemory.Frames;
         Expect.True(frames != null && frames.TotalFrames > 0, "frames under management");
         long free = frames!.FreeFrames;
-        Expect.True(Core.PhysicalMemory.TryAllocate(3, out var block), "an order-3 block");
+        Expect.True(Memory.PhysicalMemory.TryAllocate(3, out var block), "an order-3 block");
         Expect.Equal(free - 8, frames.FreeFrames, "eight frames taken");
-        Expect.True(Core.PhysicalMemory.Free(block, 3) == NexOS.Core.Memory.AllocationResult.Ok, "freed");
-        Expect.True(Core.PhysicalMemory.Free(block, 3) != NexOS.Core.Memory.AllocationResult.Ok, "a double free is refused");
+        Expect.True(Memory.PhysicalMemory.Free(block, 3) == NexOS.Core.Memory.AllocationResult.Ok, "freed");
+        Expect.True(Memory.PhysicalMemory.Free(block, 3) != NexOS.Core.Memory.AllocationResult.Ok, "a double free is refused");
         Expect.Equal(free, frames.FreeFrames, "all frames back");
         Expect.True(frames.CheckConsistency(out string? problem), $"allocator consistent: {problem}");
     }
@@ -65,7 +65,7 @@ internal static class KernelTests
 
     private static void PageTables()
     {
-        var space = Core.VirtualMemory.KernelSpace;
+        var space = Memory.VirtualMemory.KernelSpace;
         Expect.True(space != null, "the kernel runs on its own page tables");
         Expect.True(Platform.Native.ReadCr3() == space!.Root.Value, "CR3 holds their root");
         Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(NexOS.Runtime.ImageLayout.TextStart), out _, out var text) == NexOS.Core.Paging.PagingStatus.Ok, "text mapped");
@@ -74,10 +74,10 @@ internal static class KernelTests
         Expect.True((data & NexOS.Core.Paging.PageFlags.NoExecute) != 0 && (data & NexOS.Core.Paging.PageFlags.Writable) != 0, "data is read-write, no-execute");
         Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(0), out _, out _) == NexOS.Core.Paging.PagingStatus.NotMapped, "page 0 unmapped");
         Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(Platform.KernelImage.BootStackBottom - 4096), out _, out _) == NexOS.Core.Paging.PagingStatus.NotMapped, "boot stack guard page");
-        var thread = Core.Threading.Scheduler.Spawn("guard-check", () => { });
+        var thread = Threading.Scheduler.Spawn("guard-check", () => { });
         Expect.True(thread.GuardPage != 0, "a new thread's stack has a guard page");
         Expect.True(space.Translate(new NexOS.Core.Paging.VirtAddr(thread.GuardPage), out _, out _) == NexOS.Core.Paging.PagingStatus.NotMapped, "and it is unmapped");
-        Core.Threading.Scheduler.Join(thread);
+        Threading.Scheduler.Join(thread);
     }
 
     private static unsafe void SymbolTable()

@@ -1,7 +1,8 @@
 using Volatile = System.Threading.Volatile;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 
 namespace NexOS.Kernel.SelfTest;
 
@@ -197,14 +198,14 @@ internal static class ThreadTests
     {
         // One round first, so that the heap pages the bookkeeping needs are already there.
         Scheduler.Join(Scheduler.Spawn("reap-warm-up", () => { }));
-        long before = Core.PhysicalMemory.Frames!.FreeFrames;
+        long before = Memory.PhysicalMemory.Frames!.FreeFrames;
         for (int i = 0; i < 40; i++)
         {
             Scheduler.Join(Scheduler.Spawn("reap-" + i.ToString(), () => { }));
         }
 
         Scheduler.Join(Scheduler.Spawn("reap-last", () => { }));
-        long lost = before - Core.PhysicalMemory.Frames.FreeFrames;
+        long lost = before - Memory.PhysicalMemory.Frames.FreeFrames;
         Expect.True(lost < 40, $"41 threads came and went; {lost} frames not returned (a stack is 16)");
     }
 

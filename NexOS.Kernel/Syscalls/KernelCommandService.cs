@@ -2,9 +2,12 @@ using System.Text;
 using NexOS.Abi;
 using NexOS.Core.Ipc;
 using NexOS.Core.Loader;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Ipc;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Ipc;
+using NexOS.Kernel.Workloads;
+using NexOS.Kernel.Threading;
 using NexOS.Kernel.Processes;
 using NexOS.Services.Shell;
 

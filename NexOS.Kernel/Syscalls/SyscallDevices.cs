@@ -1,6 +1,7 @@
 using NexOS.Abi;
 using NexOS.Core.Ipc;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Processes;
 

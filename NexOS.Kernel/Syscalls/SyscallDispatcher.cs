@@ -3,8 +3,11 @@ using System.Text;
 using NexOS.Abi;
 using NexOS.Core.Loader;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Processes;
 
 namespace NexOS.Kernel.Syscalls;

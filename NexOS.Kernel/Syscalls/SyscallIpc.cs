@@ -1,8 +1,10 @@
 using NexOS.Abi;
 using NexOS.Core.Ipc;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Core.Ipc;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Ipc;
+using NexOS.Kernel.Workloads;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
 
 namespace NexOS.Kernel.Syscalls;
 

@@ -2,8 +2,11 @@ using System.Text;
 using NexOS.Abi;
 using NexOS.Core.Ipc;
 using NexOS.Core.Loader;
-using NexOS.Kernel.Core;
-using NexOS.Kernel.Core.Threading;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Benchmarks;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Processes;
 
 namespace NexOS.Kernel.Syscalls;
@@ -205,7 +208,7 @@ internal static class SyscallProcess
     }
 
     private static int KernelIpcGrant(KernelThread me, IpcObject handle) =>
-        Core.Ipc.KernelIpc.Grant(me, handle, IpcRights.Wait | IpcRights.Signal);
+        Ipc.KernelIpc.Grant(me, handle, IpcRights.Wait | IpcRights.Signal);
 
     private static UserAccessStatus Copy(Process process, ulong address, Span<byte> bytes) =>
         bytes.Length == 0 ? UserAccessStatus.Ok : UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, NexOS.Abi.UserAbi.UserTop, address, bytes);

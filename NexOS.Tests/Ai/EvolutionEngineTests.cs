@@ -3,7 +3,7 @@ using NexOS.Ai.Monitoring;
 using NexOS.Core.Metrics;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
-using NexOS.Tests.Security.Evolution;
+using NexOS.Tests.Security.Patching;
 
 namespace NexOS.Tests.Ai;
 

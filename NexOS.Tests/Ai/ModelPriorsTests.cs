@@ -2,7 +2,7 @@ using System.Text;
 using NexOS.Ai.Engine;
 using NexOS.Ai.Models;
 using NexOS.Ai.Training;
-using NexOS.Tests.Security.Evolution;
+using NexOS.Tests.Security.Patching;
 
 namespace NexOS.Tests.Ai;
 

@@ -3,7 +3,7 @@ using NexOS.Ai.Models;
 using NexOS.Ai.Monitoring;
 using NexOS.Core.Metrics;
 using NexOS.Core.Scheduling;
-using NexOS.Tests.Security.Evolution;
+using NexOS.Tests.Security.Patching;
 
 namespace NexOS.Tests.Ai;
 

@@ -2,10 +2,10 @@ using NexOS.Ai.Engine;
 using NexOS.Ai.Models;
 using NexOS.Ai.Monitoring;
 using NexOS.Security.Cil;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
-using NexOS.Tests.Security.Evolution;
+using NexOS.Tests.Security.Patching;
 using PatchTokenKind = NexOS.Security.Patches.CilTokenKind;
 
 namespace NexOS.Tests.Ai;

@@ -5,7 +5,7 @@ using NexOS.Security.Audit;
 using NexOS.Security.External;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
-using NexOS.Tests.Security.Evolution;
+using NexOS.Tests.Security.Patching;
 using PatchTokenKind = NexOS.Security.Patches.CilTokenKind;
 
 namespace NexOS.Tests.External;

@@ -2,7 +2,7 @@ using NexOS.Examples.Policies;
 using NexOS.PatchTool;
 using NexOS.Policy;
 using NexOS.Security.Cil;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
 
@@ -60,12 +60,12 @@ internal static class PolicyKit
     public static byte[] BuildSigned(string method, string hook, ulong id)
         => PatchBuilder.Build(Options(ExampleAssembly, method, hook) with { PatchId = id });
 
-    /// <summary>What a patch manager set up like the kernel's (<see cref="Security.Evolution.EvolutionKit"/>,
+    /// <summary>What a patch manager set up like the kernel's (<see cref="Security.Patching.EvolutionKit"/>,
     /// its own registrations) at <paramref name="level"/>, with <see cref="Key"/> trusted as
     /// `evolve key add` does, answers to <paramref name="bytes"/> from outside.</summary>
     public static SubmitResult KernelVerdict(byte[] bytes, SecurityLevel level)
     {
-        var kit = new Security.Evolution.EvolutionKit(level);
+        var kit = new Security.Patching.EvolutionKit(level);
         kit.Manager.AddKey(Key);
         return kit.Manager.Submit(bytes, PatchOrigin.External);
     }

@@ -3,7 +3,7 @@ using NexOS.Examples.Policies;
 using NexOS.PatchTool;
 using NexOS.Policy;
 using NexOS.Security.Cil;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 
 namespace NexOS.Tests.External;

@@ -1,5 +1,5 @@
 using NexOS.PatchTool;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
 

@@ -1,4 +1,4 @@
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 
 namespace NexOS.PatchTool;
 

@@ -28,7 +28,7 @@ internal static unsafe class CpuExceptionReport
             DebugSerial.Write((code & 2) != 0 ? " on write" : (code & 16) != 0 ? " on instruction fetch" : " on read");
             DebugSerial.Write((code & 4) != 0 ? " from user mode" : " from kernel mode");
             ulong cr2 = Native.ReadCr2();
-            Core.Threading.KernelThread? overflowed = Core.Threading.Scheduler.IsRunning ? Core.Threading.Scheduler.FindByGuardPage(cr2) : null;
+            Threading.KernelThread? overflowed = Threading.Scheduler.IsRunning ? Threading.Scheduler.FindByGuardPage(cr2) : null;
             if (overflowed != null)
             {
                 DebugSerial.Write("\n    kernel stack overflow in thread ");

@@ -201,21 +201,21 @@ internal static unsafe class Interrupts
             }
 
             CpuExceptionReport.Report(frame);
-            if (Core.Threading.Scheduler.CanEndCurrentThread)
+            if (Threading.Scheduler.CanEndCurrentThread)
             {
                 // A fault in a worker thread ends that thread; the kernel and its console
                 // carry on. Faults in the console thread or the idle thread still stop it all.
-                Core.Threading.Scheduler.ExitAfterFault();
+                Threading.Scheduler.ExitAfterFault();
             }
 
             Panic.Stop();
         }
 
-        Core.KernelMetrics.Interrupts.Increment();
+        Metrics.KernelMetrics.Interrupts.Increment();
         if (vector == LocalApic.TimerVector)
         {
             LocalApic.EndOfInterrupt();
-            Core.Threading.Scheduler.OnTimerInterrupt(frame->Rip);
+            Threading.Scheduler.OnTimerInterrupt(frame->Rip);
         }
         else if (vector == LocalApic.SpuriousVector)
         {
@@ -253,7 +253,7 @@ internal static unsafe class Interrupts
 
         // Last, with every controller acknowledged: a wake-up or an expired slice may switch
         // to another thread here, which resumes this frame later.
-        Core.Threading.Scheduler.PreemptIfNeeded();
+        Threading.Scheduler.PreemptIfNeeded();
         ReturnToUser(frame);
     }
 

@@ -4,7 +4,7 @@ using NexOS.Ai.Monitoring;
 using NexOS.Core.Heap;
 using NexOS.Core.Metrics;
 using NexOS.Security.Audit;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
 

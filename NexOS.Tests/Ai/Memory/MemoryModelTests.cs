@@ -1,7 +1,7 @@
 using NexOS.Ai.Engine;
 using NexOS.Ai.Models;
 using NexOS.Core.Heap;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
 

@@ -1,7 +1,7 @@
 using NexOS.Ai.Learning;
 using NexOS.Ai.Models;
 using NexOS.Security.Cil;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Policy;
 
 namespace NexOS.Tests.Ai.Scheduling;

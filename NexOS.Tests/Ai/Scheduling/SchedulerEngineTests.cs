@@ -1,6 +1,6 @@
 using NexOS.Ai.Engine;
 using NexOS.Ai.Models;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 
 namespace NexOS.Tests.Ai.Scheduling;

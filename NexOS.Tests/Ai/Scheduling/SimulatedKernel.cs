@@ -5,7 +5,7 @@ using NexOS.Core.Metrics;
 using NexOS.Core.Policy;
 using NexOS.Core.Scheduling;
 using NexOS.Security.Audit;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Security.Policy;
 

@@ -2,7 +2,7 @@ using System.Linq;
 using NexOS.Ai.Models;
 using NexOS.Core.Scheduling;
 using NexOS.Security.Cil;
-using NexOS.Security.Evolution;
+using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 
 namespace NexOS.Tests.Ai.Scheduling;

@@ -1,0 +1,63 @@
+using NexOS.Abi;
+using NexOS.Core.Ipc;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Threading;
+using NexOS.Kernel.Workloads;
+using NexOS.Kernel.Processes;
+using NexOS.Kernel.Syscalls;
+
+namespace NexOS.Kernel;
+
+/// <summary>
+/// Starts the one program the kernel starts, init, and gives it every capability the kernel
+/// hands out; init passes each service its share (its manifest is etc/services in the boot
+/// archive). Init's slots, in order:
+/// 1 boot files, 2 kernel control, 3 COM1's ports, 4 COM1's interrupt line.
+/// Starting init hands COM1 over: the kernel stops taking its input and its interrupt, and
+/// from then on only writes to it (its log), polled.
+/// </summary>
+internal static class InitLauncher
+{
+    /// <summary>The program the kernel starts.</summary>
+    public const string InitName = "init";
+
+    private const ushort Com1Base = 0x3F8;
+    private const int Com1Irq = 4;
+
+    /// <summary>The running init, or null.</summary>
+    public static Process? Init { get; private set; }
+
+    /// <summary>Starts init; returns false, changing nothing, when there is no init program or
+    /// it cannot start (the reason is in <paramref name="error"/>).</summary>
+    public static bool TryStart(out string error)
+    {
+        if (!Boot.BootPrograms.TryFind(InitName, out ReadOnlySpan<byte> file))
+        {
+            error = "no bin/init in the boot archive";
+            return false;
+        }
+
+        ulong flags = InterruptState.Disable();
+        Interrupts.Release(Com1Irq);
+        InterruptLine? line = InterruptLine.For("com1", Com1Irq);
+        InterruptState.Restore(flags);
+        if (line == null)
+        {
+            error = "COM1's interrupt line could not be handed out";
+            return false;
+        }
+
+        var grants = new[]
+        {
+            new Grant(SyscallBootFiles.Handle, IpcRights.Wait, 0),
+            new Grant(KernelCommandService.Handle, IpcRights.Signal, 0),
+            new Grant(new PortRange("com1", Com1Base, 8).ToHandle(), IpcRights.Signal, 0),
+            new Grant(line.ToHandle(), IpcRights.Signal, 0),
+        };
+        // init and the services it starts run where the kernel console ran: above every
+        // workload, so typing stays responsive whatever runs.
+        Init = ProcessTable.Spawn(InitName, file, new[] { InitName }, grants, out SyscallStatus status, out error,
+            priority: KernelThread.ConsolePriority);
+        return Init != null;
+    }
+}

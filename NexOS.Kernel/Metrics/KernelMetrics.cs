@@ -1,0 +1,72 @@
+using NexOS.Core.Metrics;
+using NexOS.Kernel.Memory;
+
+namespace NexOS.Kernel.Metrics;
+
+/// <summary>
+/// The kernel's one metrics registry and the metrics its subsystems update. Registration
+/// happens once at boot; updates are a counter increment or a histogram record (no
+/// allocation), cheap enough to leave on.
+/// </summary>
+internal static class KernelMetrics
+{
+    public static readonly MetricsRegistry Registry = new();
+
+    public static readonly Counter Interrupts = Registry.Counter("irq.total", "interrupts", "hardware interrupts handled");
+
+    public static readonly Counter TimerInterrupts = Registry.Counter("irq.timer", "interrupts", "local APIC timer interrupts");
+
+    public static readonly Counter SerialInterrupts = Registry.Counter("irq.com1", "interrupts", "COM1 receive interrupts");
+
+    public static readonly LatencyHistogram TimerLatency = Registry.Histogram("irq.timer_latency_ns", "ns", "time from a timer's programmed deadline to its handler");
+
+    public static readonly Counter ContextSwitches = Registry.Counter("sched.switches", "switches", "context switches");
+
+    public static readonly LatencyHistogram SchedulingLatency = Registry.Histogram("sched.latency_ns", "ns", "time from runnable to running");
+
+    /// <summary>Wait, CPU time, blocks and active threads by workload class, and work units.</summary>
+    public static readonly NexOS.Core.Scheduling.SchedulerClassMetrics SchedClasses = new(Registry);
+
+    public static readonly Gauge RunQueueLength = Registry.Gauge("sched.runqueue", "threads", "runnable threads waiting for the CPU");
+
+    public static readonly Gauge HeapBytes = Registry.Gauge("mem.heap_bytes", "bytes", "kernel heap in use");
+
+    public static readonly Gauge HeapAllocations = Registry.Gauge("mem.allocations", "objects", "objects and blocks allocated since boot");
+
+    public static readonly Counter GcCollections = Registry.Counter("gc.collections", "collections", "garbage collections");
+
+    public static readonly LatencyHistogram GcPause = Registry.Histogram("gc.pause_ns", "ns", "time the world stood still for a collection");
+
+    public static readonly Gauge HeapCommitted = Registry.Gauge("mem.heap_committed_bytes", "bytes", "pages and runs the collected heap holds");
+
+    public static readonly Gauge GcFragmentationPercent = Registry.Gauge("mem.gc_fragmentation_percent", "percent", "free cells in partly used small-object pages / their cells, at the last collection");
+
+    public static readonly Counter AllocRefills = Registry.Counter("mem.alloc_refills", "runs", "allocation slow paths: runs of cells taken for a size class");
+
+    public static readonly Counter AllocWorkloadBytes = Registry.Counter("alloc.workload_bytes", "bytes", "bytes the alloc workload allocated");
+
+    public static readonly Counter AllocWorkloadCorrupted = Registry.Counter("alloc.workload_corrupted", "objects", "alloc workload objects found overwritten (a heap bug)");
+
+    public static readonly Gauge FreeFrames = Registry.Gauge("mem.free_frames", "frames", "free 4 KiB page frames");
+
+    public static readonly Gauge FragmentationPercent = Registry.Gauge("mem.fragmentation_percent", "percent", "1 - largest free block / free memory");
+
+    public static readonly LatencyHistogram IpcRoundTrip = Registry.Histogram("ipc.roundtrip_ns", "ns", "IPC call/reply round trips");
+
+    public static readonly LatencyHistogram RealTimeLateness = Registry.Histogram("rt.lateness_ns", "ns", "how late periodic real-time jobs started");
+
+    public static readonly Counter RealTimeMisses = Registry.Counter("rt.deadline_misses", "jobs", "real-time jobs that finished after their deadline or could not start before it");
+
+    /// <summary>Brings the gauges that mirror other subsystems' own counters up to date.</summary>
+    public static void Refresh()
+    {
+        HeapBytes.Set((long)(Runtime.Gc.GcHeap.InUseBytes + Runtime.BootHeap.BytesUsed));
+        HeapAllocations.Set((long)(Runtime.Gc.GcHeap.TotalObjects + Runtime.BootHeap.Allocations));
+        HeapCommitted.Set((long)Runtime.Gc.GcHeap.CommittedBytes);
+        GcFragmentationPercent.Set((long)((Runtime.Gc.GcHeap.Fragmentation * 100) + 0.5));
+        AllocRefills.Add((long)Runtime.Gc.GcHeap.Refills - AllocRefills.Value);
+        RunQueueLength.Set(Threading.Scheduler.IsRunning ? Threading.Scheduler.Policy.RunnableCount : 0);
+        Threading.Scheduler.CountActiveByClass();
+        PhysicalMemory.RefreshMetrics();
+    }
+}

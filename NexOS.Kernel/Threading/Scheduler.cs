@@ -1,0 +1,402 @@
+using System.Runtime;
+using System.Runtime.InteropServices;
+using NexOS.Core.Scheduling;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Platform;
+using NexOS.Runtime;
+using NexOS.Runtime.Exceptions;
+
+namespace NexOS.Kernel.Threading;
+
+/// <summary>
+/// The scheduling mechanism: context switches, blocking and waking, sleeping, the preemption
+/// timer and per-thread accounting. Every decision (who runs next, for how long, priority
+/// changes) is the policy's (<see cref="ISchedulerPolicy"/>), which can be replaced while
+/// threads run. One CPU; every entry point runs with interrupts off for its critical part.
+/// </summary>
+internal static unsafe partial class Scheduler
+{
+    private static MultiClassScheduler s_policy = null!;
+    private static KernelThread s_current = null!;
+    private static KernelThread s_idle = null!;
+    private static readonly List<KernelThread?> s_byId = new();
+    private static KernelThread? s_timers;
+    private static KernelThread? s_zombies;
+    private static ulong s_sliceEndNs;
+    private static StopReason s_reschedReason;
+
+    public static bool IsRunning => s_idle != null;
+
+    public static KernelThread Current => s_current;
+
+    public static MultiClassScheduler Policy => s_policy;
+
+    /// <summary>Total context switches.</summary>
+    public static ulong Switches { get; private set; }
+
+    /// <summary>CPU time of the running thread so far, ns: what it was charged at its last
+    /// switch plus the time since it started running (read with interrupts off, so that a
+    /// switch cannot fall between the two reads).</summary>
+    public static ulong CurrentCpuNs()
+    {
+        ulong flags = Disable();
+        SchedThread s = s_current.Sched;
+        ulong ns = s.CpuTimeNs + (Tsc.NowNs - s.RunningSinceNs);
+        Restore(flags);
+        return ns;
+    }
+
+    /// <summary>Makes the running boot code the first thread and starts preemption.</summary>
+    public static void Initialize(MultiClassScheduler policy)
+    {
+        s_policy = policy;
+        s_current = KernelThread.ForBootThread("main");
+        Register(s_current);
+        s_current.Sched.State = ThreadState.Running;
+        s_current.Sched.RunningSinceNs = Tsc.NowNs;
+        s_idle = new KernelThread("idle", Idle, SchedClass.Idle, 0, 16 * 1024);
+        Register(s_idle);
+        ArmTimer(Tsc.NowNs);
+    }
+
+    /// <summary>Creates a thread and makes it runnable.</summary>
+    public static KernelThread Spawn(string name, Action body, SchedClass schedClass = SchedClass.Normal, int priority = 16)
+    {
+        ReapExited();
+        var thread = new KernelThread(name, body, schedClass, priority);
+        ulong flags = Disable();
+        Register(thread);
+        MakeRunnable(thread, Tsc.NowNs);
+        Restore(flags);
+        return thread;
+    }
+
+    /// <summary>Makes a thread created with <c>new KernelThread(...)</c> runnable (for threads
+    /// that need set-up, such as capabilities, before they first run).</summary>
+    public static void Start(KernelThread thread)
+    {
+        ulong flags = Disable();
+        Register(thread);
+        MakeRunnable(thread, Tsc.NowNs);
+        Restore(flags);
+    }
+
+    /// <summary>All threads that have not been reaped, for `ps`.</summary>
+    public static List<KernelThread> Snapshot()
+    {
+        var list = new List<KernelThread>();
+        ulong flags = Disable();
+        foreach (KernelThread? t in s_byId)
+        {
+            if (t != null)
+            {
+                list.Add(t);
+            }
+        }
+
+        Restore(flags);
+        return list;
+    }
+
+    /// <summary>The thread whose stack guard page holds <paramref name="address"/>, or null.
+    /// Allocation-free, for fault handlers.</summary>
+    public static KernelThread? FindByGuardPage(ulong address)
+    {
+        for (int i = 0; i < s_byId.Count; i++)
+        {
+            KernelThread? t = s_byId[i];
+            if (t != null && t.GuardPage != 0 && address >= t.GuardPage && address < t.GuardPage + 4096)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Number of thread slots, for walking every thread without allocating (the
+    /// collector does, with interrupts off): slot i holds thread i or null once it exited.</summary>
+    public static int ThreadSlots => s_byId.Count;
+
+    public static KernelThread? ThreadAt(int slot) => s_byId[slot];
+
+    public static KernelThread? Find(int id) => (uint)id < (uint)s_byId.Count ? s_byId[id] : null;
+
+    /// <summary>Gives the CPU to another runnable thread, if there is one.</summary>
+    public static void Yield()
+    {
+        ulong flags = Disable();
+        Reschedule(StopReason.Yielded);
+        Restore(flags);
+    }
+
+    /// <summary>Sleeps for at least <paramref name="nanoseconds"/>.</summary>
+    public static void Sleep(ulong nanoseconds) => SleepUntil(Tsc.NowNs + nanoseconds);
+
+    /// <summary>Sleeps until the monotonic clock reaches <paramref name="wakeAtNs"/>.</summary>
+    public static void SleepUntil(ulong wakeAtNs)
+    {
+        ulong flags = Disable();
+        KernelThread me = s_current;
+        if (me.Sched.Class != SchedClass.RealTime)
+        {
+            wakeAtNs = NexOS.Core.Scheduling.TimerSlack.Apply(wakeAtNs, (ulong)PowerTuning.TimerSlackUs.Value * 1000);
+        }
+
+        AddTimer(me, wakeAtNs);
+        me.Sched.State = ThreadState.Blocked;
+        me.Sched.BlockedSinceNs = Tsc.NowNs;
+        Reschedule(StopReason.Blocked);
+        Restore(flags);
+    }
+
+    /// <summary>
+    /// Blocks the current thread on <paramref name="queue"/> until <see cref="WakeOne"/> or
+    /// <see cref="WakeAll"/>, or until <paramref name="timeoutNs"/> passes (0: no timeout).
+    /// Returns false on timeout. The caller must have interrupts off (so that checking its
+    /// condition and blocking are one step); they are off again on return.
+    /// </summary>
+    public static bool Block(WaitQueue queue, ulong timeoutNs = 0)
+    {
+        KernelThread me = s_current;
+        me.TimedOut = false;
+        me.BlockedOn = queue;
+        queue.Enqueue(me.Sched);
+        if (timeoutNs != 0)
+        {
+            AddTimer(me, Tsc.NowNs + timeoutNs);
+        }
+
+        me.Sched.State = ThreadState.Blocked;
+        me.Sched.BlockedSinceNs = Tsc.NowNs;
+        Reschedule(StopReason.Blocked);
+        return !me.TimedOut;
+    }
+
+    /// <summary>Blocks the current thread in an IPC operation that the IPC layer has already
+    /// queued it for; a timeout (0: none) cancels the operation with TimedOut. Interrupts
+    /// must be off and stay off on return.</summary>
+    public static void BlockForIpc(ulong timeoutNs)
+    {
+        KernelThread me = s_current;
+        me.BlockedOn = null;
+        if (timeoutNs != 0)
+        {
+            AddTimer(me, Tsc.NowNs + timeoutNs);
+        }
+
+        me.Sched.State = ThreadState.Blocked;
+        me.Sched.BlockedSinceNs = Tsc.NowNs;
+        Reschedule(StopReason.Blocked);
+    }
+
+    /// <summary>Makes the thread behind an IPC participant runnable (the IPC layer delivered
+    /// to it). Interrupts must be off.</summary>
+    public static void WakeIpc(NexOS.Core.Ipc.IpcParticipant participant)
+    {
+        if (participant.Tag is KernelThread thread)
+        {
+            Wake(thread, Tsc.NowNs);
+        }
+    }
+
+    /// <summary>Wakes the longest waiter. Safe in interrupt handlers; interrupts must be off.
+    /// Returns false when nobody waited.</summary>
+    public static bool WakeOne(WaitQueue queue)
+    {
+        SchedThread? t = queue.Dequeue();
+        if (t == null)
+        {
+            return false;
+        }
+
+        Wake(s_byId[t.Id]!, Tsc.NowNs);
+        return true;
+    }
+
+    /// <summary>Wakes the longest waiter and returns its thread (for hand-over locks), or null.
+    /// Interrupts must be off.</summary>
+    public static KernelThread? TakeFirstWaiter(WaitQueue queue)
+    {
+        SchedThread? t = queue.Dequeue();
+        if (t == null)
+        {
+            return null;
+        }
+
+        KernelThread thread = s_byId[t.Id]!;
+        Wake(thread, Tsc.NowNs);
+        return thread;
+    }
+
+    public static int WakeAll(WaitQueue queue)
+    {
+        int n = 0;
+        while (WakeOne(queue))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>True when the running thread may be ended on its own: any thread but the
+    /// console (boot) thread and the idle thread, once the scheduler runs.</summary>
+    public static bool CanEndCurrentThread => IsRunning && s_current != s_idle && s_current.Id != 0;
+
+    /// <summary>Ends the current thread from a CPU fault handler (interrupts are off). Its
+    /// stack and whatever it held are abandoned; it never runs again.</summary>
+    public static void ExitAfterFault()
+    {
+        KernelThread me = s_current;
+        Kernel.WriteLine($"thread {me.Id} ({me.Name}) ended by the fault; the kernel carries on");
+        Exit();
+    }
+
+    /// <summary>Ends the current thread; its joiners wake up.</summary>
+    public static void Exit()
+    {
+        Disable();
+        KernelThread me = s_current;
+        me.Sched.State = ThreadState.Exited;
+        s_byId[me.Id] = null;
+        Grouping.Partners.Forget(me.Id);
+        if (me.Sched.Class == SchedClass.RealTime)
+        {
+            s_policy.Release(me.Sched); // give its utilization share back to admission control
+        }
+
+        WakeAll(me.Joiners);
+
+        // A caller waiting for this thread's reply would wait for ever: it gets DeadPeer.
+        NexOS.Core.Ipc.IpcParticipant? caller = me.Ipc.DropReply();
+        if (caller != null)
+        {
+            WakeIpc(caller);
+        }
+
+        // The stack is still in use until the switch below; the next spawn or the idle
+        // thread frees it (ReapExited).
+        me.ZombieNext = s_zombies;
+        s_zombies = me;
+        Reschedule(StopReason.Exited);
+        Panic.Halt("an exited thread was scheduled again");
+    }
+
+    /// <summary>
+    /// Wakes <paramref name="thread"/> if it is blocked, so that it sees
+    /// <see cref="KernelThread.KillRequested"/>: a pending IPC operation ends with Cancelled, a
+    /// wait on a queue or a sleep ends as a timeout does. Callers of blocking calls that loop
+    /// must check KillRequested. Interrupts off.
+    /// </summary>
+    public static void WakeToEnd(KernelThread thread)
+    {
+        if (thread.Sched.State != ThreadState.Blocked)
+        {
+            return;
+        }
+
+        if (thread.Ipc.State != NexOS.Core.Ipc.IpcState.Idle)
+        {
+            thread.Ipc.Cancel(NexOS.Core.Ipc.IpcStatus.Cancelled);
+        }
+
+        thread.BlockedOn?.Remove(thread.Sched);
+        thread.TimedOut = true;
+        Wake(thread, Tsc.NowNs);
+    }
+
+    /// <summary>Waits until <paramref name="thread"/> has exited.</summary>
+    public static void Join(KernelThread thread)
+    {
+        ulong flags = Disable();
+        while (thread.Sched.State != ThreadState.Exited)
+        {
+            Block(thread.Joiners);
+        }
+
+        Restore(flags);
+    }
+
+    /// <summary>Replaces the policy for normal threads atomically (interrupts off): every
+    /// runnable normal thread moves to the new one. Returns the old policy.</summary>
+    public static ISchedulerPolicy ReplaceNormalPolicy(ISchedulerPolicy policy)
+    {
+        ulong flags = Disable();
+        ISchedulerPolicy old = s_policy.ReplaceNormalPolicy(policy, Tsc.NowNs);
+        Restore(flags);
+        return old;
+    }
+
+    private static void Register(KernelThread thread)
+    {
+        while (s_byId.Count <= thread.Id)
+        {
+            s_byId.Add(null);
+        }
+
+        s_byId[thread.Id] = thread;
+    }
+
+    private static void Idle()
+    {
+        while (true)
+        {
+            ReapExited();
+
+            // Reaping may wake a thread (a process's last thread ends it, and its waiters
+            // wake): run it now instead of halting until the next interrupt, which may be a
+            // whole slice away. The check and the halt are one step (sti; hlt), so a wake-up
+            // from an interrupt in between is not missed either.
+            Native.DisableInterrupts();
+            if (Preemption.SwitchPending)
+            {
+                PreemptIfNeeded();
+                Native.EnableInterrupts();
+                continue;
+            }
+
+            Native.WaitForInterrupt();
+        }
+    }
+
+    /// <summary>Frees the stacks of threads that have exited since the last call. Runs on a
+    /// live thread, so none of those stacks is in use.</summary>
+    private static void ReapExited()
+    {
+        ulong flags = Disable();
+        KernelThread? list = s_zombies;
+        s_zombies = null;
+        Restore(flags);
+        while (list != null)
+        {
+            KernelThread? next = list.ZombieNext;
+            list.ZombieNext = null;
+            list.ReleaseResources();
+            list = next;
+        }
+    }
+
+    [RuntimeExport("NexOSThreadStart")]
+    private static void ThreadStart(nint handle)
+    {
+        var thread = (KernelThread)GCHandle.FromIntPtr(handle).Target!;
+        Native.EnableInterrupts();
+        try
+        {
+            thread.RunBody();
+        }
+        catch (Exception e)
+        {
+            // A thread's failure ends that thread, not the kernel.
+            thread.Fault = e;
+            Kernel.WriteLine($"thread {thread.Id} ({thread.Name}) ended by {e.GetType().FullName}: {e.Message}");
+        }
+
+        Exit();
+    }
+
+    private static ulong Disable() => InterruptState.Disable();
+
+    private static void Restore(ulong flags) => InterruptState.Restore(flags);
+}
