@@ -121,6 +121,12 @@ public enum Syscall : ulong
     /// <summary>(boot-files capability, name, name length, buffer, buffer length): copies a file
     /// of the boot archive (at most buffer length bytes); returns the file's full length.</summary>
     BootFileRead = 113,
+
+    /// <summary>(patch-inbox capability, patch, length, verdict buffer, verdict capacity): hands
+    /// one patch that arrived from outside to the kernel's patch manager. Returns the verdict's
+    /// full length in bytes, plus 2^32 when the patch was accepted; the verdict (one line of
+    /// text) is copied into the buffer, cut to its capacity.</summary>
+    PatchSubmit = 114,
 }
 
 /// <summary>What went wrong, returned negated in RAX. Zero is success.</summary>
@@ -202,6 +208,9 @@ public enum CapabilityKind : uint
     Interrupt = 7,
     KernelControl = 8,
     BootFiles = 9,
+
+    /// <summary>The door to the kernel's patch manager for patches from outside (PatchSubmit).</summary>
+    PatchInbox = 10,
 }
 
 /// <summary>Operations of <see cref="Syscall.KernelControl"/>.</summary>

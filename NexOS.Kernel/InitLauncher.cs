@@ -4,6 +4,7 @@ using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Threading;
 using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Processes;
+using NexOS.Kernel.Commands;
 using NexOS.Kernel.Syscalls;
 
 namespace NexOS.Kernel;
@@ -23,6 +24,8 @@ internal static class InitLauncher
 
     private const ushort Com1Base = 0x3F8;
     private const int Com1Irq = 4;
+    private const ushort Com2Base = 0x2F8;
+    private const int Com2Irq = 3;
 
     /// <summary>The running init, or null.</summary>
     public static Process? Init { get; private set; }
@@ -40,10 +43,11 @@ internal static class InitLauncher
         ulong flags = InterruptState.Disable();
         Interrupts.Release(Com1Irq);
         InterruptLine? line = InterruptLine.For("com1", Com1Irq);
+        InterruptLine? line2 = InterruptLine.For("com2", Com2Irq);
         InterruptState.Restore(flags);
-        if (line == null)
+        if (line == null || line2 == null)
         {
-            error = "COM1's interrupt line could not be handed out";
+            error = "COM1's or COM2's interrupt line could not be handed out";
             return false;
         }
 
@@ -53,6 +57,9 @@ internal static class InitLauncher
             new Grant(KernelCommandService.Handle, IpcRights.Signal, 0),
             new Grant(new PortRange("com1", Com1Base, 8).ToHandle(), IpcRights.Signal, 0),
             new Grant(line.ToHandle(), IpcRights.Signal, 0),
+            new Grant(new PortRange("com2", Com2Base, 8).ToHandle(), IpcRights.Signal, 0),
+            new Grant(line2.ToHandle(), IpcRights.Signal, 0),
+            new Grant(SyscallPatches.Handle, IpcRights.Signal, 0),
         };
         // init and the services it starts run where the kernel console ran: above every
         // workload, so typing stays responsive whatever runs.

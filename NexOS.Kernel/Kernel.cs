@@ -1,6 +1,6 @@
 using System.Runtime;
 using NexOS.Core.Boot;
-using NexOS.Drivers.Acpi;
+using NexOS.Core.Acpi;
 using NexOS.Drivers.Display;
 using NexOS.Drivers.Serial;
 using NexOS.Kernel.Arch.X64;
@@ -45,7 +45,12 @@ internal static unsafe class Kernel
     [RuntimeExport("NexOSMain")]
     private static void Main(uint magic, uint bootInfoAddress)
     {
+        // The composition root: each layer gets what it needs from above as an interface or
+        // function pointer here, so that no layer names one above it (docs/architecture.md).
+        ArchSupport.UseAllocator(&BootHeap.Allocate);
+        KernelLog.SetSink(new ConsoleLogSink());
         Interrupts.Initialize();
+        KernelFaults.Install();
         UserMode.Initialize();
         Interrupts.SetUserHandlers(&Processes.UserFaults.OnFault, &Processes.UserFaults.OnReturnToUser);
         Tsc.Calibrate();
@@ -62,6 +67,7 @@ internal static unsafe class Kernel
         }
 
         PhysicalMemory.Initialize();
+        RuntimePlatform.AttachPages(new RuntimePages());
         Runtime.Gc.GcHeap.Initialize();
         Runtime.Allocation.PrepareOutOfMemory();
         StartConsole();
@@ -89,7 +95,9 @@ internal static unsafe class Kernel
 
         // The boot archive of programs is read once, here; a bad one is reported, not fatal.
         WriteLine(BootPrograms.Archive.Summary);
-        Scheduler.Initialize(SchedulerSetup.CreatePolicy());
+        var hooks = new Hooks.KernelHookSites();
+        RuntimePlatform.AttachGcBudget(hooks);
+        Scheduler.Initialize(SchedulerSetup.CreatePolicy(), hooks);
         SelfEvolution.KernelEvolution.Initialize();
         Native.EnableInterrupts();
         if (BootInfo.HasOption("nexos.selftest"))
@@ -104,7 +112,7 @@ internal static unsafe class Kernel
             SelfTestRunner.ExitEmulator(true);
         }
 
-        ulong ms = EarlyInit.NanosecondsSinceEntry / 1_000_000;
+        ulong ms = Tsc.SinceEntryNs / 1_000_000;
         WriteLine($"NexOS {Version} ready in {ms} ms");
         RunShell();
     }
@@ -218,7 +226,7 @@ internal static unsafe class Kernel
     }
 
     /// <summary>The kernel's command set, for the kernel console or for the shell in ring 3
-    /// (through <see cref="Syscalls.KernelCommandService"/>).</summary>
+    /// (through <see cref="KernelCommandService"/>).</summary>
     private static Shell BuildShell(IShellHost host)
     {
         var shell = new Shell(host);
@@ -240,7 +248,7 @@ internal static unsafe class Kernel
     /// </summary>
     private static void RunUserSpace()
     {
-        Syscalls.KernelCommandService.Initialize(BuildShell);
+        Syscalls.SyscallDispatcher.SetKernelControl(KernelCommandService.Initialize(BuildShell));
         if (!InitLauncher.TryStart(out string error))
         {
             WriteLine($"init: {error}; the kernel console keeps COM1");
@@ -256,7 +264,11 @@ internal static unsafe class Kernel
 
     private static void RunShell()
     {
-        PatchPort.Start(new Security.External.PatchInbox(SelfEvolution.KernelEvolution.Manager!));
+        // Patches from outside arrive through the patchline service in ring 3 (COM2); the
+        // inbox is the kernel's side of its PatchSubmit calls.
+        var inbox = new Security.External.PatchInbox(SelfEvolution.KernelEvolution.Manager!);
+        Syscalls.SyscallPatches.SetSink(inbox);
+        PatchCommands.Inbox = inbox;
         if (!BootInfo.HasOption("nexos.kernelshell"))
         {
             RunUserSpace();
@@ -304,5 +316,11 @@ internal static unsafe class Kernel
         WriteLine(trace ?? "   (no stack trace)");
         WriteLine("NexOS halted.");
         Panic.Stop();
+    }
+
+    /// <summary>The kernel log's destination once the kernel is up: the console.</summary>
+    private sealed class ConsoleLogSink : IKernelLogSink
+    {
+        public void Write(string text) => Kernel.Write(text);
     }
 }

@@ -1,5 +1,5 @@
 using NexOS.Core.Memory;
-using NexOS.Drivers.Acpi;
+using NexOS.Core.Acpi;
 using NexOS.Kernel.Memory;
 using NexOS.Kernel.Metrics;
 using NexOS.Kernel.Benchmarks;
@@ -20,7 +20,7 @@ internal sealed class KernelShellHost : IShellHost
 
     public string Version => Kernel.Version;
 
-    public TimeSpan Uptime => TimeSpan.FromTicks((long)(EarlyInit.NanosecondsSinceEntry / 100));
+    public TimeSpan Uptime => TimeSpan.FromTicks((long)(Tsc.SinceEntryNs / 100));
 
     public MemoryStats Memory
     {

@@ -8,6 +8,10 @@ public enum RestartPolicy
 
     /// <summary>Leave it ended.</summary>
     Never,
+
+    /// <summary>Start it again, with back-off, only when it ended with a code other than 0
+    /// (a service that finds nothing to do, such as no device, ends with 0 and stays ended).</summary>
+    OnFailure,
 }
 
 /// <summary>A capability a service gets: a name init knows (one of its own, or an endpoint
@@ -22,7 +26,7 @@ public sealed record ServiceEntry(string Name, string Program, RestartPolicy Res
 /// line; '#' starts a comment:
 /// <code>
 /// endpoint &lt;name&gt;
-/// service &lt;name&gt; &lt;program&gt; [restart=always|never] [caps=&lt;cap&gt;[,&lt;cap&gt;...]]
+/// service &lt;name&gt; &lt;program&gt; [restart=always|never|on-failure] [caps=&lt;cap&gt;[,&lt;cap&gt;...]]
 /// </code>
 /// A cap is a name with an optional right list after a colon: <c>console:receive</c>,
 /// <c>kernel</c> (every right the holder has). Rights: send, receive, grant, signal, wait.
@@ -117,7 +121,7 @@ public sealed class ServiceManifest
     {
         if (words.Length < 3)
         {
-            return "usage: service <name> <program> [restart=always|never] [caps=<cap>,...]";
+            return "usage: service <name> <program> [restart=always|never|on-failure] [caps=<cap>,...]";
         }
 
         if (!IsName(words[1]) || !IsName(words[2]))
@@ -135,9 +139,9 @@ public sealed class ServiceManifest
         for (int w = 3; w < words.Length; w++)
         {
             string word = words[w];
-            if (word == "restart=always" || word == "restart=never")
+            if (word == "restart=always" || word == "restart=never" || word == "restart=on-failure")
             {
-                restart = word == "restart=always" ? RestartPolicy.Always : RestartPolicy.Never;
+                restart = word == "restart=always" ? RestartPolicy.Always : word == "restart=never" ? RestartPolicy.Never : RestartPolicy.OnFailure;
             }
             else if (word.StartsWith("caps=", StringComparison.Ordinal))
             {
@@ -152,7 +156,7 @@ public sealed class ServiceManifest
             }
             else
             {
-                return $"unknown option '{Cut(word)}' (restart=always|never, caps=...)";
+                return $"unknown option '{Cut(word)}' (restart=always|never|on-failure, caps=...)";
             }
         }
 

@@ -3,6 +3,7 @@ using NexOS.Core.Boot;
 using NexOS.Core.Memory;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime;
+using NexOS.Kernel.Debugging;
 
 namespace NexOS.Kernel.Boot;
 
@@ -20,12 +21,6 @@ internal static unsafe class EarlyInit
     private static RangeBuffer s_remaining;
     private static int s_remainingCount;
 
-    /// <summary>TSC value at kernel entry; boot time is measured from here.</summary>
-    public static ulong EntryTsc { get; private set; }
-
-    /// <summary>Nanoseconds since kernel entry (uptime, and the class library's clocks).</summary>
-    public static ulong NanosecondsSinceEntry => Arch.X64.Tsc.ToNanoseconds(Platform.Native.ReadTsc() - EntryTsc);
-
     /// <summary>Usable RAM in the firmware's map, overlaps counted once.</summary>
     public static ulong UsableBytes { get; private set; }
 
@@ -36,7 +31,7 @@ internal static unsafe class EarlyInit
     [RuntimeExport("NexOSEarlyInit")]
     private static void Run(uint magic, uint bootInfoAddress, ulong entryTsc)
     {
-        EntryTsc = entryTsc;
+        Arch.X64.Tsc.SetEntry(entryTsc);
         if (magic != Multiboot2BootMagic)
         {
             Panic.Halt("not started by a multiboot2 boot loader");

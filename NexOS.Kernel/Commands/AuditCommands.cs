@@ -111,7 +111,7 @@ internal static class AuditCommands
             Integrity.HashPatchSet(manager, patches);
         }
 
-        host.Write($"kernel image sha256 {Hex(image)} ({Platform.KernelImageBytes.ReadOnlyPart.Length / 1024} KiB, {ns / 1_000_000} ms): {(same ? "matches the boot reference" : "MISMATCH with the boot reference " + Hex(Integrity.BootImageHash))}\n"
+        host.Write($"kernel image sha256 {Hex(image)} ({Debugging.KernelImageBytes.ReadOnlyPart.Length / 1024} KiB, {ns / 1_000_000} ms): {(same ? "matches the boot reference" : "MISMATCH with the boot reference " + Hex(Integrity.BootImageHash))}\n"
             + $"patch set   sha256 {Hex(patches)} (version {manager.Current.Number}, active patches: {manager.Current.ActivePatches()})\n");
     }
 

@@ -2,13 +2,15 @@ using System.Text;
 using NexOS.Kernel.Platform;
 using NexOS.Security.External;
 using NexOS.Services.Shell;
-using NexOS.Kernel.SelfEvolution;
 
 namespace NexOS.Kernel.Commands;
 
 /// <summary>`patch inbox`: what arrived on the patch line (COM2) and what became of it.</summary>
 internal static class PatchCommands
 {
+    /// <summary>The kernel's side of the patch line: set by the composition root.</summary>
+    public static PatchInbox? Inbox { get; set; }
+
     public static void Register(Shell shell)
     {
         shell.Register("patch", "external patches from COM2: patch inbox", Patch);
@@ -23,11 +25,11 @@ internal static class PatchCommands
         }
 
         var sb = new StringBuilder();
-        sb.Append(PatchPort.Describe()).Append('\n');
-        PatchInbox? inbox = PatchPort.Inbox;
+        sb.Append("patch line: the patchline service in ring 3 (COM2, 0x2F8, IRQ 3; ps lists it when the machine has a second UART)\n");
+        PatchInbox? inbox = Inbox;
         if (inbox == null)
         {
-            sb.Append("the patch line is not started\n");
+            sb.Append("the patch inbox is not open\n");
             host.Write(sb.ToString());
             return;
         }

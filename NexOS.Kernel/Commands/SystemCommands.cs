@@ -31,7 +31,7 @@ internal static class SystemCommands
             return;
         }
 
-        KernelMetrics.Refresh();
+        MetricsRefresh.Refresh();
         MetricsRegistry registry = KernelMetrics.Registry;
         var sb = new StringBuilder();
         for (int i = 0; i < registry.Count; i++)
@@ -61,7 +61,7 @@ internal static class SystemCommands
         sb.Append($"late timer interrupts (over {LateTimers.ThresholdNs / 1000} us): {LateTimers.Count}\n");
         foreach ((ulong rip, ulong late) in LateTimers.Snapshot())
         {
-            sb.Append($"  {late / 1000} us late, interrupted {Platform.KernelSymbols.NameOf(rip) ?? "?"} (0x{rip:x})\n");
+            sb.Append($"  {late / 1000} us late, interrupted {Debugging.KernelSymbols.NameOf(rip) ?? "?"} (0x{rip:x})\n");
         }
 
         host.Write(sb.ToString());
@@ -118,9 +118,9 @@ internal static class SystemCommands
     {
         while (true)
         {
-            KernelMetrics.Refresh();
+            MetricsRefresh.Refresh();
             var sb = new StringBuilder("\u001b[H\u001b[2J");
-            sb.Append($"NexOS top - up {Boot.EarlyInit.NanosecondsSinceEntry / 1_000_000_000} s, ");
+            sb.Append($"NexOS top - up {Arch.X64.Tsc.SinceEntryNs / 1_000_000_000} s, ");
             sb.Append($"{Scheduler.Switches} switches, heap {Runtime.Gc.GcHeap.InUseBytes / 1024} KiB, {Runtime.Gc.GcStatistics.Collections} GCs - q to quit\n");
             host.Write(sb.ToString());
             ThreadCommandsView.WriteThreads(host);

@@ -57,3 +57,16 @@ internal static class KernelHooks
         return (ulong)hook.Invoke(c);
     }
 }
+
+/// <summary>The hook call sites as the interfaces the layers below take (the scheduler's
+/// <see cref="Threading.ISchedulerHooks"/>, the runtime layer's <see cref="Runtime.IGcBudgetHook"/>);
+/// the composition root passes one down at boot.</summary>
+internal sealed class KernelHookSites : Threading.ISchedulerHooks, Runtime.IGcBudgetHook
+{
+    public ulong TimeSlice(SchedThread thread, ulong policySliceNs, int runnable) => KernelHooks.TimeSlice(thread, policySliceNs, runnable);
+
+    public void AdjustPriority(SchedThread thread, StopReason reason, ulong ranNs) => KernelHooks.AdjustPriority(thread, reason, ranNs);
+
+    public ulong GcBudget(ulong proposed, ulong live, ulong committed, ulong total, long minimumKib, long growthPercent) =>
+        KernelHooks.GcBudget(proposed, live, committed, total, minimumKib, growthPercent);
+}

@@ -4,6 +4,7 @@ using NexOS.Kernel.Threading;
 using NexOS.Kernel.Workloads;
 using NexOS.Runtime;
 using NexOS.Kernel.Metrics;
+using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Memory;
 

@@ -70,7 +70,7 @@ internal static unsafe class VirtualMemory
 
     /// <summary>Builds the tables and switches CR3. Needs the frame allocator; runs once,
     /// with interrupts off, before any thread but the boot thread exists.</summary>
-    public static string? Initialize(BootInfo boot, List<NexOS.Drivers.Acpi.AcpiTableEntry>? firmwareTables)
+    public static string? Initialize(BootInfo boot, List<NexOS.Core.Acpi.AcpiTableEntry>? firmwareTables)
     {
         AddressSpace? space = AddressSpace.TryCreate(TableMemory, Frames);
         if (space == null)
@@ -95,7 +95,7 @@ internal static unsafe class VirtualMemory
 
         if (firmwareTables != null)
         {
-            foreach (NexOS.Drivers.Acpi.AcpiTableEntry table in firmwareTables)
+            foreach (NexOS.Core.Acpi.AcpiTableEntry table in firmwareTables)
             {
                 ulong start = table.Address & ~4095UL;
                 ram.Add(new PhysRange(new PhysAddr(start), new PhysAddr((table.Address + table.Length + 4095) & ~4095UL)));
@@ -126,7 +126,7 @@ internal static unsafe class VirtualMemory
             return false;
         }
 
-        ulong flags = Threading.InterruptState.Disable();
+        ulong flags = Arch.X64.InterruptState.Disable();
         PagingStatus status = s_kernelSpace.Unmap(new VirtAddr(address), out _, out bool flush);
 
         // RAM is mostly mapped with 2 MiB leaves; the one holding the page is split into 4 KiB
@@ -144,7 +144,7 @@ internal static unsafe class VirtualMemory
             Native.InvalidatePage(address);
         }
 
-        Threading.InterruptState.Restore(flags);
+        Arch.X64.InterruptState.Restore(flags);
         return status == PagingStatus.Ok;
     }
 
@@ -156,14 +156,14 @@ internal static unsafe class VirtualMemory
             return;
         }
 
-        ulong flags = Threading.InterruptState.Disable();
+        ulong flags = Arch.X64.InterruptState.Disable();
         s_kernelSpace.Map(new VirtAddr(address), new PhysAddr(address), NexOS.Core.Paging.KernelLayout.RamFlags, out bool flush);
         if (flush)
         {
             Native.InvalidatePage(address);
         }
 
-        Threading.InterruptState.Restore(flags);
+        Arch.X64.InterruptState.Restore(flags);
     }
 
     /// <summary>Page tables live in identity-mapped RAM below 4 GiB (frames come from there).</summary>

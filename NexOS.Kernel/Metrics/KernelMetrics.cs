@@ -1,5 +1,4 @@
 using NexOS.Core.Metrics;
-using NexOS.Kernel.Memory;
 
 namespace NexOS.Kernel.Metrics;
 
@@ -56,17 +55,4 @@ internal static class KernelMetrics
     public static readonly LatencyHistogram RealTimeLateness = Registry.Histogram("rt.lateness_ns", "ns", "how late periodic real-time jobs started");
 
     public static readonly Counter RealTimeMisses = Registry.Counter("rt.deadline_misses", "jobs", "real-time jobs that finished after their deadline or could not start before it");
-
-    /// <summary>Brings the gauges that mirror other subsystems' own counters up to date.</summary>
-    public static void Refresh()
-    {
-        HeapBytes.Set((long)(Runtime.Gc.GcHeap.InUseBytes + Runtime.BootHeap.BytesUsed));
-        HeapAllocations.Set((long)(Runtime.Gc.GcHeap.TotalObjects + Runtime.BootHeap.Allocations));
-        HeapCommitted.Set((long)Runtime.Gc.GcHeap.CommittedBytes);
-        GcFragmentationPercent.Set((long)((Runtime.Gc.GcHeap.Fragmentation * 100) + 0.5));
-        AllocRefills.Add((long)Runtime.Gc.GcHeap.Refills - AllocRefills.Value);
-        RunQueueLength.Set(Threading.Scheduler.IsRunning ? Threading.Scheduler.Policy.RunnableCount : 0);
-        Threading.Scheduler.CountActiveByClass();
-        PhysicalMemory.RefreshMetrics();
-    }
 }

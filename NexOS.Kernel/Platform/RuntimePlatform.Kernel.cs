@@ -1,29 +1,48 @@
-using NexOS.Core.Memory;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Boot;
-using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
-using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
+using NexOS.Kernel.Debugging;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime.Gc;
+using NexOS.Kernel.Metrics;
 
 namespace NexOS.Runtime;
 
 /// <summary>The runtime layer's platform in the kernel (see NexOS.Runtime/RuntimePlatform.cs):
-/// heap pages from the frame allocator through the identity map, the scheduler's threads,
-/// the interrupt flag, the TSC and COM1.</summary>
+/// the interrupt flag, the TSC and COM1 from the arch layer below; heap pages, threads and the
+/// collection budget from the layers above, through the interfaces they attach
+/// (RuntimeHost.cs).</summary>
 internal static unsafe partial class RuntimePlatform
 {
+    // No initializers: the allocator reaches this class before class constructors run.
+    private static IRuntimePages? s_pages;
+    private static IRuntimeThreads? s_threads;
+    private static IGcBudgetHook? s_gcBudget;
+
+    /// <summary>Heap pages from now on; the memory layer, once, before the collected heap starts.</summary>
+    public static void AttachPages(IRuntimePages pages) => s_pages = pages;
+
+    /// <summary>Threads from now on; the scheduler, once, as it starts.</summary>
+    public static void AttachThreads(IRuntimeThreads threads) => s_threads = threads;
+
+    /// <summary>The patchable collection budget from now on; the composition root, once.</summary>
+    public static void AttachGcBudget(IGcBudgetHook hook) => s_gcBudget = hook;
+
     public static partial bool TryAllocatePages(int order, out ulong address)
     {
-        bool ok = PhysicalMemory.TryAllocate(order, out PhysAddr frames);
-        address = frames.Value;
-        return ok;
+        address = 0;
+        return s_pages != null && s_pages.TryAllocatePages(order, out address);
     }
 
-    public static partial void FreePages(ulong address, int order) => PhysicalMemory.Free(new PhysAddr(address), order);
+    public static partial void FreePages(ulong address, int order)
+    {
+        IRuntimePages? pages = s_pages;
+        if (pages == null)
+        {
+            Panic.Halt("heap pages freed before the memory layer attached");
+            return;
+        }
+
+        pages.FreePages(address, order);
+    }
 
     /// <summary>From the boot heap, page aligned; its memory is read-write for good.</summary>
     public static partial void* MapMemory(ulong length, int protection)
@@ -44,14 +63,14 @@ internal static unsafe partial class RuntimePlatform
 
     public static partial void GetPageSpan(out ulong start, out ulong end)
     {
-        PhysRange covered = PhysicalMemory.Frames!.CoveredRange;
-        start = covered.Start.Value;
-        end = covered.End.Value;
+        start = 0;
+        end = 0;
+        s_pages?.GetPageSpan(out start, out end);
     }
 
     public static partial ulong NowNs() => Tsc.NowNs;
 
-    public static partial ulong NanosecondsSinceStart() => EarlyInit.NanosecondsSinceEntry;
+    public static partial ulong NanosecondsSinceStart() => Tsc.SinceEntryNs;
 
     public static partial ulong Entropy() => Native.ReadTsc();
 
@@ -63,10 +82,10 @@ internal static unsafe partial class RuntimePlatform
 
     public static partial void EnablePreemption() => Preemption.Enable();
 
-    public static partial ulong RealTimeSlackNs(ulong now) => Scheduler.RealTimeSlackNs(now);
+    public static partial ulong RealTimeSlackNs(ulong now) => s_threads == null ? ulong.MaxValue : s_threads.RealTimeSlackNs(now);
 
     public static partial ulong GcBudget(ulong proposed, ulong live, ulong committed, ulong total, long minimumKib, long growthPercent) =>
-        NexOS.Kernel.Hooks.KernelHooks.GcBudget(proposed, live, committed, total, minimumKib, growthPercent);
+        s_gcBudget == null ? proposed : s_gcBudget.GcBudget(proposed, live, committed, total, minimumKib, growthPercent);
 
     public static partial void OnCollection(ulong pauseNs)
     {
@@ -74,69 +93,36 @@ internal static unsafe partial class RuntimePlatform
         KernelMetrics.GcPause.Record(pauseNs);
     }
 
-    public static partial bool IsOnOwnStack(ulong sp)
-    {
-        if (!Scheduler.IsRunning)
-        {
-            return sp > KernelImage.BootStackBottom && sp < KernelImage.BootStackTop;
-        }
-
-        KernelThread me = Scheduler.Current;
-        return sp > me.StackBottom && sp < me.StackTop;
-    }
+    public static partial bool IsOnOwnStack(ulong sp) =>
+        s_threads != null ? s_threads.IsOnOwnStack(sp) : sp > KernelImage.BootStackBottom && sp < KernelImage.BootStackTop;
 
     public static partial void ScanThreads(ulong sp)
     {
-        if (!Scheduler.IsRunning)
+        if (s_threads != null)
         {
-            Marker.ScanRange(sp, KernelImage.BootStackTop);
-            Collector.ScanThreadStatics(Native.ReadMsr(Native.FsBaseMsr));
+            s_threads.ScanThreads(sp);
             return;
         }
 
-        KernelThread me = Scheduler.Current;
-        Marker.ScanRange(sp, me.StackTop);
-        Collector.ScanThreadStatics(me.ThreadPointer);
-        for (int i = 0; i < Scheduler.ThreadSlots; i++)
-        {
-            KernelThread? t = Scheduler.ThreadAt(i);
-            if (t == null || t == me)
-            {
-                continue;
-            }
-
-            if (t.SavedRsp >= t.StackBottom && t.SavedRsp <= t.StackTop)
-            {
-                Marker.ScanRange(t.SavedRsp, t.StackTop);
-            }
-            else
-            {
-                GcStatistics.BadStacks++;
-            }
-
-            Collector.ScanThreadStatics(t.ThreadPointer);
-        }
+        Marker.ScanRange(sp, KernelImage.BootStackTop);
+        Collector.ScanThreadStatics(Native.ReadMsr(Native.FsBaseMsr));
     }
 
-    public static partial ulong CurrentThreadId() => Scheduler.IsRunning ? (ulong)Scheduler.Current.Id + 1 : 1;
+    public static partial ulong CurrentThreadId() => s_threads != null ? s_threads.CurrentThreadId() : 1;
 
     public static partial void GetCurrentStackBounds(out ulong low, out ulong high)
     {
-        bool threads = Scheduler.IsRunning;
-        low = threads ? Scheduler.Current.StackBottom : KernelImage.BootStackBottom;
-        high = threads ? Scheduler.Current.StackTop : KernelImage.BootStackTop;
-    }
-
-    public static partial bool Yield()
-    {
-        if (!Scheduler.IsRunning)
+        if (s_threads != null)
         {
-            return false;
+            s_threads.GetCurrentStackBounds(out low, out high);
+            return;
         }
 
-        Scheduler.Yield();
-        return true;
+        low = KernelImage.BootStackBottom;
+        high = KernelImage.BootStackTop;
     }
+
+    public static partial bool Yield() => s_threads != null && s_threads.Yield();
 
     public static partial void Pause() => Native.Pause();
 

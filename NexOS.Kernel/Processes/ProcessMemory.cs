@@ -8,6 +8,7 @@ using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
 using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Platform;
+using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Processes;
 

@@ -6,6 +6,7 @@ using NexOS.Kernel.Metrics;
 using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
 using NexOS.Kernel.Workloads;
+using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Processes;
 

@@ -44,7 +44,7 @@ internal static unsafe class UserFaults
 
         string reason = Describe(frame, cr2, process);
         process.End(FaultExitBase + (long)frame->Vector, reason);
-        Kernel.WriteLine($"process {process.Id} ({process.Name}) ended: {reason}");
+        KernelLog.WriteLine($"process {process.Id} ({process.Name}) ended: {reason}");
         Scheduler.Exit();
     }
 

@@ -1,6 +1,7 @@
 using NexOS.Kernel.Platform;
 using NexOS.Security.Crypto;
 using NexOS.Security.Patching;
+using NexOS.Kernel.Debugging;
 
 namespace NexOS.Kernel.SelfEvolution;
 

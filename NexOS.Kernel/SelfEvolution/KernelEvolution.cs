@@ -152,7 +152,7 @@ internal static class KernelEvolution
                 return changes;
             }
 
-            KernelMetrics.Refresh();
+            MetricsRefresh.Refresh();
             s_engine!.Step(Tsc.NowNs);
             return changes;
         }

@@ -1,6 +1,7 @@
 using NexOS.Kernel.Threading;
 using NexOS.Kernel.Workloads;
 using NexOS.Security.Patching;
+using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.SelfEvolution;
 

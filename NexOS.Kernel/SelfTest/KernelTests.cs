@@ -1,6 +1,7 @@
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime;
+using NexOS.Kernel.Debugging;
 
 namespace NexOS.Kernel.SelfTest;
 

@@ -9,6 +9,7 @@ using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
 using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Processes;
+using NexOS.Kernel.Platform;
 
 namespace NexOS.Kernel.Syscalls;
 
@@ -21,8 +22,13 @@ namespace NexOS.Kernel.Syscalls;
 /// </summary>
 internal static unsafe class SyscallDispatcher
 {
+    private static IKernelControl? s_kernelControl;
+
     /// <summary>System calls since boot.</summary>
     public static ulong Calls { get; private set; }
+
+    /// <summary>Sets the service KernelControl calls go to; the composition root, once.</summary>
+    public static void SetKernelControl(IKernelControl control) => s_kernelControl = control;
 
     [RuntimeExport("NexOSSyscall")]
     private static void Dispatch(InterruptFrame* frame)
@@ -110,7 +116,11 @@ internal static unsafe class SyscallDispatcher
             case Syscall.InterruptAcknowledge:
                 return SyscallDevices.InterruptAcknowledge(me, a0);
             case Syscall.KernelControl:
-                return KernelCommandService.Invoke(process, me, a0, a1, a2, f->R10, f->R8, f->R9);
+                return s_kernelControl == null
+                    ? SyscallResult.Fail(SyscallStatus.NotImplemented)
+                    : s_kernelControl.Invoke(process, me, a0, a1, a2, f->R10, f->R8, f->R9);
+            case Syscall.PatchSubmit:
+                return SyscallPatches.Submit(process, me, a0, a1, a2, f->R10, f->R8);
             case Syscall.BootFileRead:
                 return SyscallBootFiles.Read(process, me, a0, a1, a2, f->R10, f->R8);
             case Syscall.ThreadCreate or Syscall.ThreadExit or Syscall.ThreadJoin
@@ -135,7 +145,7 @@ internal static unsafe class SyscallDispatcher
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
-        Kernel.Write(Encoding.UTF8.GetString(bytes));
+        KernelLog.Write(Encoding.UTF8.GetString(bytes));
         return (long)length;
     }
 

@@ -1,4 +1,5 @@
 using NexOS.Kernel.Platform;
+using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Threading;
 
@@ -135,23 +136,5 @@ internal sealed class KernelCondition
         ulong flags = InterruptState.Disable();
         Scheduler.WakeAll(_waiters);
         InterruptState.Restore(flags);
-    }
-}
-
-/// <summary>Saving, disabling and restoring the interrupt flag around critical sections.</summary>
-internal static class InterruptState
-{
-    private const ulong InterruptFlag = 1 << 9;
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static ulong Disable() => Native.SaveFlagsAndDisableInterrupts();
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static void Restore(ulong flags)
-    {
-        if ((flags & InterruptFlag) != 0)
-        {
-            Native.EnableInterrupts();
-        }
     }
 }

@@ -1,3 +1,6 @@
+using NexOS.Kernel.Arch.X64;
+
+
 namespace NexOS.Kernel.Threading;
 
 /// <summary>

@@ -168,7 +168,7 @@ internal static unsafe partial class Scheduler
         }
 
         s_policy.OnStop(ps, reason, ran, now);
-        Hooks.KernelHooks.AdjustPriority(ps, reason, ran);
+        s_hooks?.AdjustPriority(ps, reason, ran);
         KernelMetrics.SchedClasses.RecordStop(ps, reason, ran);
         if (ps.State == ThreadState.Running)
         {
@@ -191,7 +191,7 @@ internal static unsafe partial class Scheduler
         ns.RunningSinceNs = now;
         if (!inheritSlice)
         {
-            s_sliceEndNs = next == s_idle ? ulong.MaxValue : now + Hooks.KernelHooks.TimeSlice(ns, s_policy.TimeSlice(ns, now), s_policy.RunnableCount);
+            s_sliceEndNs = next == s_idle ? ulong.MaxValue : now + SliceFor(ns, now);
         }
 
         ArmTimer(now);
@@ -316,5 +316,13 @@ internal static unsafe partial class Scheduler
 
         t.TimerNext = null;
         t.TimerArmed = false;
+    }
+
+    /// <summary>The slice <paramref name="thread"/> gets: the policy's, unless a hook says
+    /// otherwise.</summary>
+    private static ulong SliceFor(SchedThread thread, ulong now)
+    {
+        ulong slice = s_policy.TimeSlice(thread, now);
+        return s_hooks == null ? slice : s_hooks.TimeSlice(thread, slice, s_policy.RunnableCount);
     }
 }

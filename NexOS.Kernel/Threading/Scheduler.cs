@@ -17,6 +17,7 @@ namespace NexOS.Kernel.Threading;
 internal static unsafe partial class Scheduler
 {
     private static MultiClassScheduler s_policy = null!;
+    private static ISchedulerHooks? s_hooks;
     private static KernelThread s_current = null!;
     private static KernelThread s_idle = null!;
     private static readonly List<KernelThread?> s_byId = new();
@@ -46,16 +47,22 @@ internal static unsafe partial class Scheduler
         return ns;
     }
 
-    /// <summary>Makes the running boot code the first thread and starts preemption.</summary>
-    public static void Initialize(MultiClassScheduler policy)
+    /// <summary>Makes the running boot code the first thread and starts preemption: takes the
+    /// timer interrupt, deferred switches and the runtime layer's questions about threads.
+    /// <paramref name="hooks"/> are the patchable decision points (null: the policy alone).</summary>
+    public static void Initialize(MultiClassScheduler policy, ISchedulerHooks? hooks)
     {
         s_policy = policy;
+        s_hooks = hooks;
         s_current = KernelThread.ForBootThread("main");
         Register(s_current);
         s_current.Sched.State = ThreadState.Running;
         s_current.Sched.RunningSinceNs = Tsc.NowNs;
         s_idle = new KernelThread("idle", Idle, SchedClass.Idle, 0, 16 * 1024);
+        RuntimePlatform.AttachThreads(new SchedulerRuntimeThreads());
         Register(s_idle);
+        Preemption.SetDeferredSwitch(&PreemptDeferred);
+        Interrupts.SetSchedulerHandlers(&OnTimerInterrupt, &PreemptIfNeeded);
         ArmTimer(Tsc.NowNs);
     }
 
@@ -249,7 +256,7 @@ internal static unsafe partial class Scheduler
     public static void ExitAfterFault()
     {
         KernelThread me = s_current;
-        Kernel.WriteLine($"thread {me.Id} ({me.Name}) ended by the fault; the kernel carries on");
+        KernelLog.WriteLine($"thread {me.Id} ({me.Name}) ended by the fault; the kernel carries on");
         Exit();
     }
 
@@ -390,7 +397,7 @@ internal static unsafe partial class Scheduler
         {
             // A thread's failure ends that thread, not the kernel.
             thread.Fault = e;
-            Kernel.WriteLine($"thread {thread.Id} ({thread.Name}) ended by {e.GetType().FullName}: {e.Message}");
+            KernelLog.WriteLine($"thread {thread.Id} ({thread.Name}) ended by {e.GetType().FullName}: {e.Message}");
         }
 
         Exit();

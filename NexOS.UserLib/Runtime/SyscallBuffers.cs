@@ -52,4 +52,14 @@ internal static unsafe class SyscallBuffers
             return SyscallNative.Call(Syscall.KernelControl, (ulong)slot, (ulong)operation, (ulong)t, (ulong)text.Length, (ulong)consoleSlot, (ulong)r);
         }
     }
+
+    /// <summary>PatchSubmit: the patch in, the verdict out.</summary>
+    public static long PatchSubmit(int slot, ReadOnlySpan<byte> patch, Span<byte> verdict)
+    {
+        fixed (byte* p = patch)
+        fixed (byte* v = verdict)
+        {
+            return SyscallNative.Call(Syscall.PatchSubmit, (ulong)slot, (ulong)p, (ulong)patch.Length, (ulong)v, (ulong)verdict.Length, 0);
+        }
+    }
 }

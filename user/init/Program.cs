@@ -24,6 +24,9 @@ public static class Program
         ["kernel"] = 2,
         ["com1.ports"] = 3,
         ["com1.irq"] = 4,
+        ["com2.ports"] = 5,
+        ["com2.irq"] = 6,
+        ["patches"] = 7,
     };
 
     public static int Main()

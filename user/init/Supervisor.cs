@@ -109,6 +109,11 @@ internal sealed class Supervisor
         long code = Children.Wait(state.Process, 1);
         Children.Close(state.Process);
         state.Process = 0;
+        if (entry.Restart == RestartPolicy.OnFailure && code == 0)
+        {
+            return; // it had nothing to do (no device): an expected end, not news for the console
+        }
+
         if (entry.Restart == RestartPolicy.Never)
         {
             Log.WriteLine($"init: {entry.Name} ended (code {code}); it is not restarted");

@@ -63,16 +63,7 @@ internal static unsafe class Gdt
 
     private static ulong AllocateStack() => ((ulong)Allocate(IstStackSize) + IstStackSize) & ~15UL;
 
-    private static void* Allocate(ulong size)
-    {
-        void* p = BootHeap.Allocate(size);
-        if (p == null)
-        {
-            Panic.Halt("no memory for the GDT");
-        }
-
-        return p;
-    }
+    private static void* Allocate(ulong size) => ArchSupport.Allocate(size, "no memory for the GDT");
 }
 
 /// <summary>The operand of LGDT and LIDT.</summary>

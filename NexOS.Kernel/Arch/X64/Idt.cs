@@ -14,11 +14,7 @@ internal static unsafe class Idt
 
     public static void Initialize()
     {
-        s_table = (ulong*)BootHeap.Allocate(Vectors * 16);
-        if (s_table == null)
-        {
-            Panic.Halt("no memory for the IDT");
-        }
+        s_table = (ulong*)ArchSupport.Allocate(Vectors * 16, "no memory for the IDT");
 
         ulong* stubs = Native.IsrStubTable();
         for (int v = 0; v < Vectors; v++)

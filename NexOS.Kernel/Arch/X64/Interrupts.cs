@@ -19,6 +19,29 @@ internal static unsafe class Interrupts
     private static delegate*<int, void>* s_lineHandlers;
     private static delegate*<InterruptFrame*, void> s_userFault;
     private static delegate*<InterruptFrame*, void> s_returningToUser;
+    private static delegate*<InterruptFrame*, void> s_kernelFault;
+    private static delegate*<ulong, void> s_timer;
+    private static delegate*<void> s_afterInterrupt;
+
+    /// <summary>
+    /// Hands CPU exceptions raised in ring 0 to <paramref name="fault"/>, which returns only
+    /// when it has repaired the frame (a managed exception raised in its place); otherwise it
+    /// ends the faulting thread or stops the kernel. Until one is set, such a fault halts with
+    /// its vector and RIP on COM1. The thread layer above provides it; this layer never names it.
+    /// </summary>
+    public static void SetKernelFaultHandler(delegate*<InterruptFrame*, void> fault) => s_kernelFault = fault;
+
+    /// <summary>
+    /// Calls <paramref name="timer"/> with the interrupted RIP on every local APIC timer
+    /// interrupt, and <paramref name="afterInterrupt"/> last in every hardware interrupt, with
+    /// every controller acknowledged (where a switch to another thread may happen). The
+    /// scheduler registers both when it starts.
+    /// </summary>
+    public static void SetSchedulerHandlers(delegate*<ulong, void> timer, delegate*<void> afterInterrupt)
+    {
+        s_timer = timer;
+        s_afterInterrupt = afterInterrupt;
+    }
 
     /// <summary>
     /// Hands CPU exceptions raised in ring 3 to <paramref name="fault"/> (which repairs the
@@ -34,13 +57,10 @@ internal static unsafe class Interrupts
 
     public static void Initialize()
     {
-        s_handlers = (delegate*<void>*)BootHeap.Allocate(IrqCount * (ulong)sizeof(nint));
-        s_counts = (ulong*)BootHeap.Allocate(256 * sizeof(ulong));
-        s_lineHandlers = (delegate*<int, void>*)BootHeap.Allocate(IrqCount * (ulong)sizeof(nint));
-        if (s_handlers == null || s_counts == null || s_lineHandlers == null)
-        {
-            Panic.Halt("no memory for interrupt tables");
-        }
+        const string failure = "no memory for interrupt tables";
+        s_handlers = (delegate*<void>*)ArchSupport.Allocate(IrqCount * (ulong)sizeof(nint), failure);
+        s_counts = (ulong*)ArchSupport.Allocate(256 * sizeof(ulong), failure);
+        s_lineHandlers = (delegate*<int, void>*)ArchSupport.Allocate(IrqCount * (ulong)sizeof(nint), failure);
 
         Gdt.Initialize();
         Idt.Initialize();
@@ -52,7 +72,7 @@ internal static unsafe class Interrupts
     {
         if ((uint)irq >= IrqCount)
         {
-            Panic.Halt("IRQ number out of range");
+            ArchSupport.Halt("IRQ number out of range");
         }
 
         s_handlers[irq] = handler;
@@ -121,7 +141,7 @@ internal static unsafe class Interrupts
 
     /// <summary>Hands device interrupts from the 8259 PICs to the I/O APIC: masks every PIC
     /// line and routes the IRQs already registered.</summary>
-    public static void SwitchToIoApic(NexOS.Drivers.Acpi.Madt madt)
+    public static void SwitchToIoApic(NexOS.Core.Acpi.Madt madt)
     {
         if (!IoApic.Initialize(madt))
         {
@@ -141,42 +161,6 @@ internal static unsafe class Interrupts
     /// <summary>How many times <paramref name="vector"/> has fired.</summary>
     public static ulong Count(int vector) => (uint)vector < 256 && s_counts != null ? s_counts[vector] : 0;
 
-    /// <summary>
-    /// Faults that C# semantics define as exceptions become managed exceptions when they
-    /// happen in managed kernel code: integer division by zero, and a page fault in the
-    /// unmapped page 0 (a null dereference). The interrupt then returns into the runtime's
-    /// hardware-exception thrower instead of the faulting instruction.
-    /// </summary>
-    private static bool TryRaiseManagedException(InterruptFrame* frame)
-    {
-        const uint statusIntegerDivideByZero = 0xC0000094;
-        const uint statusNullReference = 0;
-        const ulong nullPageSize = 4096;
-        if ((frame->Cs & 3) != 0 || !NexOS.Runtime.ImageLayout.IsManagedCode(frame->Rip))
-        {
-            return false;
-        }
-
-        uint code;
-        if (frame->Vector == 0)
-        {
-            code = statusIntegerDivideByZero;
-        }
-        else if (frame->Vector == 14 && Native.ReadCr2() < nullPageSize)
-        {
-            code = statusNullReference;
-        }
-        else
-        {
-            return false;
-        }
-
-        frame->Rdi = code;
-        frame->Rsi = frame->Rip;
-        frame->Rip = Runtime.Exceptions.ExceptionStubs.ThrowHwEx;
-        return true;
-    }
-
     [RuntimeExport("NexOSInterrupt")]
     private static void Dispatch(InterruptFrame* frame)
     {
@@ -195,27 +179,27 @@ internal static unsafe class Interrupts
                 return;
             }
 
-            if (TryRaiseManagedException(frame))
+            if (s_kernelFault != null)
             {
+                s_kernelFault(frame); // returns only when it repaired the frame
                 return;
             }
 
-            CpuExceptionReport.Report(frame);
-            if (Threading.Scheduler.CanEndCurrentThread)
-            {
-                // A fault in a worker thread ends that thread; the kernel and its console
-                // carry on. Faults in the console thread or the idle thread still stop it all.
-                Threading.Scheduler.ExitAfterFault();
-            }
-
-            Panic.Stop();
+            DebugSerial.Write("\ncpu exception ");
+            DebugSerial.WriteDecimal(vector);
+            DebugSerial.Write(" at RIP ");
+            DebugSerial.WriteHex(frame->Rip);
+            ArchSupport.Halt("CPU exception before the kernel's fault handler was set");
         }
 
         Metrics.KernelMetrics.Interrupts.Increment();
         if (vector == LocalApic.TimerVector)
         {
             LocalApic.EndOfInterrupt();
-            Threading.Scheduler.OnTimerInterrupt(frame->Rip);
+            if (s_timer != null)
+            {
+                s_timer(frame->Rip);
+            }
         }
         else if (vector == LocalApic.SpuriousVector)
         {
@@ -253,7 +237,11 @@ internal static unsafe class Interrupts
 
         // Last, with every controller acknowledged: a wake-up or an expired slice may switch
         // to another thread here, which resumes this frame later.
-        Threading.Scheduler.PreemptIfNeeded();
+        if (s_afterInterrupt != null)
+        {
+            s_afterInterrupt();
+        }
+
         ReturnToUser(frame);
     }
 

@@ -1,5 +1,5 @@
 using System.Threading;
-using NexOS.Drivers.Acpi;
+using NexOS.Core.Acpi;
 
 namespace NexOS.Kernel.Arch.X64;
 

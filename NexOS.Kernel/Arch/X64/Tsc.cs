@@ -20,6 +20,14 @@ internal static class Tsc
     // multiply instead of a 128-bit division.
     private static ulong s_nsPerTickFixed;
 
+    private static ulong s_entryTsc;
+
+    /// <summary>Records the TSC at kernel entry (boot.asm's reading); the boot code, once.</summary>
+    public static void SetEntry(ulong entryTsc) => s_entryTsc = entryTsc;
+
+    /// <summary>Nanoseconds since kernel entry: uptime, and the class library's clocks.</summary>
+    public static ulong SinceEntryNs => ToNanoseconds(Native.ReadTsc() - s_entryTsc);
+
     /// <summary>Counter ticks per second; 0 before calibration.</summary>
     public static ulong Frequency => s_hz;
 

@@ -48,11 +48,7 @@ internal static unsafe class UserMode
     /// names its selectors) and with the boot heap up.</summary>
     public static void Initialize()
     {
-        s_block = (ulong*)BootHeap.Allocate(BlockWords * sizeof(ulong));
-        if (s_block == null)
-        {
-            Panic.Halt("no memory for the per-CPU block");
-        }
+        s_block = (ulong*)ArchSupport.Allocate(BlockWords * sizeof(ulong), "no memory for the per-CPU block");
 
         for (int i = 0; i < BlockWords; i++)
         {

@@ -9,7 +9,8 @@ namespace NexOS.Tests.Core.Processes;
 [TestFixture]
 public sealed class ServiceManifestTests
 {
-    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq" };
+    // The capabilities init holds (user/init/Program.cs).
+    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq", "com2.ports", "com2.irq", "patches" };
 
     [Test]
     public void TheShippedManifestParses()
@@ -18,7 +19,8 @@ public sealed class ServiceManifestTests
         ServiceManifest? manifest = ServiceManifest.Parse(text, s_known, out string error);
         Assert.That(manifest, Is.Not.Null, error);
         Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console" }));
-        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "shell" }));
+        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "shell" }));
+        Assert.That(manifest.Services[1].Restart, Is.EqualTo(RestartPolicy.OnFailure), "no second UART: it ends with 0 and stays ended");
         ServiceEntry console = manifest.Services[0];
         Assert.That(console.Restart, Is.EqualTo(RestartPolicy.Always));
         Assert.That(console.Capabilities, Is.EqualTo(new[]
@@ -27,7 +29,7 @@ public sealed class ServiceManifestTests
             new CapabilityGrant("com1.irq", ServiceManifest.AllRights),
             new CapabilityGrant("console", ServiceManifest.Receive),
         }));
-        Assert.That(manifest.Services[1].Capabilities[0], Is.EqualTo(new CapabilityGrant("console", ServiceManifest.Send)));
+        Assert.That(manifest.Services[2].Capabilities[0], Is.EqualTo(new CapabilityGrant("console", ServiceManifest.Send)));
     }
 
     [Test]
@@ -39,6 +41,23 @@ public sealed class ServiceManifestTests
         Assert.That(manifest!.Services[0].Restart, Is.EqualTo(RestartPolicy.Never));
         Assert.That(manifest.Services[0].Capabilities[0].Rights, Is.EqualTo(ServiceManifest.Send | ServiceManifest.Receive));
         Assert.That(manifest.Services[0].Program, Is.EqualTo("prog"));
+    }
+
+    [TestCase("restart=always", RestartPolicy.Always)]
+    [TestCase("restart=never", RestartPolicy.Never)]
+    [TestCase("restart=on-failure", RestartPolicy.OnFailure)]
+    public void RestartPoliciesAreRead(string option, RestartPolicy expected)
+    {
+        ServiceManifest? manifest = ServiceManifest.Parse($"service a prog {option}\n", s_known, out string error);
+        Assert.That(manifest, Is.Not.Null, error);
+        Assert.That(manifest!.Services[0].Restart, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void AnUnknownRestartPolicyIsRefusedWithItsLine()
+    {
+        Assert.That(ServiceManifest.Parse("service a prog restart=sometimes\n", s_known, out string error), Is.Null);
+        Assert.That(error, Does.Contain("line 1").And.Contain("restart=sometimes"));
     }
 
     [TestCase("launch x", "line 1: unknown statement 'launch'")]

@@ -1,13 +1,17 @@
 using NexOS.Kernel.Platform;
 using NexOS.Runtime;
+using NexOS.Kernel.Arch.X64;
 
-namespace NexOS.Kernel.Arch.X64;
+namespace NexOS.Kernel.Debugging;
 
 /// <summary>Prints a CPU exception on COM1: what it was, where, and every register.
 /// Runs in the faulting context, so it only uses the allocation-free debug serial writer.</summary>
 internal static unsafe class CpuExceptionReport
 {
-    public static void Report(InterruptFrame* f)
+    /// <summary>Prints the report. For a page fault, <paramref name="describeGuardPage"/>
+    /// (when given) may name the thread whose stack guard page the address is, and returns
+    /// whether it did.</summary>
+    public static void Report(InterruptFrame* f, delegate*<ulong, bool> describeGuardPage)
     {
         DebugSerial.Write("\n*** CPU exception ");
         DebugSerial.WriteDecimal(f->Vector);
@@ -28,16 +32,8 @@ internal static unsafe class CpuExceptionReport
             DebugSerial.Write((code & 2) != 0 ? " on write" : (code & 16) != 0 ? " on instruction fetch" : " on read");
             DebugSerial.Write((code & 4) != 0 ? " from user mode" : " from kernel mode");
             ulong cr2 = Native.ReadCr2();
-            Threading.KernelThread? overflowed = Threading.Scheduler.IsRunning ? Threading.Scheduler.FindByGuardPage(cr2) : null;
-            if (overflowed != null)
-            {
-                DebugSerial.Write("\n    kernel stack overflow in thread ");
-                DebugSerial.WriteDecimal((ulong)overflowed.Id);
-                DebugSerial.Write(" (");
-                DebugSerial.Write(overflowed.Name);
-                DebugSerial.Write("): it ran into the guard page under its stack");
-            }
-            else if (cr2 >= KernelImage.BootStackBottom - 4096 && cr2 < KernelImage.BootStackBottom)
+            bool described = describeGuardPage != null && describeGuardPage(cr2);
+            if (!described && cr2 >= KernelImage.BootStackBottom - 4096 && cr2 < KernelImage.BootStackBottom)
             {
                 DebugSerial.Write("\n    kernel stack overflow on the boot stack (guard page)");
             }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using NexOS.Drivers.Acpi;
+using NexOS.Core.Acpi;
 
-namespace NexOS.Tests.Drivers;
+namespace NexOS.Tests.Core.Acpi;
 
 [TestFixture]
 public sealed class MadtTests

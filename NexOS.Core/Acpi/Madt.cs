@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NexOS.Drivers.Acpi;
+namespace NexOS.Core.Acpi;
 
 /// <summary>An I/O APIC: its MMIO address and the first global system interrupt it serves.</summary>
 public readonly record struct IoApicInfo(byte Id, uint Address, uint GsiBase);

@@ -1,4 +1,6 @@
-namespace NexOS.Kernel.Platform;
+using NexOS.Kernel.Platform;
+
+namespace NexOS.Kernel.Debugging;
 
 /// <summary>The kernel image's read-only part (code, read-only data, unwind tables) as bytes,
 /// for the integrity hash. Kept in the platform layer because it turns addresses into a span.</summary>

@@ -1,6 +1,6 @@
 using NexOS.Core.Hardware;
 
-namespace NexOS.Drivers.Acpi;
+namespace NexOS.Core.Acpi;
 
 /// <summary>
 /// Powers the machine off or resets it through the registers <see cref="AcpiParser"/> found.

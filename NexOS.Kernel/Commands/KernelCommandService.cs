@@ -9,9 +9,11 @@ using NexOS.Kernel.Ipc;
 using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Threading;
 using NexOS.Kernel.Processes;
+using NexOS.Kernel.Syscalls;
 using NexOS.Services.Shell;
+using NexOS.Kernel.Platform;
 
-namespace NexOS.Kernel.Syscalls;
+namespace NexOS.Kernel.Commands;
 
 /// <summary>
 /// The kernel-object service behind <see cref="Syscall.KernelControl"/>: the shell in ring 3
@@ -22,7 +24,7 @@ namespace NexOS.Kernel.Syscalls;
 /// asks for a secret leaves a request here; the shell reads the secret masked and answers it.
 /// One caller at a time (commands are not re-entrant); a second caller waits.
 /// </summary>
-internal static class KernelCommandService
+internal sealed class KernelCommandService : IKernelControl
 {
     /// <summary>Bytes of reply buffer the caller provides (prompt and cancel texts).</summary>
     public const int ReplyBytes = 256;
@@ -35,18 +37,24 @@ internal static class KernelCommandService
     private static Shell? s_shell;
     private static SecretRequest? s_pending;
 
+    private KernelCommandService()
+    {
+    }
+
     /// <summary>The command set: made once by the kernel's start-up (the same registrations
-    /// the kernel console uses).</summary>
-    public static void Initialize(Func<IShellHost, Shell> build)
+    /// the kernel console uses). The result is what the system-call layer is given to answer
+    /// KernelControl with.</summary>
+    public static IKernelControl Initialize(Func<IShellHost, Shell> build)
     {
         s_host = new RemoteHost();
         s_shell = build(s_host);
+        return new KernelCommandService();
     }
 
     /// <summary>The kernel object a KernelControl capability names.</summary>
     public static KernelObjectHandle Handle { get; } = new((uint)CapabilityKind.KernelControl, typeof(KernelCommandService));
 
-    public static long Invoke(Process process, KernelThread me, ulong slot, ulong operation, ulong a, ulong b, ulong c, ulong d)
+    public long Invoke(Process process, KernelThread me, ulong slot, ulong operation, ulong a, ulong b, ulong c, ulong d)
     {
         if (slot >= (ulong)me.Ipc.Capabilities.Size)
         {
@@ -184,7 +192,7 @@ internal static class KernelCommandService
         {
             if (ConsoleSlot < 0)
             {
-                Kernel.Write(text);
+                KernelLog.Write(text);
                 return;
             }
 
@@ -205,7 +213,7 @@ internal static class KernelCommandService
                 if (KernelIpc.Call(ConsoleSlot, in message, 5_000_000_000) != IpcStatus.Ok)
                 {
                     ConsoleSlot = -1;
-                    Kernel.Write(Encoding.UTF8.GetString(bytes, at, bytes.Length - at));
+                    KernelLog.Write(Encoding.UTF8.GetString(bytes, at, bytes.Length - at));
                     return;
                 }
             }

@@ -1,6 +1,6 @@
 using NexOS.Drivers.Display;
 
-namespace NexOS.Kernel.Platform;
+namespace NexOS.Kernel;
 
 /// <summary>The EGA text buffer GRUB reports in the multiboot2 framebuffer tag (kind 2),
 /// reached through the boot identity map.</summary>

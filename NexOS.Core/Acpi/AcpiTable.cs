@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using NexOS.Core.Hardware;
 
-namespace NexOS.Drivers.Acpi;
+namespace NexOS.Core.Acpi;
 
 /// <summary>
 /// Reads ACPI system description tables out of physical memory. Every table starts with the

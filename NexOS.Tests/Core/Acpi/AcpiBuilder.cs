@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
 using NexOS.Core.Hardware;
-using NexOS.Drivers.Acpi;
+using NexOS.Core.Acpi;
 
-namespace NexOS.Tests.Drivers;
+namespace NexOS.Tests.Core.Acpi;
 
 /// <summary>Physical memory made of separate byte arrays at chosen addresses; a read must lie
 /// wholly inside one of them.</summary>

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
-using NexOS.Drivers.Acpi;
-using static NexOS.Tests.Drivers.AcpiBuilder;
+using NexOS.Core.Acpi;
+using static NexOS.Tests.Core.Acpi.AcpiBuilder;
 
-namespace NexOS.Tests.Drivers;
+namespace NexOS.Tests.Core.Acpi;
 
 [TestFixture]
 public sealed class AcpiParserHostileTests

@@ -1,7 +1,7 @@
 using NexOS.Core.Diagnostics;
 using NexOS.Kernel.Platform;
 
-namespace NexOS.Kernel.Platform;
+namespace NexOS.Kernel.Debugging;
 
 /// <summary>
 /// Names for code addresses, from the symbol table the build packs into the ISO as a boot

@@ -1,7 +1,7 @@
 using NexOS.Core.Hardware;
-using NexOS.Drivers.Acpi;
+using NexOS.Core.Acpi;
 
-namespace NexOS.Tests.Drivers;
+namespace NexOS.Tests.Core.Acpi;
 
 /// <summary>I/O ports as plain registers that log every write. Writing ACPI_ENABLE to the SMI
 /// command port sets SCI_EN in PM1a_CNT, as a chipset entering ACPI mode does.</summary>

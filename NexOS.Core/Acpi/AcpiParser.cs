@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using NexOS.Core.Hardware;
 
-namespace NexOS.Drivers.Acpi;
+namespace NexOS.Core.Acpi;
 
 /// <summary>
 /// Finds the power-management facts of a machine in its ACPI tables: RSDP, then the RSDT or

@@ -1,8 +1,9 @@
 using NexOS.Kernel.Arch.X64;
 using NexOS.Runtime;
 using NexOS.Runtime.Exceptions;
+using NexOS.Kernel.Platform;
 
-namespace NexOS.Kernel.Platform;
+namespace NexOS.Kernel.Debugging;
 
 /// <summary>Prints the call stack of a faulting context on COM1 without allocating, by
 /// unwinding with the compiler's DWARF call frame information.</summary>

@@ -1,4 +1,4 @@
-namespace NexOS.Drivers.Acpi;
+namespace NexOS.Core.Acpi;
 
 /// <summary>An ACPI generic address structure (12 bytes in the FADT): which address space a
 /// register lives in and where.</summary>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NexOS.Drivers.Acpi;
+namespace NexOS.Core.Acpi;
 
 /// <summary>
 /// Finds the \_S5 object in AML byte code without an AML interpreter. Firmware declares it as
