@@ -31,6 +31,15 @@ public sealed class UserThreadsBootTests : BootFixture
 
     [Test]
     [CancelAfter(TestBudget)]
+    public void AProcessEndsWithItsLastThreadAndThatThreadsExitCode()
+    {
+        List<string> output = RunCommand(Boot(), "run usertest tlast", s_program);
+        Assert.That(output, Has.Count.EqualTo(1), string.Join("\n", output));
+        AssertEnded(output[0], 42, exitedNormally: true);
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
     public void AThreadThatFaultsEndsItsProcessWithAReport()
     {
         QemuMachine machine = Boot();

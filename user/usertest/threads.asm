@@ -6,6 +6,8 @@
 ;             ended by the page fault (code 142)
 ;   tblock    three threads block (IPC receive, a day's sleep, a join) and the main thread
 ;             joins one of them -> ends only when killed
+;   tlast     the main thread leaves with ThreadExit(3) while another thread still sleeps; that
+;             one leaves with ThreadExit(42) -> the process exits with 42, its last thread's code
 ;   thostile  bad arguments to the thread calls, each answered with its status; prints
 ;             "usertest: thread check <letter> failed" for each that is not, and a summary
 
@@ -153,6 +155,27 @@ tfault:
 faulter:
     mov rax, [abs 0x100000]
     jmp fail
+
+global tlast
+tlast:
+    lea rsi, [stacks + STACK]
+    lea rdi, [late_leaver]
+    create rdi, rsi, 0, 0
+    test rax, rax
+    jle fail
+    mov edi, 3
+    mov eax, SYS_THREAD_EXIT
+    syscall
+    ud2
+
+late_leaver:
+    mov edi, 20000000
+    mov eax, SYS_SLEEP
+    syscall
+    mov edi, 42
+    mov eax, SYS_THREAD_EXIT
+    syscall
+    ud2
 
 global tblock
 tblock:

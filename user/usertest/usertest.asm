@@ -10,7 +10,7 @@
 ;   spin    loop forever                     -> ends only when killed
 ;   bigmap  map 4 GiB, touch three pages, unmap; ask for more than 4 GiB -> exit 0 when all
 ;           went as the ABI says
-;   threads, tfault, tblock, thostile: the thread calls (threads.asm)
+;   threads, tfault, tlast, tblock, thostile: the thread calls (threads.asm)
 ; System calls: RAX = number, RDI, RSI, RDX, R10, R8, R9 = arguments, RAX = result (a negated
 ; status on failure); RCX and R11 are clobbered (docs/syscalls.md).
 
@@ -28,7 +28,7 @@ E_UNKNOWN_CALL  equ -1
 E_BAD_ADDRESS   equ -2
 E_BAD_ARGUMENT  equ -3
 
-extern threads, tfault, tblock, thostile
+extern threads, tfault, tlast, tblock, thostile
 global fail, exit, log
 
 section .text
@@ -61,6 +61,8 @@ _start:
     je tfault
     cmp eax, 'tblo'
     je tblock
+    cmp eax, 'tlas'
+    je tlast
     cmp eax, 'thos'
     je thostile
     lea rdi, [unknown_mode]
