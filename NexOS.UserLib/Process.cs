@@ -4,7 +4,7 @@ using NexOS.UserLib.Runtime;
 
 namespace NexOS.UserLib;
 
-/// <summary>The calling process and its one thread.</summary>
+/// <summary>The calling process (its threads: <see cref="Threads"/>).</summary>
 public static class Process
 {
     /// <summary>Ends the process with <paramref name="code"/> at once: no finally blocks run.

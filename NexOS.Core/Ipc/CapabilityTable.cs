@@ -1,12 +1,18 @@
+using System.Threading;
+
 namespace NexOS.Core.Ipc;
 
 /// <summary>
 /// A participant's capabilities: a fixed number of slots, each empty or holding a kernel
 /// object, the rights the holder has over it and a badge, a number the object's receivers
 /// see and the holder cannot change. Slot <see cref="ReplySlot"/> is reserved: only the IPC
-/// operations put a one-shot reply capability there and take it away. The constructor
-/// allocates every slot; no other member allocates or throws. Not thread-safe: the kernel
-/// calls with interrupts off.
+/// operations put a one-shot reply capability there and take it away. Several participants
+/// (the threads of one process) can hold one table through <see cref="Share"/>: the slots
+/// from 1 up are common to them all, and each keeps its own reply slot, since each serves
+/// its own calls. The constructor and <see cref="Share"/> allocate; no other member
+/// allocates or throws. Changes must be serialised by the caller (the kernel changes tables
+/// with interrupts off); a lookup racing a change sees the slot wholly before or wholly after
+/// it (a change count makes it read again).
 /// </summary>
 public sealed class CapabilityTable
 {
@@ -20,11 +26,12 @@ public sealed class CapabilityTable
 
     public const int MaxSize = 4096;
 
-    // Parallel arrays instead of an array of structs holding a reference: the common lookup
-    // reads one object and one rights word, and the layout stays obvious to the collector.
-    private readonly IpcObject?[] _objects;
-    private readonly IpcRights[] _rights;
-    private readonly ulong[] _badges;
+    // The slots from 1 up, which tables made by Share have in common. Index 0 of its arrays
+    // is never used: each table keeps its reply slot in the three fields below.
+    private readonly SharedSlots _shared;
+    private ReplyObject? _reply;
+    private IpcRights _replyRights;
+    private ulong _replyGeneration;
 
     /// <summary>Makes a table of <paramref name="size"/> empty slots. Throws
     /// <see cref="ArgumentOutOfRangeException"/> outside <see cref="MinSize"/> to
@@ -33,16 +40,53 @@ public sealed class CapabilityTable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, MinSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxSize);
-        _objects = new IpcObject?[size];
-        _rights = new IpcRights[size];
-        _badges = new ulong[size];
+        _shared = new SharedSlots(size);
     }
 
-    /// <summary>Slots in the table, the reserved one included.</summary>
-    public int Size => _objects.Length;
+    private CapabilityTable(SharedSlots shared) => _shared = shared;
 
-    /// <summary>Slots that hold a capability, the reserved one included.</summary>
-    public int Count { get; private set; }
+    /// <summary>Slots in the table, the reserved one included.</summary>
+    public int Size => _shared.Objects.Length;
+
+    /// <summary>Slots that hold a capability, this table's reserved one included.</summary>
+    public int Count => _shared.Count + (_reply != null ? 1 : 0);
+
+    /// <summary>Tables sharing the slots from 1 up with this one (this one included).</summary>
+    public int Sharers => _shared.Sharers;
+
+    /// <summary>
+    /// Makes a table for another participant of the same holder (another thread of the
+    /// process): the same slots from 1 up, so a capability inserted, copied or closed through
+    /// either is there for both, and an empty reply slot of its own. Allocates (set-up code).
+    /// </summary>
+    public CapabilityTable Share()
+    {
+        _shared.Sharers++;
+        return new CapabilityTable(_shared);
+    }
+
+    /// <summary>Empties every slot from 1 up, for every table sharing them (their holder has
+    /// ended), and this table's reply slot. Returns how many capabilities were dropped.</summary>
+    public int Clear()
+    {
+        int dropped = 0;
+        for (int i = ReplySlot + 1; i < _shared.Objects.Length; i++)
+        {
+            if (_shared.Objects[i] != null)
+            {
+                Clear(i);
+                dropped++;
+            }
+        }
+
+        if (_reply != null)
+        {
+            ClearReply();
+            dropped++;
+        }
+
+        return dropped;
+    }
 
     /// <summary>
     /// Puts a capability to <paramref name="obj"/> in the lowest free slot above
@@ -89,7 +133,7 @@ public sealed class CapabilityTable
             return IpcStatus.WrongObjectType;
         }
 
-        if ((rights & ~_rights[source]) != 0)
+        if ((rights & ~RightsAt(source)) != 0)
         {
             return IpcStatus.InsufficientRights;
         }
@@ -107,12 +151,12 @@ public sealed class CapabilityTable
     /// <see cref="IpcParticipant.DropReply"/> when its holder dies.</summary>
     public IpcStatus Delete(int slot)
     {
-        if ((uint)slot >= (uint)_objects.Length || slot == ReplySlot)
+        if ((uint)slot >= (uint)_shared.Objects.Length || slot == ReplySlot)
         {
             return IpcStatus.InvalidSlot;
         }
 
-        if (_objects[slot] == null)
+        if (_shared.Objects[slot] == null)
         {
             return IpcStatus.EmptySlot;
         }
@@ -133,12 +177,35 @@ public sealed class CapabilityTable
     {
         obj = null;
         badge = 0;
-        if ((uint)slot >= (uint)_objects.Length)
+        if ((uint)slot >= (uint)_shared.Objects.Length)
         {
             return IpcStatus.InvalidSlot;
         }
 
-        IpcObject? held = _objects[slot];
+        IpcObject? held;
+        IpcRights rights;
+        ulong heldBadge;
+        if (slot == ReplySlot)
+        {
+            held = _reply;
+            rights = _replyRights;
+            heldBadge = _replyGeneration;
+        }
+        else
+        {
+            // Read until no change fell between the reads (another sharer may be preempted
+            // in the middle of a change; its changes are serialised, the reads are not).
+            int changes;
+            do
+            {
+                changes = Volatile.Read(ref _shared.Changes);
+                held = _shared.Objects[slot];
+                rights = _shared.Rights[slot];
+                heldBadge = _shared.Badges[slot];
+            }
+            while (changes != Volatile.Read(ref _shared.Changes));
+        }
+
         if (held == null)
         {
             return IpcStatus.EmptySlot;
@@ -149,61 +216,78 @@ public sealed class CapabilityTable
             return IpcStatus.WrongObjectType;
         }
 
-        if ((_rights[slot] & required) != required)
+        if ((rights & required) != required)
         {
             return IpcStatus.InsufficientRights;
         }
 
         obj = typed;
-        badge = _badges[slot];
+        badge = heldBadge;
         return IpcStatus.Ok;
     }
 
     /// <summary>The rights held in <paramref name="slot"/>; None for an empty or invalid slot.</summary>
-    public IpcRights RightsAt(int slot) =>
-        (uint)slot < (uint)_objects.Length && _objects[slot] != null ? _rights[slot] : IpcRights.None;
+    public IpcRights RightsAt(int slot)
+    {
+        if ((uint)slot >= (uint)_shared.Objects.Length)
+        {
+            return IpcRights.None;
+        }
+
+        if (slot == ReplySlot)
+        {
+            return _reply != null ? _replyRights : IpcRights.None;
+        }
+
+        IpcRights rights;
+        int changes;
+        do
+        {
+            changes = Volatile.Read(ref _shared.Changes);
+            rights = _shared.Objects[slot] != null ? _shared.Rights[slot] : IpcRights.None;
+        }
+        while (changes != Volatile.Read(ref _shared.Changes));
+        return rights;
+    }
 
     /// <summary>The reply object in the reserved slot, or null.</summary>
-    internal ReplyObject? HeldReply => _objects[ReplySlot] as ReplyObject;
+    internal ReplyObject? HeldReply => _reply;
 
     /// <summary>The generation the held reply capability was made for.</summary>
-    internal ulong HeldReplyGeneration => _badges[ReplySlot];
+    internal ulong HeldReplyGeneration => _replyGeneration;
 
     /// <summary>True when the reserved slot holds a reply capability whose caller still waits.</summary>
-    internal bool HasLiveReply => HeldReply is { } reply && reply.IsLive(_badges[ReplySlot]);
+    internal bool HasLiveReply => _reply is { } reply && reply.IsLive(_replyGeneration);
 
     /// <summary>Installs a reply capability, replacing a stale one. The badge field keeps
     /// the generation; reply capabilities carry no user badge.</summary>
     internal void PutReply(ReplyObject reply, IpcRights rights, ulong generation)
     {
-        if (_objects[ReplySlot] == null)
-        {
-            Count++;
-        }
-
-        _objects[ReplySlot] = reply;
-        _rights[ReplySlot] = rights;
-        _badges[ReplySlot] = generation;
+        _reply = reply;
+        _replyRights = rights;
+        _replyGeneration = generation;
     }
 
     internal void ClearReply()
     {
-        if (_objects[ReplySlot] != null)
-        {
-            Clear(ReplySlot);
-        }
+        _reply = null;
+        _replyRights = IpcRights.None;
+        _replyGeneration = 0;
     }
 
     private IpcStatus Place(IpcObject obj, IpcRights rights, ulong badge, out int slot)
     {
-        for (int i = ReplySlot + 1; i < _objects.Length; i++)
+        SharedSlots s = _shared;
+        for (int i = ReplySlot + 1; i < s.Objects.Length; i++)
         {
-            if (_objects[i] == null)
+            if (s.Objects[i] == null)
             {
-                _objects[i] = obj;
-                _rights[i] = rights;
-                _badges[i] = badge;
-                Count++;
+                s.Changes++;
+                s.Objects[i] = obj;
+                s.Rights[i] = rights;
+                s.Badges[i] = badge;
+                s.Count++;
+                s.Changes++;
                 slot = i;
                 return IpcStatus.Ok;
             }
@@ -215,9 +299,32 @@ public sealed class CapabilityTable
 
     private void Clear(int slot)
     {
-        _objects[slot] = null;
-        _rights[slot] = IpcRights.None;
-        _badges[slot] = 0;
-        Count--;
+        SharedSlots s = _shared;
+        s.Changes++;
+        s.Objects[slot] = null;
+        s.Rights[slot] = IpcRights.None;
+        s.Badges[slot] = 0;
+        s.Count--;
+        s.Changes++;
+    }
+
+    /// <summary>The slots tables made by <see cref="Share"/> have in common. Parallel arrays
+    /// instead of an array of structs holding a reference: the common lookup reads one object
+    /// and one rights word, and the layout stays obvious to the collector.</summary>
+    private sealed class SharedSlots
+    {
+        public readonly IpcObject?[] Objects;
+        public readonly IpcRights[] Rights;
+        public readonly ulong[] Badges;
+        public int Count;
+        public int Changes;
+        public int Sharers = 1;
+
+        public SharedSlots(int size)
+        {
+            Objects = new IpcObject?[size];
+            Rights = new IpcRights[size];
+            Badges = new ulong[size];
+        }
     }
 }

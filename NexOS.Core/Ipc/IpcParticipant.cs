@@ -35,8 +35,18 @@ public sealed class IpcParticipant
     /// <summary>Makes an idle participant with an empty table of
     /// <paramref name="capabilitySlots"/> slots (see <see cref="CapabilityTable"/>).</summary>
     public IpcParticipant(int capabilitySlots = CapabilityTable.DefaultSize, object? tag = null)
+        : this(new CapabilityTable(capabilitySlots), tag)
     {
-        Capabilities = new CapabilityTable(capabilitySlots);
+    }
+
+    /// <summary>Makes an idle participant that uses <paramref name="capabilities"/>, a table
+    /// of its own or one made by <see cref="CapabilityTable.Share"/> so that it sees another
+    /// participant's capabilities (another thread of the same process). The table's reply
+    /// slot must be this participant's alone.</summary>
+    public IpcParticipant(CapabilityTable capabilities, object? tag = null)
+    {
+        ArgumentNullException.ThrowIfNull(capabilities);
+        Capabilities = capabilities;
         OwnReply = new ReplyObject(this);
         Tag = tag;
     }

@@ -30,7 +30,7 @@ internal enum ProcessState
 /// private), its threads, and how it ended. The process frees its whole user half, every
 /// frame and page table of it, when its last thread has been reaped.
 /// </summary>
-internal sealed class Process : IThreadOwner
+internal sealed partial class Process : IThreadOwner
 {
     /// <summary>The most stack a program's main thread may grow to.</summary>
     public const ulong MaxStack = 1024 * 1024;
@@ -49,9 +49,15 @@ internal sealed class Process : IThreadOwner
     /// <summary>End of the MemoryMap range (exclusive).</summary>
     public const ulong MapAreaHigh = UserLayout.MapAreaHigh;
 
-    private readonly List<KernelThread> _threads = new();
+    /// <summary>The most threads a process may have at once, its main thread included.</summary>
+    public const int MaxThreads = 64;
+
+    // Sized once, so adding a thread never allocates with interrupts off.
+    private readonly List<KernelThread> _threads = new(MaxThreads);
     private readonly WaitQueue _waiters = new();
     private int _liveThreads;
+    private int _threadsStarted;
+    private long _lastThreadExitCode;
     private KernelObjectHandle? _handle;
 
     public Process(int id, string name, AddressSpace space)
@@ -118,13 +124,14 @@ internal sealed class Process : IThreadOwner
         {
             if (thread.Ipc.Capabilities.Insert(g.Object, g.Rights, g.Badge, out _) != IpcStatus.Ok)
             {
-                thread.ReleaseResources();
+                thread.Discard();
                 return false;
             }
         }
 
         _threads.Add(thread);
         _liveThreads++;
+        _threadsStarted++;
         Scheduler.Start(thread);
         return true;
     }
@@ -144,6 +151,11 @@ internal sealed class Process : IThreadOwner
             EndReason = reason;
             foreach (KernelThread t in _threads)
             {
+                if (t.Sched.State != NexOS.Core.Scheduling.ThreadState.Exited)
+                {
+                    t.ExitCode = code;
+                }
+
                 t.KillRequested = true;
                 if (t != Scheduler.Current)
                 {
@@ -185,7 +197,8 @@ internal sealed class Process : IThreadOwner
         bool last = --_liveThreads == 0;
         if (last && State == ProcessState.Running)
         {
-            State = ProcessState.Ending; // every thread left without asking: exit code 0
+            State = ProcessState.Ending; // every thread left by ThreadExit: the last one's code
+            ExitCode = _lastThreadExitCode;
         }
 
         InterruptState.Restore(flags);
@@ -193,6 +206,12 @@ internal sealed class Process : IThreadOwner
         {
             return;
         }
+
+        // Nothing runs in the process any more: its capabilities go now, not when the last
+        // reference to one of its thread objects (a Thread capability held elsewhere) goes.
+        flags = InterruptState.Disable();
+        thread.Ipc.Capabilities.Clear();
+        InterruptState.Restore(flags);
 
         PagesAtEnd = Space.CountUserPages(out UserSpaceUsage usage) ? usage.OwnedPages + usage.BorrowedPages : 0;
         if (VirtualMemory.IsLoaded(Space.Root.Value))
@@ -213,9 +232,6 @@ internal sealed class Process : IThreadOwner
         InterruptState.Restore(flags);
         ProcessTable.OnEnded(this);
     }
-
-    /// <summary>The main thread's first code: straight into ring 3.</summary>
-    private static void EnterProgram(ulong entry, ulong stackPointer) => Platform.Native.EnterUser(entry, stackPointer, 0);
 }
 
 /// <summary>A capability to hand a new process: the object, the rights and the badge.</summary>

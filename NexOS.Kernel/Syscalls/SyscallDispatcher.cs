@@ -123,8 +123,14 @@ internal static unsafe class SyscallDispatcher
                 return SyscallPatches.Submit(process, me, a0, a1, a2, f->R10, f->R8);
             case Syscall.BootFileRead:
                 return SyscallBootFiles.Read(process, me, a0, a1, a2, f->R10, f->R8);
-            case Syscall.ThreadCreate or Syscall.ThreadExit or Syscall.ThreadJoin
-                or Syscall.MmioMap:
+            case Syscall.ThreadCreate:
+                return SyscallThreads.Create(process, me, a0, a1, a2, f->R10);
+            case Syscall.ThreadExit:
+                SyscallThreads.Exit(process, me, a0);
+                return 0;
+            case Syscall.ThreadJoin:
+                return SyscallThreads.Join(me, a0, a1);
+            case Syscall.MmioMap:
                 return SyscallResult.Fail(SyscallStatus.NotImplemented);
             default:
                 return SyscallResult.Fail(SyscallStatus.UnknownCall);

@@ -25,20 +25,30 @@ internal sealed unsafe class KernelThread
     /// <summary>Creates a thread that will run <paramref name="body"/>; it starts when the
     /// scheduler first picks it.</summary>
     public KernelThread(string name, Action body, SchedClass schedClass, int priority, ulong stackSize = DefaultStackSize)
-        : this(name, schedClass, priority)
+        : this(name, body, schedClass, priority, null, stackSize)
+    {
+    }
+
+    /// <summary>Creates a thread that will run <paramref name="body"/> with the capability
+    /// table <paramref name="capabilities"/> (one made by <see cref="CapabilityTable.Share"/>
+    /// for another thread of a process; null: a table of its own). Set-up code: allocates, and
+    /// throws <see cref="OutOfMemoryException"/> when no memory is left for the thread.</summary>
+    public KernelThread(string name, Action body, SchedClass schedClass, int priority, CapabilityTable? capabilities, ulong stackSize = DefaultStackSize)
+        : this(name, schedClass, priority, capabilities)
     {
         _body = body;
         AllocateStack(stackSize);
         ThreadPointer = CreateTlsBlock();
+        _ownsTlsBlock = true;
         SavedRsp = PrepareStack(StackTop);
     }
 
     /// <summary>Wraps the boot thread, which already runs on the boot stack and TLS block.</summary>
-    private KernelThread(string name, SchedClass schedClass, int priority)
+    private KernelThread(string name, SchedClass schedClass, int priority, CapabilityTable? capabilities = null)
     {
         Id = s_nextId++;
         Sched = new SchedThread(Id, name, schedClass, priority);
-        Ipc = new IpcParticipant(CapabilityTable.DefaultSize, this);
+        Ipc = new IpcParticipant(capabilities ?? new CapabilityTable(CapabilityTable.DefaultSize), this);
         Handle = GCHandle.Alloc(this);
     }
 
@@ -98,6 +108,10 @@ internal sealed unsafe class KernelThread
     /// <summary>CPU time at the last metrics refresh (to count the threads that ran since).</summary>
     public ulong CpuAtRefreshNs;
 
+    /// <summary>The code the thread ended with (its ThreadExit's, or its process's when the
+    /// process was ended under it); read by joiners once it has exited.</summary>
+    public long ExitCode { get; set; }
+
     /// <summary>Set by `kill`: the thread exits at its next check.</summary>
     public volatile bool KillRequested;
 
@@ -130,6 +144,11 @@ internal sealed unsafe class KernelThread
     /// <summary>Next exited thread waiting for <see cref="Scheduler"/> to free its stack.</summary>
     public KernelThread? ZombieNext;
 
+    // Thread pointers of TLS blocks whose threads are gone, linked through their first word
+    // (which holds the self pointer while in use).
+    private static ulong s_freeTlsBlocks;
+    private bool _ownsTlsBlock;
+
     // The frames the stack came from (order -1: it came from the boot heap and stays there).
     private ulong _stackBlock;
     private int _stackOrder = -1;
@@ -137,6 +156,17 @@ internal sealed unsafe class KernelThread
     /// <summary>Gives the stack's frames back and lets the object be collected once nothing
     /// else refers to it. Only for an exited thread, from another thread's stack.</summary>
     public void ReleaseResources()
+    {
+        FreeMemory();
+        Owner?.ThreadReaped(this);
+    }
+
+    /// <summary>Gives back the stack, TLS block and handle of a thread that was created but
+    /// never started (its start was refused after it was made); its owner is not told, as it
+    /// never counted the thread. Only for a thread the scheduler has never seen.</summary>
+    public void Discard() => FreeMemory();
+
+    private void FreeMemory()
     {
         if (_stackOrder >= 0)
         {
@@ -150,13 +180,20 @@ internal sealed unsafe class KernelThread
             _stackOrder = -1;
         }
 
-        // FIXME: the TLS block (a few dozen bytes) stays in the boot heap, which never frees.
+        // The boot heap never frees: the TLS block goes on a list for the next thread.
+        if (_ownsTlsBlock)
+        {
+            _ownsTlsBlock = false;
+            ulong flags = InterruptState.Disable();
+            *(ulong*)ThreadPointer = s_freeTlsBlocks;
+            s_freeTlsBlocks = ThreadPointer;
+            InterruptState.Restore(flags);
+        }
+
         if (Handle.IsAllocated)
         {
             Handle.Free();
         }
-
-        Owner?.ThreadReaped(this);
     }
 
     /// <summary>Runs the thread's body; called once, on the thread's own stack.</summary>
@@ -221,8 +258,21 @@ internal sealed unsafe class KernelThread
         // when it fixed the variables' offsets from the thread pointer.
         ulong align = Math.Max(KernelImage.TlsAlignment, 8);
         ulong blockSize = (KernelImage.TlsSize + align - 1) & ~(align - 1);
-        byte* block = (byte*)Allocate(blockSize + align + 16);
-        ulong tp = ((ulong)block + blockSize + align - 1) & ~(align - 1);
+        ulong flags = InterruptState.Disable();
+        ulong tp = s_freeTlsBlocks;
+        if (tp != 0)
+        {
+            s_freeTlsBlocks = *(ulong*)tp;
+        }
+
+        InterruptState.Restore(flags);
+        if (tp == 0)
+        {
+            byte* block = (byte*)Allocate(blockSize + align + 16);
+            tp = ((ulong)block + blockSize + align - 1) & ~(align - 1);
+        }
+
+        new Span<byte>((void*)(tp - blockSize), (int)blockSize).Clear();
         Buffer.MemoryCopy((void*)KernelImage.TlsTemplateStart, (void*)(tp - blockSize), blockSize, KernelImage.TlsTemplateInitializedSize);
         *(ulong*)tp = tp;
         return tp;

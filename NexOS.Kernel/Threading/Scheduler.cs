@@ -325,6 +325,35 @@ internal static unsafe partial class Scheduler
         Restore(flags);
     }
 
+    /// <summary>
+    /// Waits until <paramref name="thread"/> (not the caller) has exited, at most
+    /// <paramref name="timeoutNs"/> (0: no limit). Returns false when the time ran out or the
+    /// caller was asked to end (<see cref="KernelThread.KillRequested"/>) first. Allocation-free.
+    /// </summary>
+    public static bool Join(KernelThread thread, ulong timeoutNs)
+    {
+        ulong flags = Disable();
+        ulong deadline = timeoutNs == 0 ? 0 : Tsc.NowNs + timeoutNs;
+        while (thread.Sched.State != ThreadState.Exited)
+        {
+            ulong now = Tsc.NowNs;
+            if ((deadline != 0 && now >= deadline) || s_current.KillRequested)
+            {
+                Restore(flags);
+                return false;
+            }
+
+            Block(thread.Joiners, deadline == 0 ? 0 : deadline - now);
+        }
+
+        Restore(flags);
+        return true;
+    }
+
+    /// <summary>Frees what threads that have exited since the last reaping held (their
+    /// stacks; their owners hear of it). Call from a live thread, interrupts on.</summary>
+    public static void Reap() => ReapExited();
+
     /// <summary>Replaces the policy for normal threads atomically (interrupts off): every
     /// runnable normal thread moves to the new one. Returns the old policy.</summary>
     public static ISchedulerPolicy ReplaceNormalPolicy(ISchedulerPolicy policy)

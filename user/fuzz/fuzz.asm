@@ -8,6 +8,9 @@
 ; it made and how many returned each status, and exits with code 0. Creating endpoints and
 ; notifications is skipped too: with a capability to its own endpoint a random receive, call
 ; or wait with no timeout would block for ever, which is correct and ends the run.
+; ThreadCreate keeps its random arguments, except that an entry in the user range becomes
+; fuzz_thread, which exits at once without touching memory: a thread started at a random
+; user address would fault and end the run (correctly). ThreadJoin is fuzzed as it comes.
 
 bits 64
 default rel
@@ -15,7 +18,10 @@ default rel
 SYS_LOG_WRITE   equ 1
 SYS_EXIT        equ 2
 SYS_SLEEP       equ 5
+SYS_THREAD_CREATE equ 32
 SYS_THREAD_EXIT equ 33
+USER_BASE       equ 0x0000_0080_0000_0000
+USER_TOP        equ 0x0000_7FFF_FFFF_F000
 SYS_ENDPOINT_CREATE equ 71
 SYS_NOTIFICATION_CREATE equ 72
 STATUSES        equ 16              ; results 0 and -1 .. -15; anything else is counted as "other"
@@ -91,8 +97,18 @@ next_call:
     and rdi, 1023
 .not_sleep:
     cmp rbx, SYS_LOG_WRITE
-    jne .call
+    jne .not_log
     mov rdi, 0x100000               ; kernel memory: must be refused, never printed
+.not_log:
+    cmp rbx, SYS_THREAD_CREATE
+    jne .call
+    mov rax, USER_BASE
+    cmp rdi, rax
+    jb .call
+    mov rax, USER_TOP
+    cmp rdi, rax
+    jae .call
+    lea rdi, [fuzz_thread]          ; a user entry: one that exits at once
 .call:
     mov rax, rbx
     syscall
@@ -106,6 +122,13 @@ next_call:
 .skip:
     pop rbx
     ret
+
+; A thread ThreadCreate started: it leaves at once, touching neither its stack nor memory.
+fuzz_thread:
+    xor edi, edi
+    mov eax, SYS_THREAD_EXIT
+    syscall
+    ud2
 
 ; An argument from one of several families.
 random_argument:

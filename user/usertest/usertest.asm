@@ -10,6 +10,7 @@
 ;   spin    loop forever                     -> ends only when killed
 ;   bigmap  map 4 GiB, touch three pages, unmap; ask for more than 4 GiB -> exit 0 when all
 ;           went as the ABI says
+;   threads, tfault, tlast, tblock, thostile: the thread calls (threads.asm)
 ; System calls: RAX = number, RDI, RSI, RDX, R10, R8, R9 = arguments, RAX = result (a negated
 ; status on failure); RCX and R11 are clobbered (docs/syscalls.md).
 
@@ -26,6 +27,9 @@ SYS_MEMORY_UNMAP equ 17
 E_UNKNOWN_CALL  equ -1
 E_BAD_ADDRESS   equ -2
 E_BAD_ARGUMENT  equ -3
+
+extern threads, tfault, tlast, tblock, thostile
+global fail, exit, log
 
 section .text
 global _start
@@ -51,6 +55,16 @@ _start:
     je spin
     cmp eax, 'bigm'
     je bigmap
+    cmp eax, 'thre'
+    je threads
+    cmp eax, 'tfau'
+    je tfault
+    cmp eax, 'tblo'
+    je tblock
+    cmp eax, 'tlas'
+    je tlast
+    cmp eax, 'thos'
+    je thostile
     lea rdi, [unknown_mode]
     mov rsi, unknown_mode_len
     call log
