@@ -1,6 +1,7 @@
 using NexOS.Abi;
 using NexOS.Core.Ipc;
 using NexOS.Kernel.Threading;
+using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Processes;
 

@@ -6,6 +6,7 @@ using NexOS.Kernel.Metrics;
 using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime;
+using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Threading;
 
