@@ -10,7 +10,6 @@ using NexOS.Kernel.Memory;
 using NexOS.Kernel.Metrics;
 using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime;
 using NexOS.Kernel.SelfTest;

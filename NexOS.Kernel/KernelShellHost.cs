@@ -1,8 +1,6 @@
 using NexOS.Core.Memory;
 using NexOS.Core.Acpi;
 using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Platform;

@@ -1,6 +1,5 @@
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Security.Cil;
 using NexOS.Security.Patching;
 using NexOS.Security.Patches;

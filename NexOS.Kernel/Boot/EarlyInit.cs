@@ -1,7 +1,6 @@
 using System.Runtime;
 using NexOS.Core.Boot;
 using NexOS.Core.Memory;
-using NexOS.Kernel.Platform;
 using NexOS.Runtime;
 using NexOS.Kernel.Debugging;
 

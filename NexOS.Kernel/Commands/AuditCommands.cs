@@ -1,7 +1,5 @@
 using System.Text;
-using NexOS.Kernel.Hooks;
 using NexOS.Kernel.SelfEvolution;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Security.Audit;
 using NexOS.Security.Crypto;
 using NexOS.Security.Patching;

@@ -3,7 +3,6 @@ using NexOS.Ai.Engine;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Hooks;
 using NexOS.Kernel.SelfEvolution;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;

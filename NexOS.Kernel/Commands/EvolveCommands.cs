@@ -1,7 +1,6 @@
 using System.Text;
 using NexOS.Ai.Engine;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Hooks;
 using NexOS.Kernel.SelfEvolution;
 using NexOS.Kernel.Benchmarks;

@@ -3,7 +3,6 @@ using NexOS.Core.Heap;
 using NexOS.Core.Policy;
 using NexOS.Kernel.Memory;
 using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
 using NexOS.Kernel.Workloads;
 using NexOS.Runtime;

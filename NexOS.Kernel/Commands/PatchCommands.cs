@@ -1,5 +1,4 @@
 using System.Text;
-using NexOS.Kernel.Platform;
 using NexOS.Security.External;
 using NexOS.Services.Shell;
 

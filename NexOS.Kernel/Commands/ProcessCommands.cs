@@ -2,8 +2,6 @@ using System.Text;
 using NexOS.Abi;
 using NexOS.Core.Paging;
 using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Processes;
 using NexOS.Services.Shell;
 
@@ -27,6 +25,7 @@ internal static class ProcessCommands
     {
         sb.Append(" PID NAME             STATE    THREADS RING   PAGES  TABLES  CAPS  EXIT\n");
         sb.Append($"{0,4} {"kernel",-16} {"running",-8} {"-",7} {0,4} {"-",7} {"-",7} {"-",5}     -\n");
+        long notGivenBack = 0;
         foreach (Process p in ProcessTable.Snapshot())
         {
             string state = p.State switch
@@ -41,11 +40,13 @@ internal static class ProcessCommands
             string pages = counted ? (usage.OwnedPages + usage.BorrowedPages).ToString() : "-";
             string tables = counted ? usage.TableFrames.ToString() : "-";
             string exit = ended ? p.ExitCode.ToString() : "-";
+            notGivenBack += ended ? p.Frames.Held : 0;
             string caps = p.Threads.Count > 0 ? p.Threads[0].Ipc.Capabilities.Count.ToString() : "-";
             sb.Append($"{p.Id,4} {Trim(p.Name, 16),-16} {state,-8} {p.Threads.Count,7} {3,4} {pages,7} {tables,7} {caps,5} {exit,5}\n");
         }
 
         sb.Append($"frames held by programs: {VirtualMemory.UserFramesInUse}\n");
+        sb.Append($"frames not given back by ended programs: {notGivenBack}\n");
     }
 
     private static void Run(IShellHost host, ReadOnlySpan<string> args)
@@ -75,7 +76,6 @@ internal static class ProcessCommands
             argv.Add(a);
         }
 
-        long framesBefore = VirtualMemory.UserFramesInUse;
         Process? process = ProcessTable.Spawn(name, file, argv, Array.Empty<Grant>(), out SyscallStatus status, out string error);
         if (process == null)
         {
@@ -96,7 +96,7 @@ internal static class ProcessCommands
         }
 
         string how = process.EndReason == null ? $"exited with code {process.ExitCode}" : $"was ended (code {process.ExitCode})";
-        host.Write($"process {process.Id} ({name}) {how}; {process.PagesAtEnd} pages at the end; frames held by programs: {framesBefore} before, {VirtualMemory.UserFramesInUse} after\n");
+        host.Write($"process {process.Id} ({name}) {how}; {process.PagesAtEnd} pages at the end; frames: {process.Frames.Peak} at most, {process.Frames.Held} not given back\n");
     }
 
     private static void Kill(IShellHost host, ReadOnlySpan<string> args)

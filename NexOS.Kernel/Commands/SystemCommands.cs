@@ -1,11 +1,9 @@
 using System.Text;
 using NexOS.Core.Metrics;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Memory;
 using NexOS.Kernel.Metrics;
 using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;

@@ -1,7 +1,6 @@
 using System.Text;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;

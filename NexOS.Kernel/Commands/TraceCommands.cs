@@ -2,7 +2,6 @@ using NexOS.Ai.Models;
 using NexOS.Core.Heap;
 using NexOS.Kernel.Hooks;
 using NexOS.Kernel.SelfEvolution;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Runtime.Gc;
 using NexOS.Security.Patching;
 

@@ -3,7 +3,6 @@ using NexOS.Ai.Models;
 using NexOS.Core.Heap;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Runtime.Gc;
 using NexOS.Security.Patching;
 using NexOS.Services.Shell;

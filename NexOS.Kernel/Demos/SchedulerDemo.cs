@@ -3,7 +3,6 @@ using NexOS.Ai.Models;
 using NexOS.Core.Policy;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Security.Patching;
 using NexOS.Security.Patches;
 using NexOS.Services.Shell;

@@ -1,11 +1,9 @@
 using NexOS.Core.Metrics;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Memory;
 using NexOS.Kernel.Metrics;
 using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 
 namespace NexOS.Kernel.Demos;
 

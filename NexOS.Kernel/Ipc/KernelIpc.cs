@@ -1,6 +1,5 @@
 using NexOS.Core.Ipc;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Ipc;

@@ -1,7 +1,6 @@
 using NexOS.Core.Memory;
 using NexOS.Kernel.Boot;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Runtime;
 using NexOS.Kernel.Metrics;
 using NexOS.Kernel.Arch.X64;

@@ -34,10 +34,10 @@ internal static unsafe class VirtualMemory
     /// <summary>Frames for programs' address spaces (their page tables and their pages),
     /// counted: <see cref="UserFramesInUse"/> returns to its baseline when every process has
     /// ended, which is how a leak would show.</summary>
-    public static IFrameSource UserFrames { get; } = new CountingFrameSource();
+    public static IFrameSource UserFrames { get; } = new CountingFrameSource(new FrameSource());
 
     /// <summary>Frames programs' address spaces hold now.</summary>
-    public static long UserFramesInUse => ((CountingFrameSource)UserFrames).InUse;
+    public static long UserFramesInUse => ((CountingFrameSource)UserFrames).Held;
 
     /// <summary>A frame's bytes, through the identity map.</summary>
     public static NexOS.Core.Loader.IFrameBytes FrameBytes { get; } = new IdentityFrameBytes();
@@ -185,30 +185,6 @@ internal static unsafe class VirtualMemory
 
         public void Read(PhysAddr frame, int offset, Span<byte> destination) =>
             new ReadOnlySpan<byte>((byte*)frame.Value + offset, destination.Length).CopyTo(destination);
-    }
-
-    private sealed class CountingFrameSource : IFrameSource
-    {
-        private long _inUse;
-
-        public long InUse => Interlocked.Read(ref _inUse);
-
-        public bool TryAllocateFrame(out PhysAddr frame)
-        {
-            if (!PhysicalMemory.TryAllocate(0, out frame))
-            {
-                return false;
-            }
-
-            Interlocked.Increment(ref _inUse);
-            return true;
-        }
-
-        public void FreeFrame(PhysAddr frame)
-        {
-            PhysicalMemory.Free(frame, 0);
-            Interlocked.Decrement(ref _inUse);
-        }
     }
 
     private sealed class FrameSource : IFrameSource

@@ -2,7 +2,6 @@ using NexOS.Abi;
 using NexOS.Core.Ipc;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 
 namespace NexOS.Kernel.Processes;
 

@@ -4,10 +4,8 @@ using NexOS.Core.Loader;
 using NexOS.Core.Paging;
 using NexOS.Core.Processes;
 using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
 using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Processes;
@@ -60,11 +58,12 @@ internal sealed partial class Process : IThreadOwner
     private long _lastThreadExitCode;
     private KernelObjectHandle? _handle;
 
-    public Process(int id, string name, AddressSpace space)
+    public Process(int id, string name, AddressSpace space, CountingFrameSource frames)
     {
         Id = id;
         Name = name;
         Space = space;
+        Frames = frames;
     }
 
     public int Id { get; }
@@ -72,6 +71,11 @@ internal sealed partial class Process : IThreadOwner
     public string Name { get; }
 
     public AddressSpace Space { get; }
+
+    /// <summary>Every frame of user memory this process takes and gives back goes through
+    /// here; after it ended, <see cref="CountingFrameSource.Held"/> is what it did not give
+    /// back (zero unless the kernel leaks).</summary>
+    public CountingFrameSource Frames { get; }
 
     /// <summary>The memory the program asked for with MemoryMap (pages arrive on first touch).</summary>
     public RegionMap Regions { get; } = new(MapAreaLow, MapAreaHigh);

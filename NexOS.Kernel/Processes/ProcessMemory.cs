@@ -3,10 +3,7 @@ using NexOS.Core.Memory;
 using NexOS.Core.Paging;
 using NexOS.Core.Processes;
 using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Arch.X64;
 
@@ -127,7 +124,7 @@ internal static class ProcessMemory
             return false;
         }
 
-        if (!VirtualMemory.UserFrames.TryAllocateFrame(out PhysAddr frame))
+        if (!process.Frames.TryAllocateFrame(out PhysAddr frame))
         {
             return false;
         }
@@ -136,7 +133,7 @@ internal static class ProcessMemory
         ulong page = address & ~(Page - 1);
         if (process.Space.Map(new VirtAddr(page), frame, Flags(access) | PageFlags.OwnedFrame, out _) != PagingStatus.Ok)
         {
-            VirtualMemory.UserFrames.FreeFrame(frame);
+            process.Frames.FreeFrame(frame);
             return false;
         }
 
@@ -186,7 +183,7 @@ internal static class ProcessMemory
                 space.Unmap(virt, out _, out flush);
                 if ((flags & PageFlags.OwnedFrame) != 0)
                 {
-                    VirtualMemory.UserFrames.FreeFrame(phys);
+                    process.Frames.FreeFrame(phys);
                 }
             }
 

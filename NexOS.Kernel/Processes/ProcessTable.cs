@@ -2,10 +2,7 @@ using NexOS.Abi;
 using NexOS.Core.Loader;
 using NexOS.Core.Paging;
 using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Processes;
@@ -84,7 +81,8 @@ internal static class ProcessTable
             return null;
         }
 
-        PagingStatus created = AddressSpace.TryCreateUser(VirtualMemory.TableMemory, VirtualMemory.UserFrames, kernel, UserLayout.KernelTopLevelEntries, out AddressSpace? space);
+        var frames = new CountingFrameSource(VirtualMemory.UserFrames);
+        PagingStatus created = AddressSpace.TryCreateUser(VirtualMemory.TableMemory, frames, kernel, UserLayout.KernelTopLevelEntries, out AddressSpace? space);
         if (space == null)
         {
             status = created == PagingStatus.OutOfFrames ? SyscallStatus.OutOfMemory : SyscallStatus.NotImplemented;
@@ -100,7 +98,7 @@ internal static class ProcessTable
             random[i] = (byte)(seed >> 56);
         }
 
-        LoadStatus loaded = ProgramLoader.Load(image, file, space, VirtualMemory.UserFrames, VirtualMemory.FrameBytes,
+        LoadStatus loaded = ProgramLoader.Load(image, file, space, frames, VirtualMemory.FrameBytes,
             UserAbi.UserTop, Process.InitialStack, argv, Array.Empty<string>(), random, out ProgramStart start, out error);
         if (loaded != LoadStatus.Ok)
         {
@@ -110,7 +108,7 @@ internal static class ProcessTable
         }
 
         ulong flags = InterruptState.Disable();
-        var process = new Process(s_nextId++, name, space) { ExitNotification = exitNotification, ExitBits = exitBits };
+        var process = new Process(s_nextId++, name, space, frames) { ExitNotification = exitNotification, ExitBits = exitBits };
         s_processes.Add(process);
         InterruptState.Restore(flags);
         if (!process.StartMainThread(start.Entry, start.StackPointer, grants, priority))

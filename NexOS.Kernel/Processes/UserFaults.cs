@@ -1,10 +1,6 @@
 using NexOS.Core.Paging;
 using NexOS.Kernel.Arch.X64;
-using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime;
 

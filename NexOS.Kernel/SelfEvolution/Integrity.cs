@@ -1,4 +1,3 @@
-using NexOS.Kernel.Platform;
 using NexOS.Security.Crypto;
 using NexOS.Security.Patching;
 using NexOS.Kernel.Debugging;

@@ -1,5 +1,4 @@
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Security.Patching;
 using NexOS.Kernel.Arch.X64;
 

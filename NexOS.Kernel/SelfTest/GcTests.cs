@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Runtime.Gc;
 
 namespace NexOS.Kernel.SelfTest;

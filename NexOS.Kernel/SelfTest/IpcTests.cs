@@ -4,7 +4,6 @@ using NexOS.Core.Policy;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Ipc;
 using NexOS.Kernel.Workloads;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
 
 namespace NexOS.Kernel.SelfTest;

@@ -2,7 +2,6 @@ using Volatile = System.Threading.Volatile;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 
 namespace NexOS.Kernel.SelfTest;
 

@@ -4,10 +4,7 @@ using NexOS.Core.Boot;
 using NexOS.Core.Ipc;
 using NexOS.Core.Loader;
 using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Processes;
 
 namespace NexOS.Kernel.Syscalls;

@@ -1,7 +1,6 @@
 using NexOS.Abi;
 using NexOS.Core.Ipc;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Processes;
 

@@ -4,10 +4,7 @@ using NexOS.Abi;
 using NexOS.Core.Loader;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Processes;
 using NexOS.Kernel.Platform;
 

@@ -2,8 +2,6 @@ using NexOS.Abi;
 using NexOS.Core.Ipc;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Ipc;
-using NexOS.Kernel.Workloads;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
 
 namespace NexOS.Kernel.Syscalls;

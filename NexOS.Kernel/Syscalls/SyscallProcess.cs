@@ -3,10 +3,7 @@ using NexOS.Abi;
 using NexOS.Core.Ipc;
 using NexOS.Core.Loader;
 using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Kernel.Processes;
 using NexOS.Kernel.Arch.X64;
 

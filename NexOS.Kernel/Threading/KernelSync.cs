@@ -1,4 +1,3 @@
-using NexOS.Kernel.Platform;
 using NexOS.Kernel.Arch.X64;
 
 namespace NexOS.Kernel.Threading;

@@ -2,8 +2,6 @@ using System.Runtime.InteropServices;
 using NexOS.Core.Ipc;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Memory;
-using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime;
 using NexOS.Kernel.Arch.X64;

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
 using NexOS.Runtime;
 
 namespace NexOS.Kernel.Threading;

@@ -2,7 +2,6 @@ using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Memory;
 using NexOS.Kernel.Metrics;
-using NexOS.Kernel.Benchmarks;
 using NexOS.Kernel.Platform;
 using NexOS.Runtime.Exceptions;
 
