@@ -98,6 +98,10 @@ internal sealed unsafe class KernelThread
     /// <summary>CPU time at the last metrics refresh (to count the threads that ran since).</summary>
     public ulong CpuAtRefreshNs;
 
+    /// <summary>The release grid of a user thread that entered the real-time class through
+    /// SchedulerSet (PeriodWait keeps it); unset for every other thread.</summary>
+    public NexOS.Core.Scheduling.PeriodicJob Periodic;
+
     /// <summary>Set by `kill`: the thread exits at its next check.</summary>
     public volatile bool KillRequested;
 
