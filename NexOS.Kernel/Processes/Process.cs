@@ -48,6 +48,9 @@ internal sealed class Process : IThreadOwner
     /// <summary>End of the MemoryMap range (exclusive).</summary>
     public const ulong MapAreaHigh = UserLayout.MapAreaHigh;
 
+    /// <summary>How often <see cref="Wait"/> reaps while the process is ending.</summary>
+    private const ulong ReapIntervalNs = 10_000_000;
+
     private readonly List<KernelThread> _threads = new();
     private readonly WaitQueue _waiters = new();
     private int _liveThreads;
@@ -155,7 +158,10 @@ internal sealed class Process : IThreadOwner
     }
 
     /// <summary>Waits for the process to end, at most <paramref name="timeoutNs"/> (0: no limit).
-    /// Returns false on timeout.</summary>
+    /// Returns false on timeout. The waiter looks every <see cref="ReapIntervalNs"/> and reaps
+    /// exited threads itself once the process is ending: the idle thread, which reaps them otherwise, never runs
+    /// while CPU-bound programs keep the processor busy, and a killed process would stay
+    /// Ending, its memory held, until then.</summary>
     public bool Wait(ulong timeoutNs)
     {
         ulong flags = InterruptState.Disable();
@@ -169,7 +175,19 @@ internal sealed class Process : IThreadOwner
                 return false;
             }
 
-            Scheduler.Block(_waiters, deadline == 0 ? 0 : deadline - now);
+            if (State == ProcessState.Ending)
+            {
+                InterruptState.Restore(flags);
+                Scheduler.ReapExited();
+                flags = InterruptState.Disable();
+                if (State == ProcessState.Ended)
+                {
+                    break;
+                }
+            }
+
+            ulong wait = deadline == 0 ? ReapIntervalNs : Math.Min(ReapIntervalNs, deadline - now);
+            Scheduler.Block(_waiters, wait);
         }
 
         InterruptState.Restore(flags);

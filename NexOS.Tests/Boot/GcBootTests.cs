@@ -101,7 +101,7 @@ public sealed class GcBootTests : BootFixture
         // The alloc processes are still at it: none found an object overwritten (which ends one
         // with code 3 and a line saying so).
         string ps = string.Join("\n", RunCommand(machine, "ps"));
-        Assert.That(Regex.Matches(ps, @"(?m)^\s+\d+ work\s+running\s+1\s+3\s").Count, Is.EqualTo(6), "alloc x2, cpu, io, ipc server and client, rt:\n" + ps);
+        Assert.That(Regex.Matches(ps, @"(?m)^\s+\d+ work\s+running\s+1\s+3\s").Count, Is.EqualTo(7), "alloc x2, cpu, io, ipc client and server, rt:\n" + ps);
         Assert.That(machine.Log, Does.Not.Contain("was overwritten"));
         Assert.That(RunCommand(machine, "echo responsive"), Is.EqualTo(new[] { "responsive" }));
 

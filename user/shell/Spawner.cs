@@ -40,7 +40,7 @@ internal static class Spawner
         int started = 0;
         for (; started < count; started++)
         {
-            long process = Children.Spawn(WorkloadRequest.Program + " " + name, default);
+            long process = Start(mode, WorkloadRequest.Program + " " + name);
             if (process < 0)
             {
                 write($"spawn: cannot start `{WorkloadRequest.Program} {name}`: {Describe(Syscalls.StatusOf(process))}\n");
@@ -54,11 +54,32 @@ internal static class Spawner
 
         if (started > 0)
         {
-            string what = mode == WorkloadMode.Ipc ? "ipc pair(s) (each the server; it starts its client)" : $"{name} process(es)";
+            string what = mode == WorkloadMode.Ipc ? "ipc pair(s) (each the client; it starts its server)" : $"{name} process(es)";
             write($"started {started} {what}: pid {ids}\n");
         }
 
         return true;
+    }
+
+    /// <summary>Starts one workload. An ipc client gets its own exit notification in slot 1,
+    /// to hand its server, which ends when the client does (user/work/IpcLoad.cs); the shell
+    /// keeps no copy (the kernel keeps the object while the process may raise it).</summary>
+    private static long Start(WorkloadMode mode, string line)
+    {
+        if (mode != WorkloadMode.Ipc)
+        {
+            return Children.Spawn(line, default);
+        }
+
+        long exits = Ipc.CreateNotification();
+        if (exits < 0)
+        {
+            return exits;
+        }
+
+        long process = Children.Spawn(line, stackalloc ulong[] { (ulong)exits }, (int)exits, 1);
+        _ = Children.Close((int)exits);
+        return process;
     }
 
     private static string Describe(SyscallStatus status) => status switch

@@ -4,47 +4,72 @@ using NexOS.UserLib;
 namespace NexOS.Programs.Work;
 
 /// <summary>
-/// The ipc workload: a pair of processes over an endpoint this one creates. `work ipc` serves
-/// (each call is answered with its number plus one) and starts `work ipc-client`, which calls
-/// and checks the answers. Either end ends the pair: the server learns of its client's end
-/// through the exit notification it spawned it with (it looks whenever no call came for
-/// 100 ms), and a client whose server ended gets PeerDied from its call.
+/// The ipc workload: a pair of processes over an endpoint this one creates. `work ipc` is the
+/// client: it starts `work ipc-server`, calls it with a number and checks that the answer is
+/// the number plus one. The server cannot learn of its client's end from the endpoint (a
+/// caller that goes away leaves nothing to receive), so the client hands it its own exit
+/// notification, which `spawn` gives it in slot 1: the server looks at it whenever no call
+/// came for 100 ms, and ends when its client has. Ending the client (the pid `spawn` prints)
+/// therefore ends the pair. Ending the server alone is not supported: a call the client makes
+/// while no server receives waits for one (the kernel keeps calls for a restarted server).
+/// With a limit the client ends the server itself, so it needs no notification.
 /// </summary>
 internal static class IpcLoad
 {
     private const ulong ServerIdleNs = 100_000_000;
-    private const ulong SendRight = 1;
-    private const int ClientSlot = 1;
+    private const ulong ReceiveRight = 2;
+    private const int ExitNotificationSlot = 1;
+    private const int ServerEndpointSlot = 1;
+    private const int ServerWatchSlot = 2;
 
-    /// <summary>Serves until the client ends; returns 0 when it ended with 0.</summary>
-    public static int Serve(long limit)
+    /// <summary>Calls <paramref name="limit"/> times (0: until killed) and checks every answer;
+    /// with a limit, ends the server and writes the round trips' figures.</summary>
+    public static int Client(long limit)
     {
+        bool watched = IsNotification(ExitNotificationSlot);
+        if (limit == 0 && !watched)
+        {
+            Log.WriteLine("work ipc: without a limit its server must be able to see it end: start it with `spawn ipc`, which hands it its exit notification, or give a limit");
+            return 2;
+        }
+
         long endpoint = Ipc.CreateEndpoint();
-        long send = endpoint < 0 ? endpoint : Children.Copy((int)endpoint, SendRight);
-        long exits = Ipc.CreateNotification();
-        if (send < 0 || exits < 0)
+        long receive = endpoint < 0 ? endpoint : Children.Copy((int)endpoint, ReceiveRight);
+        if (receive < 0)
         {
-            Log.WriteLine($"work ipc: no endpoint or notification (status {-Math.Min(send, exits)})");
+            Log.WriteLine($"work ipc: no endpoint (status {-receive})");
             return 1;
         }
 
-        string line = limit == 0 ? "work ipc-client" : $"work ipc-client {limit}";
-        long client = Children.Spawn(line, stackalloc ulong[] { (ulong)send }, (int)exits, 1);
-        if (client < 0)
+        long server = watched
+            ? Children.Spawn("work ipc-server", stackalloc ulong[] { (ulong)receive, ExitNotificationSlot })
+            : Children.Spawn("work ipc-server", stackalloc ulong[] { (ulong)receive });
+        _ = Children.Close((int)receive);
+        if (server < 0)
         {
-            Log.WriteLine($"work ipc: cannot start the client (status {-client})");
+            Log.WriteLine($"work ipc: cannot start the server (status {-server})");
             return 1;
         }
 
-        _ = Children.Close((int)send);
+        int result = Calls((int)endpoint, limit);
+        _ = Children.Kill((int)server);
+        _ = Children.Wait((int)server);
+        return result;
+    }
+
+    /// <summary>Answers calls on slot 1 until the notification in slot 2 (if any) says the
+    /// client ended, or until killed.</summary>
+    public static int Serve()
+    {
+        bool watching = IsNotification(ServerWatchSlot);
         while (true)
         {
-            SyscallStatus status = Ipc.Receive((int)endpoint, out Message call, out _, ServerIdleNs);
+            SyscallStatus status = Ipc.Receive(ServerEndpointSlot, out Message call, out _, ServerIdleNs);
             if (status == SyscallStatus.TimedOut)
             {
-                if (Ipc.Wait((int)exits, out _, 1) == SyscallStatus.Ok)
+                if (watching && Ipc.Wait(ServerWatchSlot, out _, 1) == SyscallStatus.Ok)
                 {
-                    return Children.Wait((int)client) == 0 ? 0 : 1;
+                    return 0;
                 }
 
                 continue;
@@ -52,8 +77,7 @@ internal static class IpcLoad
 
             if (status != SyscallStatus.Ok)
             {
-                Log.WriteLine($"work ipc: receive failed (status {(int)status})");
-                _ = Children.Kill((int)client);
+                Log.WriteLine($"work ipc-server: receive failed (status {(int)status})");
                 return 1;
             }
 
@@ -62,9 +86,7 @@ internal static class IpcLoad
         }
     }
 
-    /// <summary>Calls <paramref name="limit"/> times (0: until the server ends) and checks
-    /// every answer; with a limit, writes the round trips' figures.</summary>
-    public static int Client(long limit)
+    private static int Calls(int endpoint, long limit)
     {
         long wrong = 0;
         ulong least = ulong.MaxValue;
@@ -75,16 +97,11 @@ internal static class IpcLoad
         {
             var message = new Message { Label = 1, W0 = (ulong)calls };
             ulong start = Time.MonotonicNs;
-            SyscallStatus status = Ipc.Call(ClientSlot, ref message);
+            SyscallStatus status = Ipc.Call(endpoint, ref message);
             ulong took = Time.MonotonicNs - start;
             if (status != SyscallStatus.Ok)
             {
-                // Its server was killed: the pair is over (silently, unless a limit was set).
-                if (limit != 0)
-                {
-                    Log.WriteLine($"work ipc: call failed after {calls} round trips (status {(int)status})");
-                }
-
+                Log.WriteLine($"work ipc: call failed after {calls} round trips (status {(int)status})");
                 return 1;
             }
 
@@ -96,5 +113,11 @@ internal static class IpcLoad
 
         Log.WriteLine($"work ipc: {calls} round trips, mean {total / (ulong)Math.Max(1, calls)} ns, least {least} ns, most {most} ns, {wrong} wrong answers");
         return wrong == 0 ? 0 : 1;
+    }
+
+    private static bool IsNotification(int slot)
+    {
+        long described = Syscalls.Invoke(Syscall.CapabilityInspect, (ulong)slot);
+        return described >= 0 && (CapabilityKind)((described >> 32) & 0xFF) == CapabilityKind.Notification;
     }
 }

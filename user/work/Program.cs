@@ -9,7 +9,7 @@ namespace NexOS.Programs.Work;
 /// with one it stops there and writes one summary line to the log. The shell's `spawn` starts
 /// them through ProcessSpawn. A program a service starts inherits the service's priority, so
 /// every workload first drops to the background priority (SchedulerSet Background).
-/// `work ipc-client [LIMIT]` is the calling half of an ipc pair, started by `work ipc`.
+/// `work ipc-server` is the answering half of an ipc pair, started by `work ipc`.
 /// Exit codes: 0 done, 1 a system call failed, 2 bad arguments, 3 a heap object was found
 /// overwritten.
 /// </summary>
@@ -17,20 +17,19 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        bool client = args.Length >= 1 && args[0] == "ipc-client";
-        string? error = WorkloadRequest.ParseRun(client ? ClientArguments(args) : args, out WorkloadMode mode, out long limit);
+        // Best effort: as a Linux process (./nexos hostrun) there is no such call, and a
+        // program already at the background priority stays there.
+        _ = Scheduling.Background();
+        if (args.Length == 1 && args[0] == "ipc-server")
+        {
+            return IpcLoad.Serve();
+        }
+
+        string? error = WorkloadRequest.ParseRun(args, out WorkloadMode mode, out long limit);
         if (error != null)
         {
             Log.WriteLine(error);
             return 2;
-        }
-
-        // Best effort: as a Linux process (./nexos hostrun) there is no such call, and a
-        // program already at the background priority stays there.
-        _ = Scheduling.Background();
-        if (client)
-        {
-            return IpcLoad.Client(limit);
         }
 
         return mode switch
@@ -39,20 +38,7 @@ public static class Program
             WorkloadMode.Io => Loads.Io(limit),
             WorkloadMode.Alloc => AllocLoad.Run(limit),
             WorkloadMode.RealTime => Loads.RealTime(limit),
-            _ => IpcLoad.Serve(limit),
+            _ => IpcLoad.Client(limit),
         };
-    }
-
-    /// <summary>The client's arguments as `ipc [LIMIT]`, so one parser checks both.</summary>
-    private static string[] ClientArguments(string[] args)
-    {
-        var words = new string[args.Length];
-        words[0] = "ipc";
-        for (int i = 1; i < args.Length; i++)
-        {
-            words[i] = args[i];
-        }
-
-        return words;
     }
 }

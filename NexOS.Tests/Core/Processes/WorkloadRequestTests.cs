@@ -53,7 +53,7 @@ public sealed class WorkloadRequestTests
     }
 
     [TestCase("")]
-    [TestCase("ipc-client")]
+    [TestCase("ipc-server")]
     [TestCase("cpu 1 2")]
     [TestCase("disk")]
     public void BadWorkArgumentsGiveTheUsage(string line) =>
