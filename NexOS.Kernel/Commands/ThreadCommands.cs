@@ -25,7 +25,7 @@ internal static class ThreadCommands
     /// (user/shell, user/work); the line reaches the kernel only from the kernel's own console,
     /// which has no ProcessSpawn to offer.</summary>
     private static void Spawn(IShellHost host, ReadOnlySpan<string> args) =>
-        host.Write("spawn: workloads are processes the ring-3 shell starts; on the kernel console use `run work cpu|io|alloc|rt|ipc &`\n");
+        host.Write("spawn: workloads are processes the ring-3 shell starts; on the kernel console use `run work cpu|io|alloc|rt &` or `run work ipc <calls> &`\n");
 
     private static void Kill(IShellHost host, ReadOnlySpan<string> args)
     {
