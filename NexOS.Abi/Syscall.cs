@@ -30,6 +30,16 @@ public enum Syscall : ulong
     /// <summary>(pointer): sets the calling thread's TLS thread pointer (its FS base).</summary>
     SetThreadPointer = 6,
 
+    /// <summary>(request, a, b): changes how the calling thread is scheduled
+    /// (<see cref="SchedulerRequest"/>): it may drop to the background priority, or ask for a
+    /// periodic real-time reservation, which admission control may refuse.</summary>
+    SchedulerSet = 7,
+
+    /// <summary>(): a real-time thread's job is done; sleeps until its next release. Returns the
+    /// releases the job missed (0 when it ended in time). The kernel records the lateness and
+    /// the misses in its rt metrics.</summary>
+    PeriodWait = 8,
+
     /// <summary>(address, length, protection): maps zeroed anonymous memory; returns the address.</summary>
     MemoryMap = 16,
 
@@ -96,7 +106,8 @@ public enum Syscall : ulong
     /// <summary>(capability, rights): copies a capability with fewer rights; returns the new slot.</summary>
     CapabilityCopy = 81,
 
-    /// <summary>(capability, slot, kind): describes a capability (kind and rights) for diagnostics.</summary>
+    /// <summary>(capability): describes a capability for diagnostics: kind in bits 32-39, rights
+    /// in bits 0-31, and for a process capability its process id in bits 40-62.</summary>
     CapabilityInspect = 82,
 
     /// <summary>(port range capability, port, width): reads an I/O port the capability grants.</summary>
@@ -184,6 +195,22 @@ public enum Clock : ulong
     Monotonic = 0,
 }
 
+/// <summary>Requests of <see cref="Syscall.SchedulerSet"/>.</summary>
+public enum SchedulerRequest : ulong
+{
+    /// <summary>(): the calling thread drops to the priority of background work (that of
+    /// programs started with `run`), if it runs above it; it is never raised. A program a
+    /// service starts inherits the service's priority, so workloads ask for this first.</summary>
+    Background = 1,
+
+    /// <summary>(period ns, budget ns): the calling thread leaves the normal class for the
+    /// real-time class with a periodic reservation: at most the budget of CPU time in every
+    /// period, first release one period from now. Limits in <see cref="UserAbi"/>; admission
+    /// control refuses (LimitReached) when the real-time share or thread count would pass its
+    /// bound (`sched`: rt.max_utilization_percent, rt.max_threads).</summary>
+    RealTime = 2,
+}
+
 /// <summary>Protection bits for the memory calls.</summary>
 [Flags]
 public enum Protection : ulong
@@ -240,4 +267,21 @@ public static class UserAbi
 
     /// <summary>The most bytes one <see cref="Syscall.LogWrite"/> takes.</summary>
     public const int MaxLogWrite = 4096;
+
+    /// <summary>The shortest period a <see cref="SchedulerRequest.RealTime"/> reservation may have.</summary>
+    public const ulong MinRealTimePeriodNs = 1_000_000;
+
+    /// <summary>The longest period a <see cref="SchedulerRequest.RealTime"/> reservation may have.</summary>
+    public const ulong MaxRealTimePeriodNs = 1_000_000_000;
+
+    /// <summary>The smallest budget of a <see cref="SchedulerRequest.RealTime"/> reservation
+    /// (the budget may be at most the period).</summary>
+    public const ulong MinRealTimeBudgetNs = 10_000;
+
+    /// <summary>Bits 40-62 of <see cref="Syscall.CapabilityInspect"/>'s result: a process
+    /// capability's process id (0 when the id does not fit).</summary>
+    public const int InspectIdShift = 40;
+
+    /// <summary>The largest process id <see cref="Syscall.CapabilityInspect"/> can carry.</summary>
+    public const long MaxInspectId = (1L << 23) - 1;
 }

@@ -29,6 +29,21 @@ public static class Children
     /// <summary>Ends the process.</summary>
     public static SyscallStatus Kill(int process) => Syscalls.StatusOf(SyscallNative.Call(Syscall.ProcessKill, (ulong)process));
 
+    /// <summary>The process id (as `ps` shows it) of the process capability in
+    /// <paramref name="process"/>, or a negated status (WrongKind for another kind of capability).</summary>
+    public static long ProcessId(int process)
+    {
+        long described = SyscallNative.Call(Syscall.CapabilityInspect, (ulong)process);
+        if (described < 0)
+        {
+            return described;
+        }
+
+        return (CapabilityKind)((described >> 32) & 0xFF) == CapabilityKind.Process
+            ? described >> UserAbi.InspectIdShift
+            : -(long)SyscallStatus.WrongKind;
+    }
+
     /// <summary>Copies a capability keeping only <paramref name="rights"/> (of those it has);
     /// returns the new slot or a negated status.</summary>
     public static long Copy(int slot, ulong rights) => SyscallNative.Call(Syscall.CapabilityCopy, (ulong)slot, rights);

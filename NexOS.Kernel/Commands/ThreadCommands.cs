@@ -2,91 +2,30 @@ using System.Text;
 using NexOS.Core.Policy;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Threading;
-using NexOS.Kernel.Workloads;
+using NexOS.Kernel.Processes;
 using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;
 
-/// <summary>Shell commands for threads and the scheduler: ps, spawn, kill, sched.</summary>
+/// <summary>Shell commands for threads and the scheduler: ps, kill, sched (and the kernel
+/// console's answer to spawn, which the ring-3 shell runs itself).</summary>
 internal static class ThreadCommands
 {
     public static void Register(Shell shell)
     {
         shell.Register("ps", "list threads: state, class, priority, CPU time, waits, switches", Ps);
-        shell.Register("spawn", "start workload threads: spawn cpu|io|alloc|rt|ipc [count]", Spawn);
-        shell.Register("kill", "stop a thread: kill <id>", Kill);
+        shell.Register("spawn", "start workload processes (user/work; the ring-3 shell runs it): spawn cpu|io|alloc|rt|ipc [count]", Spawn);
+        shell.Register("kill", "stop a thread, or end the process it belongs to: kill <id>", Kill);
         shell.Register("sched", "scheduler policy and tunables: sched | sched set <name> <value> | sched policy priority|adaptive", Sched);
     }
 
     private static void Ps(IShellHost host, ReadOnlySpan<string> args) => ThreadCommandsView.WriteThreads(host);
 
-    private static void Spawn(IShellHost host, ReadOnlySpan<string> args)
-    {
-        if (args.Length < 1 || args.Length > 2)
-        {
-            host.Write("usage: spawn cpu|io|alloc|rt|ipc [count]\n");
-            return;
-        }
-
-        int count = 1;
-        if (args.Length == 2 && (!int.TryParse(args[1], out count) || count < 1 || count > 64))
-        {
-            host.Write("spawn: count must be a number from 1 to 64\n");
-            return;
-        }
-
-        if (args[0] == "rt")
-        {
-            SpawnRealTime(host, count);
-            return;
-        }
-
-        if (args[0] == "ipc")
-        {
-            for (int i = 0; i < count; i++)
-            {
-                var pair = new Workloads.PingPong($"ipc-{i}", 0, new NexOS.Core.Metrics.LatencyHistogram($"ipc-{i}", "ns", ""));
-                pair.Start();
-                host.Write($"started ipc pair {i}: server {pair.Server.Id}, client {pair.Client.Id}\n");
-            }
-
-            return;
-        }
-
-        Action? body = args[0] switch
-        {
-            "cpu" => KernelWorkloads.Cpu,
-            "io" => KernelWorkloads.Io,
-            "alloc" => () => AllocWorkload.Run(),
-            _ => null,
-        };
-        if (body == null)
-        {
-            host.Write($"spawn: unknown workload '{args[0]}' (known: cpu, io, alloc, rt, ipc)\n");
-            return;
-        }
-
-        var ids = new StringBuilder();
-        for (int i = 0; i < count; i++)
-        {
-            KernelThread t = Scheduler.Spawn($"{args[0]}-{i}", body);
-            ids.Append(i == 0 ? "" : " ").Append(t.Id);
-        }
-
-        host.Write($"started {count} {args[0]} thread(s): {ids}\n");
-    }
-
-    /// <summary>Periodic real-time tasks (5 ms period, 0.5 ms of work, 1 ms budget) that
-    /// record their lateness in the rt.lateness_ns metric until killed.</summary>
-    private static void SpawnRealTime(IShellHost host, int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            var lateness = new NexOS.Core.Metrics.LatencyHistogram($"rt-{i}", "ns", "");
-            KernelThread? t = Scheduler.SpawnRealTime($"rt-{i}", () => KernelWorkloads.RealTime(5_000_000, 500_000, 0, lateness), 5_000_000, 1_000_000, out string? error);
-            host.Write(t == null ? $"spawn: real-time thread refused: {error}\n" : $"started rt thread {t.Id} (5 ms period, 1 ms budget)\n");
-        }
-    }
+    /// <summary>The workloads are processes the ring-3 shell starts itself through ProcessSpawn
+    /// (user/shell, user/work); the line reaches the kernel only from the kernel's own console,
+    /// which has no ProcessSpawn to offer.</summary>
+    private static void Spawn(IShellHost host, ReadOnlySpan<string> args) =>
+        host.Write("spawn: workloads are processes the ring-3 shell starts; on the kernel console use `run work cpu|io|alloc|rt &` or `run work ipc <calls> &`\n");
 
     private static void Kill(IShellHost host, ReadOnlySpan<string> args)
     {
@@ -106,6 +45,15 @@ internal static class ThreadCommands
         if (t == Scheduler.Current || t.Sched.Class == SchedClass.Idle || t.Id == 0)
         {
             host.Write($"kill: thread {id} ({t.Name}) is part of the kernel and cannot be killed\n");
+            return;
+        }
+
+        if (t.Owner is Process process)
+        {
+            process.End(UserFaults.KilledExitCode, "killed");
+            host.Write(process.Wait(1_000_000_000)
+                ? $"kill: ended process {process.Id} ({process.Name}), thread {id}\n"
+                : $"kill: process {process.Id} ({process.Name}), thread {id}, is ending\n");
             return;
         }
 

@@ -42,17 +42,17 @@ internal static class KernelMetrics
 
     public static readonly Counter AllocRefills = Registry.Counter("mem.alloc_refills", "runs", "allocation slow paths: runs of cells taken for a size class");
 
-    public static readonly Counter AllocWorkloadBytes = Registry.Counter("alloc.workload_bytes", "bytes", "bytes the alloc workload allocated");
+    public static readonly Counter AllocWorkloadBytes = Registry.Counter("alloc.workload_bytes", "bytes", "bytes the kernel's alloc churn (gc churn) allocated");
 
-    public static readonly Counter AllocWorkloadCorrupted = Registry.Counter("alloc.workload_corrupted", "objects", "alloc workload objects found overwritten (a heap bug)");
+    public static readonly Counter AllocWorkloadCorrupted = Registry.Counter("alloc.workload_corrupted", "objects", "objects of the kernel's alloc churn (gc churn) found overwritten (a heap bug)");
 
     public static readonly Gauge FreeFrames = Registry.Gauge("mem.free_frames", "frames", "free 4 KiB page frames");
 
     public static readonly Gauge FragmentationPercent = Registry.Gauge("mem.fragmentation_percent", "percent", "1 - largest free block / free memory");
 
-    public static readonly LatencyHistogram IpcRoundTrip = Registry.Histogram("ipc.roundtrip_ns", "ns", "IPC call/reply round trips");
+    public static readonly LatencyHistogram IpcRoundTrip = Registry.Histogram("ipc.roundtrip_ns", "ns", "IPC call/reply round trips of the kernel's thread pairs (bench, ipc group, self tests)");
 
-    public static readonly LatencyHistogram RealTimeLateness = Registry.Histogram("rt.lateness_ns", "ns", "how late periodic real-time jobs started");
+    public static readonly LatencyHistogram RealTimeLateness = Registry.Histogram("rt.lateness_ns", "ns", "how late periodic real-time jobs started (kernel rt threads, and programs through PeriodWait)");
 
     public static readonly Counter RealTimeMisses = Registry.Counter("rt.deadline_misses", "jobs", "real-time jobs that finished after their deadline or could not start before it");
 }

@@ -50,6 +50,9 @@ internal sealed partial class Process : IThreadOwner
     /// <summary>The most threads a process may have at once, its main thread included.</summary>
     public const int MaxThreads = 64;
 
+    /// <summary>How often <see cref="Wait"/> reaps while the process is ending.</summary>
+    private const ulong ReapIntervalNs = 10_000_000;
+
     // Sized once, so adding a thread never allocates with interrupts off.
     private readonly List<KernelThread> _threads = new(MaxThreads);
     private readonly WaitQueue _waiters = new();
@@ -172,7 +175,10 @@ internal sealed partial class Process : IThreadOwner
     }
 
     /// <summary>Waits for the process to end, at most <paramref name="timeoutNs"/> (0: no limit).
-    /// Returns false on timeout.</summary>
+    /// Returns false on timeout. The waiter looks every <see cref="ReapIntervalNs"/> and reaps
+    /// exited threads itself once the process is ending: the idle thread, which reaps them otherwise, never runs
+    /// while CPU-bound programs keep the processor busy, and a killed process would stay
+    /// Ending, its memory held, until then.</summary>
     public bool Wait(ulong timeoutNs)
     {
         ulong flags = InterruptState.Disable();
@@ -186,7 +192,19 @@ internal sealed partial class Process : IThreadOwner
                 return false;
             }
 
-            Scheduler.Block(_waiters, deadline == 0 ? 0 : deadline - now);
+            if (State == ProcessState.Ending)
+            {
+                InterruptState.Restore(flags);
+                Scheduler.ReapExited();
+                flags = InterruptState.Disable();
+                if (State == ProcessState.Ended)
+                {
+                    break;
+                }
+            }
+
+            ulong wait = deadline == 0 ? ReapIntervalNs : Math.Min(ReapIntervalNs, deadline - now);
+            Scheduler.Block(_waiters, wait);
         }
 
         InterruptState.Restore(flags);

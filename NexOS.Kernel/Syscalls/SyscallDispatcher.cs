@@ -68,6 +68,10 @@ internal static unsafe class SyscallDispatcher
                 return Sleep(a0);
             case Syscall.SetThreadPointer:
                 return SetThreadPointer(me, a0);
+            case Syscall.SchedulerSet:
+                return SyscallScheduling.Set(me, a0, a1, a2);
+            case Syscall.PeriodWait:
+                return SyscallScheduling.PeriodWait(me);
             case Syscall.MemoryMap:
                 return ProcessMemory.Map(process, a0, a1, a2);
             case Syscall.MemoryUnmap:

@@ -157,7 +157,8 @@ internal static class SyscallProcess
         return status == IpcStatus.Ok ? copy : SyscallIpc.Result(status);
     }
 
-    /// <summary>Returns kind in bits 32-39 and rights in bits 0-31.</summary>
+    /// <summary>Returns kind in bits 32-39, rights in bits 0-31 and, for a process, its id in
+    /// bits 40-62.</summary>
     public static long Inspect(KernelThread me, ulong slot)
     {
         if (slot >= (ulong)me.Ipc.Capabilities.Size)
@@ -178,7 +179,8 @@ internal static class SyscallProcess
             KernelObjectHandle h => (CapabilityKind)h.Kind,
             _ => CapabilityKind.None,
         };
-        return ((long)kind << 32) | (long)me.Ipc.Capabilities.RightsAt((int)slot);
+        long id = obj is KernelObjectHandle { Target: Process p } && p.Id <= UserAbi.MaxInspectId ? p.Id : 0;
+        return (id << UserAbi.InspectIdShift) | ((long)kind << 32) | (long)me.Ipc.Capabilities.RightsAt((int)slot);
     }
 
     private static Process? ProcessAt(KernelThread me, ulong slot, IpcRights needed, out long error)

@@ -111,6 +111,10 @@ internal sealed unsafe class KernelThread
     /// process was ended under it); read by joiners once it has exited.</summary>
     public long ExitCode { get; set; }
 
+    /// <summary>The release grid of a user thread that entered the real-time class through
+    /// SchedulerSet (PeriodWait keeps it); unset for every other thread.</summary>
+    public NexOS.Core.Scheduling.PeriodicJob Periodic;
+
     /// <summary>Set by `kill`: the thread exits at its next check.</summary>
     public volatile bool KillRequested;
 

@@ -28,6 +28,69 @@ internal static partial class Scheduler
     }
 
     /// <summary>
+    /// Moves the running thread from the normal class into the real-time class with a
+    /// periodic reservation, if admission control accepts it; returns false with the reason
+    /// otherwise, and the thread stays as it was. The thread's turn in the normal class ends
+    /// first (so the time it used so far is charged there) and it comes back as the running,
+    /// unqueued thread, which is what admission requires. Set-up path: the class's queues may
+    /// grow on admission.
+    /// </summary>
+    public static bool TryEnterRealTime(ulong periodNs, ulong budgetNs, out string? error)
+    {
+        ulong flags = Disable();
+        KernelThread me = s_current;
+        if (me.Sched.Class != SchedClass.Normal)
+        {
+            Restore(flags);
+            error = "only a thread of the normal class can enter the real-time class";
+            return false;
+        }
+
+        Reschedule(StopReason.Yielded);
+        SchedThread s = me.Sched;
+        s.Class = SchedClass.RealTime;
+        s.PeriodNs = periodNs;
+        s.BudgetNs = budgetNs;
+        if (!s_policy.TryAdmit(s, out error))
+        {
+            s.Class = SchedClass.Normal;
+            s.PeriodNs = 0;
+            s.BudgetNs = 0;
+            Restore(flags);
+            return false;
+        }
+
+        s.BasePriority = SchedThread.MaxPriority;
+        s.EffectivePriority = SchedThread.MaxPriority;
+
+        // Queued once, the reservation's first period starts now (an unqueued reservation has
+        // no job yet, and its first stop would count a miss); the switch below charges the
+        // few instructions since to the new budget and picks the thread again.
+        ulong now = Tsc.NowNs;
+        s.State = ThreadState.Runnable;
+        s.RunnableSinceNs = now;
+        _ = s_policy.Add(s, null, now);
+        Reschedule(StopReason.Yielded);
+        Restore(flags);
+        return true;
+    }
+
+    /// <summary>Lowers the running thread's base priority to <paramref name="priority"/> if it
+    /// is above it (never raises it). A real-time thread is left alone.</summary>
+    public static void LowerPriority(int priority)
+    {
+        ulong flags = Disable();
+        SchedThread s = s_current.Sched;
+        if (s.Class == SchedClass.Normal && s.BasePriority > priority)
+        {
+            s.BasePriority = priority;
+            s.EffectivePriority = Math.Min(s.EffectivePriority, priority);
+        }
+
+        Restore(flags);
+    }
+
+    /// <summary>
     /// The least slack of any real-time thread at <paramref name="nowNs"/> (see
     /// <see cref="RealTimeSlack"/>): how long the processor can be held from now on before a
     /// real-time job can no longer make its deadline. <see cref="ulong.MaxValue"/> when no

@@ -396,9 +396,11 @@ internal static unsafe partial class Scheduler
         }
     }
 
-    /// <summary>Frees the stacks of threads that have exited since the last call. Runs on a
-    /// live thread, so none of those stacks is in use.</summary>
-    private static void ReapExited()
+    /// <summary>Frees the stacks of threads that have exited since the last call (and, for a
+    /// process's last thread, the process's memory). Runs on a live thread, so none of those
+    /// stacks is in use; set-up path, not for interrupt handlers. The idle thread, every spawn
+    /// and every wait for a process call it.</summary>
+    public static void ReapExited()
     {
         ulong flags = Disable();
         KernelThread? list = s_zombies;

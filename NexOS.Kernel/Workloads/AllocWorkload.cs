@@ -4,7 +4,9 @@ using NexOS.Kernel.Threading;
 namespace NexOS.Kernel.Workloads;
 
 /// <summary>
-/// The `alloc` workload: allocation churn of mixed sizes that fragments memory. It keeps two
+/// The kernel's allocation churn, which `gc churn` runs on the kernel's own collected heap
+/// (the `alloc` workload a person starts with `spawn` is a process, `user/work`, churning its
+/// own heap): allocation churn of mixed sizes that fragments memory. It keeps two
 /// sets of live objects: a short-lived set, replaced at random on every step, and a
 /// long-lived set replaced 32 times more slowly, so survivors stay scattered across pages
 /// between the dead. Sizes are mostly small (16 bytes to 2 KiB, skewed small), with one large

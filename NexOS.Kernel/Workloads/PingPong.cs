@@ -9,9 +9,11 @@ using NexOS.Kernel.Metrics;
 namespace NexOS.Kernel.Workloads;
 
 /// <summary>
-/// A client/server pair talking over one endpoint: the client calls with a number, the
-/// server replies with the number plus one. It is the `ipc` workload, the IPC benchmark and
-/// a self test in one.
+/// A client/server pair of kernel threads talking over one endpoint: the client calls with a
+/// number, the server replies with the number plus one. It is the kernel's IPC benchmark
+/// (`bench`, `ipc group`) and an IPC self test, which time the kernel's IPC path without
+/// system calls in the way; its round trips feed ipc.roundtrip_ns. The `ipc` workload a person
+/// starts with `spawn` is a pair of processes (`user/work`).
 /// </summary>
 internal sealed class PingPong
 {

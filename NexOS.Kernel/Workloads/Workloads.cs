@@ -1,14 +1,20 @@
 using NexOS.Core.Metrics;
+using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Metrics;
 using NexOS.Kernel.Threading;
 
 namespace NexOS.Kernel.Workloads;
 
-/// <summary>Built-in workloads for `spawn`. Each runs until `kill` asks it to stop.</summary>
+/// <summary>
+/// Kernel-thread workloads the kernel's own benchmarks need (`bench`: the real-time lateness
+/// benchmark under CPU load; `ipc group`: CPU load beside an IPC pair). They measure the
+/// scheduler from inside the kernel, without system calls in the way, and so stay kernel
+/// threads. The workloads a person starts with `spawn` are user programs (`user/work`).
+/// </summary>
 internal static class KernelWorkloads
 {
-    /// <summary>CPU-bound: busy arithmetic; preempted only by the timer.</summary>
+    /// <summary>CPU-bound: busy arithmetic until killed; preempted only by the timer.</summary>
     public static void Cpu()
     {
         KernelThread me = Scheduler.Current;
@@ -22,58 +28,30 @@ internal static class KernelWorkloads
         }
     }
 
-    /// <summary>I/O-bound: short bursts of work between 1-4 ms sleeps, like a thread waiting
-    /// on a device.</summary>
-    public static void Io()
-    {
-        KernelThread me = Scheduler.Current;
-        ulong x = (ulong)me.Id + 1;
-        while (!me.KillRequested)
-        {
-            for (int i = 0; i < 500; i++)
-            {
-                x = (x * 6364136223846793005UL) + 1442695040888963407UL;
-            }
-
-            Scheduler.Sleep(1_000_000 * (1 + (x >> 62)));
-        }
-    }
-
     /// <summary>A periodic real-time task: each period it wakes at its release time, records
-    /// how late it started, and does a little work; a job that ends after the next release
-    /// counts a miss, and releases whose deadlines passed before it could start count as
-    /// missed jobs and are skipped. Runs <paramref name="periods"/> times, or until killed when
-    /// that is 0.</summary>
+    /// how late it started, and busies itself for <paramref name="workNs"/>; misses are counted
+    /// as <see cref="PeriodicJob"/> defines them. Runs <paramref name="periods"/> times, or until
+    /// killed when that is 0.</summary>
     public static void RealTime(ulong periodNs, ulong workNs, int periods, LatencyHistogram lateness)
     {
         KernelThread me = Scheduler.Current;
-        ulong release = Tsc.NowNs + periodNs;
+        var job = default(PeriodicJob);
+        job.Begin(Tsc.NowNs, periodNs);
         for (int n = 0; (periods == 0 || n < periods) && !me.KillRequested; n++)
         {
-            Scheduler.SleepUntil(release);
+            Scheduler.SleepUntil(job.ReleaseNs);
             ulong start = Tsc.NowNs;
-            ulong late = start > release ? start - release : 0;
+            ulong late = job.Start(start);
             lateness.Record(late);
             KernelMetrics.RealTimeLateness.Record(late);
             while (Tsc.NowNs - start < workNs)
             {
             }
 
-            ulong end = Tsc.NowNs;
-            if (end > release + periodNs)
+            ulong missed = job.End(Tsc.NowNs);
+            if (missed != 0)
             {
-                KernelMetrics.RealTimeMisses.Increment();
-            }
-
-            // A job whose deadline has already passed is not run late; it is missed, and the
-            // task goes on with the next release still ahead (as cyclictest does), so one long
-            // stall does not make every later job late.
-            release += periodNs;
-            if (end >= release + periodNs)
-            {
-                ulong skipped = (end - release) / periodNs;
-                _ = KernelMetrics.RealTimeMisses.Add((long)skipped);
-                release += skipped * periodNs;
+                _ = KernelMetrics.RealTimeMisses.Add((long)missed);
             }
         }
     }

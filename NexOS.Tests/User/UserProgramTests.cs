@@ -67,7 +67,7 @@ public sealed class UserProgramTests
         Assert.That(log, Does.Contain("at NexOS.Examples.Hello.Program.Throw"));
     }
 
-    private static (int Code, string Log) HostRun(string program, params string[] arguments)
+    internal static (int Code, string Log) HostRun(string program, params string[] arguments)
     {
         var info = new ProcessStartInfo("bash")
         {

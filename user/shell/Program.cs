@@ -6,7 +6,8 @@ namespace NexOS.Programs.Shell;
 
 /// <summary>
 /// The shell: a <see cref="ShellSession"/> (line editing, echo, masked secrets) on the console
-/// service, whose lines run in the kernel's command set through the kernel's command service.
+/// service, whose lines run in the kernel's command set through the kernel's command service,
+/// except `spawn`, which starts workload processes itself (<see cref="Spawner"/>).
 /// Slots: 1 the console's endpoint, 2 the kernel's command service. When the console goes
 /// away the shell ends, and its supervisor starts both again.
 /// </summary>
@@ -51,7 +52,18 @@ public static class Program
 
         public void Write(string text) => _console.Write(text);
 
-        public void Execute(string line) => Settle(_kernel.Run(line, _console, out SyscallStatus status), status);
+        /// <summary>`spawn` runs here (<see cref="Spawner"/>); every other line in the kernel.</summary>
+        public void Execute(string line)
+        {
+            var words = new List<string>();
+            if (CommandLineTokenizer.Tokenize(line, words) == null && Spawner.TryRun(words, text => _console.Write(text)))
+            {
+                _pending = null;
+                return;
+            }
+
+            Settle(_kernel.Run(line, _console, out SyscallStatus status), status);
+        }
 
         public SecretRequest? TakeSecretRequest()
         {
