@@ -53,20 +53,9 @@ internal sealed class KernelCommandService : IKernelControl
 
     public long Invoke(Process process, KernelThread me, ulong slot, ulong operation, ulong a, ulong b, ulong c, ulong d)
     {
-        if (slot >= (ulong)me.Ipc.Capabilities.Size)
+        if (SyscallCapabilities.Find<object>(me, slot, IpcRights.Signal, CapabilityKind.KernelControl, out long refused) == null)
         {
-            return SyscallResult.Fail(SyscallStatus.BadCapability);
-        }
-
-        IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Signal, out KernelObjectHandle? handle, out _);
-        if (found != IpcStatus.Ok || handle == null)
-        {
-            return SyscallIpc.Result(found);
-        }
-
-        if (handle.Kind != (uint)CapabilityKind.KernelControl)
-        {
-            return SyscallResult.Fail(SyscallStatus.WrongKind);
+            return refused;
         }
 
         if (s_shell == null || s_host == null)

@@ -23,20 +23,9 @@ internal static class SyscallBootFiles
 
     public static long Read(Process process, KernelThread me, ulong slot, ulong name, ulong nameLength, ulong buffer, ulong bufferLength)
     {
-        if (slot >= (ulong)me.Ipc.Capabilities.Size)
+        if (SyscallCapabilities.Find<object>(me, slot, IpcRights.Wait, CapabilityKind.BootFiles, out long refused) == null)
         {
-            return SyscallResult.Fail(SyscallStatus.BadCapability);
-        }
-
-        IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Wait, out KernelObjectHandle? handle, out _);
-        if (found != IpcStatus.Ok || handle == null)
-        {
-            return SyscallIpc.Result(found);
-        }
-
-        if (handle.Kind != (uint)CapabilityKind.BootFiles)
-        {
-            return SyscallResult.Fail(SyscallStatus.WrongKind);
+            return refused;
         }
 
         if (nameLength == 0 || nameLength > MaxName || bufferLength > UserMemory.MaxCopy)

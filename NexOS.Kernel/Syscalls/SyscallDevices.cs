@@ -15,7 +15,7 @@ internal static class SyscallDevices
 {
     public static long PortRead(KernelThread me, ulong slot, ulong port, ulong width)
     {
-        PortRange? range = Lookup<PortRange>(me, slot, CapabilityKind.PortRange, out long error);
+        PortRange? range = SyscallCapabilities.Find<PortRange>(me, slot, IpcRights.Signal, CapabilityKind.PortRange, out long error);
         if (range == null)
         {
             return error;
@@ -36,7 +36,7 @@ internal static class SyscallDevices
 
     public static long PortWrite(KernelThread me, ulong slot, ulong port, ulong width, ulong value)
     {
-        PortRange? range = Lookup<PortRange>(me, slot, CapabilityKind.PortRange, out long error);
+        PortRange? range = SyscallCapabilities.Find<PortRange>(me, slot, IpcRights.Signal, CapabilityKind.PortRange, out long error);
         if (range == null)
         {
             return error;
@@ -65,7 +65,7 @@ internal static class SyscallDevices
 
     public static long InterruptBind(KernelThread me, ulong lineSlot, ulong notificationSlot, ulong bits)
     {
-        InterruptLine? line = Lookup<InterruptLine>(me, lineSlot, CapabilityKind.Interrupt, out long error);
+        InterruptLine? line = SyscallCapabilities.Find<InterruptLine>(me, lineSlot, IpcRights.Signal, CapabilityKind.Interrupt, out long error);
         if (line == null)
         {
             return error;
@@ -93,7 +93,7 @@ internal static class SyscallDevices
 
     public static long InterruptAcknowledge(KernelThread me, ulong slot)
     {
-        InterruptLine? line = Lookup<InterruptLine>(me, slot, CapabilityKind.Interrupt, out long error);
+        InterruptLine? line = SyscallCapabilities.Find<InterruptLine>(me, slot, IpcRights.Signal, CapabilityKind.Interrupt, out long error);
         if (line == null)
         {
             return error;
@@ -101,30 +101,5 @@ internal static class SyscallDevices
 
         line.Acknowledge();
         return 0;
-    }
-
-    private static T? Lookup<T>(KernelThread me, ulong slot, CapabilityKind kind, out long error)
-        where T : class
-    {
-        error = SyscallResult.Fail(SyscallStatus.BadCapability);
-        if (slot >= (ulong)me.Ipc.Capabilities.Size)
-        {
-            return null;
-        }
-
-        IpcStatus status = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Signal, out KernelObjectHandle? handle, out _);
-        if (status != IpcStatus.Ok || handle == null)
-        {
-            error = SyscallIpc.Result(status);
-            return null;
-        }
-
-        if (handle.Kind != (uint)kind || handle.Target is not T target)
-        {
-            error = SyscallResult.Fail(SyscallStatus.WrongKind);
-            return null;
-        }
-
-        return target;
     }
 }

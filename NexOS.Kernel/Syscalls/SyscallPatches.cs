@@ -37,20 +37,9 @@ internal static class SyscallPatches
     /// submitted (bad capability, bad length, bad address).</summary>
     public static long Submit(Process process, KernelThread me, ulong slot, ulong patch, ulong length, ulong verdict, ulong capacity)
     {
-        if (slot >= (ulong)me.Ipc.Capabilities.Size)
+        if (SyscallCapabilities.Find<object>(me, slot, IpcRights.Signal, CapabilityKind.PatchInbox, out long refused) == null)
         {
-            return SyscallResult.Fail(SyscallStatus.BadCapability);
-        }
-
-        IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Signal, out KernelObjectHandle? handle, out _);
-        if (found != IpcStatus.Ok || handle == null)
-        {
-            return SyscallIpc.Result(found);
-        }
-
-        if (handle.Kind != (uint)CapabilityKind.PatchInbox)
-        {
-            return SyscallResult.Fail(SyscallStatus.WrongKind);
+            return refused;
         }
 
         if (length == 0 || length > PatchLimits.MaxTotalBytes || capacity > MaxVerdict)

@@ -183,29 +183,8 @@ internal static class SyscallProcess
         return (id << UserAbi.InspectIdShift) | ((long)kind << 32) | (long)me.Ipc.Capabilities.RightsAt((int)slot);
     }
 
-    private static Process? ProcessAt(KernelThread me, ulong slot, IpcRights needed, out long error)
-    {
-        error = SyscallResult.Fail(SyscallStatus.BadCapability);
-        if (slot >= (ulong)me.Ipc.Capabilities.Size)
-        {
-            return null;
-        }
-
-        IpcStatus status = me.Ipc.Capabilities.Lookup((int)slot, needed, out KernelObjectHandle? handle, out _);
-        if (status != IpcStatus.Ok || handle == null)
-        {
-            error = SyscallIpc.Result(status);
-            return null;
-        }
-
-        if (handle.Target is not Process process)
-        {
-            error = SyscallResult.Fail(SyscallStatus.WrongKind);
-            return null;
-        }
-
-        return process;
-    }
+    private static Process? ProcessAt(KernelThread me, ulong slot, IpcRights needed, out long error) =>
+        SyscallCapabilities.Find<Process>(me, slot, needed, CapabilityKind.Process, out error);
 
     private static int KernelIpcGrant(KernelThread me, IpcObject handle) =>
         Ipc.KernelIpc.Grant(me, handle, IpcRights.Wait | IpcRights.Signal);

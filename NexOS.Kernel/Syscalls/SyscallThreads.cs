@@ -55,20 +55,10 @@ internal static class SyscallThreads
     /// </summary>
     public static long Join(KernelThread me, ulong slot, ulong timeout)
     {
-        if (slot >= (ulong)me.Ipc.Capabilities.Size)
+        KernelThread? thread = SyscallCapabilities.Find<KernelThread>(me, slot, IpcRights.Wait, CapabilityKind.Thread, out long refused);
+        if (thread == null)
         {
-            return SyscallResult.Fail(SyscallStatus.BadCapability);
-        }
-
-        IpcStatus found = me.Ipc.Capabilities.Lookup((int)slot, IpcRights.Wait, out KernelObjectHandle? handle, out _);
-        if (found != IpcStatus.Ok || handle == null)
-        {
-            return SyscallIpc.Result(found);
-        }
-
-        if (handle.Target is not KernelThread thread)
-        {
-            return SyscallResult.Fail(SyscallStatus.WrongKind);
+            return refused;
         }
 
         if (thread == me || timeout > SyscallResult.MaxWaitNs)

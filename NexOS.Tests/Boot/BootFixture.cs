@@ -67,6 +67,39 @@ public abstract class BootFixture
         Assert.That(output[0], Does.Contain(error));
     }
 
+    private static readonly Regex s_usertestEnded = new(@"^process (\d+) \(usertest\) (exited with code|was ended \(code) (\d+)\)?; (\d+) pages at the end; frames: (\d+) at most, (\d+) not given back$");
+
+    /// <summary>Checks `run usertest ...`'s last line: the program ended with
+    /// <paramref name="code"/> (by exiting, or ended by the kernel) after holding frames, and
+    /// gave every one back.</summary>
+    private protected static Match AssertUsertestEnded(string line, int code, bool exitedNormally)
+    {
+        Match m = s_usertestEnded.Match(line);
+        Assert.That(m.Success, Is.True, line);
+        Assert.That(m.Groups[2].Value, Is.EqualTo(exitedNormally ? "exited with code" : "was ended (code"));
+        Assert.That(m.Groups[3].Value, Is.EqualTo(code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(long.Parse(m.Groups[5].Value, System.Globalization.CultureInfo.InvariantCulture), Is.Positive, "the program held frames");
+        Assert.That(m.Groups[6].Value, Is.EqualTo("0"), "every frame the program held came back");
+        return m;
+    }
+
+    /// <summary>ps's count of frames ended programs did not give back: each process's own
+    /// figure, so other programs allocating meanwhile (the services' heaps) do not move it.</summary>
+    private protected static long NotGivenBack(List<string> ps)
+    {
+        foreach (string line in ps)
+        {
+            Match m = Regex.Match(line, @"^frames not given back by ended programs: (\d+)$");
+            if (m.Success)
+            {
+                return long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        Assert.Fail("no frames line in ps:\n" + string.Join("\n", ps));
+        return -1;
+    }
+
     private protected static List<string> OutputLines(string seen)
     {
         // seen = echo of the typed line, "\r\n", the output lines, then the prompt.

@@ -15,7 +15,6 @@ namespace NexOS.Tests.Boot;
 public sealed class UserSpaceBootTests : BootFixture
 {
     private static readonly TimeSpan s_program = TimeSpan.FromSeconds(30);
-    private static readonly Regex s_ended = new(@"^process (\d+) \(usertest\) (exited with code|was ended \(code) (\d+)\)?; (\d+) pages at the end; frames: (\d+) at most, (\d+) not given back$");
 
     [Test]
     [CancelAfter(TestBudget)]
@@ -24,7 +23,7 @@ public sealed class UserSpaceBootTests : BootFixture
         List<string> output = RunCommand(Boot(), "run usertest", s_program);
         Assert.That(output, Has.Count.EqualTo(2), string.Join("\n", output));
         Assert.That(output[0], Is.EqualTo("usertest: hello from ring 3"));
-        AssertEnded(output[1], 7, exitedNormally: true);
+        AssertUsertestEnded(output[1], 7, exitedNormally: true);
     }
 
     [TestCase("kernel", 142, @"page fault: read of a page it may not access that way at 0x100000 at RIP 0x80004")]
@@ -38,7 +37,7 @@ public sealed class UserSpaceBootTests : BootFixture
         List<string> output = RunCommand(machine, "run usertest " + mode, s_program);
         Assert.That(output, Has.Count.EqualTo(2), string.Join("\n", output));
         Assert.That(output[0], Does.Match(@"^process \d+ \(usertest\) ended: " + report + "[0-9A-F]+$"));
-        AssertEnded(output[1], code, exitedNormally: false);
+        AssertUsertestEnded(output[1], code, exitedNormally: false);
 
         List<string> again = RunCommand(machine, "run usertest", s_program);
         Assert.That(again, Has.Some.EqualTo("usertest: hello from ring 3"), "the next program still runs");
@@ -50,7 +49,7 @@ public sealed class UserSpaceBootTests : BootFixture
     {
         List<string> output = RunCommand(Boot(), "run usertest wild", s_program);
         Assert.That(output[0], Is.EqualTo("usertest: every wild call was refused"), string.Join("\n", output));
-        AssertEnded(output[1], 0, exitedNormally: true);
+        AssertUsertestEnded(output[1], 0, exitedNormally: true);
     }
 
     [Test]
@@ -59,7 +58,7 @@ public sealed class UserSpaceBootTests : BootFixture
     {
         List<string> output = RunCommand(Boot(), "run usertest grow", s_program);
         Assert.That(output[0], Is.EqualTo("usertest: 512 KiB of stack touched"), string.Join("\n", output));
-        Match m = AssertEnded(output[1], 0, exitedNormally: true);
+        Match m = AssertUsertestEnded(output[1], 0, exitedNormally: true);
         Assert.That(int.Parse(m.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(128), "the touched pages were mapped");
     }
 
@@ -69,7 +68,7 @@ public sealed class UserSpaceBootTests : BootFixture
     {
         List<string> output = RunCommand(Boot(), "run usertest bigmap", s_program);
         Assert.That(output[0], Is.EqualTo("usertest: 4 GiB mapped, touched and unmapped"), string.Join("\n", output));
-        AssertEnded(output[1], 0, exitedNormally: true);
+        AssertUsertestEnded(output[1], 0, exitedNormally: true);
     }
 
     [Test]
@@ -104,38 +103,10 @@ public sealed class UserSpaceBootTests : BootFixture
         Assert.That(NotGivenBack(after), Is.EqualTo(0), "every frame of the killed program came back");
     }
 
-    /// <summary>ps's count of frames ended programs did not give back: each process's own
-    /// figure, so other programs allocating meanwhile do not disturb it.</summary>
-    private static long NotGivenBack(List<string> ps)
-    {
-        foreach (string line in ps)
-        {
-            Match m = Regex.Match(line, @"^frames not given back by ended programs: (\d+)$");
-            if (m.Success)
-            {
-                return long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        Assert.Fail("no frames line in ps:\n" + string.Join("\n", ps));
-        return 0;
-    }
-
     [TestCase("run", "usage: run <name>")]
     [TestCase("run nosuch", "run: no program 'nosuch' in the boot archive")]
     [TestCase("pkill 99", "pkill: no running process 99")]
     [TestCase("pkill x", "usage: pkill <pid>")]
     [CancelAfter(TestBudget)]
     public void BadProcessCommandsGetOneClearError(string line, string error) => AssertOneClearError(line, error);
-
-    private static Match AssertEnded(string line, int code, bool exitedNormally)
-    {
-        Match m = s_ended.Match(line);
-        Assert.That(m.Success, Is.True, line);
-        Assert.That(m.Groups[2].Value, Is.EqualTo(exitedNormally ? "exited with code" : "was ended (code"));
-        Assert.That(m.Groups[3].Value, Is.EqualTo(code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.That(long.Parse(m.Groups[5].Value, System.Globalization.CultureInfo.InvariantCulture), Is.Positive, "the program held frames");
-        Assert.That(m.Groups[6].Value, Is.EqualTo("0"), "every frame the program held came back");
-        return m;
-    }
 }

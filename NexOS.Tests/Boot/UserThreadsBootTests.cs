@@ -17,7 +17,6 @@ namespace NexOS.Tests.Boot;
 public sealed class UserThreadsBootTests : BootFixture
 {
     private static readonly TimeSpan s_program = TimeSpan.FromSeconds(60);
-    private static readonly Regex s_ended = new(@"^process (\d+) \(usertest\) (exited with code|was ended \(code) (\d+)\)?; (\d+) pages at the end; frames: (\d+) at most, (\d+) not given back$");
 
     [Test]
     [CancelAfter(TestBudget)]
@@ -26,7 +25,7 @@ public sealed class UserThreadsBootTests : BootFixture
         List<string> output = RunCommand(Boot(), "run usertest threads", s_program);
         Assert.That(output, Has.Count.EqualTo(2), string.Join("\n", output));
         Assert.That(output[0], Is.EqualTo("usertest: 3 threads joined with codes 11 22 33"));
-        AssertEnded(output[1], 0, exitedNormally: true);
+        AssertUsertestEnded(output[1], 0, exitedNormally: true);
     }
 
     [Test]
@@ -35,7 +34,7 @@ public sealed class UserThreadsBootTests : BootFixture
     {
         List<string> output = RunCommand(Boot(), "run usertest tlast", s_program);
         Assert.That(output, Has.Count.EqualTo(1), string.Join("\n", output));
-        AssertEnded(output[0], 42, exitedNormally: true);
+        AssertUsertestEnded(output[0], 42, exitedNormally: true);
     }
 
     [Test]
@@ -46,7 +45,7 @@ public sealed class UserThreadsBootTests : BootFixture
         List<string> output = RunCommand(machine, "run usertest tfault", s_program);
         Assert.That(output, Has.Count.EqualTo(2), string.Join("\n", output));
         Assert.That(output[0], Does.Match(@"^process \d+ \(usertest\) ended: page fault: read of a page it may not access that way at 0x100000 at RIP 0x80004[0-9A-F]+$"));
-        AssertEnded(output[1], 142, exitedNormally: false);
+        AssertUsertestEnded(output[1], 142, exitedNormally: false);
         Assert.That(RunCommand(machine, "run usertest", s_program), Has.Some.EqualTo("usertest: hello from ring 3"), "the next program still runs");
     }
 
@@ -58,7 +57,7 @@ public sealed class UserThreadsBootTests : BootFixture
         List<string> output = RunCommand(machine, "run usertest thostile", s_program);
         Assert.That(output, Has.Count.EqualTo(2), "a line per failed check, then the summary:\n" + string.Join("\n", output));
         Assert.That(output[0], Is.EqualTo("usertest: every hostile thread call was refused"));
-        AssertEnded(output[1], 0, exitedNormally: true);
+        AssertUsertestEnded(output[1], 0, exitedNormally: true);
         Assert.That(RunCommand(machine, "run usertest threads", s_program), Has.Some.EqualTo("usertest: 3 threads joined with codes 11 22 33"));
     }
 
@@ -102,32 +101,5 @@ public sealed class UserThreadsBootTests : BootFixture
         }
 
         return n;
-    }
-
-    /// <summary>ps's count of frames ended programs did not give back: each process's own
-    /// figure, so other programs allocating meanwhile do not disturb it.</summary>
-    private static long NotGivenBack(List<string> ps)
-    {
-        foreach (string line in ps)
-        {
-            Match m = Regex.Match(line, @"^frames not given back by ended programs: (\d+)$");
-            if (m.Success)
-            {
-                return long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        Assert.Fail("no frames line in ps:\n" + string.Join("\n", ps));
-        return 0;
-    }
-
-    private static void AssertEnded(string line, int code, bool exitedNormally)
-    {
-        Match m = s_ended.Match(line);
-        Assert.That(m.Success, Is.True, line);
-        Assert.That(m.Groups[2].Value, Is.EqualTo(exitedNormally ? "exited with code" : "was ended (code"));
-        Assert.That(m.Groups[3].Value, Is.EqualTo(code.ToString(CultureInfo.InvariantCulture)));
-        Assert.That(long.Parse(m.Groups[5].Value, System.Globalization.CultureInfo.InvariantCulture), Is.Positive, "the program held frames");
-        Assert.That(m.Groups[6].Value, Is.EqualTo("0"), "every frame the program held came back");
     }
 }
