@@ -7,8 +7,9 @@ namespace NexOS.Runtime;
 /// <summary>
 /// The managed heap as the boot foundation has it: a bump allocator over the largest free
 /// physical range, set up by the platform's start code before the first object exists.
-/// FIXME: no collector yet; the microkernel core replaces this with size classes and a
-/// tracing GC. Until then, running out of heap is a panic.
+/// Once the platform has heap pages, objects go to the collected heap (Gc/GcHeap); the boot
+/// heap keeps serving native blocks (tables, stacks, malloc) and the objects made before,
+/// grows in chunks, and never frees. Running out of it is a panic.
 /// </summary>
 internal static unsafe class BootHeap
 {

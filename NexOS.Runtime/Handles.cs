@@ -9,8 +9,8 @@ namespace NexOS.Runtime;
 /// weak handle whose target died. Slots never move; freed ones are reused. Every chunk is
 /// recorded so the collector can walk them all. Allocation and freeing run with interrupts
 /// off, so threads cannot race on the free list.
-/// FIXME: the collector must treat Normal, Pinned and RefCounted slots as roots, clear
-/// dead Weak targets, and honour dependent handles.
+/// The collector marks from Normal, Pinned and RefCounted slots, clears dead Weak targets
+/// and follows dependent handles (Gc/Collector.cs).
 /// </summary>
 internal static unsafe class Handles
 {

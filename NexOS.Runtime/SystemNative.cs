@@ -44,7 +44,8 @@ internal static unsafe class SystemNative
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_SetErrNo")]
     private static void SetErrNo(int value) => s_errno = value;
 
-    // FIXME: Free leaks until the microkernel core brings a real allocator.
+    // FIXME: Free gives nothing back: native blocks come from the boot heap, which never
+    // frees (the class library asks for few, mostly for good).
     [UnmanagedCallersOnly(EntryPoint = "SystemNative_Malloc")]
     private static void* Malloc(nuint size) => BootHeap.Allocate(size == 0 ? 1 : size);
 

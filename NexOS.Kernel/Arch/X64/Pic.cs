@@ -5,8 +5,9 @@ namespace NexOS.Kernel.Arch.X64;
 /// <summary>
 /// The pair of 8259 interrupt controllers, remapped above the CPU exception vectors with
 /// every line masked until a driver registers for it.
-/// FIXME: the microkernel core moves to the local APIC and I/O APIC and keeps this as the
-/// fallback for machines without them.
+/// Device interrupts move to the I/O APIC when the MADT describes one
+/// (<see cref="Interrupts.SwitchToIoApic"/>, which masks every line here); this stays the
+/// route on machines without it.
 /// </summary>
 internal static class Pic
 {
