@@ -15,11 +15,14 @@ public static class QemuRun
 {
     public const string Binary = "qemu-system-x86_64";
 
-    /// <summary>The flags both systems share: software emulation, the same CPU model,
-    /// memory and single processor, serial on stdio, no display, no reboot.</summary>
+    /// <summary>The flags both systems share: software emulation, the same machine, CPU model,
+    /// memory and single processor, serial on stdio, no display, no reboot. The machine is
+    /// q35, whose AHCI controller the firmware and GRUB read NexOS's ISO through with DMA
+    /// (IDE on "pc" moves every word through an emulated port: boot to the prompt took 1.2 s
+    /// there against 0.8 s here, 2026-12-07); Linux is loaded by QEMU itself either way.</summary>
     public static IReadOnlyList<string> CommonArguments { get; } =
     [
-        "-machine", "pc", "-cpu", "max", "-accel", "tcg", "-m", "256M", "-smp", "1",
+        "-machine", "q35", "-cpu", "max", "-accel", "tcg", "-m", "256M", "-smp", "1",
         "-display", "none", "-no-reboot", "-serial", "stdio", "-monitor", "none",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
     ];
