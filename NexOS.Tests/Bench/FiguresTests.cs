@@ -7,14 +7,23 @@ namespace NexOS.Tests.Bench;
 public class FiguresTests
 {
     [Test]
-    public void NexOSBootComesFromThePromptLine()
+    public void NexOSBootIsTheKernelsClockAndTheWallTimeAtTheRingThreePrompt()
     {
         var figures = new Dictionary<string, BenchLine>();
-        TimedLine[] lines = [new(900, "GRUB loading"), new(2107.44, "NexOS 0.1.0 ready in 61 ms"), new(2200, "nexos> ")];
-        Assert.That(Figures.AddBoot(figures, lines, Figures.NexOSPrompt(), 1));
-        Assert.That(figures[Figures.BootWall].Median, Is.EqualTo(2107.4));
+        TimedLine[] lines = [new(900, "GRUB loading"), new(2107.44, "NexOS 0.1.0 ready in 61 ms"), new(2150, "init: starting"), new(2200.06, "nexos> ")];
+        Assert.That(Figures.AddBoot(figures, lines, Figures.NexOSReady(), 1, Figures.NexOSShellPrompt()));
+        Assert.That(figures[Figures.BootWall].Median, Is.EqualTo(2200.1));
         Assert.That(figures[Figures.BootGuest].Median, Is.EqualTo(61));
         Assert.That(figures[Figures.BootGuest].Unit, Is.EqualTo("ms"));
+    }
+
+    [Test]
+    public void WithoutThePromptThereIsNoNexOSBootFigure()
+    {
+        var figures = new Dictionary<string, BenchLine>();
+        TimedLine[] lines = [new(2107.44, "NexOS 0.1.0 ready in 61 ms"), new(9000, "nexos-bench: timed out")];
+        Assert.That(Figures.AddBoot(figures, lines, Figures.NexOSReady(), 1, Figures.NexOSShellPrompt()), Is.False);
+        Assert.That(figures, Is.Empty);
     }
 
     [Test]

@@ -37,9 +37,9 @@ for (int run = 1; run <= runs; run++)
     // Until the kernel exits the emulator after its last figure: the kernel's own benchmarks
     // and the user programs' (ubench) print in one boot, in an order this does not assume.
     List<TimedLine> benchLines = QemuRun.Run(nexosBench, null, timeout);
-    List<TimedLine> bootLines = QemuRun.Run(nexosBoot, Figures.NexOSPrompt(), timeout);
+    List<TimedLine> bootLines = QemuRun.Run(nexosBoot, null, timeout, Figures.NexOSShellPrompt());
     Dictionary<string, BenchLine> nexos = Figures.Benchmarks(benchLines);
-    if (!Figures.AddBoot(nexos, bootLines, Figures.NexOSPrompt(), 1))
+    if (!Figures.AddBoot(nexos, bootLines, Figures.NexOSReady(), 1, Figures.NexOSShellPrompt()))
     {
         Console.Error.WriteLine("bench: NexOS never printed its prompt");
     }

@@ -27,7 +27,11 @@ public static class QemuRun
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
     ];
 
-    public static List<TimedLine> Run(IEnumerable<string> guestArguments, Regex? stopAt, TimeSpan timeout)
+    /// <summary>Runs the guest until it exits, a line matches <paramref name="stopAt"/>, the
+    /// unfinished last line matches <paramref name="prompt"/> (a prompt waiting for input),
+    /// or <paramref name="timeout"/> passes. Each line is stamped with the host time at which
+    /// the read that completed it returned.</summary>
+    public static List<TimedLine> Run(IEnumerable<string> guestArguments, Regex? stopAt, TimeSpan timeout, Regex? prompt = null)
     {
         var info = new ProcessStartInfo(Binary)
         {
@@ -49,9 +53,12 @@ public static class QemuRun
         try
         {
             var deadline = DateTime.UtcNow + timeout;
-            while (true)
+            var pending = new System.Text.StringBuilder();
+            char[] buffer = new char[4096];
+            bool stop = false;
+            while (!stop)
             {
-                Task<string?> read = process.StandardOutput.ReadLineAsync();
+                Task<int> read = process.StandardOutput.ReadAsync(buffer, 0, buffer.Length);
                 TimeSpan left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero || !read.Wait(left))
                 {
@@ -59,16 +66,27 @@ public static class QemuRun
                     break;
                 }
 
-                if (read.Result == null)
+                if (read.Result == 0)
                 {
                     break;
                 }
 
-                string text = read.Result.TrimEnd('\r');
-                lines.Add(new TimedLine(clock.Elapsed.TotalMilliseconds, text));
-                if (stopAt != null && stopAt.IsMatch(text))
+                double at = clock.Elapsed.TotalMilliseconds;
+                for (int i = 0; i < read.Result && !stop; i++)
                 {
-                    break;
+                    if (buffer[i] != '\n')
+                    {
+                        pending.Append(buffer[i]);
+                        continue;
+                    }
+
+                    stop = Emit(lines, at, pending, stopAt);
+                }
+
+                // A prompt waits for input without ending its line: it counts as a line too.
+                if (!stop && prompt != null && prompt.IsMatch(pending.ToString()))
+                {
+                    stop = Emit(lines, at, pending, prompt);
                 }
             }
         }
@@ -83,5 +101,13 @@ public static class QemuRun
         }
 
         return lines;
+    }
+
+    private static bool Emit(List<TimedLine> lines, double at, System.Text.StringBuilder pending, Regex? stopAt)
+    {
+        string text = pending.ToString().TrimEnd('\r');
+        pending.Clear();
+        lines.Add(new TimedLine(at, text));
+        return stopAt != null && stopAt.IsMatch(text);
     }
 }

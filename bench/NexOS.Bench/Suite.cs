@@ -24,8 +24,8 @@ public static class Suite
     /// <summary>Every pair the report shows, like with like first.</summary>
     public static IReadOnlyList<Pair> Pairs { get; } =
     [
-        new("boot: guest clock to prompt / first userspace line", "boot guest", Figures.BootGuest, Figures.BootGuest, "ms"),
-        new("boot: wall time from QEMU start to that line", "boot wall", Figures.BootWall, Figures.BootWall, "ms"),
+        new("boot: guest clock to the kernel's hand-over to init / first userspace line", "boot guest", Figures.BootGuest, Figures.BootGuest, "ms"),
+        new("boot: wall time from QEMU start to the ring-3 prompt / that line", "boot wall", Figures.BootWall, Figures.BootWall, "ms"),
         new("null system call: NexOS vs Linux getppid", "syscall", "user_null_syscall", "getppid_syscall", "ns"),
         new("IPC round trip between processes vs futex ping-pong (processes)", "ipc futex-p", "user_ipc_roundtrip", "futex_process_roundtrip", "ns"),
         new("IPC round trip between processes vs pipe ping-pong (processes)", "ipc pipe-p", "user_ipc_roundtrip", "pipe_process_roundtrip", "ns"),
