@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace NexOS.Kernel.Arch.X64;
 
-/// <summary>The registers saved on interrupt entry, in the order interrupts.asm pushes them
+/// <summary>The registers saved on interrupt and system-call entry, in the order frame.inc pushes them
 /// (lowest address first). Handlers may change them; the changes take effect on return.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct InterruptFrame

@@ -20,11 +20,7 @@ bits 64
 default rel
 extern NexOSInterrupt
 
-PCPU_KERNEL_RSP     equ 0       ; PerCpu.cs and usermode.asm use the same offsets
-PCPU_KERNEL_FS      equ 16
-PCPU_USER_FS        equ 24
-FS_BASE_MSR         equ 0xC0000100
-FRAME_CS            equ 18 * 8  ; InterruptFrame.Cs, from the frame's start
+%include "frame.inc"
 
 section .text
 
@@ -78,21 +74,7 @@ isr_common:
     mov rax, [rsp - 16]
     mov rcx, [rsp - 8]
 .on_thread_stack:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GENERAL_REGISTERS
     mov rbx, rsp                ; rbx: the frame, preserved across the call
     test byte [rbx + FRAME_CS], 3
     jz .kernel_fs
@@ -114,21 +96,7 @@ isr_common:
     mov edx, [gs:PCPU_USER_FS + 4]
     wrmsr
 .restore:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GENERAL_REGISTERS
     add rsp, 16                 ; vector and error code
     test byte [rsp + 8], 3      ; back to ring 3?
     jz .return

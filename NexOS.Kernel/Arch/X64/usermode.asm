@@ -15,16 +15,11 @@ bits 64
 default rel
 extern NexOSSyscall
 
-; Per-CPU block offsets (PerCpu.cs must match).
-PCPU_KERNEL_RSP     equ 0       ; top of the running thread's kernel stack
-PCPU_USER_RSP       equ 8       ; the program's RSP while the entry path builds its frame
-PCPU_KERNEL_FS      equ 16      ; the running thread's kernel TLS thread pointer
-PCPU_USER_FS        equ 24      ; the running thread's user TLS thread pointer
+%include "frame.inc"
 
 USER_DATA           equ 0x18 | 3
 USER_CODE           equ 0x20 | 3
 SYSCALL_VECTOR      equ 0x100   ; InterruptFrame.Vector of a system call
-FS_BASE_MSR         equ 0xC0000100
 
 ; RFLAGS bits a program may hold (CF PF AF ZF SF TF DF OF AC ID); IF and bit 1 are forced on.
 USER_FLAGS_MASK     equ 0x240DD5
@@ -81,21 +76,7 @@ nexos_syscall_entry:
     push rcx                        ; rip
     push 0                          ; error code
     push SYSCALL_VECTOR
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GENERAL_REGISTERS
     LOAD_FS_FROM PCPU_KERNEL_FS
     mov rbx, rsp                    ; the frame, preserved across the call
     sti
@@ -104,21 +85,7 @@ nexos_syscall_entry:
     cli
     LOAD_FS_FROM PCPU_USER_FS
     mov rsp, rbx
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GENERAL_REGISTERS
     add rsp, 16                     ; vector and error code
     ZERO_VECTOR_REGISTERS
     ; The dispatcher may have changed the return RIP (never to a kernel address: it only
