@@ -138,6 +138,11 @@ public enum Syscall : ulong
     /// full length in bytes, plus 2^32 when the patch was accepted; the verdict (one line of
     /// text) is copied into the buffer, cut to its capacity.</summary>
     PatchSubmit = 114,
+
+    /// <summary>(kernel-log capability, buffer, capacity): moves the oldest kernel log text
+    /// waiting for the console (at most capacity bytes) into the buffer; returns how many
+    /// bytes (0: none waits).</summary>
+    KernelLogRead = 115,
 }
 
 /// <summary>What went wrong, returned negated in RAX. Zero is success.</summary>
@@ -238,6 +243,9 @@ public enum CapabilityKind : uint
 
     /// <summary>The door to the kernel's patch manager for patches from outside (PatchSubmit).</summary>
     PatchInbox = 10,
+
+    /// <summary>The kernel log waiting for the console service (KernelLogRead).</summary>
+    KernelLog = 11,
 }
 
 /// <summary>Operations of <see cref="Syscall.KernelControl"/>.</summary>

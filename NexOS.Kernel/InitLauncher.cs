@@ -59,6 +59,7 @@ internal static class InitLauncher
             new Grant(new PortRange("com2", Com2Base, 8).ToHandle(), IpcRights.Signal, 0),
             new Grant(line2.ToHandle(), IpcRights.Signal, 0),
             new Grant(SyscallPatches.Handle, IpcRights.Signal, 0),
+            new Grant(SyscallKernelLog.Handle, IpcRights.Wait, 0),
         };
         // init and the services it starts run where the kernel console ran: above every
         // workload, so typing stays responsive whatever runs.

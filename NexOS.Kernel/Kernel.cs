@@ -27,9 +27,13 @@ internal static unsafe class Kernel
 {
     public const string Version = "0.1.0";
 
+    // The kernel log kept for the console service: a few hundred lines.
+    private const int LogRingBytes = 64 * 1024;
+
     private static Uart16550? s_console;
     private static TextConsole? s_screen;
     private static readonly WaitQueue s_inputReady = new();
+    private static KernelLogRing? s_logRing;
 
     public static BootInfo BootInfo { get; private set; } = null!;
 
@@ -116,13 +120,19 @@ internal static unsafe class Kernel
         RunShell();
     }
 
-    /// <summary>Writes a line on the console (the COM1 driver, or the polled writer before it).</summary>
+    /// <summary>Writes a line on the console (the COM1 driver, or the polled writer before it;
+    /// while a program owns COM1, the log ring its console service prints from).</summary>
     public static void WriteLine(string text) => Write(text + "\n");
 
     public static void Write(string text)
     {
         s_screen?.Write(text);
-        if (s_console != null)
+        KernelLogRing? ring = s_logRing;
+        if (ring != null)
+        {
+            ring.Write(text); // a program owns COM1: the console service prints it
+        }
+        else if (s_console != null)
         {
             s_console.Write(text);
         }
@@ -248,8 +258,15 @@ internal static unsafe class Kernel
     private static void RunUserSpace()
     {
         Syscalls.SyscallDispatcher.SetKernelControl(KernelCommandService.Initialize(BuildShell));
+
+        // While a program owns COM1, the kernel's log waits for the console service, which
+        // prints it between its own writes (KernelLogRead), instead of cutting into them.
+        var ring = new KernelLogRing(LogRingBytes);
+        Syscalls.SyscallKernelLog.SetRing(ring);
+        s_logRing = ring;
         if (!InitLauncher.TryStart(out string error))
         {
+            TakeLogBack(ring);
             WriteLine($"init: {error}; the kernel console keeps COM1");
             Interrupts.Register(4, &OnComInterrupt);
             return;
@@ -257,8 +274,32 @@ internal static unsafe class Kernel
 
         Processes.Process init = InitLauncher.Init!;
         init.Wait(0);
+        TakeLogBack(ring);
         WriteLine($"init ended (code {init.ExitCode}{(init.EndReason == null ? "" : ": " + init.EndReason)}); the kernel console takes COM1 back");
         Interrupts.Register(4, &OnComInterrupt);
+    }
+
+    /// <summary>The console writes the log again, starting with what nobody printed. Also
+    /// the first step of a fatal report, which must not wait for a program to print it.</summary>
+    private static void TakeLogBack(KernelLogRing? ring)
+    {
+        if (ring == null)
+        {
+            return;
+        }
+
+        s_logRing = null;
+        Syscalls.SyscallKernelLog.SetRing(null);
+        Span<byte> chunk = stackalloc byte[256];
+        for (int n = ring.Read(chunk); n > 0; n = ring.Read(chunk))
+        {
+            Write(System.Text.Encoding.UTF8.GetString(chunk[..n]));
+        }
+
+        if (ring.Dropped > 0)
+        {
+            WriteLine($"kernel log: {ring.Dropped} bytes were lost while no console read them");
+        }
     }
 
     private static void RunShell()
@@ -299,6 +340,7 @@ internal static unsafe class Kernel
     /// </summary>
     private static void OnUnhandledException(object sender, UnhandledExceptionEventArgs args)
     {
+        TakeLogBack(s_logRing);
         var e = args.ExceptionObject as Exception;
         string type = e?.GetType().FullName ?? args.ExceptionObject?.GetType().FullName ?? "?";
         WriteLine($"\nUnhandled exception: {type}: {e?.Message}");

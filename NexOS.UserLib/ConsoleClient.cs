@@ -61,3 +61,12 @@ public sealed class ConsoleClient
         return n;
     }
 }
+
+/// <summary>The kernel log's reading end (KernelLogRead), for the console service: the
+/// kernel's lines wait in the kernel until the service prints them between its writes.</summary>
+public static class KernelLogReader
+{
+    /// <summary>Moves waiting kernel log text into <paramref name="into"/>; returns the byte
+    /// count (0: none waits), or a negated status.</summary>
+    public static long Read(int slot, Span<byte> into) => Runtime.SyscallBuffers.KernelLogRead(slot, into);
+}

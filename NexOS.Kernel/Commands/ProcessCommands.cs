@@ -36,7 +36,7 @@ internal static class ProcessCommands
             };
             bool ended = p.State == ProcessState.Ended;
             UserSpaceUsage usage = default;
-            bool counted = !ended && p.Space.CountUserPages(out usage);
+            bool counted = !ended && p.TryCountPages(out usage);
             string pages = counted ? (usage.OwnedPages + usage.BorrowedPages).ToString() : "-";
             string tables = counted ? usage.TableFrames.ToString() : "-";
             string exit = ended ? p.ExitCode.ToString() : "-";

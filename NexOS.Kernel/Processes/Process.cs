@@ -211,6 +211,21 @@ internal sealed partial class Process : IThreadOwner
         return true;
     }
 
+    /// <summary>
+    /// Counts the pages and tables of the user half, for `ps`: only while the process runs,
+    /// and with interrupts off for the walk, because once it is ending the reaper frees those
+    /// tables, and a MemoryUnmap between its batches may free some too; on one CPU neither
+    /// can run during the walk. False, with nothing counted, when the process is not running.
+    /// </summary>
+    public bool TryCountPages(out UserSpaceUsage usage)
+    {
+        usage = default;
+        ulong flags = InterruptState.Disable();
+        bool counted = State == ProcessState.Running && Space.CountUserPages(out usage);
+        InterruptState.Restore(flags);
+        return counted;
+    }
+
     /// <summary>Called by the reaper for each thread; the last one frees the address space.</summary>
     public void ThreadReaped(KernelThread thread)
     {

@@ -120,6 +120,8 @@ internal static unsafe class SyscallDispatcher
                 return s_kernelControl == null
                     ? SyscallResult.Fail(SyscallStatus.NotImplemented)
                     : s_kernelControl.Invoke(process, me, a0, a1, a2, f->R10, f->R8, f->R9);
+            case Syscall.KernelLogRead:
+                return SyscallKernelLog.Read(process, me, a0, a1, a2);
             case Syscall.PatchSubmit:
                 return SyscallPatches.Submit(process, me, a0, a1, a2, f->R10, f->R8);
             case Syscall.BootFileRead:

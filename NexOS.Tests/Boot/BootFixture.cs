@@ -36,10 +36,21 @@ public abstract class BootFixture
     /// <summary>Types a line, waits for the next prompt (at most <paramref name="timeout"/>, a
     /// plain command's budget by default), and returns the output lines between the echoed line
     /// and that prompt.</summary>
-    private protected static List<string> RunCommand(QemuMachine machine, string line, TimeSpan? timeout = null)
+    private protected static List<string> RunCommand(QemuMachine machine, string line, TimeSpan? timeout = null, bool echoed = true)
     {
         machine.Send(line + "\r");
-        return OutputLines(machine.WaitFor(Prompt, timeout ?? s_command));
+        string seen = machine.WaitFor(Prompt, timeout ?? s_command);
+
+        // Kernel lines that came while the shell waited at its prompt are printed below it,
+        // with the prompt written again: they start with a line break and hold no echo of
+        // this command. Its own output follows its echo, before the next prompt.
+        string echo = line + "\r\n";
+        while (echoed && line.Length > 0 && seen.StartsWith("\r\n", StringComparison.Ordinal) && !seen.Contains(echo, StringComparison.Ordinal))
+        {
+            seen = machine.WaitFor(Prompt, timeout ?? s_command);
+        }
+
+        return OutputLines(seen);
     }
 
     /// <summary>Types a line whose command asks for a secret, and waits for its question,
@@ -55,7 +66,7 @@ public abstract class BootFixture
     private protected static List<string> AnswerSecret(QemuMachine machine, string secret)
     {
         // Unechoed, the secret's line shows as an empty first line, which RunCommand drops.
-        return RunCommand(machine, secret);
+        return RunCommand(machine, secret, echoed: false);
     }
 
     /// <summary>Boots, types <paramref name="line"/>, and checks that the shell answers with

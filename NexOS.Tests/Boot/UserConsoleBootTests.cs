@@ -24,6 +24,27 @@ public sealed class UserConsoleBootTests : BootFixture
 
     [Test]
     [CancelAfter(TestBudget)]
+    public void AKernelLineThatArrivesAtThePromptGoesBelowItAndThePromptComesBack()
+    {
+        QemuMachine machine = Boot();
+        List<string> started = RunCommand(machine, "run usertest kernel &");
+        System.Text.RegularExpressions.Match m = System.Text.RegularExpressions.Regex.Match(started[0], @"^started process (\d+) \(usertest\)$");
+        Assert.That(m.Success, Is.True, string.Join("\n", started));
+        string report = $"process {m.Groups[1].Value} (usertest) ended: page fault";
+
+        // The program faults in the background, after the shell has written its prompt: the
+        // kernel's report must start a line of its own, and the prompt be written again below.
+        if (!started.Exists(l => l.StartsWith(report, StringComparison.Ordinal)))
+        {
+            machine.WaitFor(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape("\r\n" + report) + "[^\r\n]*\r\nnexos> "), s_command);
+        }
+
+        Assert.That(machine.Log, Does.Not.Contain("nexos> " + report), "a kernel line never continues the prompt's line");
+        Assert.That(RunCommand(machine, "echo still here"), Is.EqualTo(new[] { "still here" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
     public void KillingTheConsoleBringsAFreshPromptBackThroughInit()
     {
         QemuMachine machine = Boot();

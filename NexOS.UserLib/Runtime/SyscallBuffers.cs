@@ -62,4 +62,13 @@ internal static unsafe class SyscallBuffers
             return SyscallNative.Call(Syscall.PatchSubmit, (ulong)slot, (ulong)p, (ulong)patch.Length, (ulong)v, (ulong)verdict.Length, 0);
         }
     }
+
+    /// <summary>KernelLogRead: waiting kernel log text into the buffer; returns the byte count.</summary>
+    public static long KernelLogRead(int slot, Span<byte> buffer)
+    {
+        fixed (byte* b = buffer)
+        {
+            return SyscallNative.Call(Syscall.KernelLogRead, (ulong)slot, (ulong)b, (ulong)buffer.Length);
+        }
+    }
 }

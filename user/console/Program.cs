@@ -7,15 +7,19 @@ namespace NexOS.Programs.Console;
 /// The console service: the driver of COM1, a 16550 UART, in ring 3. It holds COM1's eight
 /// ports and its interrupt line, and serves <see cref="ConsoleProtocol"/> on its endpoint:
 /// writes go out byte by byte (a line feed as CR LF), reads wait for typed bytes, which the
-/// interrupt line announces. Slots: 1 COM1's ports, 2 COM1's interrupt line, 3 the endpoint.
-/// One call at a time: while a read waits for input, writers wait too (the shell, the one
-/// reader, writes nothing while it waits for a key).
+/// interrupt line announces. Slots: 1 COM1's ports, 2 COM1's interrupt line, 3 the endpoint,
+/// 4 the kernel log. One call at a time: while a read waits for input, writers wait too (the
+/// shell, the one reader, writes nothing while it waits for a key). Between calls, and every
+/// <see cref="KernelLogPollNs"/> while idle, it prints the kernel's waiting log lines
+/// (<see cref="KernelLines"/>).
 /// </summary>
-public static class Program
+public static partial class Program
 {
     private const int Ports = 1;
     private const int Line = 2;
     private const int Endpoint = 3;
+    private const int KernelLogSlot = 4;
+    private const ulong KernelLogPollNs = 50_000_000;
 
     private const ushort Base = 0x3F8;
     private const ushort InterruptEnable = Base + 1;
@@ -41,7 +45,13 @@ public static class Program
         Span<byte> chunk = stackalloc byte[ConsoleProtocol.ChunkBytes];
         while (true)
         {
-            SyscallStatus status = Ipc.Receive(Endpoint, out Message message, out _);
+            SyscallStatus status = Ipc.Receive(Endpoint, out Message message, out _, KernelLogPollNs);
+            KernelLines.Print();
+            if (status == SyscallStatus.TimedOut)
+            {
+                continue;
+            }
+
             if (status != SyscallStatus.Ok)
             {
                 Log.WriteLine($"console: receive failed ({(int)status}); ending");
@@ -83,6 +93,7 @@ public static class Program
             }
 
             Put(b);
+            KernelLines.Seen(b);
         }
     }
 
@@ -103,7 +114,13 @@ public static class Program
         Drain();
         while (s_count == 0)
         {
-            Ipc.Wait(notification, out _);
+            SyscallStatus waited = Ipc.Wait(notification, out _, KernelLogPollNs);
+            KernelLines.Print();
+            if (waited != SyscallStatus.Ok)
+            {
+                continue; // the poll's time passed: no interrupt to acknowledge
+            }
+
             Drain();
             Devices.AcknowledgeInterrupt(Line);
             Drain(); // bytes that came between the drain and the acknowledgement raise no new edge

@@ -27,6 +27,7 @@ public static class Program
         ["com2.ports"] = 5,
         ["com2.irq"] = 6,
         ["patches"] = 7,
+        ["klog"] = 8,
     };
 
     public static int Main()

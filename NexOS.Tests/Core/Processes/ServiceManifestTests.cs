@@ -10,7 +10,7 @@ namespace NexOS.Tests.Core.Processes;
 public sealed class ServiceManifestTests
 {
     // The capabilities init holds (user/init/Program.cs).
-    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq", "com2.ports", "com2.irq", "patches" };
+    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq", "com2.ports", "com2.irq", "patches", "klog" };
 
     [Test]
     public void TheShippedManifestParses()
@@ -28,6 +28,7 @@ public sealed class ServiceManifestTests
             new CapabilityGrant("com1.ports", ServiceManifest.AllRights),
             new CapabilityGrant("com1.irq", ServiceManifest.AllRights),
             new CapabilityGrant("console", ServiceManifest.Receive),
+            new CapabilityGrant("klog", ServiceManifest.AllRights),
         }));
         Assert.That(manifest.Services[2].Capabilities[0], Is.EqualTo(new CapabilityGrant("console", ServiceManifest.Send)));
     }
