@@ -100,6 +100,16 @@ public enum Syscall : ulong
     /// <summary>(): creates a notification object; returns a capability with every right.</summary>
     NotificationCreate = 72,
 
+    /// <summary>(offset, buffer, length): copies <c>length</c> bytes from offset <c>offset</c>
+    /// of the buffer the call being served grants (Read) into the server's buffer; returns
+    /// the bytes copied.</summary>
+    IpcGrantRead = 73,
+
+    /// <summary>(offset, buffer, length): copies <c>length</c> bytes of the server's buffer
+    /// into the buffer the call being served grants (Write), from offset <c>offset</c>;
+    /// returns the bytes copied.</summary>
+    IpcGrantWrite = 74,
+
     /// <summary>(capability): empties a capability slot.</summary>
     CapabilityClose = 80,
 
@@ -191,6 +201,11 @@ public enum SyscallStatus : long
 
     /// <summary>The program file is not a valid executable (or does not fit).</summary>
     BadExecutable = 14,
+
+    /// <summary>The buffer the caller of an IPC call granted is not mapped the way the grant
+    /// said (the caller's fault, not the server's): <see cref="Syscall.IpcGrantRead"/> and
+    /// <see cref="Syscall.IpcGrantWrite"/>.</summary>
+    BadGrant = 15,
 }
 
 /// <summary>Clocks for <see cref="Syscall.ClockRead"/>.</summary>
@@ -272,6 +287,18 @@ public static class UserAbi
     /// <summary>One past the highest user address. The last page of the lower half stays
     /// unmapped: a SYSCALL in it would hand SYSRET a non-canonical return address.</summary>
     public const ulong UserTop = 0x0000_7FFF_FFFF_F000;
+
+    /// <summary>Bit 63 of an <see cref="Syscall.IpcCall"/>'s label: the call grants the
+    /// server a buffer, whose address is in w2 and whose length and rights are in w3 (length
+    /// in bits 0-31, at most <see cref="MaxGrantLength"/>; bit 32 read, bit 33 write). The
+    /// server sees the label with the bit, w2 zero and w3 as sent. Other calls refuse it.</summary>
+    public const ulong GrantFlag = 1UL << 63;
+
+    /// <summary>The largest buffer one call may grant: 64 KiB.</summary>
+    public const uint MaxGrantLength = 64 * 1024;
+
+    /// <summary>Shift of the rights (1 read, 2 write) in w3 of a granting call.</summary>
+    public const int GrantRightsShift = 32;
 
     /// <summary>The most bytes one <see cref="Syscall.LogWrite"/> takes.</summary>
     public const int MaxLogWrite = 4096;

@@ -13,6 +13,19 @@ public struct Message
     public ulong W3;
 }
 
+/// <summary>What a server may do with the buffer a call grants it.</summary>
+[Flags]
+public enum GrantAccess
+{
+    /// <summary>The server reads the buffer (the call sends data).</summary>
+    Read = 1,
+
+    /// <summary>The server fills the buffer (the call fetches data).</summary>
+    Write = 2,
+
+    ReadWrite = Read | Write,
+}
+
 /// <summary>
 /// IPC through capabilities (docs/syscalls.md): endpoints for calls and replies,
 /// notifications for signals. Every call returns a status; none throws or allocates.
@@ -38,6 +51,42 @@ public static class Ipc
 
         return status;
     }
+
+    /// <summary>
+    /// Calls as <see cref="Call"/> does and grants the server <paramref name="buffer"/> (1 to
+    /// 64 KiB) until the reply: the server copies from it (<see cref="ReadGrant"/>) and into it
+    /// (<see cref="WriteGrant"/>) as <paramref name="access"/> allows. The endpoint capability
+    /// needs the Grant right. W2 and W3 of the message carry the grant, so only Label, W0 and
+    /// W1 travel; the reply replaces the whole message.
+    /// </summary>
+    public static SyscallStatus CallGranting(int endpoint, ref Message message, Span<byte> buffer, GrantAccess access)
+    {
+        Span<ulong> r = stackalloc ulong[6];
+        Load(r, (ulong)endpoint, in message);
+        SyscallStatus status = Syscalls.StatusOf(SyscallBuffers.CallGranting(r, buffer, (ulong)access));
+        if (status == SyscallStatus.Ok)
+        {
+            Store(r, ref message);
+        }
+
+        return status;
+    }
+
+    /// <summary>In a server: the length of the buffer the call being served grants (0 for
+    /// none), read from the message as it arrived.</summary>
+    public static int GrantedLength(in Message request) =>
+        (request.Label & UserAbi.GrantFlag) != 0 ? (int)(uint)request.W3 : 0;
+
+    /// <summary>In a server: copies <paramref name="destination"/>.Length bytes from offset
+    /// <paramref name="offset"/> of the granted buffer. BadGrant means the caller's buffer is
+    /// not what it claimed; PeerDied that the caller is gone.</summary>
+    public static SyscallStatus ReadGrant(ulong offset, Span<byte> destination) =>
+        Syscalls.StatusOf(SyscallBuffers.GrantRead(offset, destination));
+
+    /// <summary>In a server: copies <paramref name="source"/> into the granted buffer at
+    /// <paramref name="offset"/>.</summary>
+    public static SyscallStatus WriteGrant(ulong offset, ReadOnlySpan<byte> source) =>
+        Syscalls.StatusOf(SyscallBuffers.GrantWrite(offset, source));
 
     /// <summary>Sends <paramref name="message"/>, waiting for a receiver.</summary>
     public static SyscallStatus Send(int endpoint, in Message message)

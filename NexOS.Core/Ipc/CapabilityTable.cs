@@ -259,6 +259,11 @@ public sealed class CapabilityTable
     /// <summary>True when the reserved slot holds a reply capability whose caller still waits.</summary>
     internal bool HasLiveReply => _reply is { } reply && reply.IsLive(_replyGeneration);
 
+    /// <summary>The reply object of the call this table's holder is serving, while its caller
+    /// still waits for the answer; null when the reserved slot is empty or stale. A server
+    /// reads the call's grant from it (<see cref="ReplyObject.GrantLength"/>).</summary>
+    public ReplyObject? LiveReply => HasLiveReply ? _reply : null;
+
     /// <summary>Installs a reply capability, replacing a stale one. The badge field keeps
     /// the generation; reply capabilities carry no user badge.</summary>
     internal void PutReply(ReplyObject reply, IpcRights rights, ulong generation)

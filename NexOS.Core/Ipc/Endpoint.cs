@@ -123,7 +123,7 @@ public sealed partial class Endpoint : IpcObject
             return;
         }
 
-        ulong generation = sender.OwnReply.Arm(this);
+        ulong generation = sender.OwnReply.Arm(this, in message);
         receiver.Capabilities.PutReply(sender.OwnReply, IpcRights.Send | (rights & IpcRights.Grant), generation);
         sender.AwaitReply();
     }

@@ -44,13 +44,27 @@ public sealed class ReplyObject : IpcObject
     /// <summary>The endpoint the pending call came through (for its statistics).</summary>
     internal Endpoint? Via { get; private set; }
 
-    /// <summary>Starts waiting for a new reply; returns the generation the receiver's
-    /// capability must carry.</summary>
-    internal ulong Arm(Endpoint via)
+    /// <summary>Start of the buffer the pending call grants; 0 without a grant.</summary>
+    public ulong GrantAddress { get; private set; }
+
+    /// <summary>Bytes the pending call grants; 0 without a grant (and when not armed).</summary>
+    public uint GrantLength { get; private set; }
+
+    /// <summary>What the server may do with the granted buffer.</summary>
+    public IpcGrantRights GrantRights { get; private set; }
+
+    /// <summary>Starts waiting for a new reply to <paramref name="call"/>, keeping its grant
+    /// for the server (the buffer stays the caller's, which is blocked until the reply, so it
+    /// cannot change under the server); returns the generation the receiver's capability must
+    /// carry.</summary>
+    internal ulong Arm(Endpoint via, in IpcMessage call)
     {
         Generation++;
         IsArmed = true;
         Via = via;
+        GrantAddress = call.GrantAddress;
+        GrantLength = call.GrantLength;
+        GrantRights = call.GrantRights;
         return Generation;
     }
 
@@ -58,6 +72,9 @@ public sealed class ReplyObject : IpcObject
     {
         IsArmed = false;
         Via = null;
+        GrantAddress = 0;
+        GrantLength = 0;
+        GrantRights = IpcGrantRights.None;
     }
 
     /// <summary>True when a capability made for <paramref name="generation"/> may still reply.</summary>

@@ -141,6 +141,31 @@ internal static class ProcessMemory
         return true;
     }
 
+    /// <summary>
+    /// Gives the not-yet-touched pages of [<paramref name="address"/>, +<paramref name="length"/>)
+    /// their frames as a touch by the program would (for writing when <paramref name="write"/>),
+    /// so that a system call copying into or out of reserved memory works whether or not the
+    /// program touched it first. Pages already mapped are left alone; a page that no region
+    /// (or the stack) covers with that access stays unmapped, and the copy that follows
+    /// reports it. Interrupts off; the range is at most a few pages (callers copy in chunks).
+    /// </summary>
+    public static void FaultIn(Process process, ulong address, ulong length, bool write)
+    {
+        const ulong writeError = 2;
+        if (length == 0 || address >= UserAbi.UserTop || UserAbi.UserTop - address < length)
+        {
+            return;
+        }
+
+        for (ulong page = address & ~(Page - 1); page < address + length; page += Page)
+        {
+            if (process.Space.Translate(new VirtAddr(page), out _, out _) != PagingStatus.Ok)
+            {
+                TryServeFault(process, page, write ? writeError : 0);
+            }
+        }
+    }
+
     /// <summary>Page flags for a region's access: user, present, writable only with Write,
     /// executable only with Execute. A region with no access has no pages at all.</summary>
     private static PageFlags Flags(RegionAccess access) =>

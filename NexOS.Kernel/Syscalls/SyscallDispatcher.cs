@@ -96,6 +96,10 @@ internal static unsafe class SyscallDispatcher
                 return SyscallIpc.Create(me, true);
             case Syscall.NotificationCreate:
                 return SyscallIpc.Create(me, false);
+            case Syscall.IpcGrantRead:
+                return SyscallGrants.Copy(process, me, a0, a1, a2, toCaller: false);
+            case Syscall.IpcGrantWrite:
+                return SyscallGrants.Copy(process, me, a0, a1, a2, toCaller: true);
             case Syscall.ProcessSpawn:
                 return SyscallProcess.Spawn(process, me, a0, a1, a2, f->R10, f->R8, f->R9);
             case Syscall.ProcessWait:

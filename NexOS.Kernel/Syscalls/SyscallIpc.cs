@@ -11,19 +11,34 @@ namespace NexOS.Kernel.Syscalls;
 /// in RSI, RDX, R10, R8 and R9 on the way in, and in the same registers on the way out (with
 /// the badge in RDI), so a call and its reply copy nothing through memory. Capability numbers
 /// are slots of the calling thread's table; the portable IPC rules (NexOS.Core.Ipc) check the
-/// slot, the object's kind and the rights before anything happens. Messages from programs
-/// never carry a memory grant.
+/// slot, the object's kind and the rights before anything happens. A call (and only a call)
+/// may grant the server one buffer of the caller's (<see cref="UserAbi.GrantFlag"/>), which
+/// the server reads or fills with IpcGrantRead and IpcGrantWrite while the caller waits
+/// (<see cref="SyscallGrants"/>); the endpoint capability needs the Grant right for that.
 /// </summary>
 internal static unsafe class SyscallIpc
 {
     private const int MaxSlot = CapabilityTable.MaxSize;
 
-    public static long Send(InterruptFrame* f) =>
-        Result(SlotOf(f->Rdi, out int slot) ? KernelIpc.Send(slot, MessageFrom(f)) : IpcStatus.InvalidSlot);
+    public static long Send(InterruptFrame* f)
+    {
+        if (!PlainMessage(f, out IpcMessage message))
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        return Result(SlotOf(f->Rdi, out int slot) ? KernelIpc.Send(slot, message) : IpcStatus.InvalidSlot);
+    }
 
     public static long Call(InterruptFrame* f)
     {
-        IpcStatus status = SlotOf(f->Rdi, out int slot) ? KernelIpc.Call(slot, MessageFrom(f)) : IpcStatus.InvalidSlot;
+        SyscallStatus decoded = CallMessage(f, out IpcMessage message);
+        if (decoded != SyscallStatus.Ok)
+        {
+            return SyscallResult.Fail(decoded);
+        }
+
+        IpcStatus status = SlotOf(f->Rdi, out int slot) ? KernelIpc.Call(slot, message) : IpcStatus.InvalidSlot;
         if (status == IpcStatus.Ok)
         {
             MessageTo(f, Scheduler.Current.Ipc);
@@ -45,11 +60,17 @@ internal static unsafe class SyscallIpc
         return Result(status);
     }
 
-    public static long Reply(InterruptFrame* f) => Result(KernelIpc.Reply(MessageFrom(f)));
+    public static long Reply(InterruptFrame* f) =>
+        PlainMessage(f, out IpcMessage message) ? Result(KernelIpc.Reply(message)) : SyscallResult.Fail(SyscallStatus.BadArgument);
 
     public static long ReplyReceive(InterruptFrame* f)
     {
-        IpcStatus status = SlotOf(f->Rdi, out int slot) ? KernelIpc.ReplyReceive(slot, MessageFrom(f)) : IpcStatus.InvalidSlot;
+        if (!PlainMessage(f, out IpcMessage message))
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        IpcStatus status = SlotOf(f->Rdi, out int slot) ? KernelIpc.ReplyReceive(slot, message) : IpcStatus.InvalidSlot;
         if (status == IpcStatus.Ok)
         {
             MessageTo(f, Scheduler.Current.Ipc);
@@ -110,15 +131,57 @@ internal static unsafe class SyscallIpc
         return value <= SyscallResult.MaxWaitNs;
     }
 
-    private static IpcMessage MessageFrom(InterruptFrame* f) => new()
+    /// <summary>A message that may not grant (a send or a reply): false when its label has
+    /// the grant flag.</summary>
+    private static bool PlainMessage(InterruptFrame* f, out IpcMessage message)
     {
-        Label = f->Rsi,
-        W0 = f->Rdx,
-        W1 = f->R10,
-        W2 = f->R8,
-        W3 = f->R9,
-        WordCount = IpcMessage.MaxWords,
-    };
+        message = new IpcMessage
+        {
+            Label = f->Rsi,
+            W0 = f->Rdx,
+            W1 = f->R10,
+            W2 = f->R8,
+            W3 = f->R9,
+            WordCount = IpcMessage.MaxWords,
+        };
+        return (f->Rsi & UserAbi.GrantFlag) == 0;
+    }
+
+    /// <summary>
+    /// A call's message. With the grant flag in the label, w2 is the buffer's address and w3
+    /// its length (bits 0-31, 1 to 64 KiB) and rights (bits 32-33: read, write; at least
+    /// one, nothing above; BadArgument otherwise), and the buffer must lie in the user range
+    /// (BadAddress). Whether its pages are mapped is checked only when the server copies,
+    /// page by page, since the caller may leave them to be given on demand. The server gets
+    /// w2 as zero: the caller's addresses are none of its business.
+    /// </summary>
+    private static SyscallStatus CallMessage(InterruptFrame* f, out IpcMessage message)
+    {
+        if (PlainMessage(f, out message))
+        {
+            return SyscallStatus.Ok;
+        }
+
+        ulong lengthAndRights = f->R9;
+        uint length = (uint)lengthAndRights;
+        ulong rights = lengthAndRights >> UserAbi.GrantRightsShift;
+        if (length == 0 || length > UserAbi.MaxGrantLength || rights == 0 || rights > (ulong)IpcGrantRights.ReadWrite)
+        {
+            return SyscallStatus.BadArgument;
+        }
+
+        ulong address = f->R8;
+        if (address < UserAbi.UserBase || address > UserAbi.UserTop || UserAbi.UserTop - address < length)
+        {
+            return SyscallStatus.BadAddress;
+        }
+
+        message.W2 = 0;
+        message.GrantAddress = address;
+        message.GrantLength = length;
+        message.GrantRights = (IpcGrantRights)rights;
+        return SyscallStatus.Ok;
+    }
 
     private static void MessageTo(InterruptFrame* f, IpcParticipant me)
     {

@@ -71,4 +71,37 @@ internal static unsafe class SyscallBuffers
             return SyscallNative.Call(Syscall.KernelLogRead, (ulong)slot, (ulong)b, (ulong)buffer.Length);
         }
     }
+
+    /// <summary>IpcCall granting the server <paramref name="buffer"/>: the registers as for
+    /// <see cref="CallRegisters(Syscall, Span{ulong})"/>, with w2 and w3 replaced by the
+    /// buffer's address, length and rights (<see cref="UserAbi.GrantFlag"/>). The buffer
+    /// stays pinned until the reply, so the collector cannot move it under the server.</summary>
+    public static long CallGranting(Span<ulong> registers, Span<byte> buffer, ulong rights)
+    {
+        fixed (byte* b = buffer)
+        {
+            registers[1] |= UserAbi.GrantFlag;
+            registers[4] = (ulong)b;
+            registers[5] = (uint)buffer.Length | (rights << UserAbi.GrantRightsShift);
+            return CallRegisters(Syscall.IpcCall, registers);
+        }
+    }
+
+    /// <summary>IpcGrantRead (offset, buffer, length).</summary>
+    public static long GrantRead(ulong offset, Span<byte> buffer)
+    {
+        fixed (byte* b = buffer)
+        {
+            return SyscallNative.Call(Syscall.IpcGrantRead, offset, (ulong)b, (ulong)buffer.Length);
+        }
+    }
+
+    /// <summary>IpcGrantWrite (offset, buffer, length).</summary>
+    public static long GrantWrite(ulong offset, ReadOnlySpan<byte> buffer)
+    {
+        fixed (byte* b = buffer)
+        {
+            return SyscallNative.Call(Syscall.IpcGrantWrite, offset, (ulong)b, (ulong)buffer.Length);
+        }
+    }
 }

@@ -160,6 +160,50 @@ public sealed class CallReplyTests
     }
 
     [Test]
+    public void TheServerSeesTheCallsGrantThroughItsLiveReplyUntilTheAnswer()
+    {
+        int granting = Give(_client, _endpoint, IpcRights.Send | IpcRights.Grant);
+        var call = new IpcMessage { Label = 7, GrantAddress = 0x40_1000, GrantLength = 512, GrantRights = IpcGrantRights.Write };
+        Assert.That(_server.Capabilities.LiveReply, Is.Null, "no call is being served yet");
+        Endpoint.Receive(_server, _serverSlot);
+        AssertOk(Endpoint.Call(_client, granting, call), mustBlock: true, woken: _server);
+
+        ReplyObject? reply = _server.Capabilities.LiveReply;
+        Assert.That(reply, Is.Not.Null);
+        Assert.That((reply!.Caller, reply.GrantAddress, reply.GrantLength, reply.GrantRights),
+            Is.EqualTo((_client, 0x40_1000UL, 512u, IpcGrantRights.Write)));
+
+        AssertOk(Endpoint.Reply(_server, Msg(8)), mustBlock: false, woken: _client);
+        Assert.That(_server.Capabilities.LiveReply, Is.Null, "the answered call's grant is gone");
+        Assert.That((_client.OwnReply.GrantLength, _client.OwnReply.GrantRights), Is.EqualTo((0u, IpcGrantRights.None)));
+    }
+
+    [Test]
+    public void ACallerThatGivesUpTakesItsGrantAwayFromTheServer()
+    {
+        int granting = Give(_client, _endpoint, IpcRights.Send | IpcRights.Grant);
+        Endpoint.Receive(_server, _serverSlot);
+        Endpoint.Call(_client, granting, new IpcMessage { GrantAddress = 0x9000, GrantLength = 64, GrantRights = IpcGrantRights.Read });
+        Assert.That(_server.Capabilities.LiveReply, Is.Not.Null);
+
+        Assert.That(_client.Cancel(IpcStatus.Cancelled), Is.True);
+        Assert.That(_server.Capabilities.LiveReply, Is.Null, "a killed or timed-out caller's buffer must not be reachable");
+
+        // The caller calls again without a grant: the stale capability must not show the new call.
+        Endpoint.Call(_client, _clientSlot, Msg(3));
+        Assert.That(_server.Capabilities.LiveReply, Is.Null);
+    }
+
+    [Test]
+    public void ACallWithoutAGrantShowsNone()
+    {
+        Endpoint.Receive(_server, _serverSlot);
+        Endpoint.Call(_client, _clientSlot, Msg(1));
+        Assert.That(_server.Capabilities.LiveReply!.GrantLength, Is.Zero);
+        Assert.That(_server.Capabilities.LiveReply!.GrantRights, Is.EqualTo(IpcGrantRights.None));
+    }
+
+    [Test]
     public void ReplyingToACallerThatGaveUpReportsDeadPeerAndConsumesTheCapability()
     {
         Endpoint.Receive(_server, _serverSlot);

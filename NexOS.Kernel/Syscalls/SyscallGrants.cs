@@ -1,0 +1,124 @@
+using NexOS.Abi;
+using NexOS.Core.Ipc;
+using NexOS.Core.Loader;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Memory;
+using NexOS.Kernel.Platform;
+using NexOS.Kernel.Processes;
+using NexOS.Kernel.Threading;
+
+namespace NexOS.Kernel.Syscalls;
+
+/// <summary>
+/// IpcGrantRead and IpcGrantWrite: a server copies from or into the buffer its current
+/// caller granted with the call (docs/syscalls.md). This is how bulk data (a file's bytes, a
+/// disk block) moves between processes: the caller names its own buffer, blocked until the
+/// reply, so the buffer cannot change or vanish under the server except by the caller being
+/// killed, which disarms the reply and ends the copy. The kernel copies through a small
+/// bounce buffer, chunk by chunk, with interrupts off for each chunk and the call checked
+/// live again before it; nothing is mapped into the server.
+/// </summary>
+internal static class SyscallGrants
+{
+    /// <summary>Bytes moved per chunk: small enough for the kernel stack and to keep
+    /// interrupts off only briefly, large enough that a 64 KiB grant takes 128 chunks.</summary>
+    private const int Chunk = 512;
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes between the server's <paramref name="buffer"/>
+    /// and the grant at <paramref name="offset"/>: into the grant when
+    /// <paramref name="toCaller"/>. Decoding, in order: length at most 64 KiB (BadArgument);
+    /// a reply capability in slot 0 (BadCapability) whose caller still waits (PeerDied); the
+    /// grant has the right for the direction (NoRights, also for a call without a grant);
+    /// [offset, offset + length) inside the grant (BadArgument). While copying: a server page
+    /// it may not access that way is BadAddress, a granted page the caller may not is BadGrant,
+    /// and the caller ending meanwhile is PeerDied; the chunks before stay copied. Returns the
+    /// bytes copied (all of them) on success.
+    /// </summary>
+    public static long Copy(Process process, KernelThread me, ulong offset, ulong buffer, ulong length, bool toCaller)
+    {
+        if (length > UserAbi.MaxGrantLength)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        CapabilityTable table = me.Ipc.Capabilities;
+        ReplyObject? reply = table.LiveReply;
+        if (reply == null)
+        {
+            bool held = table.Lookup(CapabilityTable.ReplySlot, IpcRights.None, out ReplyObject? _, out _) == IpcStatus.Ok;
+            return SyscallResult.Fail(held ? SyscallStatus.PeerDied : SyscallStatus.BadCapability);
+        }
+
+        IpcGrantRights needed = toCaller ? IpcGrantRights.Write : IpcGrantRights.Read;
+        if ((reply.GrantRights & needed) == 0)
+        {
+            return SyscallResult.Fail(SyscallStatus.NoRights);
+        }
+
+        if (offset > reply.GrantLength || length > reply.GrantLength - offset)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        ulong generation = reply.Generation;
+        ulong granted = reply.GrantAddress + offset;
+        Span<byte> bounce = stackalloc byte[Chunk];
+        for (ulong done = 0; done < length;)
+        {
+            int n = (int)Math.Min((ulong)Chunk, length - done);
+            SyscallStatus status = CopyChunk(process, reply, generation, buffer + done, granted + done, bounce[..n], toCaller);
+            if (status != SyscallStatus.Ok)
+            {
+                return SyscallResult.Fail(status);
+            }
+
+            done += (ulong)n;
+        }
+
+        return (long)length;
+    }
+
+    /// <summary>One chunk, with interrupts off: the caller's address space is only read while
+    /// its call is still the one the grant belongs to, so a caller killed between chunks (its
+    /// reply disarmed, its memory about to be freed by the reaper) is never touched.</summary>
+    private static SyscallStatus CopyChunk(Process server, ReplyObject reply, ulong generation, ulong mine, ulong theirs,
+        Span<byte> part, bool toCaller)
+    {
+        ulong flags = InterruptState.Disable();
+        SyscallStatus status = SyscallStatus.Ok;
+        if (!reply.IsArmed || reply.Generation != generation || (reply.Caller.Tag as KernelThread)?.Owner is not Process caller)
+        {
+            status = SyscallStatus.PeerDied;
+        }
+        else if (toCaller)
+        {
+            ProcessMemory.FaultIn(server, mine, (ulong)part.Length, write: false);
+            ProcessMemory.FaultIn(caller, theirs, (ulong)part.Length, write: true);
+            if (UserMemory.CopyIn(server.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, mine, part) != UserAccessStatus.Ok)
+            {
+                status = SyscallStatus.BadAddress;
+            }
+            else if (UserMemory.CopyOut(caller.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, theirs, part) != UserAccessStatus.Ok)
+            {
+                status = SyscallStatus.BadGrant;
+            }
+        }
+        else
+        {
+            ProcessMemory.FaultIn(caller, theirs, (ulong)part.Length, write: false);
+            ProcessMemory.FaultIn(server, mine, (ulong)part.Length, write: true);
+            if (UserMemory.CopyIn(caller.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, theirs, part) != UserAccessStatus.Ok)
+            {
+                status = SyscallStatus.BadGrant;
+            }
+            else if (UserMemory.CopyOut(server.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, mine, part) != UserAccessStatus.Ok)
+            {
+                status = SyscallStatus.BadAddress;
+            }
+        }
+
+        InterruptState.Restore(flags);
+        return status;
+    }
+}
