@@ -1,0 +1,52 @@
+namespace NexOS.Core.Memory;
+
+/// <summary>Splitting an allocated block into single frames.</summary>
+public sealed partial class BuddyFrameAllocator
+{
+    /// <summary>
+    /// Turns the allocated block of 2^<paramref name="order"/> frames at
+    /// <paramref name="address"/> into 2^order allocated single frames, each freed on its own
+    /// with <see cref="Free"/> at order 0. A DMA buffer needs its frames in one physically
+    /// contiguous piece, but is mapped and given back page by page like any other memory.
+    /// Refuses anything but a block <see cref="TryAllocate"/> returned with that order
+    /// (WrongOrder, Misaligned, OutOfRange, NotAllocated), changing nothing. O(2^order);
+    /// never allocates or throws.
+    /// </summary>
+    public AllocationResult Split(PhysAddr address, int order)
+    {
+        if ((uint)order > (uint)MaxOrder)
+        {
+            return AllocationResult.WrongOrder;
+        }
+
+        if ((address.Value & (FrameSize - 1)) != 0)
+        {
+            return AllocationResult.Misaligned;
+        }
+
+        ulong frame = address.Value >> FrameShift;
+        if (frame < _baseFrame || frame - _baseFrame >= (ulong)_spanFrames)
+        {
+            return AllocationResult.OutOfRange;
+        }
+
+        int index = (int)(frame - _baseFrame);
+        byte state = _state[index];
+        if ((state & HeadUsed) == 0 || (state & HeadFree) != 0)
+        {
+            return AllocationResult.NotAllocated;
+        }
+
+        if ((state & OrderMask) != order)
+        {
+            return AllocationResult.WrongOrder;
+        }
+
+        for (int i = 0; i < 1 << order; i++)
+        {
+            _state[index + i] = HeadUsed;
+        }
+
+        return AllocationResult.Ok;
+    }
+}
