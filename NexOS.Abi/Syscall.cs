@@ -135,6 +135,20 @@ public enum Syscall : ulong
     /// <summary>(interrupt capability): re-enables a line after its handler has run.</summary>
     InterruptAcknowledge = 100,
 
+    /// <summary>(device authority, physical address, length): makes an MMIO capability for a
+    /// device's register window; returns its slot.</summary>
+    DeviceMmioCreate = 101,
+
+    /// <summary>(device authority, first port, count): makes a port-range capability; returns its slot.</summary>
+    DevicePortsCreate = 102,
+
+    /// <summary>(device authority, ISA interrupt line): makes an interrupt capability; returns its slot.</summary>
+    DeviceInterruptCreate = 103,
+
+    /// <summary>(MMIO capability, length, physical-address out pointer): allocates zeroed,
+    /// physically contiguous memory for the device's DMA, maps it and returns its address.</summary>
+    DmaAllocate = 104,
+
     /// <summary>(kernel capability, operation, a, b, c): the kernel-object service
     /// (<see cref="KernelOperation"/>).</summary>
     KernelControl = 112,
@@ -261,6 +275,10 @@ public enum CapabilityKind : uint
 
     /// <summary>The kernel log waiting for the console service (KernelLogRead).</summary>
     KernelLog = 11,
+
+    /// <summary>The authority to make device capabilities (DeviceMmioCreate, DevicePortsCreate,
+    /// DeviceInterruptCreate), held by the device manager.</summary>
+    DeviceAuthority = 12,
 }
 
 /// <summary>Operations of <see cref="Syscall.KernelControl"/>.</summary>

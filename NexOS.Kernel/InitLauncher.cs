@@ -1,5 +1,7 @@
 using NexOS.Abi;
+using NexOS.Core.Acpi;
 using NexOS.Core.Ipc;
+using NexOS.Core.Memory;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Threading;
 using NexOS.Kernel.Processes;
@@ -60,11 +62,39 @@ internal static class InitLauncher
             new Grant(line2.ToHandle(), IpcRights.Signal, 0),
             new Grant(SyscallPatches.Handle, IpcRights.Signal, 0),
             new Grant(SyscallKernelLog.Handle, IpcRights.Wait, 0),
+            new Grant(DeviceAuthorityFor().ToHandle(), IpcRights.Signal, 0),
         };
         // init and the services it starts run where the kernel console ran: above every
         // workload, so typing stays responsive whatever runs.
         Init = ProcessTable.Spawn(InitName, file, new[] { InitName }, grants, out SyscallStatus status, out error,
             priority: KernelThread.ConsolePriority);
         return Init != null;
+    }
+
+    /// <summary>The device authority init hands to the device manager: the memory map says
+    /// where RAM is, and the kernel keeps the local APIC (and the megabyte around it, where
+    /// every CPU's sits) and each I/O APIC.</summary>
+    private static DeviceAuthority DeviceAuthorityFor()
+    {
+        if (DeviceAuthority.Instance == null)
+        {
+            var kernelDevices = new List<PhysRange> { PhysRange.FromLength(0xFEE0_0000, 0x10_0000) };
+            if (LocalApic.PhysicalBase != 0)
+            {
+                kernelDevices.Add(PhysRange.FromLength(LocalApic.PhysicalBase & ~0xFFFUL, 0x1000));
+            }
+
+            if (Kernel.Madt != null)
+            {
+                foreach (IoApicInfo ioApic in Kernel.Madt.IoApics)
+                {
+                    kernelDevices.Add(PhysRange.FromLength(ioApic.Address & ~0xFFFUL, 0x1000));
+                }
+            }
+
+            DeviceAuthority.Initialize(Kernel.BootInfo.MemoryMap, kernelDevices);
+        }
+
+        return DeviceAuthority.Instance!;
     }
 }

@@ -23,4 +23,27 @@ public static class Devices
     /// <summary>The device has been served: the line may fire again.</summary>
     public static SyscallStatus AcknowledgeInterrupt(int line) =>
         Syscalls.StatusOf(SyscallNative.Call(Syscall.InterruptAcknowledge, (ulong)line));
+
+    /// <summary>Maps the whole register window an MMIO capability names, uncached; returns
+    /// the address, or a negated status.</summary>
+    public static long MapMmio(int mmio, ulong hint = 0) =>
+        SyscallNative.Call(Syscall.MmioMap, (ulong)mmio, hint);
+
+    /// <summary>Allocates zeroed, physically contiguous memory (at most 4 MiB) for the DMA of
+    /// the device <paramref name="mmio"/> names; returns its address (or a negated status) and
+    /// its physical start in <paramref name="physical"/>. Give it back with Memory.Unmap.</summary>
+    public static long AllocateDma(int mmio, ulong length, out ulong physical) =>
+        SyscallBuffers.DmaAllocate(mmio, length, out physical);
+
+    /// <summary>With the device authority: an MMIO capability for [physical, +length).</summary>
+    public static long CreateMmio(int authority, ulong physical, ulong length) =>
+        SyscallNative.Call(Syscall.DeviceMmioCreate, (ulong)authority, physical, length);
+
+    /// <summary>With the device authority: a port-range capability for [first, +count).</summary>
+    public static long CreatePorts(int authority, ushort first, int count) =>
+        SyscallNative.Call(Syscall.DevicePortsCreate, (ulong)authority, first, (ulong)count);
+
+    /// <summary>With the device authority: a capability for ISA interrupt line <paramref name="irq"/>.</summary>
+    public static long CreateInterrupt(int authority, int irq) =>
+        SyscallNative.Call(Syscall.DeviceInterruptCreate, (ulong)authority, (ulong)irq);
 }

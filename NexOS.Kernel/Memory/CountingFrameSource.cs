@@ -40,6 +40,36 @@ internal sealed class CountingFrameSource : IFrameSource
         return true;
     }
 
+    /// <summary>
+    /// Takes <paramref name="pages"/> physically contiguous frames (1 to 1,024), aligned to
+    /// the power of two that holds them, for a DMA buffer: each is then given back on its own
+    /// with <see cref="FreeFrame"/>, like any other frame. False when no run that long is free.
+    /// </summary>
+    public bool TryAllocateRun(int pages, out PhysAddr start)
+    {
+        start = default;
+        if (pages < 1 || pages > 1024)
+        {
+            return false;
+        }
+
+        bool ok = _inner is CountingFrameSource counting
+            ? counting.TryAllocateRun(pages, out start)
+            : PhysicalMemory.TryAllocateRun(pages, out start);
+        if (!ok)
+        {
+            return false;
+        }
+
+        long held = Interlocked.Add(ref _held, pages);
+        if (held > _peak)
+        {
+            _peak = held;
+        }
+
+        return true;
+    }
+
     public void FreeFrame(PhysAddr frame)
     {
         _inner.FreeFrame(frame);

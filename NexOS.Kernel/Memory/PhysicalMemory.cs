@@ -65,6 +65,37 @@ internal static unsafe class PhysicalMemory
         return ok;
     }
 
+    /// <summary>Allocates <paramref name="pages"/> contiguous frames as single frames (each
+    /// freed on its own at order 0): the smallest block that holds them, split, with the
+    /// frames past <paramref name="pages"/> given back at once. False when none is free.</summary>
+    public static bool TryAllocateRun(int pages, out PhysAddr start)
+    {
+        start = default;
+        int order = 0;
+        while ((1 << order) < pages)
+        {
+            order++;
+        }
+
+        if (s_frames == null || pages < 1 || order > MaxOrder)
+        {
+            return false;
+        }
+
+        ulong flags = InterruptState.Disable();
+        bool ok = s_frames.TryAllocate(order, out start) && s_frames.Split(start, order) == AllocationResult.Ok;
+        if (ok)
+        {
+            for (int i = pages; i < 1 << order; i++)
+            {
+                s_frames.Free(new PhysAddr(start.Value + ((ulong)i * BuddyFrameAllocator.FrameSize)), 0);
+            }
+        }
+
+        InterruptState.Restore(flags);
+        return ok;
+    }
+
     public static AllocationResult Free(PhysAddr address, int order)
     {
         if (s_frames == null)

@@ -1,5 +1,7 @@
 using NexOS.Abi;
 using NexOS.Core.Ipc;
+using NexOS.Core.Memory;
+using NexOS.Core.Processes;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Threading;
 
@@ -27,6 +29,49 @@ internal sealed class PortRange
         width is 1 or 2 or 4 && port >= First && port + width <= (ulong)First + Count;
 
     public KernelObjectHandle ToHandle() => new((uint)CapabilityKind.PortRange, this);
+}
+
+/// <summary>A device's register window a driver may map: [<see cref="Physical"/>,
+/// +<see cref="Length"/>), page aligned, checked against RAM and the kernel's own devices
+/// when it was made (<see cref="DeviceAuthority"/>).</summary>
+internal sealed class MmioRange
+{
+    public MmioRange(ulong physical, ulong length)
+    {
+        Physical = physical;
+        Length = length;
+    }
+
+    public ulong Physical { get; }
+
+    public ulong Length { get; }
+
+    public KernelObjectHandle ToHandle() => new((uint)CapabilityKind.Mmio, this);
+}
+
+/// <summary>
+/// The authority to make device capabilities (MMIO windows, port ranges, interrupt lines):
+/// one object, given by the kernel to init and by init to the device manager, which hands
+/// each driver only its own device's. Even it cannot name RAM or the kernel's own devices
+/// (<see cref="DeviceRanges"/>).
+/// </summary>
+internal sealed class DeviceAuthority
+{
+    private static DeviceAuthority? s_instance;
+
+    private DeviceAuthority(DeviceRanges ranges) => Ranges = ranges;
+
+    /// <summary>The one authority, once <see cref="Initialize"/> has run.</summary>
+    public static DeviceAuthority? Instance => s_instance;
+
+    public DeviceRanges Ranges { get; }
+
+    /// <summary>Makes the authority from the boot memory map and the physical ranges of the
+    /// devices the kernel drives itself. Set-up code, once.</summary>
+    public static void Initialize(IReadOnlyList<NexOS.Core.Boot.MemoryRegion> memoryMap, IReadOnlyList<PhysRange> kernelDevices) =>
+        s_instance = new DeviceAuthority(new DeviceRanges(memoryMap, kernelDevices));
+
+    public KernelObjectHandle ToHandle() => new((uint)CapabilityKind.DeviceAuthority, this);
 }
 
 /// <summary>

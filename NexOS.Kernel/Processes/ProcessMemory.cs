@@ -18,7 +18,7 @@ namespace NexOS.Kernel.Processes;
 /// the region map and each batch of page-table entries (one CPU, one thread per process;
 /// FIXME: a per-process lock once there are more of either).
 /// </summary>
-internal static class ProcessMemory
+internal static partial class ProcessMemory
 {
     /// <summary>The most one MemoryMap call reserves: unmapping or protecting a region visits
     /// each of its pages, so its size bounds the work one call can ask of the kernel.</summary>

@@ -3,6 +3,12 @@ using NexOS.Core.Ipc;
 using NexOS.Kernel.Threading;
 using NexOS.Kernel.Platform;
 using NexOS.Kernel.Processes;
+using NexOS.Core.Loader;
+using NexOS.Core.Paging;
+using NexOS.Core.Processes;
+using NexOS.Kernel.Arch.X64;
+using NexOS.Kernel.Ipc;
+using NexOS.Kernel.Memory;
 
 namespace NexOS.Kernel.Syscalls;
 
@@ -101,5 +107,120 @@ internal static class SyscallDevices
 
         line.Acknowledge();
         return 0;
+    }
+
+    /// <summary>MmioMap: maps the capability's whole window, uncached; returns the address.</summary>
+    public static long MmioMap(Process process, KernelThread me, ulong slot, ulong hint)
+    {
+        MmioRange? range = SyscallCapabilities.Find<MmioRange>(me, slot, IpcRights.Signal, CapabilityKind.Mmio, out long error);
+        if (range == null)
+        {
+            return error;
+        }
+
+        if ((hint & (AddressSpace.PageSize - 1)) != 0)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        return ProcessMemory.MapDevice(process, hint, range.Physical, range.Length);
+    }
+
+    /// <summary>DmaAllocate: contiguous zeroed memory for the device the MMIO capability
+    /// names; its physical start is copied to <paramref name="physicalOut"/> (8 bytes).</summary>
+    public static long DmaAllocate(Process process, KernelThread me, ulong slot, ulong length, ulong physicalOut)
+    {
+        MmioRange? range = SyscallCapabilities.Find<MmioRange>(me, slot, IpcRights.Signal, CapabilityKind.Mmio, out long error);
+        if (range == null)
+        {
+            return error;
+        }
+
+        // Check the out pointer before anything is allocated, so a bad one costs nothing.
+        if (UserMemory.Check(process.Space, UserAbi.UserTop, physicalOut, sizeof(ulong), write: true) != UserAccessStatus.Ok)
+        {
+            ulong flags = InterruptState.Disable();
+            ProcessMemory.FaultIn(process, physicalOut, sizeof(ulong), write: true);
+            InterruptState.Restore(flags);
+            if (UserMemory.Check(process.Space, UserAbi.UserTop, physicalOut, sizeof(ulong), write: true) != UserAccessStatus.Ok)
+            {
+                return SyscallResult.Fail(SyscallStatus.BadAddress);
+            }
+        }
+
+        long address = ProcessMemory.MapDma(process, 0, length, out ulong physical);
+        if (address < 0)
+        {
+            return address;
+        }
+
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, physical);
+        if (UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, physicalOut, bytes) != UserAccessStatus.Ok)
+        {
+            ProcessMemory.Unmap(process, (ulong)address, (length + AddressSpace.PageSize - 1) & ~(AddressSpace.PageSize - 1));
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
+        }
+
+        return address;
+    }
+
+    /// <summary>DeviceMmioCreate: an MMIO capability (Signal) for a window the authority's
+    /// rules allow: BadArgument for a malformed range, NoRights for RAM or a kernel device.</summary>
+    public static long CreateMmio(KernelThread me, ulong slot, ulong physical, ulong length)
+    {
+        DeviceAuthority? authority = SyscallCapabilities.Find<DeviceAuthority>(me, slot, IpcRights.Signal, CapabilityKind.DeviceAuthority, out long error);
+        if (authority == null)
+        {
+            return error;
+        }
+
+        long refused = Refusal(authority.Ranges.CheckMmio(physical, length));
+        return refused != 0 ? refused : Give(me, new MmioRange(physical, length).ToHandle());
+    }
+
+    /// <summary>DevicePortsCreate: a port-range capability, under the same rules.</summary>
+    public static long CreatePorts(KernelThread me, ulong slot, ulong first, ulong count)
+    {
+        DeviceAuthority? authority = SyscallCapabilities.Find<DeviceAuthority>(me, slot, IpcRights.Signal, CapabilityKind.DeviceAuthority, out long error);
+        if (authority == null)
+        {
+            return error;
+        }
+
+        long refused = Refusal(DeviceRanges.CheckPorts(first, count));
+        return refused != 0 ? refused : Give(me, new PortRange("ports", (ushort)first, (ushort)Math.Min(count, ushort.MaxValue)).ToHandle());
+    }
+
+    /// <summary>DeviceInterruptCreate: a capability for ISA line <paramref name="irq"/>
+    /// (0-15); NoRights for a line the kernel keeps (the timer, the cascade).</summary>
+    public static long CreateInterrupt(KernelThread me, ulong slot, ulong irq)
+    {
+        DeviceAuthority? authority = SyscallCapabilities.Find<DeviceAuthority>(me, slot, IpcRights.Signal, CapabilityKind.DeviceAuthority, out long error);
+        if (authority == null)
+        {
+            return error;
+        }
+
+        if (irq >= 16)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        InterruptLine? line = InterruptLine.For("irq", (int)irq);
+        return line == null ? SyscallResult.Fail(SyscallStatus.NoRights) : Give(me, line.ToHandle());
+    }
+
+    private static long Refusal(DeviceRangeStatus status) => status switch
+    {
+        DeviceRangeStatus.Ok => 0,
+        DeviceRangeStatus.BadArgument => SyscallResult.Fail(SyscallStatus.BadArgument),
+        _ => SyscallResult.Fail(SyscallStatus.NoRights),
+    };
+
+    private static long Give(KernelThread me, KernelObjectHandle handle)
+    {
+        int given = KernelIpc.Grant(me, handle, IpcRights.Signal);
+        return given >= 0 ? given : SyscallResult.Fail(SyscallStatus.LimitReached);
     }
 }

@@ -138,7 +138,15 @@ internal static unsafe class SyscallDispatcher
             case Syscall.ThreadJoin:
                 return SyscallThreads.Join(me, a0, a1);
             case Syscall.MmioMap:
-                return SyscallResult.Fail(SyscallStatus.NotImplemented);
+                return SyscallDevices.MmioMap(process, me, a0, a1);
+            case Syscall.DmaAllocate:
+                return SyscallDevices.DmaAllocate(process, me, a0, a1, a2);
+            case Syscall.DeviceMmioCreate:
+                return SyscallDevices.CreateMmio(me, a0, a1, a2);
+            case Syscall.DevicePortsCreate:
+                return SyscallDevices.CreatePorts(me, a0, a1, a2);
+            case Syscall.DeviceInterruptCreate:
+                return SyscallDevices.CreateInterrupt(me, a0, a1);
             default:
                 return SyscallResult.Fail(SyscallStatus.UnknownCall);
         }

@@ -104,4 +104,13 @@ internal static unsafe class SyscallBuffers
             return SyscallNative.Call(Syscall.IpcGrantWrite, offset, (ulong)b, (ulong)buffer.Length);
         }
     }
+
+    /// <summary>DmaAllocate (MMIO capability, length, physical-address out pointer).</summary>
+    public static long DmaAllocate(int mmio, ulong length, out ulong physical)
+    {
+        ulong value = 0;
+        long result = SyscallNative.Call(Syscall.DmaAllocate, (ulong)mmio, length, (ulong)&value);
+        physical = value;
+        return result;
+    }
 }

@@ -28,6 +28,7 @@ public static class Program
         ["com2.irq"] = 6,
         ["patches"] = 7,
         ["klog"] = 8,
+        ["devauth"] = 9,
     };
 
     public static int Main()

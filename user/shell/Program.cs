@@ -7,8 +7,10 @@ namespace NexOS.Programs.Shell;
 /// <summary>
 /// The shell: a <see cref="ShellSession"/> (line editing, echo, masked secrets) on the console
 /// service, whose lines run in the kernel's command set through the kernel's command service,
-/// except `spawn`, which starts workload processes itself (<see cref="Spawner"/>).
-/// Slots: 1 the console's endpoint, 2 the kernel's command service. When the console goes
+/// except `spawn`, which starts workload processes itself (<see cref="Spawner"/>), and `lspci`
+/// and `devstart`, which ask the device manager (<see cref="DeviceCommands"/>).
+/// Slots: 1 the console's endpoint, 2 the kernel's command service, 3 the device manager's
+/// endpoint. When the console goes
 /// away the shell ends, and its supervisor starts both again.
 /// </summary>
 public static class Program
@@ -56,7 +58,8 @@ public static class Program
         public void Execute(string line)
         {
             var words = new List<string>();
-            if (CommandLineTokenizer.Tokenize(line, words) == null && Spawner.TryRun(words, text => _console.Write(text)))
+            if (CommandLineTokenizer.Tokenize(line, words) == null
+                && (Spawner.TryRun(words, text => _console.Write(text)) || DeviceCommands.TryRun(words, text => _console.Write(text))))
             {
                 _pending = null;
                 return;

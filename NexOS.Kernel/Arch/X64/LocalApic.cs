@@ -27,6 +27,9 @@ internal static unsafe class LocalApic
 
     public static bool IsEnabled => s_registers != null;
 
+    /// <summary>The physical address of the registers (0 while the APIC is not in use).</summary>
+    public static ulong PhysicalBase => (ulong)s_registers;
+
     /// <summary>APIC timer ticks per millisecond (bus clock / 16).</summary>
     public static ulong TimerTicksPerMs => s_ticksPerMs;
 

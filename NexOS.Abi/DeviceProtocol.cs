@@ -1,0 +1,24 @@
+namespace NexOS.Abi;
+
+/// <summary>
+/// The device manager's protocol (user/devmgr, docs/services.md), on its endpoint.
+/// List: a call granting a buffer for writing; the manager writes one line per PCI function
+/// (`BB:DD.F vvvv:dddd class cc.ss.pp irq N`, each ending in '\n') and answers Label 0 with
+/// W0 = the bytes written (cut at the buffer's end) and W1 = the functions found. Start: W0
+/// the function's address (<see cref="Address"/>), a read grant holding the program's command
+/// line (at most 256 bytes); the manager starts the program with the function's resources
+/// (docs/services.md says in which slots) and answers Label 0 with W0 = the new process's id,
+/// or Label = a <see cref="SyscallStatus"/> value on failure.
+/// </summary>
+public static class DeviceProtocol
+{
+    public const ulong List = 1;
+    public const ulong Start = 2;
+
+    /// <summary>The most bytes of a Start request's command line.</summary>
+    public const int MaxCommandLine = 256;
+
+    /// <summary>A PCI function's address as one word: bus in bits 8-15, device in 3-7, function in 0-2.</summary>
+    public static ulong Address(int bus, int device, int function) =>
+        ((uint)(bus & 0xFF) << 8) | ((uint)(device & 0x1F) << 3) | (uint)(function & 7);
+}
