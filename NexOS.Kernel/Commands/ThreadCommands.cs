@@ -8,13 +8,15 @@ using NexOS.Services.Shell;
 namespace NexOS.Kernel.Commands;
 
 /// <summary>Shell commands for threads and the scheduler: ps, kill, sched (and the kernel
-/// console's answer to spawn, which the ring-3 shell runs itself).</summary>
+/// console's answer to spawn, lspci and devstart, which the ring-3 shell runs itself).</summary>
 internal static class ThreadCommands
 {
     public static void Register(Shell shell)
     {
         shell.Register("ps", "list threads: state, class, priority, CPU time, waits, switches", Ps);
         shell.Register("spawn", "start workload processes (user/work; the ring-3 shell runs it): spawn cpu|io|alloc|rt|ipc [count]", Spawn);
+        shell.Register("lspci", "list the PCI functions (the ring-3 shell asks the device manager)", Devices);
+        shell.Register("devstart", "start a driver program for a PCI function: devstart BB:DD.F PROGRAM [ARGS] (ring-3 shell)", Devices);
         shell.Register("kill", "stop a thread, or end the process it belongs to: kill <id>", Kill);
         shell.Register("sched", "scheduler policy and tunables: sched | sched set <name> <value> | sched policy priority|adaptive", Sched);
     }
@@ -26,6 +28,11 @@ internal static class ThreadCommands
     /// which has no ProcessSpawn to offer.</summary>
     private static void Spawn(IShellHost host, ReadOnlySpan<string> args) =>
         host.Write("spawn: workloads are processes the ring-3 shell starts; on the kernel console use `run work cpu|io|alloc|rt &` or `run work ipc <calls> &`\n");
+
+    /// <summary>lspci and devstart are the device manager's (user/devmgr), which only runs
+    /// under init: the kernel's own console has none to ask.</summary>
+    private static void Devices(IShellHost host, ReadOnlySpan<string> args) =>
+        host.Write("the device manager runs in user space: lspci and devstart work in the ring-3 shell\n");
 
     private static void Kill(IShellHost host, ReadOnlySpan<string> args)
     {
