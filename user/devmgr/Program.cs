@@ -21,7 +21,7 @@ public static class Program
     private const int EndpointSlot = 2;
     private const ulong PollNs = 100_000_000;
 
-    private static readonly List<(long Slot, string Name)> s_children = new();
+    private static readonly List<(long Slot, string Name, ulong Bit)> s_children = new();
     private static long s_exits;
 
     public static int Main()
@@ -33,8 +33,8 @@ public static class Program
             return 1;
         }
 
-        // Each program it starts raises bit 0 here when it ends: the manager looks whenever
-        // no request came for a while, and then waits only for children that have ended.
+        // Each program it starts raises a bit of its own here when it ends: the manager looks
+        // whenever no request came for a while, and waits only for children that have ended.
         s_exits = Ipc.CreateNotification();
         var bus = new PciBus((int)ports);
         List<PciFunction> functions = bus.Enumerate();
@@ -101,6 +101,12 @@ public static class Program
             return new Message { Label = (ulong)read };
         }
 
+        ulong bit = FreeBit();
+        if (bit == 0)
+        {
+            return new Message { Label = (ulong)SyscallStatus.LimitReached };
+        }
+
         var slots = new List<ulong>();
         var resources = new StringBuilder(" res=");
         SyscallStatus made = MakeResources(target, slots, resources);
@@ -110,7 +116,7 @@ public static class Program
         }
 
         long child = made == SyscallStatus.Ok
-            ? Children.Spawn(Encoding.UTF8.GetString(command) + resources.ToString().TrimEnd(','), slots.ToArray(), (int)s_exits, 1)
+            ? Children.Spawn(Encoding.UTF8.GetString(command) + resources.ToString().TrimEnd(','), slots.ToArray(), (int)s_exits, bit)
             : -(long)made;
         foreach (ulong slot in slots)
         {
@@ -122,7 +128,7 @@ public static class Program
             return new Message { Label = (ulong)(-child) };
         }
 
-        s_children.Add((child, $"{Encoding.UTF8.GetString(command)} for {target.Bus:x2}:{target.Device:x2}.{target.Function}"));
+        s_children.Add((child, $"{Encoding.UTF8.GetString(command)} for {target.Bus:x2}:{target.Device:x2}.{target.Function}", bit));
         return new Message { W0 = (ulong)Children.ProcessId((int)child) };
     }
 
@@ -155,19 +161,30 @@ public static class Program
         return SyscallStatus.Ok;
     }
 
+    /// <summary>An exit bit no running child uses; 0 when 64 children run.</summary>
+    private static ulong FreeBit()
+    {
+        ulong used = 0;
+        foreach ((_, _, ulong bit) in s_children)
+        {
+            used |= bit;
+        }
+
+        return ~used & (used + 1);
+    }
+
     private static void Reap()
     {
-        if (s_children.Count == 0 || Ipc.Wait((int)s_exits, out _, 1) != SyscallStatus.Ok)
+        if (s_children.Count == 0 || Ipc.Wait((int)s_exits, out ulong ended, 1) != SyscallStatus.Ok)
         {
             return;
         }
 
         for (int i = s_children.Count - 1; i >= 0; i--)
         {
-            long described = Syscalls.Invoke(Syscall.CapabilityInspect, (ulong)s_children[i].Slot);
-            long code = described < 0 ? described : Children.Wait((int)s_children[i].Slot, 1);
-            if (code != -(long)SyscallStatus.TimedOut)
+            if ((ended & s_children[i].Bit) != 0)
             {
+                long code = Children.Wait((int)s_children[i].Slot);
                 Log.WriteLine($"devmgr: {s_children[i].Name} ended with code {code}");
                 _ = Children.Close((int)s_children[i].Slot);
                 s_children.RemoveAt(i);
