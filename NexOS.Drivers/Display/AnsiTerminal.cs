@@ -112,7 +112,13 @@ public sealed class AnsiTerminal
                 _column = 0;
                 return;
             case '\b':
-                _column = Math.Max(0, Math.Min(_column, _columns - 1) - (_column > 0 ? 1 : 0));
+                // From just past the last column this lands on the last column, so the
+                // shell's "\b \b" erases the character it just echoed there.
+                if (_column > 0)
+                {
+                    _column--;
+                }
+
                 return;
             case '\t':
                 int stop = Math.Min(_columns, (_column / 8 * 8) + 8);

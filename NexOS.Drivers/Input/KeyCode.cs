@@ -7,7 +7,7 @@ namespace NexOS.Drivers.Input;
 /// </summary>
 public enum KeyCode : byte
 {
-#pragma warning disable CS1591 // The key names are their documentation.
+    // The key names are their own documentation.
     None = 0x00,
     Escape = 0x01,
     D1 = 0x02, D2, D3, D4, D5, D6, D7, D8, D9, D0,
@@ -30,7 +30,6 @@ public enum KeyCode : byte
     Right = 0x80 | 0x4D,
     End = 0x80 | 0x4F, Down, PageDown, Insert, Delete,
     LeftGui = 0x80 | 0x5B, RightGui, Menu,
-#pragma warning restore CS1591
 }
 
 /// <summary>Modifier and lock state at the time of a key event.</summary>

@@ -31,6 +31,9 @@ public sealed class AnsiTerminalTests
         Assert.That(s.Line(0), Is.EqualTo("X       Y??"), "the tab writes spaces over the b");
         t.Write("\r\b\b");
         Assert.That(t.Column, Is.Zero);
+        t.Write("\r" + new string('z', 20) + "\b \b");
+        Assert.That(s.Line(0), Is.EqualTo(new string('z', 19)), "the shell's erase works at the right edge");
+        Assert.That((t.Row, t.Column), Is.EqualTo((0, 19)));
     }
 
     [Test]
