@@ -58,6 +58,7 @@ public sealed class AnsiTerminal
 
         _row = 0;
         _column = 0;
+        ShowCursor();
     }
 
     /// <summary>Writes each character of <paramref name="text"/>; null writes nothing.</summary>
@@ -70,8 +71,10 @@ public sealed class AnsiTerminal
 
         foreach (char c in text)
         {
-            Write(c);
+            Feed(c);
         }
+
+        ShowCursor();
     }
 
     /// <summary>Writes bytes as Latin-1 characters (UTF-8 sequences show as '?' per byte).</summary>
@@ -79,12 +82,22 @@ public sealed class AnsiTerminal
     {
         foreach (byte b in bytes)
         {
-            Write((char)b);
+            Feed((char)b);
         }
+
+        ShowCursor();
     }
 
     /// <summary>Writes one character or sequence byte.</summary>
     public void Write(char c)
+    {
+        Feed(c);
+        ShowCursor();
+    }
+
+    private void ShowCursor() => _screen.SetCursor(Math.Min(_column, _columns - 1), _row);
+
+    private void Feed(char c)
     {
         switch (_parser.Feed(c))
         {

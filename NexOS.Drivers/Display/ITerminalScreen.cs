@@ -30,4 +30,8 @@ public interface ITerminalScreen
 
     /// <summary>Moves every row up by one and blanks the last row in the style's background.</summary>
     void ScrollUp(TextStyle style);
+
+    /// <summary>Tells the screen where the cursor is (always a cell inside the grid); screens
+    /// that show a cursor move it there, others ignore it.</summary>
+    void SetCursor(int column, int row);
 }

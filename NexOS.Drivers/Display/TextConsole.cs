@@ -69,6 +69,12 @@ public sealed class TextConsole
             Erase(0, Rows - 1, width, style);
         }
 
+        public void SetCursor(int column, int row)
+        {
+            // The EGA hardware cursor is driven through CRTC ports, which the kernel's text
+            // screen does not own; the blinking block stays where the firmware left it.
+        }
+
         private static ushort Cell(char c, TextStyle style)
         {
             int fg = s_egaColour[style.Foreground & 7] | (style.Foreground & 8);

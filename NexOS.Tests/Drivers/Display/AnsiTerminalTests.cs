@@ -199,6 +199,27 @@ public sealed class AnsiTerminalTests
         Assert.That(surface.GetPixel(10, 50) & 0xFFFFFF, Is.EqualTo(0xEEEEEEu), "the partial band below the last row is never drawn");
     }
 
+    [Test]
+    public void TheCursorIsAnUnderlineThatFollowsTheText()
+    {
+        var format = FramebufferFormat.Xrgb32(8 * 3, 16 * 2);
+        FramebufferSurface surface = FramebufferSurface.Create(new MemoryMmioRegion((int)format.ByteLength), format)!;
+        var terminal = new AnsiTerminal(new FramebufferScreen(surface));
+        uint grey = format.Pack(FramebufferScreen.Colour(7));
+        Assert.That(surface.GetPixel(0, 15), Is.EqualTo(grey), "drawn at home after the clear");
+        terminal.Write("ab");
+        Assert.That(surface.GetPixel(0, 15), Is.Zero, "gone from where it was");
+        Assert.That(surface.GetPixel(16, 14), Is.EqualTo(grey));
+        terminal.Write("c");
+        Assert.That(surface.GetPixel(16, 15), Is.EqualTo(grey), "past the last column it stays on the last cell");
+        terminal.Write("\n\nx");
+        Assert.That(surface.GetPixel(16, 15), Is.Zero, "no underline scrolled up with the text");
+        Assert.That(surface.GetPixel(8, 16 + 15), Is.EqualTo(grey));
+        Assert.That(surface.GetPixel(0, 16 + 15), Is.Zero);
+        terminal.Write("\x1B[K");
+        Assert.That(surface.GetPixel(8, 16 + 15), Is.EqualTo(grey), "erasing the cursor's cell keeps the cursor");
+    }
+
     private sealed class ArrayCells : ITextCells
     {
         private readonly ushort[] _cells;

@@ -52,6 +52,14 @@ internal sealed class GridScreen : ITerminalScreen
         Erase(0, Rows - 1, Columns, style);
     }
 
+    public (int Column, int Row) Cursor { get; private set; }
+
+    public void SetCursor(int column, int row)
+    {
+        Check(column, row, 1);
+        Cursor = (column, row);
+    }
+
     private void Check(int column, int row, int count)
     {
         if (column < 0 || row < 0 || row >= Rows || count < 0 || column + count > Columns)
