@@ -1,125 +1,85 @@
 namespace NexOS.Drivers.Display;
 
 /// <summary>
-/// A scrolling terminal on a text-mode screen: prints ASCII, handles newline, carriage
-/// return, backspace and tab, and scrolls up when the cursor passes the last row. Other
-/// characters show as '?'. ANSI escape sequences are skipped so that output meant for a
-/// serial terminal does not show as garbage.
+/// A scrolling terminal on an EGA/VGA text-mode screen: an <see cref="AnsiTerminal"/> (so it
+/// accepts exactly the sequences the framebuffer console does) drawing into
+/// <see cref="ITextCells"/>, with ANSI colours mapped to the text mode's attribute bits.
 /// </summary>
 public sealed class TextConsole
 {
     /// <summary>Light grey on black.</summary>
     public const byte DefaultAttribute = 0x07;
 
-    private readonly ITextCells _cells;
-    private int _row;
-    private int _column;
-    private bool _inEscape;
+    private readonly AnsiTerminal _terminal;
 
+    /// <summary>Creates the console and clears the screen.</summary>
     public TextConsole(ITextCells cells)
     {
-        _cells = cells;
-        Clear();
+        _terminal = new AnsiTerminal(new TextCellsScreen(cells));
     }
 
-    public int Row => _row;
+    /// <summary>The cursor's row.</summary>
+    public int Row => _terminal.Row;
 
-    public int Column => _column;
+    /// <summary>The cursor's column.</summary>
+    public int Column => _terminal.Column;
 
-    public void Clear()
+    /// <summary>Blanks the screen and homes the cursor.</summary>
+    public void Clear() => _terminal.Clear();
+
+    /// <summary>Writes the text; see <see cref="AnsiTerminal"/> for what it understands.</summary>
+    public void Write(string text) => _terminal.Write(text);
+
+    /// <summary>Writes one character.</summary>
+    public void Write(char c) => _terminal.Write(c);
+
+    /// <summary>The text cells as an <see cref="ITerminalScreen"/>.</summary>
+    private sealed class TextCellsScreen : ITerminalScreen
     {
-        for (int i = 0; i < _cells.Width * _cells.Height; i++)
-        {
-            _cells.Set(i, Blank);
-        }
+        // ANSI orders colours red-green-yellow-blue; the EGA attribute's bits are blue-green-red.
+        private static readonly byte[] s_egaColour = { 0, 4, 2, 6, 1, 5, 3, 7 };
 
-        _row = 0;
-        _column = 0;
-    }
+        private readonly ITextCells _cells;
 
-    public void Write(string text)
-    {
-        foreach (char c in text)
-        {
-            Write(c);
-        }
-    }
+        public TextCellsScreen(ITextCells cells) => _cells = cells;
 
-    public void Write(char c)
-    {
-        if (_inEscape)
+        public int Columns => Math.Max(1, _cells.Width);
+
+        public int Rows => Math.Max(1, _cells.Height);
+
+        public void Put(int column, int row, char c, TextStyle style) => _cells.Set((row * Columns) + column, Cell(c, style));
+
+        public void Erase(int column, int row, int count, TextStyle style)
         {
-            // CSI sequences end with a byte in '@'..'~'; the '[' after ESC does not end one.
-            if (c != '[' && c >= '@' && c <= '~')
+            ushort blank = Cell(' ', style);
+            for (int i = 0; i < count; i++)
             {
-                _inEscape = false;
+                _cells.Set((row * Columns) + column + i, blank);
+            }
+        }
+
+        public void ScrollUp(TextStyle style)
+        {
+            int width = Columns;
+            for (int i = 0; i < width * (Rows - 1); i++)
+            {
+                _cells.Set(i, _cells.Get(i + width));
             }
 
-            return;
+            Erase(0, Rows - 1, width, style);
         }
 
-        switch (c)
+        public void SetCursor(int column, int row)
         {
-            case '\x1B':
-                _inEscape = true;
-                return;
-            case '\n':
-                NewLine();
-                return;
-            case '\r':
-                _column = 0;
-                return;
-            case '\b':
-                if (_column > 0)
-                {
-                    _column--;
-                }
-
-                return;
-            case '\t':
-                do
-                {
-                    Put(' ');
-                }
-                while (_column % 8 != 0);
-                return;
-            default:
-                Put(c >= ' ' && c < '\x7F' ? c : '?');
-                return;
-        }
-    }
-
-    private ushort Blank => (ushort)(DefaultAttribute << 8 | ' ');
-
-    private void Put(char c)
-    {
-        if (_column >= _cells.Width)
-        {
-            NewLine();
+            // The EGA hardware cursor is driven through CRTC ports, which the kernel's text
+            // screen does not own; the blinking block stays where the firmware left it.
         }
 
-        _cells.Set((_row * _cells.Width) + _column, (ushort)(DefaultAttribute << 8 | c));
-        _column++;
-    }
-
-    private void NewLine()
-    {
-        _column = 0;
-        if (_row + 1 < _cells.Height)
+        private static ushort Cell(char c, TextStyle style)
         {
-            _row++;
-            return;
-        }
-
-        int width = _cells.Width;
-        for (int i = 0; i < width * (_cells.Height - 1); i++)
-        {
-            _cells.Set(i, _cells.Get(i + width));
-        }
-
-        for (int i = width * (_cells.Height - 1); i < width * _cells.Height; i++)
-        {
-            _cells.Set(i, Blank);
+            int fg = s_egaColour[style.Foreground & 7] | (style.Foreground & 8);
+            int bg = s_egaColour[style.Background & 7];
+            return (ushort)((((bg << 4) | fg) << 8) | (byte)c);
         }
     }
 }

@@ -1,0 +1,191 @@
+using NexOS.Drivers.Hardware;
+
+namespace NexOS.Drivers.Pci;
+
+/// <summary>Result of an MSI or MSI-X programming call.</summary>
+public enum PciMsiStatus
+{
+    /// <summary>Done.</summary>
+    Ok,
+
+    /// <summary>The function has no (well-formed) MSI or MSI-X capability.</summary>
+    NoCapability,
+
+    /// <summary>The address is not dword aligned, or above 4 GiB for a 32-bit MSI capability.</summary>
+    BadAddress,
+
+    /// <summary>The MSI-X vector is outside the function's table.</summary>
+    VectorOutOfRange,
+
+    /// <summary>The region given for the MSI-X table is too short to hold the entry.</summary>
+    TableNotMapped,
+}
+
+/// <summary>
+/// Programs message signalled interrupts: the kernel hands out a message address and data (its
+/// choice of CPU and vector), and these helpers put them into the function. Enabling MSI or
+/// MSI-X also turns on bus mastering (the message is a memory write by the device), sets the
+/// INTx disable bit, and turns the other message mechanism off (a function must not use both).
+/// </summary>
+public static class PciMessageInterrupts
+{
+    private const int MsiControl = 2;
+    private const ushort MsiEnable = 0x0001;
+    private const ushort MsiMultipleEnableMask = 0x0070;
+    private const ushort MsiXEnable = 0x8000;
+    private const ushort MsiXFunctionMask = 0x4000;
+    private const int MsiXEntrySize = 16;
+
+    /// <summary>Programs the MSI capability of <paramref name="f"/> for one vector with
+    /// <paramref name="address"/>/<paramref name="data"/>, unmasks it when per-vector masking
+    /// exists, and enables MSI. Returns <see cref="PciMsiStatus.NoCapability"/> or
+    /// <see cref="PciMsiStatus.BadAddress"/> without touching the function.</summary>
+    public static PciMsiStatus EnableMsi(IPciConfigSpace config, PciFunction f, ulong address, ushort data)
+    {
+        if (f.Msi is not PciMsiInfo msi)
+        {
+            return PciMsiStatus.NoCapability;
+        }
+
+        if ((address & 3) != 0 || (!msi.Is64Bit && address > uint.MaxValue))
+        {
+            return PciMsiStatus.BadAddress;
+        }
+
+        PciAddress a = f.Address;
+        int o = msi.Offset;
+        DisableMsiX(config, f);
+        ushort control = config.Read16(a, o + MsiControl);
+
+        // Reprogram with MSI off, so the device never sends a half-written message.
+        config.Write16(a, o + MsiControl, (ushort)(control & ~(MsiEnable | MsiMultipleEnableMask)));
+        config.Write32(a, o + 4, (uint)address);
+        int dataOffset = o + 8;
+        if (msi.Is64Bit)
+        {
+            config.Write32(a, o + 8, (uint)(address >> 32));
+            dataOffset = o + 12;
+        }
+
+        config.Write16(a, dataOffset, data);
+        if (msi.PerVectorMasking)
+        {
+            // The mask bits follow the data register (padded to a dword).
+            int maskOffset = dataOffset + 4;
+            config.Write32(a, maskOffset, config.Read32(a, maskOffset) & ~1u);
+        }
+
+        SetCommandForMessages(config, a);
+        config.Write16(a, o + MsiControl, (ushort)((control & ~MsiMultipleEnableMask) | MsiEnable));
+        return PciMsiStatus.Ok;
+    }
+
+    /// <summary>Turns MSI off (INTx stays disabled: the driver re-enables it if it wants it).
+    /// Returns <see cref="PciMsiStatus.NoCapability"/> when the function has no MSI.</summary>
+    public static PciMsiStatus DisableMsi(IPciConfigSpace config, PciFunction f)
+    {
+        if (f.Msi is not PciMsiInfo msi)
+        {
+            return PciMsiStatus.NoCapability;
+        }
+
+        ushort control = config.Read16(f.Address, msi.Offset + MsiControl);
+        config.Write16(f.Address, msi.Offset + MsiControl, (ushort)(control & ~MsiEnable));
+        return PciMsiStatus.Ok;
+    }
+
+    /// <summary>Writes MSI-X table entry <paramref name="vector"/> through
+    /// <paramref name="tableBar"/>, a mapping of the whole BAR that holds the table (entry at
+    /// the capability's table offset + 16 * vector). The entry is masked while it is written and
+    /// left masked when <paramref name="masked"/> is set. Returns an error status, writing
+    /// nothing, when the function has no MSI-X, the vector is out of range, the address is not
+    /// dword aligned, or the mapping is too short.</summary>
+    public static PciMsiStatus ProgramMsiXEntry(PciFunction f, IMmioRegion tableBar, int vector, ulong address, uint data, bool masked = false)
+    {
+        PciMsiStatus status = LocateEntry(f, tableBar, vector, out ulong entry);
+        if (status != PciMsiStatus.Ok)
+        {
+            return status;
+        }
+
+        if ((address & 3) != 0)
+        {
+            return PciMsiStatus.BadAddress;
+        }
+
+        uint control = tableBar.Read32(entry + 12);
+        tableBar.Write32(entry + 12, control | 1);
+        tableBar.Write32(entry, (uint)address);
+        tableBar.Write32(entry + 4, (uint)(address >> 32));
+        tableBar.Write32(entry + 8, data);
+        tableBar.Write32(entry + 12, masked ? control | 1 : control & ~1u);
+        return PciMsiStatus.Ok;
+    }
+
+    /// <summary>Sets or clears the mask bit of MSI-X entry <paramref name="vector"/>; the same
+    /// errors as <see cref="ProgramMsiXEntry"/>.</summary>
+    public static PciMsiStatus SetMsiXEntryMasked(PciFunction f, IMmioRegion tableBar, int vector, bool masked)
+    {
+        PciMsiStatus status = LocateEntry(f, tableBar, vector, out ulong entry);
+        if (status == PciMsiStatus.Ok)
+        {
+            uint control = tableBar.Read32(entry + 12);
+            tableBar.Write32(entry + 12, masked ? control | 1 : control & ~1u);
+        }
+
+        return status;
+    }
+
+    /// <summary>Enables MSI-X (after turning MSI off) with the function mask cleared, so the
+    /// entries' own mask bits decide. Program the entries first. Returns
+    /// <see cref="PciMsiStatus.NoCapability"/> when the function has no MSI-X.</summary>
+    public static PciMsiStatus EnableMsiX(IPciConfigSpace config, PciFunction f)
+    {
+        if (f.MsiX is not PciMsiXInfo x)
+        {
+            return PciMsiStatus.NoCapability;
+        }
+
+        DisableMsi(config, f);
+        SetCommandForMessages(config, f.Address);
+        ushort control = config.Read16(f.Address, x.Offset + MsiControl);
+        config.Write16(f.Address, x.Offset + MsiControl, (ushort)((control | MsiXEnable) & ~MsiXFunctionMask));
+        return PciMsiStatus.Ok;
+    }
+
+    /// <summary>Turns MSI-X off; <see cref="PciMsiStatus.NoCapability"/> when there is none.</summary>
+    public static PciMsiStatus DisableMsiX(IPciConfigSpace config, PciFunction f)
+    {
+        if (f.MsiX is not PciMsiXInfo x)
+        {
+            return PciMsiStatus.NoCapability;
+        }
+
+        ushort control = config.Read16(f.Address, x.Offset + MsiControl);
+        config.Write16(f.Address, x.Offset + MsiControl, (ushort)(control & ~MsiXEnable));
+        return PciMsiStatus.Ok;
+    }
+
+    private static PciMsiStatus LocateEntry(PciFunction f, IMmioRegion tableBar, int vector, out ulong entry)
+    {
+        entry = 0;
+        if (f.MsiX is not PciMsiXInfo x)
+        {
+            return PciMsiStatus.NoCapability;
+        }
+
+        if (vector < 0 || vector >= x.TableSize)
+        {
+            return PciMsiStatus.VectorOutOfRange;
+        }
+
+        entry = x.TableOffset + ((ulong)vector * MsiXEntrySize);
+        return tableBar.Length < MsiXEntrySize || entry > tableBar.Length - MsiXEntrySize ? PciMsiStatus.TableNotMapped : PciMsiStatus.Ok;
+    }
+
+    private static void SetCommandForMessages(IPciConfigSpace config, PciAddress a)
+    {
+        ushort command = config.Read16(a, PciRegisters.Command);
+        config.Write16(a, PciRegisters.Command, (ushort)(command | PciRegisters.CommandBusMaster | PciRegisters.CommandInterruptDisable));
+    }
+}
