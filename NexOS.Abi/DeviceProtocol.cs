@@ -3,7 +3,8 @@ namespace NexOS.Abi;
 /// <summary>
 /// The device manager's protocol (user/devmgr, docs/services.md), on its endpoint.
 /// List: a call granting a buffer for writing; the manager writes one line per PCI function
-/// (`BB:DD.F vvvv:dddd class cc.ss.pp irq N`, each ending in '\n') and answers Label 0 with
+/// (as NexOS.Drivers.Pci.PciFormatter.FormatLine writes it, then `, irq N` when the
+/// function has an interrupt pin; each ending in '\n') and answers Label 0 with
 /// W0 = the bytes written (cut at the buffer's end) and W1 = the functions found. Start: W0
 /// the function's address (<see cref="Address"/>), a read grant holding the program's command
 /// line (at most 256 bytes); the manager starts the program with the function's resources

@@ -1,12 +1,14 @@
 using System.Text;
 using NexOS.Abi;
+using NexOS.Drivers.Pci;
 using NexOS.UserLib;
 
 namespace NexOS.Programs.DevMgr;
 
 /// <summary>
 /// The device manager (docs/services.md): the one process holding the device authority (slot
-/// 1). It enumerates PCI through the configuration ports, answers `lspci` (List), and starts a
+/// 1). It enumerates PCI through the configuration ports (NexOS.Drivers.Pci, the same code the
+/// host tests run against emulated machines), answers `lspci` (List), and starts a
 /// driver program for a function with exactly that function's resources as capabilities
 /// (Start), enabling its decoding and bus mastering first. Its endpoint's receive side is in
 /// slot 2. A started program gets, in slots 1, 2, ...: an MMIO capability per memory BAR
@@ -36,8 +38,14 @@ public static class Program
         // Each program it starts raises a bit of its own here when it ends: the manager looks
         // whenever no request came for a while, and waits only for children that have ended.
         s_exits = Ipc.CreateNotification();
-        var bus = new PciBus((int)ports);
-        List<PciFunction> functions = bus.Enumerate();
+        var config = new PciPortConfigSpace(new PortIo((int)ports));
+        var functions = new List<PciFunction>();
+        PciScanStatus scan = new PciEnumerator(config).Enumerate(functions);
+        if (scan != PciScanStatus.Ok)
+        {
+            Log.WriteLine($"devmgr: PCI enumeration stopped early ({scan}); {functions.Count} functions found");
+        }
+
         while (true)
         {
             SyscallStatus status = Ipc.Receive(EndpointSlot, out Message request, out _, PollNs);
@@ -56,7 +64,7 @@ public static class Program
             Message answer = (request.Label & ~UserAbi.GrantFlag) switch
             {
                 DeviceProtocol.List => List(functions, Ipc.GrantedLength(in request)),
-                DeviceProtocol.Start => Start(functions, bus, request.W0, Ipc.GrantedLength(in request)),
+                DeviceProtocol.Start => Start(functions, config, request.W0, Ipc.GrantedLength(in request)),
                 _ => new Message { Label = (ulong)SyscallStatus.BadArgument },
             };
             _ = Ipc.Reply(in answer);
@@ -68,8 +76,8 @@ public static class Program
         var text = new StringBuilder();
         foreach (PciFunction f in functions)
         {
-            text.Append($"{f.Bus:x2}:{f.Device:x2}.{f.Function} {f.Vendor:x4}:{f.DeviceId:x4} class {f.ClassCode >> 16:x2}.{(f.ClassCode >> 8) & 0xFF:x2}.{f.ClassCode & 0xFF:x2}");
-            text.Append(f.InterruptPin != 0 ? $" irq {f.InterruptLine}\n" : "\n");
+            text.Append(PciFormatter.FormatLine(f));
+            text.Append(f.InterruptPin != 0 ? $", irq {f.InterruptLine}\n" : "\n");
         }
 
         byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
@@ -78,12 +86,12 @@ public static class Program
         return new Message { Label = (ulong)status, W0 = (ulong)n, W1 = (ulong)functions.Count };
     }
 
-    private static Message Start(List<PciFunction> functions, PciBus bus, ulong address, int commandLength)
+    private static Message Start(List<PciFunction> functions, IPciConfigSpace config, ulong address, int commandLength)
     {
         PciFunction? target = null;
         foreach (PciFunction f in functions)
         {
-            if (DeviceProtocol.Address(f.Bus, f.Device, f.Function) == address)
+            if (DeviceProtocol.Address(f.Address.Bus, f.Address.Device, f.Address.Function) == address)
             {
                 target = f;
             }
@@ -112,7 +120,9 @@ public static class Program
         SyscallStatus made = MakeResources(target, slots, resources);
         if (made == SyscallStatus.Ok)
         {
-            bus.EnableDevice(target);
+            // Memory and I/O decoding and bus mastering, which the driver needs for its
+            // registers and its DMA.
+            config.Write16(target.Address, 0x04, (ushort)(config.Read16(target.Address, 0x04) | 0x7));
         }
 
         long child = made == SyscallStatus.Ok
@@ -128,14 +138,21 @@ public static class Program
             return new Message { Label = (ulong)(-child) };
         }
 
-        s_children.Add((child, $"{Encoding.UTF8.GetString(command)} for {target.Bus:x2}:{target.Device:x2}.{target.Function}", bit));
+        s_children.Add((child, $"{Encoding.UTF8.GetString(command)} for {target.Address.Bus:x2}:{target.Address.Device:x2}.{target.Address.Function}", bit));
         return new Message { W0 = (ulong)Children.ProcessId((int)child) };
     }
 
     private static SyscallStatus MakeResources(PciFunction f, List<ulong> slots, StringBuilder resources)
     {
-        foreach ((ulong start, ulong length, bool io) in f.Bars)
+        foreach (PciBar bar in f.Bars)
         {
+            if (!bar.IsUsable || bar.Address == 0)
+            {
+                continue;
+            }
+
+            ulong start = bar.Address, length = bar.Size;
+            bool io = bar.Kind == PciBarKind.Io;
             ulong first = start & ~0xFFFUL;
             ulong pages = ((start + length + 0xFFF) & ~0xFFFUL) - first;
             long slot = io ? Devices.CreatePorts(Authority, (ushort)start, (int)Math.Min(length, 0xFFFF)) : Devices.CreateMmio(Authority, first, pages);
