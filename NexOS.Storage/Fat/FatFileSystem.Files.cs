@@ -202,7 +202,9 @@ public sealed partial class FatFileSystem
             file.PositionIndex = 0;
             file.PositionCluster = file.FirstCluster;
         }
-        if (index - file.PositionIndex > _geo.ClusterCount)
+        // No file holds as many clusters as the volume (the root takes one): an index that far
+        // along can only be reached through a loop in the chain.
+        if (index >= _geo.ClusterCount)
         {
             return MarkCorrupt();
         }

@@ -70,29 +70,6 @@ public sealed partial class FatFileSystem
         return StorageStatus.Ok;
     }
 
-    /// <summary>Walks <paramref name="steps"/> clusters from <paramref name="cluster"/>. Ok with
-    /// <paramref name="end"/> set (and the last cluster) when the chain ends early.</summary>
-    private StorageStatus Advance(uint cluster, uint steps, out uint result, out bool end)
-    {
-        result = cluster;
-        end = false;
-        if (steps > _geo.ClusterCount)
-        {
-            // No valid chain is longer than the volume: asking for more means a loop or a bad size.
-            return MarkCorrupt();
-        }
-        for (uint i = 0; i < steps; i++)
-        {
-            StorageStatus status = NextCluster(result, out uint next, out end);
-            if (status != StorageStatus.Ok || end)
-            {
-                return status;
-            }
-            result = next;
-        }
-        return StorageStatus.Ok;
-    }
-
     /// <summary>Takes a free cluster (searching forward from the next-free hint, wrapping once),
     /// marks it as a chain end and links it after <paramref name="previous"/> when that is not 0.
     /// NoSpace when every cluster is taken.</summary>
