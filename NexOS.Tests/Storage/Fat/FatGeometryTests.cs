@@ -60,7 +60,6 @@ public sealed class FatGeometryTests
         yield return Case("bytes per sector 0", s => Set16(s, 11, 0), StorageStatus.Unsupported);
         yield return Case("sectors per cluster 0", s => s[13] = 0, StorageStatus.Corrupt);
         yield return Case("sectors per cluster 3", s => s[13] = 3, StorageStatus.Corrupt);
-        yield return Case("cluster over 64 KiB", s => { Set16(s, 11, 512); s[13] = 0x80; Set32(s, 32, 140_000); }, StorageStatus.Corrupt);
         yield return Case("reserved 0", s => Set16(s, 14, 0), StorageStatus.Corrupt);
         yield return Case("no FAT", s => s[16] = 0, StorageStatus.Corrupt);
         yield return Case("9 FATs", s => s[16] = 9, StorageStatus.Corrupt);
@@ -87,6 +86,19 @@ public sealed class FatGeometryTests
         byte[] sector = ValidSector();
         change(sector);
         Assert.That(FatGeometry.Parse(sector, 512, DeviceBlocks, out _), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void ClustersOver64KilobytesAreRefused()
+    {
+        byte[] sector = ValidSector(4096);
+        sector[13] = 16;
+        Set32(sector, 32, 16 * 70_000);
+        Assert.That(FatGeometry.Parse(sector, 4096, 16 * 70_000, out FatGeometry geo), Is.EqualTo(StorageStatus.Ok), "64 KiB clusters");
+        Assert.That(geo.ClusterBytes, Is.EqualTo(65536));
+        sector[13] = 32;
+        Set32(sector, 32, 32 * 70_000);
+        Assert.That(FatGeometry.Parse(sector, 4096, 32 * 70_000, out _), Is.EqualTo(StorageStatus.Corrupt), "128 KiB clusters");
     }
 
     [Test]
