@@ -157,8 +157,13 @@ public sealed class FatOperationTests
         Assert.That(FatTestImages.ReadFile(_fs, "/b/Moved Sub/data.bin"), Is.EqualTo(new byte[] { 1 }));
         Assert.That(_fs.Rename("/b/Moved Sub/data.bin", "/b/Moved Sub/DATA.bin"), Is.EqualTo(StorageStatus.Ok));
         Assert.That(FatTestImages.List(_fs, "/b/Moved Sub").ConvertAll(e => e.Name), Is.EqualTo(new[] { "DATA.bin" }));
+        FatTestImages.WriteFile(_fs, "/a/keep", [2]);
         Assert.That(_fs.Rename("/b/Moved Sub", "/a"), Is.EqualTo(StorageStatus.NotEmpty));
-        Assert.That(_fs.Rename("/b/Moved Sub/DATA.bin", "/a"), Is.EqualTo(StorageStatus.IsADirectory));
+        Assert.That(_fs.CreateDirectory("/empty"), Is.EqualTo(StorageStatus.Ok));
+        Assert.That(_fs.Rename("/b/Moved Sub", "/empty"), Is.EqualTo(StorageStatus.Ok), "an empty directory is replaced");
+        Assert.That(FatTestImages.ReadFile(_fs, "/empty/DATA.bin"), Is.EqualTo(new byte[] { 1 }));
+        Assert.That(_fs.Rename("/empty/DATA.bin", "/a"), Is.EqualTo(StorageStatus.IsADirectory));
+        Assert.That(_fs.Rename("/empty", "/a/keep"), Is.EqualTo(StorageStatus.NotADirectory));
         Assert.That(_fs.Rename("/", "/c"), Is.EqualTo(StorageStatus.BadArgument));
     }
 
