@@ -31,6 +31,7 @@ public sealed partial class FatFileSystem
             int chunk = Math.Min(clusterBytes - inCluster, total - read);
             if (status == StorageStatus.Ok)
             {
+                chunk = ExtendRun(handle, cluster, chunk, total - read, grow: false);
                 status = TransferInCluster(cluster, inCluster, buffer.Slice(read, chunk), default, write: false);
             }
             if (status != StorageStatus.Ok)
@@ -177,6 +178,7 @@ public sealed partial class FatFileSystem
             int chunk = Math.Min(clusterBytes - inCluster, data.Length - written);
             if (status == StorageStatus.Ok)
             {
+                chunk = ExtendRun(handle, cluster, chunk, data.Length - written, grow: true);
                 status = TransferInCluster(cluster, inCluster, default, data.Slice(written, chunk), write: true);
             }
             if (status != StorageStatus.Ok)
@@ -186,6 +188,41 @@ public sealed partial class FatFileSystem
             written += chunk;
         }
         return StorageStatus.Ok;
+    }
+
+    /// <summary>Grows a transfer that starts in <paramref name="cluster"/> over the clusters that
+    /// follow it on disk (next in the chain and next in number), so one device request covers
+    /// them; with <paramref name="grow"/> the clusters are allocated at the chain's end while the
+    /// allocator keeps handing out the next number. Moves the handle's position along. Stops at
+    /// the first gap or error (the caller's next step reports the error).</summary>
+    private int ExtendRun(int handle, uint cluster, int chunk, int remaining, bool grow)
+    {
+        ref OpenFile file = ref _files[handle];
+        int clusterBytes = _geo.ClusterBytes;
+        uint last = cluster;
+        while (chunk < remaining && file.PositionCluster == last)
+        {
+            if (NextCluster(last, out uint next, out bool end) != StorageStatus.Ok)
+            {
+                break;
+            }
+            if (end)
+            {
+                if (!grow || AllocateCluster(last, out next) != StorageStatus.Ok)
+                {
+                    break;
+                }
+            }
+            if (next != last + 1)
+            {
+                break;
+            }
+            file.PositionIndex++;
+            file.PositionCluster = next;
+            last = next;
+            chunk += Math.Min(clusterBytes, remaining - chunk);
+        }
+        return chunk;
     }
 
     /// <summary>Moves bytes between a buffer and one cluster: a partial first sector and a partial

@@ -268,6 +268,20 @@ public sealed class FatOperationTests
     }
 
     [Test]
+    public void ContiguousClustersMoveInOneRequest()
+    {
+        FatTestImages.WriteFile(_fs, "/warm", [1]);
+        byte[] data = FatTestImages.Pattern(64 * 1024, 9);
+        long before = _device.Requests;
+        FatTestImages.WriteFile(_fs, "/big", data);
+        Assert.That(_device.Requests - before, Is.LessThanOrEqualTo(4), "128 free clusters in a row are written at once");
+        Assert.That(_fs.Flush(), Is.EqualTo(StorageStatus.Ok));
+        before = _device.Requests;
+        Assert.That(FatTestImages.ReadFile(_fs, "/big"), Is.EqualTo(data));
+        Assert.That(_device.Requests - before, Is.LessThanOrEqualTo(4));
+    }
+
+    [Test]
     public void CreateWriteCloseDeleteIsCheap()
     {
         FatTestImages.WriteFile(_fs, "/warm", [1]);

@@ -28,12 +28,16 @@ internal sealed class MemoryBlockDevice : IBlockDevice
 
     public long Writes { get; private set; }
 
+    /// <summary>Read and write calls (a multi-block call counts once).</summary>
+    public long Requests { get; private set; }
+
     public StorageStatus Read(ulong block, Span<byte> buffer)
     {
         if (!Valid(block, buffer.Length))
         {
             return StorageStatus.BadArgument;
         }
+        Requests++;
         for (int i = 0; i < buffer.Length / BlockSize; i++)
         {
             Block(block + (ulong)i).CopyTo(buffer.Slice(i * BlockSize, BlockSize));
@@ -52,6 +56,7 @@ internal sealed class MemoryBlockDevice : IBlockDevice
         {
             return StorageStatus.ReadOnly;
         }
+        Requests++;
         for (int i = 0; i < buffer.Length / BlockSize; i++)
         {
             buffer.Slice(i * BlockSize, BlockSize).CopyTo(WritableBlock(block + (ulong)i));
