@@ -45,4 +45,10 @@ public enum StorageStatus
 
     /// <summary>A table (open files, cache) is full.</summary>
     LimitReached,
+
+    /// <summary>The object is in use (an open file that cannot be removed).</summary>
+    InUse,
+
+    /// <summary>The result would exceed the largest size the file system can record.</summary>
+    TooLarge,
 }
