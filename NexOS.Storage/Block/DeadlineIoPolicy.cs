@@ -65,12 +65,18 @@ public sealed class DeadlineIoPolicy : IIoSchedulerPolicy
         List<IoRequest> list = request.Kind == IoKind.Read ? _reads : _writes;
         int max = (int)_maxMerge.Value;
         int index = InsertionIndex(list, request.Block);
-        if (index > 0 && list[index - 1].TryAppend(request, max))
+        if (index > 0 && list[index - 1].TryJoin(request, max))
         {
+            // The grown unit may now reach the next one: join them too.
+            if (index < list.Count && list[index - 1].TryJoin(list[index], max))
+            {
+                list.RemoveAt(index);
+            }
+
             return true;
         }
 
-        if (index < list.Count && list[index].TryPrepend(request, max))
+        if (index < list.Count && request.TryJoin(list[index], max))
         {
             list[index] = request;
             return true;

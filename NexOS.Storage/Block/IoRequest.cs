@@ -69,41 +69,25 @@ public sealed class IoRequest
     /// <summary>The block just after the range.</summary>
     public ulong End => Block + (ulong)Count;
 
-    /// <summary>Tries to append <paramref name="next"/> (a lone request) to the chain this
-    /// request heads: same kind, starting exactly at <see cref="End"/>, and at most
-    /// <paramref name="maxBlocks"/> blocks in all. Returns false and changes nothing
-    /// otherwise.</summary>
-    public bool TryAppend(IoRequest next, int maxBlocks)
+    /// <summary>Tries to put the chain <paramref name="next"/> heads behind the chain this
+    /// request heads: same kind, <paramref name="next"/> starting exactly at <see cref="End"/>,
+    /// and at most <paramref name="maxBlocks"/> blocks in all. This request stays the head and
+    /// takes the older submit time and sequence of the two, so deadlines never move later.
+    /// Returns false and changes nothing otherwise.</summary>
+    public bool TryJoin(IoRequest next, int maxBlocks)
     {
-        if (next.Kind != Kind || next.Block != End || next.MergeNext != null || (long)Count + next.Count > maxBlocks)
+        if (next == this || next.Kind != Kind || next.Block != End || (long)Count + next.Count > maxBlocks)
         {
             return false;
         }
 
         MergeTail.MergeNext = next;
-        MergeTail = next;
+        MergeTail = next.MergeTail;
         Count += next.Count;
-        return true;
-    }
-
-    /// <summary>Tries to put this chain behind <paramref name="previous"/>'s chain (the
-    /// incoming request <paramref name="previous"/> ends where this range starts). On success
-    /// <paramref name="previous"/> becomes the head; returns false and changes nothing
-    /// otherwise.</summary>
-    public bool TryPrepend(IoRequest previous, int maxBlocks)
-    {
-        if (previous.Kind != Kind || previous.End != Block || previous.MergeNext != null || (long)Count + previous.Count > maxBlocks)
-        {
-            return false;
-        }
-
-        previous.MergeNext = this;
-        previous.MergeTail = MergeTail;
-        previous.Count += Count;
-        previous.SubmitNs = Math.Min(previous.SubmitNs, SubmitNs);
-        previous.Sequence = Math.Min(previous.Sequence, Sequence);
-        MergeTail = this;
-        Count = OwnCount;
+        SubmitNs = Math.Min(SubmitNs, next.SubmitNs);
+        Sequence = Math.Min(Sequence, next.Sequence);
+        next.Count = next.OwnCount;
+        next.MergeTail = next;
         return true;
     }
 }

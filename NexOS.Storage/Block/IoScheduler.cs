@@ -112,9 +112,14 @@ public sealed partial class IoScheduler : IBlockDevice
         request.Sequence = ++_sequence;
         Queued++;
         _metrics?.QueueDepth.Set(Queued);
-        if (Policy.Add(request, request.SubmitNs))
+        // Count merges by the units that disappeared: one request can join two queued units
+        // into one, which is two merges.
+        int unitsBefore = Policy.Count;
+        Policy.Add(request, request.SubmitNs);
+        int merged = unitsBefore + 1 - Policy.Count;
+        if (merged > 0)
         {
-            _metrics?.Merges.Increment();
+            _metrics?.Merges.Add(merged);
         }
 
         return StorageStatus.Ok;
