@@ -85,8 +85,6 @@ public sealed class AhciPortTests
         Assert.That(port.Write(3, new byte[512]), Is.EqualTo(StorageStatus.IoError));
         Assert.That(port.Broken, Is.False);
         hba.FailCommand = null;
-        hba.SetPort(AhciRegisters.PxCi, 0);
-        hba.SetPort(AhciRegisters.PxTfd, 0x50);
         Assert.That(port.Write(3, new byte[512]), Is.EqualTo(StorageStatus.Ok));
     }
 

@@ -87,6 +87,11 @@ internal sealed class FakeAhciHba : IMmioRegion
             v |= (value & CmdStart) != 0 || StuckRunning ? CmdCr : 0;
             v |= (value & CmdFre) != 0 || StuckRunning ? CmdFr : 0;
             _regs[offset / 4] = v;
+            if ((value & CmdStart) == 0)
+            {
+                // Clearing ST makes the HBA drop its outstanding commands (AHCI 3.3.14).
+                SetPort(PxCi, 0);
+            }
         }
         else if (offset == p + PxCi)
         {
