@@ -68,23 +68,12 @@ public sealed partial class BuddyFrameAllocator
     /// allocates or throws.</summary>
     public AllocationResult Free(PhysAddr address, int order)
     {
-        if ((uint)order > (uint)MaxOrder)
+        AllocationResult decoded = FrameIndex(address, order, out int index);
+        if (decoded != AllocationResult.Ok)
         {
-            return AllocationResult.WrongOrder;
+            return decoded;
         }
 
-        if ((address.Value & (FrameSize - 1)) != 0)
-        {
-            return AllocationResult.Misaligned;
-        }
-
-        ulong frame = address.Value >> FrameShift;
-        if (frame < _baseFrame || frame - _baseFrame >= (ulong)_spanFrames)
-        {
-            return AllocationResult.OutOfRange;
-        }
-
-        int index = (int)(frame - _baseFrame);
         byte state = _state[index];
         if ((state & HeadUsed) != 0)
         {
@@ -103,6 +92,32 @@ public sealed partial class BuddyFrameAllocator
         }
 
         return ContainingFreeBlock(index, out _) >= 0 ? AllocationResult.DoubleFree : AllocationResult.NotAllocated;
+    }
+
+    /// <summary>The frame index of <paramref name="address"/>, for Free and Split: WrongOrder
+    /// for an order outside 0 to MaxOrder, Misaligned for an address inside a frame,
+    /// OutOfRange for one outside the allocator's span.</summary>
+    private AllocationResult FrameIndex(PhysAddr address, int order, out int index)
+    {
+        index = -1;
+        if ((uint)order > (uint)MaxOrder)
+        {
+            return AllocationResult.WrongOrder;
+        }
+
+        if ((address.Value & (FrameSize - 1)) != 0)
+        {
+            return AllocationResult.Misaligned;
+        }
+
+        ulong frame = address.Value >> FrameShift;
+        if (frame < _baseFrame || frame - _baseFrame >= (ulong)_spanFrames)
+        {
+            return AllocationResult.OutOfRange;
+        }
+
+        index = (int)(frame - _baseFrame);
+        return AllocationResult.Ok;
     }
 
     /// <summary>Marks the allocated block at <paramref name="index"/> free, merging upwards

@@ -14,23 +14,12 @@ public sealed partial class BuddyFrameAllocator
     /// </summary>
     public AllocationResult Split(PhysAddr address, int order)
     {
-        if ((uint)order > (uint)MaxOrder)
+        AllocationResult decoded = FrameIndex(address, order, out int index);
+        if (decoded != AllocationResult.Ok)
         {
-            return AllocationResult.WrongOrder;
+            return decoded;
         }
 
-        if ((address.Value & (FrameSize - 1)) != 0)
-        {
-            return AllocationResult.Misaligned;
-        }
-
-        ulong frame = address.Value >> FrameShift;
-        if (frame < _baseFrame || frame - _baseFrame >= (ulong)_spanFrames)
-        {
-            return AllocationResult.OutOfRange;
-        }
-
-        int index = (int)(frame - _baseFrame);
         byte state = _state[index];
         if ((state & HeadUsed) == 0 || (state & HeadFree) != 0)
         {

@@ -69,12 +69,7 @@ public sealed partial class FatFileSystem
     /// InUse (open), NotFound, ReadOnly, Corrupt.</summary>
     public StorageStatus Delete(ReadOnlySpan<char> path)
     {
-        StorageStatus status = CanWrite();
-        if (status != StorageStatus.Ok)
-        {
-            return status;
-        }
-        status = Resolve(path, out DirEntry entry);
+        StorageStatus status = ResolveForChange(path, out DirEntry entry);
         if (status != StorageStatus.Ok)
         {
             return status;
@@ -88,6 +83,15 @@ public sealed partial class FatFileSystem
             return StorageStatus.InUse;
         }
         return RemoveAndFree(entry);
+    }
+
+    /// <summary>The entry a change names, once the volume may be written: ReadOnly or Corrupt
+    /// first, then what resolving the path says.</summary>
+    private StorageStatus ResolveForChange(ReadOnlySpan<char> path, out DirEntry entry)
+    {
+        entry = default;
+        StorageStatus status = CanWrite();
+        return status != StorageStatus.Ok ? status : Resolve(path, out entry);
     }
 
     private StorageStatus RemoveAndFree(in DirEntry entry)
@@ -104,12 +108,7 @@ public sealed partial class FatFileSystem
     /// BadArgument for the root, NotFound, ReadOnly, Corrupt.</summary>
     public StorageStatus RemoveDirectory(ReadOnlySpan<char> path)
     {
-        StorageStatus status = CanWrite();
-        if (status != StorageStatus.Ok)
-        {
-            return status;
-        }
-        status = Resolve(path, out DirEntry entry);
+        StorageStatus status = ResolveForChange(path, out DirEntry entry);
         if (status != StorageStatus.Ok)
         {
             return status;

@@ -10,35 +10,43 @@ public sealed partial class FatFileSystem
     private StorageStatus ReadFat(uint cluster, out uint value)
     {
         value = 0;
-        if (!ValidCluster(cluster))
-        {
-            return MarkCorrupt();
-        }
-        ulong offset = (ulong)cluster * 4;
-        ulong lba = _geo.ReservedSectors + (offset / (uint)_geo.BytesPerSector);
-        StorageStatus status = _cache.Get(lba, true, out int slot);
+        StorageStatus status = FatEntry(cluster, out int slot, out int at);
         if (status != StorageStatus.Ok)
         {
             return status;
         }
-        value = BinaryPrimitives.ReadUInt32LittleEndian(_cache.Data(slot)[(int)(offset % (uint)_geo.BytesPerSector)..]) & FatMask;
+
+        value = BinaryPrimitives.ReadUInt32LittleEndian(_cache.Data(slot)[at..]) & FatMask;
         return StorageStatus.Ok;
+    }
+
+    /// <summary>Brings the FAT sector holding <paramref name="cluster"/>'s entry into the
+    /// cache: its cache slot and the entry's byte offset in it. Corrupt for a cluster outside
+    /// the volume.</summary>
+    private StorageStatus FatEntry(uint cluster, out int slot, out int at)
+    {
+        slot = -1;
+        at = 0;
+        if (!ValidCluster(cluster))
+        {
+            return MarkCorrupt();
+        }
+
+        ulong offset = (ulong)cluster * 4;
+        ulong lba = _geo.ReservedSectors + (offset / (uint)_geo.BytesPerSector);
+        at = (int)(offset % (uint)_geo.BytesPerSector);
+        return _cache.Get(lba, true, out slot);
     }
 
     private StorageStatus WriteFat(uint cluster, uint value)
     {
-        if (!ValidCluster(cluster))
-        {
-            return MarkCorrupt();
-        }
-        ulong offset = (ulong)cluster * 4;
-        ulong lba = _geo.ReservedSectors + (offset / (uint)_geo.BytesPerSector);
-        StorageStatus status = _cache.Get(lba, true, out int slot);
+        StorageStatus status = FatEntry(cluster, out int slot, out int at);
         if (status != StorageStatus.Ok)
         {
             return status;
         }
-        Span<byte> entry = _cache.Data(slot)[(int)(offset % (uint)_geo.BytesPerSector)..];
+
+        Span<byte> entry = _cache.Data(slot)[at..];
         // The top four bits are reserved and must be kept as they are.
         uint old = BinaryPrimitives.ReadUInt32LittleEndian(entry);
         BinaryPrimitives.WriteUInt32LittleEndian(entry, (old & ~FatMask) | (value & FatMask));
