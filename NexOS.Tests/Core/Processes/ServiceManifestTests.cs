@@ -10,7 +10,7 @@ namespace NexOS.Tests.Core.Processes;
 public sealed class ServiceManifestTests
 {
     // The capabilities init holds (user/init/Program.cs).
-    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq", "com2.ports", "com2.irq", "patches", "klog" };
+    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq", "com2.ports", "com2.irq", "patches", "klog", "devauth" };
 
     [Test]
     public void TheShippedManifestParses()
@@ -18,8 +18,8 @@ public sealed class ServiceManifestTests
         string text = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "user", "etc", "services"));
         ServiceManifest? manifest = ServiceManifest.Parse(text, s_known, out string error);
         Assert.That(manifest, Is.Not.Null, error);
-        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console" }));
-        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "shell" }));
+        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices" }));
+        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "shell" }));
         Assert.That(manifest.Services[1].Restart, Is.EqualTo(RestartPolicy.OnFailure), "no second UART: it ends with 0 and stays ended");
         ServiceEntry console = manifest.Services[0];
         Assert.That(console.Restart, Is.EqualTo(RestartPolicy.Always));
@@ -30,7 +30,17 @@ public sealed class ServiceManifestTests
             new CapabilityGrant("console", ServiceManifest.Receive),
             new CapabilityGrant("klog", ServiceManifest.AllRights),
         }));
-        Assert.That(manifest.Services[2].Capabilities[0], Is.EqualTo(new CapabilityGrant("console", ServiceManifest.Send)));
+        Assert.That(manifest.Services[2].Capabilities, Is.EqualTo(new[]
+        {
+            new CapabilityGrant("devauth", ServiceManifest.AllRights),
+            new CapabilityGrant("devices", ServiceManifest.Receive),
+        }), "the device manager alone holds the device authority");
+        Assert.That(manifest.Services[3].Capabilities, Is.EqualTo(new[]
+        {
+            new CapabilityGrant("console", ServiceManifest.Send),
+            new CapabilityGrant("kernel", ServiceManifest.AllRights),
+            new CapabilityGrant("devices", ServiceManifest.Send | ServiceManifest.Grant),
+        }), "the shell may grant the device manager buffers, and holds no device");
     }
 
     [Test]
