@@ -10,14 +10,27 @@ namespace NexOS.Abi;
 /// line (at most 256 bytes); the manager starts the program with the function's resources
 /// (docs/services.md says in which slots) and answers Label 0 with W0 = the new process's id,
 /// or Label = a <see cref="SyscallStatus"/> value on failure.
+/// ConfigRead: only from a driver, through the badged capability the manager gave it
+/// (<see cref="DriverBadge"/>): W0 the offset in its function's configuration space (0-255,
+/// aligned to the width), W1 the width (1, 2 or 4); the manager answers Label 0 and W0 the
+/// value. A driver's capability cannot List or Start (NoRights), and the unbadged one cannot
+/// read configuration space. Disks: answers W0 = the disk drivers the manager started and
+/// keeps running (a client of the `disk` endpoint calls it only when this is not 0, since a
+/// call to an endpoint nobody serves would wait for ever); it needs no grant.
 /// </summary>
 public static class DeviceProtocol
 {
     public const ulong List = 1;
     public const ulong Start = 2;
+    public const ulong ConfigRead = 3;
+    public const ulong Disks = 4;
 
     /// <summary>The most bytes of a Start request's command line.</summary>
     public const int MaxCommandLine = 256;
+
+    /// <summary>The badge of the capability a driver for the function at
+    /// <paramref name="address"/> (<see cref="Address"/>) gets: never 0.</summary>
+    public static ulong DriverBadge(ulong address) => (1UL << 32) | (address & 0xFFFF);
 
     /// <summary>A PCI function's address as one word: bus in bits 8-15, device in 3-7, function in 0-2.</summary>
     public static ulong Address(int bus, int device, int function) =>

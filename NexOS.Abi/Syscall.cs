@@ -113,7 +113,9 @@ public enum Syscall : ulong
     /// <summary>(capability): empties a capability slot.</summary>
     CapabilityClose = 80,
 
-    /// <summary>(capability, rights): copies a capability with fewer rights; returns the new slot.</summary>
+    /// <summary>(capability, rights, badge): copies a capability with fewer rights; badge 0
+    /// keeps the source's badge, another value mints a badged copy of an unbadged capability
+    /// (a server's way to tell its clients apart). Returns the new slot.</summary>
     CapabilityCopy = 81,
 
     /// <summary>(capability): describes a capability for diagnostics: kind in bits 32-39, rights
@@ -246,13 +248,26 @@ public enum SchedulerRequest : ulong
 }
 
 /// <summary>Protection bits for the memory calls.</summary>
-[Flags]
+[System.Flags]
 public enum Protection : ulong
 {
     None = 0,
     Read = 1,
     Write = 2,
     Execute = 4,
+}
+
+/// <summary>The rights a capability carries (CapabilityCopy keeps a subset of them; the
+/// service manifest names them send, receive, grant, signal and wait).</summary>
+[System.Flags]
+public enum CapabilityRights : ulong
+{
+    None = 0,
+    Send = 1,
+    Receive = 2,
+    Grant = 4,
+    Signal = 8,
+    Wait = 16,
 }
 
 /// <summary>What a capability names. Every kernel object a program can touch is reached through

@@ -45,8 +45,9 @@ public static class Children
     }
 
     /// <summary>Copies a capability keeping only <paramref name="rights"/> (of those it has);
-    /// returns the new slot or a negated status.</summary>
-    public static long Copy(int slot, ulong rights) => SyscallNative.Call(Syscall.CapabilityCopy, (ulong)slot, rights);
+    /// <paramref name="badge"/> 0 keeps the source's badge, another value mints a badged copy
+    /// of an unbadged capability. Returns the new slot or a negated status.</summary>
+    public static long Copy(int slot, ulong rights, ulong badge = 0) => SyscallNative.Call(Syscall.CapabilityCopy, (ulong)slot, rights, badge);
 
     /// <summary>Empties a capability slot.</summary>
     public static SyscallStatus Close(int slot) => Syscalls.StatusOf(SyscallNative.Call(Syscall.CapabilityClose, (ulong)slot));

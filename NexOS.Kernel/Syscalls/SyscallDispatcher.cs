@@ -109,7 +109,7 @@ internal static unsafe class SyscallDispatcher
             case Syscall.CapabilityClose:
                 return SyscallProcess.Close(me, a0);
             case Syscall.CapabilityCopy:
-                return SyscallProcess.Copy(me, a0, a1);
+                return SyscallProcess.Copy(me, a0, a1, a2);
             case Syscall.CapabilityInspect:
                 return SyscallProcess.Inspect(me, a0);
             case Syscall.PortRead:

@@ -143,7 +143,10 @@ internal static class SyscallProcess
         return SyscallIpc.Result(status);
     }
 
-    public static long Copy(KernelThread me, ulong slot, ulong rights)
+    /// <summary>CapabilityCopy: a copy with <paramref name="rights"/> (of those the source
+    /// has). <paramref name="badge"/> 0 keeps the source's badge; another value mints a badged
+    /// copy of an unbadged capability (NoRights when the source already has a badge).</summary>
+    public static long Copy(KernelThread me, ulong slot, ulong rights, ulong badge)
     {
         if (slot >= (ulong)me.Ipc.Capabilities.Size || rights > (ulong)IpcRights.All)
         {
@@ -152,7 +155,15 @@ internal static class SyscallProcess
 
         ulong flags = InterruptState.Disable();
         IpcRights kept = me.Ipc.Capabilities.RightsAt((int)slot) & (IpcRights)rights;
-        IpcStatus status = me.Ipc.Capabilities.Derive((int)slot, kept, 0, out int copy);
+        IpcStatus status = badge == 0
+            ? me.Ipc.Capabilities.Lookup((int)slot, IpcRights.None, out IpcObject? _, out badge)
+            : IpcStatus.Ok;
+        int copy = -1;
+        if (status == IpcStatus.Ok)
+        {
+            status = me.Ipc.Capabilities.Derive((int)slot, kept, badge, out copy);
+        }
+
         InterruptState.Restore(flags);
         return status == IpcStatus.Ok ? copy : SyscallIpc.Result(status);
     }

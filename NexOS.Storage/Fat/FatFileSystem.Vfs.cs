@@ -14,6 +14,22 @@ public sealed partial class FatFileSystem : IFileSystem
     }
 
     /// <inheritdoc/>
+    StorageStatus IFileSystem.ReadDirectory(ReadOnlySpan<char> path, ref int cookie, Span<char> name, out int nameLength, out VfsStat stat, out bool end)
+    {
+        nameLength = 0;
+        stat = default;
+        end = false;
+        StorageStatus status = OpenDirectory(path, out uint directory);
+        if (status == StorageStatus.Ok)
+        {
+            status = ReadDirectory(directory, ref cookie, name, out nameLength, out FatStat fat, out end);
+            stat = new VfsStat { Size = fat.Size, IsDirectory = fat.IsDirectory, WriteDate = fat.WriteDate, WriteTime = fat.WriteTime };
+        }
+
+        return status;
+    }
+
+    /// <inheritdoc/>
     StorageStatus IFileSystem.Open(ReadOnlySpan<char> path, VfsOpenFlags flags, out int handle) =>
         Open(path, (FatOpenFlags)(int)flags, out handle);
 }

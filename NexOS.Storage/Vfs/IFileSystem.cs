@@ -77,6 +77,12 @@ public interface IFileSystem
     /// <summary>Writes all cached changes to stable storage.</summary>
     StorageStatus Flush();
 
+    /// <summary>The next entry of the directory at <paramref name="path"/> after
+    /// <paramref name="cookie"/> (start with 0): its name in <paramref name="name"/> (room for
+    /// 255 characters) and its stat; <paramref name="end"/> when none is left. "." and ".."
+    /// are not listed.</summary>
+    StorageStatus ReadDirectory(ReadOnlySpan<char> path, ref int cookie, Span<char> name, out int nameLength, out VfsStat stat, out bool end);
+
     /// <summary>Total and free bytes.</summary>
     StorageStatus GetSpace(out ulong totalBytes, out ulong freeBytes);
 }

@@ -90,4 +90,15 @@ public sealed class VirtualFileSystem
         StorageStatus status = Route(path, out fileSystem, out ReadOnlySpan<char> inner);
         return status == StorageStatus.Ok ? fileSystem!.Open(inner, flags, out handle) : status;
     }
+
+    /// <summary>The next entry of a directory through its file system (see
+    /// <see cref="IFileSystem.ReadDirectory"/>).</summary>
+    public StorageStatus ReadDirectory(ReadOnlySpan<char> path, ref int cookie, Span<char> name, out int nameLength, out VfsStat stat, out bool end)
+    {
+        nameLength = 0;
+        stat = default;
+        end = false;
+        StorageStatus status = Route(path, out IFileSystem? fs, out ReadOnlySpan<char> inner);
+        return status == StorageStatus.Ok ? fs!.ReadDirectory(inner, ref cookie, name, out nameLength, out stat, out end) : status;
+    }
 }

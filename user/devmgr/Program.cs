@@ -8,23 +8,23 @@ namespace NexOS.Programs.DevMgr;
 /// <summary>
 /// The device manager (docs/services.md): the one process holding the device authority (slot
 /// 1). It enumerates PCI through the configuration ports (NexOS.Drivers.Pci, the same code the
-/// host tests run against emulated machines), answers `lspci` (List), and starts a
-/// driver program for a function with exactly that function's resources as capabilities
-/// (Start), enabling its decoding and bus mastering first. Its endpoint's receive side is in
-/// slot 2. A started program gets, in slots 1, 2, ...: an MMIO capability per memory BAR
-/// (whole pages around it), a port range per I/O BAR, in BAR order, then the interrupt line
-/// when the function has one; its last argument is `res=` followed by one entry per
-/// capability, comma-separated: `m<hex offset of the BAR in its first page>`, `p<hex first
-/// port>` or `q<line>`. The manager reports each program's end on the log.
+/// host tests run against emulated machines), starts the drivers its <see cref="DriverTable"/>
+/// names for what it finds, and then serves its endpoint (receive and send rights in slot 2;
+/// the `disk` endpoint a disk driver serves in slot 3): `lspci` (List), starting a program
+/// for a function with exactly that function's resources as capabilities (Start, see
+/// <see cref="Resources"/>), configuration-space reads for drivers (ConfigRead), and the
+/// number of disks (Disks). It reports each program's end on the log, and starts a driver it
+/// started by itself again when it fails, a bounded number of times.
 /// </summary>
 public static class Program
 {
     private const int Authority = 1;
     private const int EndpointSlot = 2;
+    private const int DiskSlot = 3;
     private const ulong PollNs = 100_000_000;
 
-    private static readonly List<(long Slot, string Name, ulong Bit)> s_children = new();
-    private static long s_exits;
+    private static IPciConfigSpace? s_config;
+    private static Supervision? s_supervision;
 
     public static int Main()
     {
@@ -35,10 +35,8 @@ public static class Program
             return 1;
         }
 
-        // Each program it starts raises a bit of its own here when it ends: the manager looks
-        // whenever no request came for a while, and waits only for children that have ended.
-        s_exits = Ipc.CreateNotification();
         var config = new PciPortConfigSpace(new PortIo((int)ports));
+        s_config = config;
         var functions = new List<PciFunction>();
         PciScanStatus scan = new PciEnumerator(config).Enumerate(functions);
         if (scan != PciScanStatus.Ok)
@@ -46,12 +44,15 @@ public static class Program
             Log.WriteLine($"devmgr: PCI enumeration stopped early ({scan}); {functions.Count} functions found");
         }
 
+        var supervision = new Supervision(functions, Launch);
+        s_supervision = supervision;
+        supervision.StartDrivers(DiskSlot);
         while (true)
         {
-            SyscallStatus status = Ipc.Receive(EndpointSlot, out Message request, out _, PollNs);
+            SyscallStatus status = Ipc.Receive(EndpointSlot, out Message request, out ulong badge, PollNs);
             if (status == SyscallStatus.TimedOut)
             {
-                Reap();
+                supervision.Reap();
                 continue;
             }
 
@@ -61,15 +62,34 @@ public static class Program
                 return 1;
             }
 
-            Message answer = (request.Label & ~UserAbi.GrantFlag) switch
-            {
-                DeviceProtocol.List => List(functions, Ipc.GrantedLength(in request)),
-                DeviceProtocol.Start => Start(functions, config, request.W0, Ipc.GrantedLength(in request)),
-                _ => new Message { Label = (ulong)SyscallStatus.BadArgument },
-            };
+            Message answer = Answer(functions, in request, badge);
             _ = Ipc.Reply(in answer);
         }
     }
+
+    private static Message Answer(List<PciFunction> functions, in Message request, ulong badge)
+    {
+        ulong label = request.Label & ~UserAbi.GrantFlag;
+        if (label == DeviceProtocol.ConfigRead)
+        {
+            return badge == 0 ? Fail(SyscallStatus.NoRights) : ConfigRead(functions, badge, request.W0, request.W1);
+        }
+
+        if (badge != 0)
+        {
+            return Fail(SyscallStatus.NoRights);
+        }
+
+        return label switch
+        {
+            DeviceProtocol.List => List(functions, Ipc.GrantedLength(in request)),
+            DeviceProtocol.Start => Start(functions, request.W0, Ipc.GrantedLength(in request)),
+            DeviceProtocol.Disks => new Message { W0 = (ulong)s_supervision!.DiskDrivers },
+            _ => Fail(SyscallStatus.BadArgument),
+        };
+    }
+
+    private static Message Fail(SyscallStatus status) => new() { Label = (ulong)status };
 
     private static Message List(List<PciFunction> functions, int capacity)
     {
@@ -86,126 +106,84 @@ public static class Program
         return new Message { Label = (ulong)status, W0 = (ulong)n, W1 = (ulong)functions.Count };
     }
 
-    private static Message Start(List<PciFunction> functions, IPciConfigSpace config, ulong address, int commandLength)
+    // Configuration space of the function the caller's badge names, and only of it: offsets
+    // 0-255 aligned to a width of 1, 2 or 4. Reads only: the manager owns the command register
+    // and the BARs, which a driver could otherwise point anywhere.
+    private static Message ConfigRead(List<PciFunction> functions, ulong badge, ulong offset, ulong width)
     {
-        PciFunction? target = null;
-        foreach (PciFunction f in functions)
+        PciFunction? f = Find(functions, badge & 0xFFFF);
+        if (f == null || DeviceProtocol.DriverBadge(Resources.AddressOf(f)) != badge)
         {
-            if (DeviceProtocol.Address(f.Address.Bus, f.Address.Device, f.Address.Function) == address)
-            {
-                target = f;
-            }
+            return Fail(SyscallStatus.NotFound);
         }
 
+        if ((width != 1 && width != 2 && width != 4) || offset > 256 - width || offset % width != 0)
+        {
+            return Fail(SyscallStatus.BadArgument);
+        }
+
+        ulong value = width switch
+        {
+            1 => s_config!.Read8(f.Address, (int)offset),
+            2 => s_config!.Read16(f.Address, (int)offset),
+            _ => s_config!.Read32(f.Address, (int)offset),
+        };
+        return new Message { W0 = value };
+    }
+
+    private static Message Start(List<PciFunction> functions, ulong address, int commandLength)
+    {
+        PciFunction? target = Find(functions, address);
         if (target == null || commandLength == 0 || commandLength > DeviceProtocol.MaxCommandLine)
         {
-            return new Message { Label = (ulong)(target == null ? SyscallStatus.NotFound : SyscallStatus.BadArgument) };
+            return Fail(target == null ? SyscallStatus.NotFound : SyscallStatus.BadArgument);
         }
 
         byte[] command = new byte[commandLength];
         SyscallStatus read = Ipc.ReadGrant(0, command);
         if (read != SyscallStatus.Ok)
         {
-            return new Message { Label = (ulong)read };
+            return Fail(read);
         }
 
-        ulong bit = FreeBit();
-        if (bit == 0)
+        long id = s_supervision!.Start(target, Encoding.UTF8.GetString(command), served: 0, restarts: false);
+        return id < 0 ? Fail((SyscallStatus)(-id)) : new Message { W0 = (ulong)id };
+    }
+
+    private static PciFunction? Find(List<PciFunction> functions, ulong address)
+    {
+        foreach (PciFunction f in functions)
         {
-            return new Message { Label = (ulong)SyscallStatus.LimitReached };
+            if (Resources.AddressOf(f) == address)
+            {
+                return f;
+            }
         }
 
+        return null;
+    }
+
+    // Starts COMMAND for the function with its resources; returns the process capability's
+    // slot or a negated status. Decoding and bus mastering are turned on first: the driver
+    // needs them for its registers and its DMA.
+    private static long Launch(PciFunction f, string command, int served, int exits, ulong bit)
+    {
         var slots = new List<ulong>();
-        var resources = new StringBuilder(" res=");
-        SyscallStatus made = MakeResources(target, slots, resources);
+        var text = new StringBuilder();
+        SyscallStatus made = Resources.Make(Authority, EndpointSlot, f, served, slots, text);
         if (made == SyscallStatus.Ok)
         {
-            // Memory and I/O decoding and bus mastering, which the driver needs for its
-            // registers and its DMA.
-            config.Write16(target.Address, 0x04, (ushort)(config.Read16(target.Address, 0x04) | 0x7));
+            s_config!.Write16(f.Address, 0x04, (ushort)(s_config.Read16(f.Address, 0x04) | 0x7));
         }
 
         long child = made == SyscallStatus.Ok
-            ? Children.Spawn(Encoding.UTF8.GetString(command) + resources.ToString().TrimEnd(','), slots.ToArray(), (int)s_exits, bit)
+            ? Children.Spawn(command + text.ToString(), slots.ToArray(), exits, bit)
             : -(long)made;
         foreach (ulong slot in slots)
         {
             _ = Children.Close((int)slot);
         }
 
-        if (child < 0)
-        {
-            return new Message { Label = (ulong)(-child) };
-        }
-
-        s_children.Add((child, $"{Encoding.UTF8.GetString(command)} for {target.Address.Bus:x2}:{target.Address.Device:x2}.{target.Address.Function}", bit));
-        return new Message { W0 = (ulong)Children.ProcessId((int)child) };
-    }
-
-    private static SyscallStatus MakeResources(PciFunction f, List<ulong> slots, StringBuilder resources)
-    {
-        foreach (PciBar bar in f.Bars)
-        {
-            if (!bar.IsUsable || bar.Address == 0)
-            {
-                continue;
-            }
-
-            ulong start = bar.Address, length = bar.Size;
-            bool io = bar.Kind == PciBarKind.Io;
-            ulong first = start & ~0xFFFUL;
-            ulong pages = ((start + length + 0xFFF) & ~0xFFFUL) - first;
-            long slot = io ? Devices.CreatePorts(Authority, (ushort)start, (int)Math.Min(length, 0xFFFF)) : Devices.CreateMmio(Authority, first, pages);
-            if (slot < 0)
-            {
-                return (SyscallStatus)(-slot);
-            }
-
-            slots.Add((ulong)slot);
-            resources.Append(io ? $"p{start:x}," : $"m{start - first:x},");
-        }
-
-        if (f.InterruptPin != 0 && f.InterruptLine < 16)
-        {
-            long line = Devices.CreateInterrupt(Authority, f.InterruptLine);
-            if (line >= 0)
-            {
-                slots.Add((ulong)line);
-                resources.Append($"q{f.InterruptLine},");
-            }
-        }
-
-        return SyscallStatus.Ok;
-    }
-
-    /// <summary>An exit bit no running child uses; 0 when 64 children run.</summary>
-    private static ulong FreeBit()
-    {
-        ulong used = 0;
-        foreach ((_, _, ulong bit) in s_children)
-        {
-            used |= bit;
-        }
-
-        return ~used & (used + 1);
-    }
-
-    private static void Reap()
-    {
-        if (s_children.Count == 0 || Ipc.Wait((int)s_exits, out ulong ended, 1) != SyscallStatus.Ok)
-        {
-            return;
-        }
-
-        for (int i = s_children.Count - 1; i >= 0; i--)
-        {
-            if ((ended & s_children[i].Bit) != 0)
-            {
-                long code = Children.Wait((int)s_children[i].Slot);
-                Log.WriteLine($"devmgr: {s_children[i].Name} ended with code {code}");
-                _ = Children.Close((int)s_children[i].Slot);
-                s_children.RemoveAt(i);
-            }
-        }
+        return child;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using NexOS.Abi;
 using NexOS.Services.Shell;
 using NexOS.UserLib;
@@ -7,10 +8,12 @@ namespace NexOS.Programs.Shell;
 /// <summary>
 /// The shell: a <see cref="ShellSession"/> (line editing, echo, masked secrets) on the console
 /// service, whose lines run in the kernel's command set through the kernel's command service,
-/// except `spawn`, which starts workload processes itself (<see cref="Spawner"/>), and `lspci`
-/// and `devstart`, which ask the device manager (<see cref="DeviceCommands"/>).
+/// except `spawn`, which starts workload processes itself (<see cref="Spawner"/>), `lspci`
+/// and `devstart`, which ask the device manager (<see cref="DeviceCommands"/>), and the file
+/// commands, which ask the file-system service (<see cref="FileCommands"/>); the output of
+/// these can be redirected to a file (<see cref="Redirection"/>).
 /// Slots: 1 the console's endpoint, 2 the kernel's command service, 3 the device manager's
-/// endpoint. When the console goes
+/// endpoint, 4 the file-system service's. When the console goes
 /// away the shell ends, and its supervisor starts both again.
 /// </summary>
 public static class Program
@@ -42,6 +45,7 @@ public static class Program
     {
         private readonly ConsoleClient _console;
         private readonly KernelCommands _kernel;
+        private readonly FileCommands _files = new();
         private SecretRequest? _pending;
 
         public KernelRunner(ConsoleClient console, KernelCommands kernel)
@@ -58,11 +62,34 @@ public static class Program
         public void Execute(string line)
         {
             var words = new List<string>();
-            if (CommandLineTokenizer.Tokenize(line, words) == null
-                && (Spawner.TryRun(words, text => _console.Write(text)) || DeviceCommands.TryRun(words, text => _console.Write(text))))
+            _pending = null;
+            if (CommandLineTokenizer.Tokenize(line, words) == null)
             {
-                _pending = null;
-                return;
+                (string Path, bool Append)? redirect = Redirection.Split(words, out string? error);
+                if (error != null)
+                {
+                    _console.Write($"shell: {error}\n");
+                    return;
+                }
+
+                var captured = new StringBuilder();
+                Action<string> write = redirect == null ? text => _console.Write(text) : text => captured.Append(text);
+                if (Spawner.TryRun(words, write) || DeviceCommands.TryRun(words, write) || _files.TryRun(words, write))
+                {
+                    string? failed = redirect == null ? null : Redirection.Write(_files.Files, _files.Absolute(redirect.Value.Path), redirect.Value.Append, captured.ToString());
+                    if (failed != null)
+                    {
+                        _console.Write(failed);
+                    }
+
+                    return;
+                }
+
+                if (redirect != null)
+                {
+                    _console.Write($"shell: the output of '{words[0]}' cannot be redirected: only the shell's own commands can be (help lists the others)\n");
+                    return;
+                }
             }
 
             Settle(_kernel.Run(line, _console, out SyscallStatus status), status);

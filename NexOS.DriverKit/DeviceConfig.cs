@@ -1,0 +1,36 @@
+using NexOS.Abi;
+using NexOS.UserLib;
+
+namespace NexOS.DriverKit;
+
+/// <summary>A driver's read-only view of its function's PCI configuration space, through the
+/// device manager's endpoint badged for that function (DeviceProtocol.ConfigRead).</summary>
+public static class DeviceConfig
+{
+    /// <summary>Bytes of the configuration space a driver may read.</summary>
+    public const int Length = 256;
+
+    /// <summary>Reads the whole space into <paramref name="destination"/> (at least
+    /// <see cref="Length"/> bytes), four bytes a call; the first failure's status otherwise.</summary>
+    public static SyscallStatus ReadAll(int endpoint, Span<byte> destination)
+    {
+        if (destination.Length < Length)
+        {
+            return SyscallStatus.BadArgument;
+        }
+
+        for (int offset = 0; offset < Length; offset += 4)
+        {
+            var message = new Message { Label = DeviceProtocol.ConfigRead, W0 = (ulong)offset, W1 = 4 };
+            SyscallStatus status = Ipc.Call(endpoint, ref message);
+            if (status != SyscallStatus.Ok || message.Label != 0)
+            {
+                return status != SyscallStatus.Ok ? status : (SyscallStatus)message.Label;
+            }
+
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(destination.Slice(offset, 4), (uint)message.W0);
+        }
+
+        return SyscallStatus.Ok;
+    }
+}

@@ -1,0 +1,85 @@
+using NexOS.Abi;
+using NexOS.Drivers.Hardware;
+using NexOS.UserLib;
+
+namespace NexOS.DriverKit;
+
+/// <summary>
+/// Waits for a device's interrupt line (bound to a notification of the driver's own) when it
+/// has one, or sleeps briefly when it has none, so a driver's bounded waits cost little CPU.
+/// After each wake-up it runs the device's acknowledgement (reading an interrupt status
+/// register lowers a level-triggered line) and re-arms the line. One wait lasts at most
+/// <see cref="WaitNs"/>, so a lost interrupt costs that much, never a hang; the driver bounds
+/// how many waits a request may take (<see cref="WaitsFor"/>).
+/// </summary>
+public sealed class InterruptWaiter : IWaiter
+{
+    private const ulong Bit = 1;
+    private const ulong SliceNs = 20_000_000;
+    private const ulong PollNs = 1_000_000;
+
+    private readonly int _line;
+    private readonly int _notification;
+    private readonly Action? _acknowledge;
+
+    private InterruptWaiter(int line, int notification, Action? acknowledge)
+    {
+        _line = line;
+        _notification = notification;
+        _acknowledge = acknowledge;
+    }
+
+    /// <summary>Interrupts that woke the driver.</summary>
+    public ulong Interrupts { get; private set; }
+
+    /// <summary>A waiter on the line in capability slot <paramref name="line"/> (0: none,
+    /// poll), calling <paramref name="acknowledge"/> after each wake-up. When binding the line
+    /// fails it falls back to polling and says so on the log.</summary>
+    public static InterruptWaiter Create(string driver, int line, Action? acknowledge)
+    {
+        if (line != 0)
+        {
+            long notification = Ipc.CreateNotification();
+            SyscallStatus bound = notification < 0 ? (SyscallStatus)(-notification) : Devices.BindInterrupt(line, (int)notification, Bit);
+            if (bound == SyscallStatus.Ok)
+            {
+                return new InterruptWaiter(line, (int)notification, acknowledge);
+            }
+
+            Log.WriteLine($"{driver}: interrupt line refused (status {(int)bound}); polling");
+        }
+
+        return new InterruptWaiter(0, 0, acknowledge);
+    }
+
+    /// <summary>True when the device's interrupt wakes the driver.</summary>
+    public bool UsesInterrupt => _line != 0;
+
+    /// <summary>The longest one wait lasts.</summary>
+    public ulong WaitNs => _line == 0 ? PollNs : SliceNs;
+
+    /// <summary>Waits that cover at least <paramref name="nanoseconds"/>: the bound a driver
+    /// puts on one request.</summary>
+    public int WaitsFor(ulong nanoseconds) => (int)Math.Min(int.MaxValue, Math.Max(1, nanoseconds / WaitNs));
+
+    /// <inheritdoc/>
+    public bool Wait()
+    {
+        if (_line == 0)
+        {
+            Time.Sleep(PollNs);
+        }
+        else if (Ipc.Wait(_notification, out _, SliceNs) == SyscallStatus.Ok)
+        {
+            Interrupts++;
+        }
+
+        _acknowledge?.Invoke();
+        if (_line != 0)
+        {
+            _ = Devices.AcknowledgeInterrupt(_line);
+        }
+
+        return true;
+    }
+}

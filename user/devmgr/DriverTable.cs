@@ -1,0 +1,31 @@
+using NexOS.Drivers.Pci;
+
+namespace NexOS.Programs.DevMgr;
+
+/// <summary>
+/// Which driver program the manager starts by itself for a function it finds at boot, as a
+/// table of matches (the way Linux's module aliases name a driver for a vendor, device or
+/// class). A disk driver gets the manager's `disk` endpoint to serve; only the first disk
+/// found gets it (FIXME: one endpoint per disk once the file-system service mounts more
+/// than one).
+/// </summary>
+internal static class DriverTable
+{
+    private const ushort VirtioVendor = 0x1AF4;
+    private const ushort VirtioBlockLegacyId = 0x1001;
+    private const ushort VirtioBlockModernId = 0x1042;
+
+    /// <summary>The program to start for <paramref name="f"/>, or null; <paramref name="isDisk"/>
+    /// says whether it serves the block protocol.</summary>
+    public static string? DriverFor(PciFunction f, out bool isDisk)
+    {
+        isDisk = false;
+        if (f.VendorId == VirtioVendor && (f.DeviceId == VirtioBlockLegacyId || f.DeviceId == VirtioBlockModernId))
+        {
+            isDisk = true;
+            return "virtioblk";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,149 @@
+using NexOS.Drivers.Pci;
+using NexOS.UserLib;
+
+namespace NexOS.Programs.DevMgr;
+
+/// <summary>
+/// The programs the manager started: each raises a bit of its own on one notification when
+/// it ends, so the manager can look whenever no request came for a while and wait only for
+/// children that have ended. A driver the manager started by itself (from the
+/// <see cref="DriverTable"/>) is started again when it ends with a failure, at most
+/// <see cref="MaxRestarts"/> times; its clients see their calls fail meanwhile.
+/// </summary>
+internal sealed class Supervision
+{
+    /// <summary>Restarts of one driver before the manager gives up on its device.</summary>
+    public const int MaxRestarts = 3;
+
+    private readonly List<PciFunction> _functions;
+    private readonly Func<PciFunction, string, int, int, ulong, long> _launch;
+    private readonly List<Child> _children = new();
+    private readonly int _exits;
+
+    /// <summary>Takes the functions found and how to start a program for one:
+    /// (function, command, served endpoint slot or 0, exit notification, exit bit) gives the
+    /// process capability's slot or a negated status.</summary>
+    public Supervision(List<PciFunction> functions, Func<PciFunction, string, int, int, ulong, long> launch)
+    {
+        _functions = functions;
+        _launch = launch;
+        _exits = (int)Ipc.CreateNotification();
+    }
+
+    /// <summary>Disk drivers running or being restarted.</summary>
+    public int DiskDrivers { get; private set; }
+
+    /// <summary>Starts the driver of every function the table names; the first disk gets the
+    /// endpoint in <paramref name="diskSlot"/> to serve.</summary>
+    public void StartDrivers(int diskSlot)
+    {
+        foreach (PciFunction f in _functions)
+        {
+            string? driver = DriverTable.DriverFor(f, out bool isDisk);
+            if (driver == null || (isDisk && DiskDrivers > 0))
+            {
+                continue;
+            }
+
+            long id = Start(f, driver, isDisk ? diskSlot : 0, restarts: true);
+            if (id < 0)
+            {
+                Log.WriteLine($"devmgr: could not start {driver} for {Name(f)} (status {-id})");
+                continue;
+            }
+
+            DiskDrivers += isDisk ? 1 : 0;
+        }
+    }
+
+    /// <summary>Starts <paramref name="command"/> for <paramref name="f"/>; returns the new
+    /// process's id or a negated status (LimitReached when 64 programs run).</summary>
+    public long Start(PciFunction f, string command, int served, bool restarts)
+    {
+        ulong used = 0;
+        foreach (Child c in _children)
+        {
+            used |= c.Bit;
+        }
+
+        ulong bit = ~used & (used + 1);
+        if (bit == 0)
+        {
+            return -(long)NexOS.Abi.SyscallStatus.LimitReached;
+        }
+
+        long slot = _launch(f, command, served, _exits, bit);
+        if (slot < 0)
+        {
+            return slot;
+        }
+
+        _children.Add(new Child { Slot = (int)slot, Bit = bit, Function = f, Command = command, Served = served, Restartable = restarts });
+        return Children.ProcessId((int)slot);
+    }
+
+    /// <summary>Collects the programs that ended, reports them and restarts failed drivers.</summary>
+    public void Reap()
+    {
+        if (_children.Count == 0 || Ipc.Wait(_exits, out ulong ended, 1) != NexOS.Abi.SyscallStatus.Ok)
+        {
+            return;
+        }
+
+        for (int i = _children.Count - 1; i >= 0; i--)
+        {
+            Child c = _children[i];
+            if ((ended & c.Bit) == 0)
+            {
+                continue;
+            }
+
+            long code = Children.Wait(c.Slot);
+            Log.WriteLine($"devmgr: {c.Command} for {Name(c.Function)} ended with code {code}");
+            _ = Children.Close(c.Slot);
+            _children.RemoveAt(i);
+            if (c.Restartable && code != 0)
+            {
+                Restart(c);
+            }
+            else if (c.Served != 0)
+            {
+                DiskDrivers--;
+            }
+        }
+    }
+
+    private void Restart(Child c)
+    {
+        if (c.Restarts >= MaxRestarts)
+        {
+            Log.WriteLine($"devmgr: {c.Command} for {Name(c.Function)} failed {MaxRestarts + 1} times; not starting it again");
+            DiskDrivers -= c.Served != 0 ? 1 : 0;
+            return;
+        }
+
+        long id = Start(c.Function, c.Command, c.Served, restarts: true);
+        if (id < 0)
+        {
+            Log.WriteLine($"devmgr: restarting {c.Command} for {Name(c.Function)} failed (status {-id})");
+            DiskDrivers -= c.Served != 0 ? 1 : 0;
+            return;
+        }
+
+        _children[^1].Restarts = c.Restarts + 1;
+        Log.WriteLine($"devmgr: restarted {c.Command} for {Name(c.Function)} (restart {c.Restarts + 1} of {MaxRestarts})");
+    }
+
+    private static string Name(PciFunction f) => $"{f.Address.Bus:x2}:{f.Address.Device:x2}.{f.Address.Function}";
+
+    private sealed class Child
+    {
+        public int Slot;
+        public ulong Bit;
+        public PciFunction Function = null!;
+        public string Command = "";
+        public int Served;
+        public bool Restartable;
+        public int Restarts;
+    }
+}

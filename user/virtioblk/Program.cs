@@ -1,0 +1,110 @@
+using NexOS.Abi;
+using NexOS.DriverKit;
+using NexOS.Drivers.Hardware;
+using NexOS.Drivers.Virtio;
+using NexOS.UserLib;
+
+namespace NexOS.Programs.VirtioBlk;
+
+/// <summary>
+/// The virtio-blk driver service (docs/services.md). The device manager starts it for a
+/// virtio block function with the function's BARs, interrupt line, configuration endpoint and,
+/// for the system's disk, the `disk` endpoint (its `res=` argument says which slot holds
+/// what). It finds the virtio structures through the configuration space, sets the device up
+/// with the portable NexOS.Drivers.Virtio code, and serves the block protocol
+/// (NexOS.Abi.BlockProtocol) until it is killed. Exit codes: 0 when it had no endpoint to
+/// serve (it only checked the device), 2 bad resources, 3 the device could not be set up.
+/// </summary>
+public static class Program
+{
+    private const ulong RequestTimeoutNs = 10_000_000_000;
+
+    public static int Main(string[] args)
+    {
+        if (!DeviceResources.TryParse(args, out DeviceResources? resources) || resources!.Find(ResourceKind.Config) == null)
+        {
+            Log.WriteLine("virtioblk: no device resources (start it with devstart)");
+            return 2;
+        }
+
+        var bars = new IMmioRegion?[6];
+        int firstMemory = 0;
+        foreach (DeviceResource r in resources.Entries)
+        {
+            if (r.Kind != ResourceKind.Memory)
+            {
+                continue;
+            }
+
+            long mapped = Devices.MapMmio(r.Slot);
+            if (mapped < 0)
+            {
+                Log.WriteLine($"virtioblk: BAR {r.Bar} could not be mapped (status {-mapped})");
+                return 3;
+            }
+
+            bars[r.Bar] = new MappedRegisters((ulong)mapped + r.Value, r.Length);
+            firstMemory = firstMemory == 0 ? r.Slot : firstMemory;
+        }
+
+        VirtioBlkDevice? device = Setup(resources, bars, firstMemory, out InterruptWaiter? waiter);
+        if (device == null)
+        {
+            return 3;
+        }
+
+        ulong mib = device.BlockCount * (ulong)device.BlockSize >> 20;
+        string mode = waiter!.UsesInterrupt ? "interrupts" : "polling";
+        Log.WriteLine($"virtioblk: {device.BlockCount} blocks of {device.BlockSize} bytes ({mib} MiB){(device.ReadOnly ? ", read-only" : "")}, {mode}");
+        DeviceResource? served = resources.Find(ResourceKind.Served);
+        if (served == null)
+        {
+            Log.WriteLine("virtioblk: no endpoint to serve; the device checked out");
+            return 0;
+        }
+
+        var server = new BlockServer(device, served.Value.Slot, device.MaxTransferBytes, device.SupportsFlush);
+        SyscallStatus ended = server.Run();
+        Log.WriteLine($"virtioblk: serving ended (status {(int)ended}) after {server.Served} requests");
+        return 1;
+    }
+
+    private static VirtioBlkDevice? Setup(DeviceResources resources, IMmioRegion?[] bars, int dmaSlot, out InterruptWaiter? waiter)
+    {
+        waiter = null;
+        Span<byte> config = stackalloc byte[DeviceConfig.Length];
+        SyscallStatus read = DeviceConfig.ReadAll(resources.Find(ResourceKind.Config)!.Value.Slot, config);
+        VirtioPciLayout layout = default;
+        VirtioStatus status = read != SyscallStatus.Ok ? VirtioStatus.DeviceFailed : VirtioPciLayout.Parse(config, out layout);
+        VirtioPciTransport? transport = null;
+        if (status == VirtioStatus.Ok)
+        {
+            status = VirtioPciTransport.Create(layout, bars, out transport);
+        }
+
+        if (status != VirtioStatus.Ok || dmaSlot == 0)
+        {
+            Log.WriteLine($"virtioblk: not a usable modern virtio device ({(read != SyscallStatus.Ok ? $"configuration read failed, status {(int)read}" : status.ToString())})");
+            return null;
+        }
+
+        VirtioPciTransport t = transport!;
+        DeviceResource? line = resources.Find(ResourceKind.Interrupt);
+        waiter = InterruptWaiter.Create("virtioblk", line?.Slot ?? 0, () => t.ReadIsr());
+        var options = new VirtioBlkOptions { Slots = 4, WaitLimit = waiter.WaitsFor(RequestTimeoutNs) };
+        DmaRegion? dma = DmaMemory.Allocate(dmaSlot, options.RequiredDmaBytes(options.QueueSize, options.Slots), out SyscallStatus allocated);
+        if (dma == null)
+        {
+            Log.WriteLine($"virtioblk: no DMA memory (status {(int)allocated})");
+            return null;
+        }
+
+        status = VirtioBlkDevice.Create(t, dma, options, waiter, out VirtioBlkDevice? device);
+        if (status != VirtioStatus.Ok)
+        {
+            Log.WriteLine($"virtioblk: the device refused to start ({status})");
+        }
+
+        return device;
+    }
+}
