@@ -17,6 +17,10 @@ internal sealed record QemuOptions
     /// <summary>Boot over PXE from QEMU's built-in TFTP server instead of the CD-ROM.</summary>
     public bool Pxe { get; init; }
 
+    /// <summary>A raw disk image attached as a virtio-blk PCI disk (the disk `./nexos run`
+    /// attaches), or null for none.</summary>
+    public string? VirtioDisk { get; init; }
+
     /// <summary>Give the guest a second serial port (COM2, the patch line) on a unix socket,
     /// <see cref="PatchSocketPath"/> in the machine's directory.</summary>
     public bool PatchLine { get; init; }
@@ -65,6 +69,11 @@ internal sealed record QemuOptions
             string image = BootEnvironment.CreateCommandLineDisk(directory, CommandLine);
             args.Add("-drive");
             args.Add($"file={image},format=raw,if=ide,index=1");
+        }
+
+        if (VirtioDisk != null)
+        {
+            args.AddRange(new[] { "-drive", $"file={VirtioDisk},format=raw,if=none,id=disk0", "-device", "virtio-blk-pci,drive=disk0" });
         }
 
         if (Uefi)

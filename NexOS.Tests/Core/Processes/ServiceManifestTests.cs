@@ -18,8 +18,8 @@ public sealed class ServiceManifestTests
         string text = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "user", "etc", "services"));
         ServiceManifest? manifest = ServiceManifest.Parse(text, s_known, out string error);
         Assert.That(manifest, Is.Not.Null, error);
-        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices" }));
-        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "shell" }));
+        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices", "disk", "files" }));
+        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "fs", "shell" }));
         Assert.That(manifest.Services[1].Restart, Is.EqualTo(RestartPolicy.OnFailure), "no second UART: it ends with 0 and stays ended");
         ServiceEntry console = manifest.Services[0];
         Assert.That(console.Restart, Is.EqualTo(RestartPolicy.Always));
@@ -33,14 +33,22 @@ public sealed class ServiceManifestTests
         Assert.That(manifest.Services[2].Capabilities, Is.EqualTo(new[]
         {
             new CapabilityGrant("devauth", ServiceManifest.AllRights),
-            new CapabilityGrant("devices", ServiceManifest.Receive),
-        }), "the device manager alone holds the device authority");
+            new CapabilityGrant("devices", ServiceManifest.Receive | ServiceManifest.Send),
+            new CapabilityGrant("disk", ServiceManifest.Receive),
+        }), "the device manager alone holds the device authority; it mints driver capabilities from its endpoint and hands the disk endpoint to the disk's driver");
         Assert.That(manifest.Services[3].Capabilities, Is.EqualTo(new[]
+        {
+            new CapabilityGrant("disk", ServiceManifest.Send | ServiceManifest.Grant),
+            new CapabilityGrant("files", ServiceManifest.Receive),
+            new CapabilityGrant("devices", ServiceManifest.Send),
+        }), "the file system may ask the device manager, without a grant right, so it cannot list or start anything");
+        Assert.That(manifest.Services[4].Capabilities, Is.EqualTo(new[]
         {
             new CapabilityGrant("console", ServiceManifest.Send),
             new CapabilityGrant("kernel", ServiceManifest.AllRights),
             new CapabilityGrant("devices", ServiceManifest.Send | ServiceManifest.Grant),
-        }), "the shell may grant the device manager buffers, and holds no device");
+            new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant),
+        }), "the shell may grant the device manager and the file system buffers, and holds no device");
     }
 
     [Test]

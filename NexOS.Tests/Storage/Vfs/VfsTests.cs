@@ -53,6 +53,39 @@ public sealed class VfsTests
     }
 
     [Test]
+    public void DirectoriesAreListedThroughTheirMount()
+    {
+        (VirtualFileSystem vfs, _, _) = TwoVolumes();
+        Assert.That(vfs.CreateDirectory("/mnt/usb/photos"), Is.EqualTo(StorageStatus.Ok));
+        Assert.That(vfs.Open("/mnt/usb/A long name.txt", VfsOpenFlags.Create | VfsOpenFlags.Write, out IFileSystem? fs, out int handle), Is.EqualTo(StorageStatus.Ok));
+        Assert.That(fs!.Write(handle, 0, new byte[1234], out _), Is.EqualTo(StorageStatus.Ok));
+        Assert.That(fs.Close(handle), Is.EqualTo(StorageStatus.Ok));
+
+        var seen = new List<(string Name, ulong Size, bool Directory)>();
+        var name = new char[255];
+        int cookie = 0;
+        for (int guard = 0; guard < 10; guard++)
+        {
+            Assert.That(vfs.ReadDirectory("/mnt/usb", ref cookie, name, out int length, out VfsStat stat, out bool end), Is.EqualTo(StorageStatus.Ok));
+            if (end)
+            {
+                break;
+            }
+
+            seen.Add((new string(name, 0, length), stat.Size, stat.IsDirectory));
+        }
+
+        Assert.That(seen, Is.EquivalentTo(new[] { ("photos", 0UL, true), ("A long name.txt", 1234UL, false) }));
+        cookie = 0;
+        Assert.That(vfs.ReadDirectory("/", ref cookie, name, out int rootLength, out _, out bool rootEnd), Is.EqualTo(StorageStatus.Ok));
+        Assert.That(rootEnd ? "" : new string(name, 0, rootLength), Is.EqualTo("mnt"), "the root volume lists its own entries");
+        cookie = 0;
+        Assert.That(vfs.ReadDirectory("/mnt/usb/A long name.txt", ref cookie, name, out _, out _, out _), Is.EqualTo(StorageStatus.NotADirectory));
+        Assert.That(vfs.ReadDirectory("/mnt/usb/missing", ref cookie, name, out _, out _, out _), Is.EqualTo(StorageStatus.NotFound));
+        Assert.That(vfs.ReadDirectory("relative", ref cookie, name, out _, out _, out _), Is.EqualTo(StorageStatus.BadName));
+    }
+
+    [Test]
     public void MountTableRoutesByLongestPrefix()
     {
         (VirtualFileSystem vfs, FatFileSystem root, FatFileSystem usb) = TwoVolumes();

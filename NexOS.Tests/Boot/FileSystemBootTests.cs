@@ -1,0 +1,150 @@
+using System.IO;
+using System.Text.RegularExpressions;
+using NexOS.Tests.Storage.Fat;
+
+namespace NexOS.Tests.Boot;
+
+/// <summary>
+/// The disk path end to end: a FAT32 image made on the host with mkfs.fat and filled with
+/// mtools, attached as a virtio disk; the device manager starts the virtio-blk driver service
+/// and the file-system service mounts the volume. The shell's file commands read what the host
+/// wrote, change the volume, and after `sync` and a killed QEMU the host tools find it clean
+/// and read back every byte; a second boot finds the changes. Bad commands get clear errors, a
+/// killed driver is started again, and without a disk the system says nothing will persist.
+/// </summary>
+[TestFixture]
+[Category("Boot")]
+[NonParallelizable]
+public sealed class FileSystemBootTests : BootFixture
+{
+    private const string Notes = "Notes written on the host.\nSecond line.\n";
+    private static readonly TimeSpan s_disk = TimeSpan.FromSeconds(60);
+    private static readonly Regex s_mounted = new(@"fs: mounted fat32 on the disk \(64 MiB\) at /");
+
+    [Test]
+    [CancelAfter(3 * TestBudget)]
+    public void HostFilesAreReadAndChangesSurviveAKilledEmulatorAndAReboot()
+    {
+        using var dir = new HostTools.TempDir();
+        string image = HostFilledImage(dir);
+
+        QemuMachine machine = BootWith(image);
+        Assert.That(RunCommand(machine, "ls /", s_disk), Is.EqualTo(Listing("A long file name.txt", 13, "docs", -1, "Notes.txt", Notes.Length)));
+        Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
+
+        Assert.That(RunCommand(machine, "echo made on nexos > /docs/new.txt", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "echo and a second line >> /docs/new.txt", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "mkdir /keep", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "cp /Notes.txt /keep", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "mv /keep/Notes.txt \"/keep/Moved notes.txt\"", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "rm \"/A long file name.txt\"", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "cd /keep", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "ls", s_disk), Is.EqualTo(Listing("Moved notes.txt", Notes.Length)));
+        Assert.That(RunCommand(machine, "sync", s_disk), Is.Empty);
+        machine.Dispose();
+
+        Assert.That(HostTools.Run("/usr/sbin/fsck.fat", "-n", image).ExitCode, Is.Zero, HostTools.Run("/usr/sbin/fsck.fat", "-n", image).Output);
+        Assert.That(HostTools.Require("mtype", "-i", image, "::/docs/new.txt"), Is.EqualTo("made on nexos\nand a second line\n"));
+        Assert.That(HostTools.Require("mtype", "-i", image, "::/keep/Moved notes.txt"), Is.EqualTo(Notes));
+        Assert.That(HostTools.Run("mtype", "-i", image, "::/A long file name.txt").ExitCode, Is.Not.Zero, "deleted");
+
+        machine = BootWith(image);
+        Assert.That(RunCommand(machine, "cat /docs/new.txt", s_disk), Is.EqualTo(new[] { "made on nexos", "and a second line" }));
+        Assert.That(RunCommand(machine, "df", s_disk)[1], Does.Match(@"^\s+\d+ K\s+\d+ K\s+\d+ K  /$"));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void BadFileCommandsGetClearErrorsAndTheServiceCarriesOn()
+    {
+        using var dir = new HostTools.TempDir();
+        QemuMachine machine = BootWith(HostFilledImage(dir));
+        Assert.That(RunCommand(machine, "cat /missing.txt", s_disk), Is.EqualTo(new[] { "cat: /missing.txt: no such file or directory" }));
+        Assert.That(RunCommand(machine, "mkdir /docs", s_disk), Is.EqualTo(new[] { "mkdir: /docs: already exists" }));
+        Assert.That(RunCommand(machine, "echo x > /docs/inside.txt", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "rmdir /docs", s_disk), Is.EqualTo(new[] { "rmdir: /docs: directory not empty" }));
+        Assert.That(RunCommand(machine, "cat /docs", s_disk), Is.EqualTo(new[] { "cat: /docs: is a directory" }));
+        Assert.That(RunCommand(machine, "cd /Notes.txt", s_disk), Is.EqualTo(new[] { "cd: /Notes.txt: not a directory" }));
+        Assert.That(RunCommand(machine, "echo x >", s_disk), Is.EqualTo(new[] { "shell: a redirection needs a file after '>'" }));
+        Assert.That(RunCommand(machine, "echo x > /a > /b", s_disk), Is.EqualTo(new[] { "shell: a redirection goes at the end of the line" }));
+        Assert.That(RunCommand(machine, "ps > /ps.txt", s_disk)[0], Does.StartWith("shell: the output of 'ps' cannot be redirected"));
+        Assert.That(RunCommand(machine, "echo x > /no/such/dir/file", s_disk), Is.EqualTo(new[] { "shell: /no/such/dir/file: no such file or directory" }));
+        Assert.That(RunCommand(machine, "cp /Notes.txt", s_disk), Is.EqualTo(new[] { "usage: cp FROM TO" }));
+        Assert.That(RunCommand(machine, "mv /Notes.txt /nowhere/x", s_disk), Is.EqualTo(new[] { "mv: /Notes.txt: no such file or directory" }));
+        Assert.That(RunCommand(machine, "cat /" + new string('a', 300), s_disk)[0], Does.StartWith("cat: /aaa"));
+        Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }), "the service carries on");
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void AKilledDiskDriverIsStartedAgainAndTheFilesComeBack()
+    {
+        using var dir = new HostTools.TempDir();
+        QemuMachine machine = BootWith(HostFilledImage(dir));
+        string pid = Regex.Match(string.Join("\n", RunCommand(machine, "ps")), @"(?m)^\s*(\d+)\s.*virtioblk").Groups[1].Value;
+        Assert.That(pid, Is.Not.Empty, "ps lists the driver");
+        RunCommand(machine, "kill " + pid);
+        machine.WaitFor(new Regex(@"devmgr: restarted virtioblk for 00:\d\d\.0 \(restart 1 of 3\)"), s_disk);
+        machine.WaitFor(new Regex(@"virtioblk: 131072 blocks of 512 bytes \(64 MiB\), interrupts"), s_disk);
+        Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void WithoutADiskTheSystemSaysNothingPersists()
+    {
+        QemuMachine machine = Boot();
+        AwaitLogged(machine, new Regex("fs: no disk; nothing will persist"));
+        Assert.That(RunCommand(machine, "ls /", s_disk), Is.EqualTo(new[] { "ls: /: no such file or directory" }));
+        Assert.That(RunCommand(machine, "mount", s_disk)[0], Is.EqualTo("nothing is mounted"));
+    }
+
+    private QemuMachine BootWith(string image)
+    {
+        QemuMachine machine = Boot(new QemuOptions { VirtioDisk = image });
+        AwaitLogged(machine, s_mounted);
+        return machine;
+    }
+
+    // The services report at boot, before or after the first prompt: look at the whole log.
+    private static void AwaitLogged(QemuMachine machine, Regex line)
+    {
+        DateTime end = DateTime.UtcNow + s_disk;
+        while (!line.IsMatch(machine.Log))
+        {
+            if (DateTime.UtcNow > end)
+            {
+                Assert.Fail($"/{line}/ did not appear within {s_disk.TotalSeconds} s; the log:\n{machine.Log}");
+            }
+
+            System.Threading.Thread.Sleep(100);
+        }
+    }
+
+    private static string HostFilledImage(HostTools.TempDir dir)
+    {
+        string image = dir.File("disk.img");
+        HostTools.Format(image, 64, 1);
+        File.WriteAllText(dir.File("notes.txt"), Notes);
+        File.WriteAllText(dir.File("long.txt"), "long name ok\n");
+        HostTools.Require("mcopy", "-i", image, dir.File("notes.txt"), "::/Notes.txt");
+        HostTools.Require("mcopy", "-i", image, dir.File("long.txt"), "::/A long file name.txt");
+        HostTools.Require("mmd", "-i", image, "::/docs");
+        return image;
+    }
+
+    // The lines `ls` prints for (name, size) pairs, size -1 for a directory, in its order.
+    private static List<string> Listing(params object[] pairs)
+    {
+        var lines = new List<(string Name, string Line)>();
+        for (int i = 0; i < pairs.Length; i += 2)
+        {
+            string name = (string)pairs[i];
+            int size = (int)pairs[i + 1];
+            lines.Add((name, size < 0 ? $"     <dir>  {name}/" : $"{size,10}  {name}"));
+        }
+
+        lines.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name));
+        return lines.ConvertAll(l => l.Line);
+    }
+}
