@@ -61,3 +61,16 @@ public static class FileProtocol
         Truncate = 8,
     }
 }
+
+/// <summary>
+/// The state keeper's protocol (user/keeper, docs/services.md), on the `state` endpoint.
+/// Save: writes every kind of kernel state to the disk now and syncs it; answers Label 0, or a
+/// NexOS.Storage StorageStatus value when a file could not be written. Report: a write grant;
+/// the keeper writes what it restored at boot and saved since, one line each, and answers
+/// W0 = the bytes written.
+/// </summary>
+public static class StateProtocol
+{
+    public const ulong Save = 1;
+    public const ulong Report = 2;
+}

@@ -169,6 +169,23 @@ public enum Syscall : ulong
     /// waiting for the console (at most capacity bytes) into the buffer; returns how many
     /// bytes (0: none waits).</summary>
     KernelLogRead = 115,
+
+    /// <summary>(kernel-state capability, kind, buffer, length): the kernel's state of that
+    /// <see cref="StateKind"/> as text, for the state keeper to store on the disk; returns the
+    /// byte count, or LimitReached (nothing copied) when the buffer is too small.</summary>
+    StateRead = 116,
+
+    /// <summary>(kernel-state capability, kind, text, length, reply buffer of 256 bytes): hands
+    /// back state read from the disk. The kernel checks it (an audit trail's chain, every
+    /// entry's form) and adopts it only when the check passes; each kind once per boot.
+    /// Returns 0 when adopted, 1 when refused; the reply buffer holds one line saying what
+    /// happened, ending in a zero byte. Both outcomes are in the audit trail.</summary>
+    StateRestore = 117,
+
+    /// <summary>(kernel-state capability): a number that changes whenever the audit trail,
+    /// the learned state or the keys change (every such change is audited), so the keeper
+    /// reads and stores them only then.</summary>
+    StateVersion = 118,
 }
 
 /// <summary>What went wrong, returned negated in RAX. Zero is success.</summary>
@@ -294,6 +311,26 @@ public enum CapabilityKind : uint
     /// <summary>The authority to make device capabilities (DeviceMmioCreate, DevicePortsCreate,
     /// DeviceInterruptCreate), held by the device manager.</summary>
     DeviceAuthority = 12,
+
+    /// <summary>The kernel's state that outlives a boot (StateRead, StateRestore,
+    /// StateVersion), held by the state keeper.</summary>
+    KernelState = 13,
+}
+
+/// <summary>The kinds of kernel state the state keeper stores on the disk.</summary>
+public enum StateKind : ulong
+{
+    /// <summary>The audit trail, as the JSON lines of `audit export`.</summary>
+    Audit = 1,
+
+    /// <summary>What the engine's models learned, in the priors format of the "models" module.</summary>
+    Learned = 2,
+
+    /// <summary>The keys whose signed patches are trusted: `key ID HEX` lines.</summary>
+    Keys = 3,
+
+    /// <summary>The settings: `level NAME` and `auto on|off` lines.</summary>
+    Settings = 4,
 }
 
 /// <summary>Operations of <see cref="Syscall.KernelControl"/>.</summary>

@@ -14,7 +14,9 @@ namespace NexOS.Kernel;
 /// Starts the one program the kernel starts, init, and gives it every capability the kernel
 /// hands out; init passes each service its share (its manifest is etc/services in the boot
 /// archive). Init's slots, in order:
-/// 1 boot files, 2 kernel control, 3 COM1's ports, 4 COM1's interrupt line.
+/// 1 boot files, 2 kernel control, 3 COM1's ports, 4 COM1's interrupt line, 5 COM2's ports,
+/// 6 COM2's interrupt line, 7 the patch inbox, 8 the kernel log, 9 the device authority,
+/// 10 the kernel state (user/init/Program.cs names them for the manifest).
 /// Starting init hands COM1 over: the kernel stops taking its input and its interrupt, and
 /// from then on only writes to it (its log), polled.
 /// </summary>
@@ -63,6 +65,7 @@ internal static class InitLauncher
             new Grant(SyscallPatches.Handle, IpcRights.Signal, 0),
             new Grant(SyscallKernelLog.Handle, IpcRights.Wait, 0),
             new Grant(DeviceAuthorityFor().ToHandle(), IpcRights.Signal, 0),
+            new Grant(SyscallState.Handle, IpcRights.Signal, 0),
         };
         // init and the services it starts run where the kernel console ran: above every
         // workload, so typing stays responsive whatever runs.

@@ -308,6 +308,7 @@ internal static unsafe class Kernel
         // inbox is the kernel's side of its PatchSubmit calls.
         var inbox = new Security.External.PatchInbox(SelfEvolution.KernelEvolution.Manager!);
         Syscalls.SyscallPatches.SetSink(inbox);
+        Syscalls.SyscallState.SetState(new SelfEvolution.KernelState());
         PatchCommands.Inbox = inbox;
         if (!BootInfo.HasOption("nexos.kernelshell"))
         {

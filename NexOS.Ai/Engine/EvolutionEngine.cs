@@ -108,6 +108,23 @@ public sealed class EvolutionEngine
             + (priors.Errors.Count == 0 ? string.Empty : $", {priors.Errors.Count} lines skipped ({priors.Errors[0]})");
     }
 
+    /// <summary>What every model has learned so far, in the priors format
+    /// (<see cref="ModelPriors.Format"/> writes it, <see cref="ApplyPriors"/> takes it back
+    /// on a later boot).</summary>
+    public ModelPriors ExportLearned()
+    {
+        var priors = new ModelPriors();
+        foreach (IEvolutionModel model in _models)
+        {
+            if (model is IPrimableModel primable)
+            {
+                primable.Export(priors);
+            }
+        }
+
+        return priors;
+    }
+
     /// <summary>The model called <paramref name="name"/>, or null.</summary>
     public IEvolutionModel? FindModel(string name)
     {

@@ -155,4 +155,8 @@ public interface IPrimableModel
 {
     /// <summary>Takes its starting estimates from <paramref name="priors"/> (absent keys keep the defaults).</summary>
     void Prime(ModelPriors priors);
+
+    /// <summary>Adds what it has learned so far to <paramref name="priors"/>, in the entries
+    /// <see cref="Prime"/> reads, so a later boot goes on from here (the state kept on the disk).</summary>
+    void Export(ModelPriors priors);
 }

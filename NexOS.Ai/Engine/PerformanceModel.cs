@@ -42,12 +42,28 @@ public sealed class PerformanceModel : IEvolutionModel, IPrimableModel
     /// <inheritdoc/>
     public string Name => "performance";
 
-    /// <summary>Seeds the prior belief of a family (pre-trained on the host, shipped in the ISO).</summary>
+    /// <summary>Seeds the belief of a family (pre-trained on the host and shipped in the ISO,
+    /// or learned on an earlier boot): a known family takes the new belief.</summary>
     public void Prime(string family, double kept, double rolledBack)
     {
-        if (_families.IndexOf(family) < 0 && _families.Count < MaxFamilies)
+        int index = _families.IndexOf(family);
+        if (index >= 0)
+        {
+            _families.SetBelief(index, Math.Max(1, kept), Math.Max(1, rolledBack));
+        }
+        else if (_families.Count < MaxFamilies)
         {
             _families.Register(family, Math.Max(1, kept), Math.Max(1, rolledBack));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Export(ModelPriors priors)
+    {
+        for (int i = 0; i < _families.Count; i++)
+        {
+            (double kept, double rolledBack) = _families.Belief(i);
+            priors.AddFamily(_families.NameOf(i), kept, rolledBack);
         }
     }
 

@@ -68,6 +68,20 @@ public sealed class FamilyBandit
 
     public string NameOf(int family) => _names[family];
 
+    /// <summary>The Beta belief of a family: pseudo-outcomes kept and rolled back.</summary>
+    public (double Kept, double RolledBack) Belief(int family) => (_alpha[family], _beta[family]);
+
+    /// <summary>Replaces a family's belief (a belief learned on an earlier boot); ignored for an
+    /// unknown family or a value that is not a finite number of at least 1.</summary>
+    public void SetBelief(int family, double kept, double rolledBack)
+    {
+        if ((uint)family < (uint)_count && kept >= 1 && rolledBack >= 1 && double.IsFinite(kept) && double.IsFinite(rolledBack))
+        {
+            _alpha[family] = kept;
+            _beta[family] = rolledBack;
+        }
+    }
+
     /// <summary>The posterior mean of the family's keep rate.</summary>
     public double KeepRate(int family) => _alpha[family] / (_alpha[family] + _beta[family]);
 

@@ -208,6 +208,15 @@ public sealed partial class MemoryModel : IEvolutionModel, IPrimableModel
     }
 
     /// <inheritdoc/>
+    public void Export(ModelPriors priors)
+    {
+        for (int i = 0; i < s_families.Length; i++)
+        {
+            priors.AddValue(ReliabilityPrior + s_families[i], _reliability[i]);
+        }
+    }
+
+    /// <inheritdoc/>
     public void Prime(ModelPriors priors)
     {
         for (int i = 0; i < s_families.Length; i++)

@@ -105,6 +105,9 @@ public sealed class PowerModel : IEvolutionModel, IPrimableModel
     public void Prime(ModelPriors priors) => _gainPerDoubling = priors.Value(GainPrior, _gainPerDoubling);
 
     /// <inheritdoc/>
+    public void Export(ModelPriors priors) => priors.AddValue(GainPrior, _gainPerDoubling);
+
+    /// <inheritdoc/>
     public void Learn(Proposal proposal, ProposalOutcome outcome)
     {
         if (proposal.Metric == WakeMetric && !double.IsNaN(outcome.MeasuredGainPercent))

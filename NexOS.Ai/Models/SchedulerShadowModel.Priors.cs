@@ -26,4 +26,13 @@ public abstract partial class SchedulerShadowModel : IPrimableModel
             _calibration[FamilyIndex(key.Substring(prefix.Length))] = Math.Clamp(value, 0, 2);
         }
     }
+
+    /// <inheritdoc/>
+    public void Export(ModelPriors priors)
+    {
+        for (int i = 0; i < _families.Count; i++)
+        {
+            priors.AddValue(CalibrationPrefix + _families[i], _calibration[i]);
+        }
+    }
 }

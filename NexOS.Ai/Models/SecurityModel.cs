@@ -70,6 +70,13 @@ public sealed class SecurityModel : IEvolutionModel, IGuardModel, IPrimableModel
         _variance = deviation * deviation;
     }
 
+    /// <inheritdoc/>
+    public void Export(ModelPriors priors)
+    {
+        priors.AddValue("security.baseline_mean", _mean);
+        priors.AddValue("security.baseline_sd", Math.Sqrt(_variance));
+    }
+
     /// <summary>Learned mean of refusals per cycle.</summary>
     public double BaselineMean => _mean;
 

@@ -126,6 +126,12 @@ internal static unsafe class SyscallDispatcher
                     : s_kernelControl.Invoke(process, me, a0, a1, a2, f->R10, f->R8, f->R9);
             case Syscall.KernelLogRead:
                 return SyscallKernelLog.Read(process, me, a0, a1, a2);
+            case Syscall.StateRead:
+                return SyscallState.Read(process, me, a0, a1, a2, f->R10);
+            case Syscall.StateRestore:
+                return SyscallState.Restore(process, me, a0, a1, a2, f->R10, f->R8);
+            case Syscall.StateVersion:
+                return SyscallState.Version(me, a0);
             case Syscall.PatchSubmit:
                 return SyscallPatches.Submit(process, me, a0, a1, a2, f->R10, f->R8);
             case Syscall.BootFileRead:

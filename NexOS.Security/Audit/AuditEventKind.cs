@@ -30,6 +30,10 @@ public enum AuditEventKind : byte
 
     /// <summary>The engine recorded what it learned from an outcome.</summary>
     Learned = 9,
+
+    /// <summary>State kept on the disk was restored at boot, or refused because its check
+    /// failed; the detail says which state and why.</summary>
+    StateRestored = 10,
 }
 
 /// <summary>Spells event kinds for export and parses them back (no Enum.ToString in the kernel).</summary>
@@ -47,13 +51,14 @@ public static class AuditNames
         AuditEventKind.RolledBack => "RolledBack",
         AuditEventKind.PolicyChanged => "PolicyChanged",
         AuditEventKind.Learned => "Learned",
+        AuditEventKind.StateRestored => "StateRestored",
         _ => "unknown",
     };
 
     /// <summary>Parses a name written by <see cref="Name"/>; case-sensitive.</summary>
     public static bool TryParse(ReadOnlySpan<char> name, out AuditEventKind kind)
     {
-        for (byte value = 1; value <= (byte)AuditEventKind.Learned; value++)
+        for (byte value = 1; value <= (byte)AuditEventKind.StateRestored; value++)
         {
             if (name.SequenceEqual(Name((AuditEventKind)value)))
             {

@@ -56,27 +56,74 @@ public sealed class AuditTrail
     {
         lock (_gate)
         {
-            int slot;
-            if (_count == _slots.Length)
+            return AppendLocked(timeNs, kind, patchId, actor, detail);
+        }
+    }
+
+    // Append's work; the caller holds the gate.
+    private ulong AppendLocked(ulong timeNs, AuditEventKind kind, ulong patchId, ReadOnlySpan<char> actor, ReadOnlySpan<char> detail)
+    {
+        int slot;
+        if (_count == _slots.Length)
+        {
+            // Dropping the oldest record: its hash is what the next oldest links to.
+            slot = _oldest;
+            _slots[slot].Hash.CopyTo(_anchor);
+            _oldest = (_oldest + 1) % _slots.Length;
+        }
+        else
+        {
+            slot = (_oldest + _count) % _slots.Length;
+            _count++;
+        }
+
+        AuditRecord record = _slots[slot];
+        ulong sequence = _nextSequence++;
+        record.Fill(sequence, timeNs, kind, patchId, actor, detail);
+        record.SetPrevHash(_head);
+        record.Seal();
+        record.Hash.CopyTo(_head);
+        return sequence;
+    }
+
+    /// <summary>
+    /// Puts a verified earlier trail (<paramref name="saved"/>, read back from the disk and
+    /// checked by <see cref="AuditLog.Verify"/> by the caller) in front of this one: the
+    /// chain restarts at the saved anchor and sequence, the saved records are appended again
+    /// (giving the same hashes), and the records this trail already held follow with new
+    /// sequence numbers, chained to the saved head. When more records than
+    /// <see cref="Capacity"/> result, the oldest drop as with any append. Returns the
+    /// sequence number the first of this trail's own records now has. Set-up code: it
+    /// allocates.
+    /// </summary>
+    public ulong Restore(AuditLog saved)
+    {
+        lock (_gate)
+        {
+            var own = new List<(ulong Time, AuditEventKind Kind, ulong Patch, string Actor, string Detail)>(_count);
+            for (int i = 0; i < _count; i++)
             {
-                // Dropping the oldest record: its hash is what the next oldest links to.
-                slot = _oldest;
-                _slots[slot].Hash.CopyTo(_anchor);
-                _oldest = (_oldest + 1) % _slots.Length;
-            }
-            else
-            {
-                slot = (_oldest + _count) % _slots.Length;
-                _count++;
+                AuditRecord r = _slots[(_oldest + i) % _slots.Length];
+                own.Add((r.TimeNs, r.Kind, r.PatchId, r.Actor, r.Detail));
             }
 
-            AuditRecord record = _slots[slot];
-            ulong sequence = _nextSequence++;
-            record.Fill(sequence, timeNs, kind, patchId, actor, detail);
-            record.SetPrevHash(_head);
-            record.Seal();
-            record.Hash.CopyTo(_head);
-            return sequence;
+            _oldest = 0;
+            _count = 0;
+            _nextSequence = saved.FirstSequence;
+            saved.Anchor.CopyTo(_anchor);
+            saved.Anchor.CopyTo(_head);
+            foreach (AuditRecord r in saved.Records)
+            {
+                AppendLocked(r.TimeNs, r.Kind, r.PatchId, r.Actor, r.Detail);
+            }
+
+            ulong firstOwn = _nextSequence;
+            foreach ((ulong time, AuditEventKind kind, ulong patch, string actor, string detail) in own)
+            {
+                AppendLocked(time, kind, patch, actor, detail);
+            }
+
+            return firstOwn;
         }
     }
 

@@ -33,6 +33,23 @@ public abstract class BootFixture
         return _machine;
     }
 
+    /// <summary>Waits until the whole serial log so far matches <paramref name="line"/>: for
+    /// what services report at boot, before or after the first prompt, which a cursor-based
+    /// wait may already have passed.</summary>
+    private protected static void AwaitLogged(QemuMachine machine, Regex line, TimeSpan timeout)
+    {
+        DateTime end = DateTime.UtcNow + timeout;
+        while (!line.IsMatch(machine.Log))
+        {
+            if (DateTime.UtcNow > end)
+            {
+                Assert.Fail($"/{line}/ did not appear within {timeout.TotalSeconds} s; the log:\n{machine.Log}");
+            }
+
+            System.Threading.Thread.Sleep(100);
+        }
+    }
+
     /// <summary>Types a line, waits for the next prompt (at most <paramref name="timeout"/>, a
     /// plain command's budget by default), and returns the output lines between the echoed line
     /// and that prompt.</summary>

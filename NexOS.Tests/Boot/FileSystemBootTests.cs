@@ -40,7 +40,7 @@ public sealed class FileSystemBootTests : BootFixture
         Assert.That(RunCommand(machine, "rm \"/A long file name.txt\"", s_disk), Is.Empty);
         Assert.That(RunCommand(machine, "cd /keep", s_disk), Is.Empty);
         Assert.That(RunCommand(machine, "ls", s_disk), Is.EqualTo(Listing("Moved notes.txt", Notes.Length)));
-        Assert.That(RunCommand(machine, "sync", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "sync", s_disk), Has.None.StartsWith("sync:"));
         machine.Dispose();
 
         Assert.That(HostTools.Run("/usr/sbin/fsck.fat", "-n", image).ExitCode, Is.Zero, HostTools.Run("/usr/sbin/fsck.fat", "-n", image).Output);
@@ -94,7 +94,7 @@ public sealed class FileSystemBootTests : BootFixture
     public void WithoutADiskTheSystemSaysNothingPersists()
     {
         QemuMachine machine = Boot();
-        AwaitLogged(machine, new Regex("fs: no disk; nothing will persist"));
+        AwaitLogged(machine, new Regex("fs: no disk; nothing will persist"), s_disk);
         Assert.That(RunCommand(machine, "ls /", s_disk), Is.EqualTo(new[] { "ls: /: no such file or directory" }));
         Assert.That(RunCommand(machine, "mount", s_disk)[0], Is.EqualTo("nothing is mounted"));
     }
@@ -102,23 +102,8 @@ public sealed class FileSystemBootTests : BootFixture
     private QemuMachine BootWith(string image)
     {
         QemuMachine machine = Boot(new QemuOptions { VirtioDisk = image });
-        AwaitLogged(machine, s_mounted);
+        AwaitLogged(machine, s_mounted, s_disk);
         return machine;
-    }
-
-    // The services report at boot, before or after the first prompt: look at the whole log.
-    private static void AwaitLogged(QemuMachine machine, Regex line)
-    {
-        DateTime end = DateTime.UtcNow + s_disk;
-        while (!line.IsMatch(machine.Log))
-        {
-            if (DateTime.UtcNow > end)
-            {
-                Assert.Fail($"/{line}/ did not appear within {s_disk.TotalSeconds} s; the log:\n{machine.Log}");
-            }
-
-            System.Threading.Thread.Sleep(100);
-        }
     }
 
     private static string HostFilledImage(HostTools.TempDir dir)

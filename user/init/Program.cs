@@ -29,6 +29,7 @@ public static class Program
         ["patches"] = 7,
         ["klog"] = 8,
         ["devauth"] = 9,
+        ["kstate"] = 10,
     };
 
     public static int Main()

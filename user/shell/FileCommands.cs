@@ -8,15 +8,18 @@ namespace NexOS.Programs.Shell;
 /// <summary>
 /// The file commands, which the shell runs itself as a client of the file-system service (its
 /// endpoint in slot 4): `ls`, `cat`, `cp`, `mv`, `rm`, `mkdir`, `rmdir`, `df`, `mount`, `sync`,
-/// `cd`, `pwd` and `echo`. Paths not starting with '/' are taken from the current directory
+/// `cd`, `pwd`, `echo`, and `state`, which asks the state keeper (slot 5) what it restored and
+/// saved. `sync` has the keeper store the kernel's state first, then the file system write
+/// everything out. Paths not starting with '/' are taken from the current directory
 /// (`cd`). Each failure is one line naming the command, the path and the reason.
 /// </summary>
 internal sealed class FileCommands
 {
     private const int FilesSlot = 4;
+    private const int StateSlot = 5;
     private const int CopyChunk = 64 * 1024;
 
-    private static readonly string[] s_names = { "ls", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "df", "mount", "sync", "cd", "pwd", "echo" };
+    private static readonly string[] s_names = { "ls", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "df", "mount", "sync", "cd", "pwd", "echo", "state" };
 
     private readonly FileClient _files = new(FilesSlot);
     private string _directory = "/";
@@ -55,7 +58,8 @@ internal sealed class FileCommands
             "rmdir" => args.Length >= 1 ? Each(args, p => Report("rmdir", p, _files.RemoveDirectory(Absolute(p)), write)) : "rmdir PATH...",
             "df" => args.Length <= 1 ? Space(args.Length == 0 ? "/" : Absolute(args[0]), write) : "df [PATH]",
             "mount" => args.Length == 0 ? Mounts(write) : "mount (lists what is mounted)",
-            "sync" => args.Length == 0 ? Report("sync", "", _files.Sync(), write) : "sync",
+            "sync" => args.Length == 0 ? Sync(write) : "sync",
+            "state" => args.Length == 0 ? State(write) : "state (what the state keeper restored and saved)",
             "cd" => args.Length <= 1 ? ChangeDirectory(args.Length == 0 ? "/" : args[0], write) : "cd [PATH]",
             "pwd" => Echo(_directory, write),
             _ => Echo(string.Join(' ', args), write),
@@ -215,6 +219,34 @@ internal sealed class FileCommands
         }
 
         write(text.StartsWith("disk cache", StringComparison.Ordinal) ? "nothing is mounted\n" + text : text);
+        return null;
+    }
+
+    private string? Sync(Action<string> write)
+    {
+        var request = new Message { Label = StateProtocol.Save };
+        SyscallStatus called = Ipc.Call(StateSlot, ref request);
+        StorageStatus kept = called != SyscallStatus.Ok ? StorageStatus.IoError : (StorageStatus)request.Label;
+        if (kept != StorageStatus.Ok && kept != StorageStatus.NotFound)
+        {
+            write($"sync: the system's state was not saved: {FileClient.Describe(kept)}\n");
+        }
+
+        return Report("sync", "", _files.Sync(), write);
+    }
+
+    private static string? State(Action<string> write)
+    {
+        byte[] text = new byte[8192];
+        var request = new Message { Label = StateProtocol.Report };
+        SyscallStatus called = Ipc.CallGranting(StateSlot, ref request, text, GrantAccess.Write);
+        if (called != SyscallStatus.Ok || request.Label != 0)
+        {
+            write($"state: the state keeper did not answer (status {(called != SyscallStatus.Ok ? (int)called : (int)request.Label)})\n");
+            return null;
+        }
+
+        write(Encoding.UTF8.GetString(text, 0, (int)Math.Min(request.W0, (ulong)text.Length)));
         return null;
     }
 

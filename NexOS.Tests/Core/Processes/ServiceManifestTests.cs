@@ -10,7 +10,7 @@ namespace NexOS.Tests.Core.Processes;
 public sealed class ServiceManifestTests
 {
     // The capabilities init holds (user/init/Program.cs).
-    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq", "com2.ports", "com2.irq", "patches", "klog", "devauth" };
+    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq", "com2.ports", "com2.irq", "patches", "klog", "devauth", "kstate" };
 
     [Test]
     public void TheShippedManifestParses()
@@ -18,8 +18,8 @@ public sealed class ServiceManifestTests
         string text = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "user", "etc", "services"));
         ServiceManifest? manifest = ServiceManifest.Parse(text, s_known, out string error);
         Assert.That(manifest, Is.Not.Null, error);
-        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices", "disk", "files" }));
-        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "fs", "shell" }));
+        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices", "disk", "files", "state" }));
+        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "fs", "keeper", "shell" }));
         Assert.That(manifest.Services[1].Restart, Is.EqualTo(RestartPolicy.OnFailure), "no second UART: it ends with 0 and stays ended");
         ServiceEntry console = manifest.Services[0];
         Assert.That(console.Restart, Is.EqualTo(RestartPolicy.Always));
@@ -44,11 +44,18 @@ public sealed class ServiceManifestTests
         }), "the file system may ask the device manager, without a grant right, so it cannot list or start anything");
         Assert.That(manifest.Services[4].Capabilities, Is.EqualTo(new[]
         {
+            new CapabilityGrant("kstate", ServiceManifest.AllRights),
+            new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant),
+            new CapabilityGrant("state", ServiceManifest.Receive),
+        }), "the state keeper alone holds the kernel's state");
+        Assert.That(manifest.Services[5].Capabilities, Is.EqualTo(new[]
+        {
             new CapabilityGrant("console", ServiceManifest.Send),
             new CapabilityGrant("kernel", ServiceManifest.AllRights),
             new CapabilityGrant("devices", ServiceManifest.Send | ServiceManifest.Grant),
             new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant),
-        }), "the shell may grant the device manager and the file system buffers, and holds no device");
+            new CapabilityGrant("state", ServiceManifest.Send | ServiceManifest.Grant),
+        }), "the shell may grant the device manager, the file system and the keeper buffers, and holds no device");
     }
 
     [Test]
