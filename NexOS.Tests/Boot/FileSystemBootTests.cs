@@ -29,7 +29,7 @@ public sealed class FileSystemBootTests : BootFixture
         string image = HostFilledImage(dir);
 
         QemuMachine machine = BootWith(image);
-        Assert.That(RunCommand(machine, "ls /", s_disk), Is.EqualTo(Listing("A long file name.txt", 13, "docs", -1, "Notes.txt", Notes.Length)));
+        Assert.That(RunCommand(machine, "ls /", s_disk), Is.EqualTo(Listing("A long file name.txt", 13, "docs", -1, "Notes.txt", Notes.Length, "nexos", -1)), "with the state keeper's directory");
         Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
 
         Assert.That(RunCommand(machine, "echo made on nexos > /docs/new.txt", s_disk), Is.Empty);
@@ -103,6 +103,7 @@ public sealed class FileSystemBootTests : BootFixture
     {
         QemuMachine machine = Boot(new QemuOptions { VirtioDisk = image });
         AwaitLogged(machine, s_mounted, s_disk);
+        AwaitLogged(machine, new Regex("keeper: state is kept in /nexos/state"), s_disk);
         return machine;
     }
 
