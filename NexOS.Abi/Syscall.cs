@@ -64,6 +64,13 @@ public enum Syscall : ulong
     /// capability.</summary>
     ProcessSpawn = 48,
 
+    /// <summary>(request): starts a program whose ELF image the caller holds, read from a
+    /// disk. The request is eight words: image address, image length (at most 16 MiB),
+    /// command line address and length (its first word, a path, names the process by its
+    /// last part), capability list address and count, exit notification and bits; otherwise as
+    /// <see cref="ProcessSpawn"/>.</summary>
+    ProcessSpawnImage = 51,
+
     /// <summary>(process capability, timeout): waits for a process to end; returns its exit code.</summary>
     ProcessWait = 49,
 

@@ -21,6 +21,14 @@ public static class Children
         return SyscallBuffers.Spawn(bytes[..n], slots, exitNotification, exitBits);
     }
 
+    /// <summary>Starts a program from its ELF <paramref name="image"/> (read from a disk);
+    /// <paramref name="command"/> is its path and arguments. Otherwise as <see cref="Spawn"/>.</summary>
+    public static long SpawnImage(ReadOnlySpan<byte> image, string command, ReadOnlySpan<ulong> slots, int exitNotification = 0, ulong exitBits = 0)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(command);
+        return SyscallBuffers.SpawnImage(image, bytes, slots, exitNotification, exitBits);
+    }
+
     /// <summary>Waits for the process (at most <paramref name="timeoutNs"/>; 0: no limit);
     /// returns its exit code (low 32 bits) or a negated status.</summary>
     public static long Wait(int process, ulong timeoutNs = 0) =>

@@ -102,6 +102,8 @@ internal static unsafe class SyscallDispatcher
                 return SyscallGrants.Copy(process, me, a0, a1, a2, toCaller: true);
             case Syscall.ProcessSpawn:
                 return SyscallProcess.Spawn(process, me, a0, a1, a2, f->R10, f->R8, f->R9);
+            case Syscall.ProcessSpawnImage:
+                return SyscallProcess.SpawnImage(process, me, a0);
             case Syscall.ProcessWait:
                 return SyscallProcess.Wait(me, a0, a1);
             case Syscall.ProcessKill:

@@ -26,7 +26,46 @@ internal static class SyscallProcess
     /// <summary>The most capabilities one spawn hands on.</summary>
     public const int MaxGrants = 16;
 
-    public static long Spawn(Process caller, KernelThread me, ulong nameAddress, ulong nameLength, ulong capsAddress, ulong capsCount, ulong exitSlot, ulong exitBits)
+    /// <summary>The largest program image ProcessSpawnImage takes.</summary>
+    public const int MaxImage = 16 << 20;
+
+    /// <summary>ProcessSpawn: a program of the boot archive, named by the command line's first word.</summary>
+    public static long Spawn(Process caller, KernelThread me, ulong nameAddress, ulong nameLength, ulong capsAddress, ulong capsCount, ulong exitSlot, ulong exitBits) =>
+        Spawn(caller, me, null, nameAddress, nameLength, capsAddress, capsCount, exitSlot, exitBits);
+
+    /// <summary>ProcessSpawnImage: a program whose ELF image the caller holds (read from a
+    /// disk), described by eight words at <paramref name="request"/>: image address and
+    /// length (at most <see cref="MaxImage"/>), command line address and length, capability
+    /// list address and count, exit notification slot and bits. The image is copied first and
+    /// then loaded exactly as a boot-archive program is, with the same checks.</summary>
+    public static long SpawnImage(Process caller, KernelThread me, ulong request)
+    {
+        Span<byte> words = stackalloc byte[8 * 8];
+        if (Copy(caller, request, words) != UserAccessStatus.Ok)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
+        }
+
+        Span<ulong> word = stackalloc ulong[8];
+        for (int i = 0; i < 8; i++)
+        {
+            word[i] = BitConverter.ToUInt64(words.Slice(i * 8, 8));
+        }
+
+        ulong length = word[1];
+        if (length == 0 || length > MaxImage)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        byte[] image = new byte[(int)length];
+        return Copy(caller, word[0], image) != UserAccessStatus.Ok
+            ? SyscallResult.Fail(SyscallStatus.BadAddress)
+            : Spawn(caller, me, image, word[2], word[3], word[4], word[5], word[6], word[7]);
+    }
+
+    // The work of both calls; image null: the boot archive's program of that name.
+    private static long Spawn(Process caller, KernelThread me, byte[]? image, ulong nameAddress, ulong nameLength, ulong capsAddress, ulong capsCount, ulong exitSlot, ulong exitBits)
     {
         if (nameLength == 0 || nameLength > MaxName || capsCount > MaxGrants)
         {
@@ -79,10 +118,17 @@ internal static class SyscallProcess
             return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
-        string name = words[0];
-        if (!Boot.BootPrograms.TryFind(name, out ReadOnlySpan<byte> file))
+        // A program from a disk is named by its path's last part, as ps shows it.
+        string name = image == null ? words[0] : words[0][(words[0].LastIndexOf('/') + 1)..];
+        ReadOnlySpan<byte> file = image;
+        if (image == null && !Boot.BootPrograms.TryFind(name, out file))
         {
             return SyscallResult.Fail(SyscallStatus.NotFound);
+        }
+
+        if (name.Length == 0)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
 
         var argv = new List<string>(words);

@@ -90,6 +90,52 @@ public sealed class FileSystemBootTests : BootFixture
     }
 
     [Test]
+    [CancelAfter(3 * TestBudget)]
+    public void AnAhciDiskServesTheSameFilesAndTheHostToolsAgree()
+    {
+        using var dir = new HostTools.TempDir();
+        string image = HostFilledImage(dir);
+        QemuMachine machine = Boot(new QemuOptions { AhciDisk = image });
+        AwaitLogged(machine, new Regex(@"ahci: port 0: 131072 blocks of 512 bytes \(64 MiB\), polling"), s_disk);
+        AwaitLogged(machine, s_mounted, s_disk);
+        Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
+        Assert.That(RunCommand(machine, "echo written over SATA > /sata.txt", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "sync", s_disk), Has.None.StartsWith("sync:"));
+        machine.Dispose();
+
+        Assert.That(HostTools.Run("/usr/sbin/fsck.fat", "-n", image).ExitCode, Is.Zero, HostTools.Run("/usr/sbin/fsck.fat", "-n", image).Output);
+        Assert.That(HostTools.Require("mtype", "-i", image, "::/sata.txt"), Is.EqualTo("written over SATA\n"));
+        machine = Boot(new QemuOptions { AhciDisk = image });
+        AwaitLogged(machine, s_mounted, s_disk);
+        Assert.That(RunCommand(machine, "cat /sata.txt", s_disk), Is.EqualTo(new[] { "written over SATA" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void AProgramOnTheDiskRunsByItsPath()
+    {
+        using var dir = new HostTools.TempDir();
+        string image = HostFilledImage(dir);
+        string hello = Path.Combine(BootEnvironment.RepoRoot(), "build", "user", "hello.elf");
+        Assert.That(File.Exists(hello), Is.True, "./nexos build writes build/user/hello.elf");
+        HostTools.Require("mmd", "-i", image, "::/bin");
+        HostTools.Require("mcopy", "-i", image, hello, "::/bin/hello");
+        HostTools.Require("mcopy", "-i", image, dir.File("notes.txt"), "::/bin/notes");
+        QemuMachine machine = BootWith(image);
+
+        machine.Send("/bin/hello from the disk\r");
+        machine.WaitFor("Hello from C# in ring 3", s_disk);
+        machine.WaitFor("  argument 1: the", s_disk);
+        machine.WaitFor(new Regex(@"process \d+ \(hello\) exited with code 0"), s_disk);
+        machine.WaitFor(Prompt, s_disk);
+        Assert.That(RunCommand(machine, "cd /bin", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "./notes", s_disk), Is.EqualTo(new[] { "./notes: cannot start it (not a NexOS program (an x86-64 ELF executable))" }));
+        Assert.That(RunCommand(machine, "/bin/missing", s_disk), Is.EqualTo(new[] { "/bin/missing: no such file or directory" }));
+        Assert.That(RunCommand(machine, "/bin", s_disk), Is.EqualTo(new[] { "/bin: is a directory" }));
+        Assert.That(RunCommand(machine, "/bin/hello > /out.txt", s_disk)[0], Does.StartWith("shell: the output of '/bin/hello' cannot be redirected"));
+    }
+
+    [Test]
     [CancelAfter(TestBudget)]
     public void WithoutADiskTheSystemSaysNothingPersists()
     {

@@ -21,6 +21,10 @@ internal sealed record QemuOptions
     /// attaches), or null for none.</summary>
     public string? VirtioDisk { get; init; }
 
+    /// <summary>A raw disk image attached as a SATA disk on an AHCI controller (what real PCs
+    /// and VMware have), or null for none.</summary>
+    public string? AhciDisk { get; init; }
+
     /// <summary>Give the guest a second serial port (COM2, the patch line) on a unix socket,
     /// <see cref="PatchSocketPath"/> in the machine's directory.</summary>
     public bool PatchLine { get; init; }
@@ -74,6 +78,15 @@ internal sealed record QemuOptions
         if (VirtioDisk != null)
         {
             args.AddRange(new[] { "-drive", $"file={VirtioDisk},format=raw,if=none,id=disk0", "-device", "virtio-blk-pci,drive=disk0" });
+        }
+
+        if (AhciDisk != null)
+        {
+            args.AddRange(new[]
+            {
+                "-device", "ahci,id=ahci0",
+                "-drive", $"file={AhciDisk},format=raw,if=none,id=sata0", "-device", "ide-hd,drive=sata0,bus=ahci0.0",
+            });
         }
 
         if (Uefi)

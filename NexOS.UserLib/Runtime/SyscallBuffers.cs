@@ -33,6 +33,26 @@ internal static unsafe class SyscallBuffers
         }
     }
 
+    /// <summary>ProcessSpawnImage: the image, command line and capabilities in one request.</summary>
+    public static long SpawnImage(ReadOnlySpan<byte> image, ReadOnlySpan<byte> command, ReadOnlySpan<ulong> slots, int exitNotification, ulong exitBits)
+    {
+        fixed (byte* i = image)
+        fixed (byte* c = command)
+        fixed (ulong* s = slots)
+        {
+            ulong* request = stackalloc ulong[8];
+            request[0] = (ulong)i;
+            request[1] = (ulong)image.Length;
+            request[2] = (ulong)c;
+            request[3] = (ulong)command.Length;
+            request[4] = (ulong)s;
+            request[5] = (ulong)slots.Length;
+            request[6] = (ulong)exitNotification;
+            request[7] = exitBits;
+            return SyscallNative.Call(Syscall.ProcessSpawnImage, (ulong)request);
+        }
+    }
+
     /// <summary>Copies a boot-archive file into <paramref name="buffer"/>; returns its length.</summary>
     public static long BootFileRead(int slot, ReadOnlySpan<byte> name, Span<byte> buffer)
     {

@@ -14,6 +14,7 @@ internal static class DriverTable
     private const ushort VirtioVendor = 0x1AF4;
     private const ushort VirtioBlockLegacyId = 0x1001;
     private const ushort VirtioBlockModernId = 0x1042;
+    private const byte MassStorage = 0x01, Sata = 0x06, Ahci = 0x01;
 
     /// <summary>The program to start for <paramref name="f"/>, or null; <paramref name="isDisk"/>
     /// says whether it serves the block protocol.</summary>
@@ -24,6 +25,12 @@ internal static class DriverTable
         {
             isDisk = true;
             return "virtioblk";
+        }
+
+        if (f.ClassCode == MassStorage && f.Subclass == Sata && f.ProgIf == Ahci)
+        {
+            isDisk = true;
+            return "ahci";
         }
 
         return null;

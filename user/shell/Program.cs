@@ -11,7 +11,8 @@ namespace NexOS.Programs.Shell;
 /// except `spawn`, which starts workload processes itself (<see cref="Spawner"/>), `lspci`
 /// and `devstart`, which ask the device manager (<see cref="DeviceCommands"/>), and the file
 /// commands, which ask the file-system service (<see cref="FileCommands"/>); the output of
-/// these can be redirected to a file (<see cref="Redirection"/>).
+/// these can be redirected to a file (<see cref="Redirection"/>). A line whose first word is a
+/// path runs that program from the disk (<see cref="DiskPrograms"/>).
 /// Slots: 1 the console's endpoint, 2 the kernel's command service, 3 the device manager's
 /// endpoint, 4 the file-system service's. When the console goes
 /// away the shell ends, and its supervisor starts both again.
@@ -45,13 +46,16 @@ public static class Program
     {
         private readonly ConsoleClient _console;
         private readonly KernelCommands _kernel;
-        private readonly FileCommands _files = new();
+        private readonly FileCommands _files;
+        private readonly DiskPrograms _programs;
         private SecretRequest? _pending;
 
         public KernelRunner(ConsoleClient console, KernelCommands kernel)
         {
             _console = console;
             _kernel = kernel;
+            _files = new FileCommands();
+            _programs = new DiskPrograms(_files);
         }
 
         public string Prompt => NexOS.Services.Shell.Shell.PromptText;
@@ -72,9 +76,15 @@ public static class Program
                     return;
                 }
 
+                if (redirect != null && DiskPrograms.Handles(words))
+                {
+                    _console.Write($"shell: the output of '{words[0]}' cannot be redirected: a program writes to the kernel's log, not to the shell\n");
+                    return;
+                }
+
                 var captured = new StringBuilder();
                 Action<string> write = redirect == null ? text => _console.Write(text) : text => captured.Append(text);
-                if (Spawner.TryRun(words, write) || DeviceCommands.TryRun(words, write) || _files.TryRun(words, write))
+                if (Spawner.TryRun(words, write) || DeviceCommands.TryRun(words, write) || _files.TryRun(words, write) || _programs.TryRun(words, write))
                 {
                     string? failed = redirect == null ? null : Redirection.Write(_files.Files, _files.Absolute(redirect.Value.Path), redirect.Value.Append, captured.ToString());
                     if (failed != null)

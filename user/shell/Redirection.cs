@@ -10,7 +10,8 @@ namespace NexOS.Programs.Shell;
 /// emptied first), `>> FILE` adds it to the end. The operator is a word of its own or the start
 /// of the file's word (`>out.txt`). It works for the commands the shell runs itself (the file
 /// and device commands, `spawn`, `echo`); FIXME: the kernel's commands write straight to the
-/// console service, so their output cannot be redirected yet, and the shell says so.
+/// console service and programs write to the kernel's log, so their output cannot be
+/// redirected yet, and the shell says so.
 /// </summary>
 internal static class Redirection
 {

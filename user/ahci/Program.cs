@@ -1,0 +1,103 @@
+using NexOS.Abi;
+using NexOS.DriverKit;
+using NexOS.Drivers.Ahci;
+using NexOS.Drivers.Hardware;
+using NexOS.UserLib;
+
+namespace NexOS.Programs.Ahci;
+
+/// <summary>
+/// The AHCI driver service (docs/services.md): SATA disks, what real PCs and VMware have. The
+/// device manager starts it for an AHCI controller (class 01:06:01) with its BARs (the
+/// registers, ABAR, are BAR 5) and, for the system's disk, the `disk` endpoint. It brings up
+/// the first port with an ATA disk using the portable NexOS.Drivers.Ahci code, one command at
+/// a time, polled (<see cref="PollingWaiter"/>), and serves the block protocol
+/// (NexOS.Abi.BlockProtocol) until it is killed. Exit codes: 0 when it had no endpoint to
+/// serve, 2 bad resources, 3 no usable disk.
+/// </summary>
+public static class Program
+{
+    private const int AbarIndex = 5;
+    private const int TransferBytes = 64 * 1024;
+
+    public static int Main(string[] args)
+    {
+        if (!DeviceResources.TryParse(args, out DeviceResources? resources))
+        {
+            Log.WriteLine("ahci: no device resources (start it with devstart)");
+            return 2;
+        }
+
+        DeviceResource? abar = null;
+        foreach (DeviceResource r in resources!.Entries)
+        {
+            abar = r.Kind == ResourceKind.Memory && r.Bar == AbarIndex ? r : abar;
+        }
+
+        long mapped = abar == null ? -(long)SyscallStatus.NotFound : Devices.MapMmio(abar.Value.Slot);
+        if (mapped < 0)
+        {
+            Log.WriteLine($"ahci: the controller's registers (BAR 5) could not be mapped (status {-mapped})");
+            return 2;
+        }
+
+        var hba = new MappedRegisters((ulong)mapped + abar!.Value.Value, abar.Value.Length);
+        AhciPort? disk = FindDisk(hba, abar.Value.Slot, out int port);
+        if (disk == null)
+        {
+            Log.WriteLine("ahci: no ATA disk on any port");
+            return 3;
+        }
+
+        ulong mib = disk.BlockCount * (ulong)disk.BlockSize >> 20;
+        Log.WriteLine($"ahci: port {port}: {disk.BlockCount} blocks of {disk.BlockSize} bytes ({mib} MiB), polling");
+        DeviceResource? served = resources.Find(ResourceKind.Served);
+        if (served == null)
+        {
+            Log.WriteLine("ahci: no endpoint to serve; the disk checked out");
+            return 0;
+        }
+
+        var server = new BlockServer(disk, served.Value.Slot, TransferBytes, volatileCache: true);
+        SyscallStatus ended = server.Run();
+        Log.WriteLine($"ahci: serving ended (status {(int)ended}) after {server.Served} requests");
+        return 1;
+    }
+
+    // The first implemented port with an ATA disk. A port that failed before touching the
+    // DMA memory (no device, not ATA) leaves it for the next port; any other failure may have
+    // pointed the port at it, so the next port gets fresh memory.
+    private static AhciPort? FindDisk(IMmioRegion hba, int mmio, out int port)
+    {
+        DmaRegion? dma = null;
+        var waiter = new PollingWaiter();
+        for (port = 0; port < 32; port++)
+        {
+            if ((hba.Read32(AhciRegisters.Pi) & (1u << port)) == 0)
+            {
+                continue;
+            }
+
+            dma ??= DmaMemory.Allocate(mmio, AhciPort.RequiredDmaBytes(TransferBytes), out _);
+            if (dma == null)
+            {
+                Log.WriteLine("ahci: no DMA memory");
+                return null;
+            }
+
+            AhciStatus status = AhciPort.Create(hba, port, dma, waiter, TransferBytes, out AhciPort? disk);
+            if (status == AhciStatus.Ok)
+            {
+                return disk;
+            }
+
+            if (status != AhciStatus.NoDevice && status != AhciStatus.NotAta)
+            {
+                Log.WriteLine($"ahci: port {port}: {status}");
+                dma = null;
+            }
+        }
+
+        return null;
+    }
+}
