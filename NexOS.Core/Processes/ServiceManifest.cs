@@ -16,7 +16,7 @@ public enum RestartPolicy
 
 /// <summary>A capability a service gets: a name init knows (one of its own, or an endpoint
 /// the manifest declares) and the rights to keep.</summary>
-public readonly record struct CapabilityGrant(string Name, ulong Rights);
+public readonly record struct CapabilityGrant(string Name, ulong Rights, ulong Badge = 0);
 
 /// <summary>One service of the manifest.</summary>
 public sealed record ServiceEntry(string Name, string Program, RestartPolicy Restart, IReadOnlyList<CapabilityGrant> Capabilities);
@@ -30,6 +30,8 @@ public sealed record ServiceEntry(string Name, string Program, RestartPolicy Res
 /// </code>
 /// A cap is a name with an optional right list after a colon: <c>console:receive</c>,
 /// <c>kernel</c> (every right the holder has). Rights: send, receive, grant, signal, wait.
+/// A badge may follow, <c>files:send+grant@2</c>: the service gets a copy with that badge, by
+/// which the endpoint's server tells it from its other clients.
 /// Names are letters, digits, '.', '-' and '_', at most 32 characters. Parsing checks
 /// everything (unknown words, duplicate names, capabilities that name nothing declared or
 /// known, more than 64 services or 16 capabilities each) and reports the first problem with
@@ -166,6 +168,18 @@ public sealed class ServiceManifest
 
     private static string? ParseCapability(string text, List<string> endpoints, IReadOnlyCollection<string> known, List<CapabilityGrant> caps)
     {
+        ulong badge = 0;
+        int at = text.IndexOf('@');
+        if (at >= 0)
+        {
+            if (!ulong.TryParse(text.AsSpan(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out badge) || badge == 0)
+            {
+                return $"'{Cut(text[at..])}' is not a badge (@ and a number from 1)";
+            }
+
+            text = text[..at];
+        }
+
         int colon = text.IndexOf(':');
         string name = colon < 0 ? text : text[..colon];
         if (!endpoints.Contains(name) && !Contains(known, name))
@@ -202,7 +216,7 @@ public sealed class ServiceManifest
             return $"more than {MaxCapabilities} capabilities for one service";
         }
 
-        caps.Add(new CapabilityGrant(name, rights));
+        caps.Add(new CapabilityGrant(name, rights, badge));
         return null;
     }
 

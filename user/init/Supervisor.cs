@@ -78,7 +78,7 @@ internal sealed class Supervisor
         for (int c = 0; c < caps.Length; c++)
         {
             CapabilityGrant grant = entry.Capabilities[c];
-            long copy = Children.Copy(_slots[grant.Name], grant.Rights);
+            long copy = Children.Copy(_slots[grant.Name], grant.Rights, grant.Badge);
             if (copy < 0)
             {
                 Log.WriteLine($"init: cannot hand {grant.Name} to {entry.Name} (status {-copy})");

@@ -19,7 +19,9 @@ internal sealed class DiskPrograms
 
     private readonly FileCommands _files;
     private readonly List<(int Slot, ulong Badge, int Files)> _background = new();
-    private ulong _nextBadge = 1;
+    // The file-system badges of programs the shell starts: above those the manifest gives
+    // services (the keeper's is 1), so no program shares a service's open files.
+    private ulong _nextBadge = 1UL << 32;
 
     public DiskPrograms(FileCommands files) => _files = files;
 

@@ -45,9 +45,9 @@ public sealed class ServiceManifestTests
         Assert.That(manifest.Services[4].Capabilities, Is.EqualTo(new[]
         {
             new CapabilityGrant("kstate", ServiceManifest.AllRights),
-            new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant),
+            new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant, 1),
             new CapabilityGrant("state", ServiceManifest.Receive),
-        }), "the state keeper alone holds the kernel's state");
+        }), "the state keeper alone holds the kernel's state, and has its own open files");
         Assert.That(manifest.Services[5].Capabilities, Is.EqualTo(new[]
         {
             new CapabilityGrant("console", ServiceManifest.Send),
@@ -67,6 +67,30 @@ public sealed class ServiceManifestTests
         Assert.That(manifest!.Services[0].Restart, Is.EqualTo(RestartPolicy.Never));
         Assert.That(manifest.Services[0].Capabilities[0].Rights, Is.EqualTo(ServiceManifest.Send | ServiceManifest.Receive));
         Assert.That(manifest.Services[0].Program, Is.EqualTo("prog"));
+    }
+
+    [Test]
+    public void ABadgeFollowsTheRights()
+    {
+        ServiceManifest? manifest = ServiceManifest.Parse("endpoint files\nservice a prog caps=files:send+grant@42,files@7\n", s_known, out string error);
+        Assert.That(manifest, Is.Not.Null, error);
+        Assert.That(manifest!.Services[0].Capabilities, Is.EqualTo(new[]
+        {
+            new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant, 42),
+            new CapabilityGrant("files", ServiceManifest.AllRights, 7),
+        }));
+    }
+
+    [TestCase("files@0")]
+    [TestCase("files@")]
+    [TestCase("files@-1")]
+    [TestCase("files@x")]
+    [TestCase("files:send@1@2")]
+    [TestCase("files@99999999999999999999999")]
+    public void ABadBadgeIsRefused(string cap)
+    {
+        Assert.That(ServiceManifest.Parse($"endpoint files\nservice a prog caps={cap}\n", s_known, out string error), Is.Null);
+        Assert.That(error, Does.Contain("badge"));
     }
 
     [TestCase("restart=always", RestartPolicy.Always)]
