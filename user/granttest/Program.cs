@@ -10,6 +10,7 @@ internal enum Request : ulong
     Fill = 2,
     Try = 3,
     Quit = 4,
+    Badge = 5,
 }
 
 /// <summary>The copies <see cref="Request.Try"/> attempts.</summary>
@@ -75,6 +76,7 @@ public static unsafe class Program
         DataMovesBothWays(slot);
         HostileCallsAreRefused(slot);
         HostileCopiesAreRefused(slot);
+        BadgesAreMintedOnce(slot);
         Rate(slot);
 
         var quit = new Message { Label = (ulong)Request.Quit };
@@ -157,6 +159,33 @@ public static unsafe class Program
         _ = Children.Close((int)granting);
 
         Expect("a grant copy while serving no call", SyscallStatus.BadCapability, Syscalls.Invoke(Syscall.IpcGrantRead, 0, 0, 0));
+    }
+
+    /// <summary>CapabilityCopy's badge: minted on an unbadged capability, kept by later copies,
+    /// never replaced, and what the server sees on each call.</summary>
+    private static void BadgesAreMintedOnce(int endpoint)
+    {
+        Check("the unbadged capability calls with badge 0", BadgeSeen(endpoint) == 0);
+        long minted = Children.Copy(endpoint, SendRight, 0x5EED);
+        Check($"a badge is minted (got {minted})", minted > 0 && BadgeSeen((int)minted) == 0x5EED);
+        long kept = minted > 0 ? Children.Copy((int)minted, SendRight) : -1;
+        Check("a copy of a badged capability keeps its badge", kept > 0 && BadgeSeen((int)kept) == 0x5EED);
+        long same = minted > 0 ? Children.Copy((int)minted, SendRight, 0x5EED) : -1;
+        Check("naming the same badge again is a plain copy", same > 0 && BadgeSeen((int)same) == 0x5EED);
+        Expect("a badged capability cannot be given another badge", SyscallStatus.NoRights, minted > 0 ? Children.Copy((int)minted, SendRight, 0xBAD) : 0);
+        foreach (long slot in new[] { minted, kept, same })
+        {
+            if (slot > 0)
+            {
+                _ = Children.Close((int)slot);
+            }
+        }
+    }
+
+    private static ulong BadgeSeen(int endpoint)
+    {
+        var m = new Message { Label = (ulong)Request.Badge };
+        return Ipc.Call(endpoint, ref m) == SyscallStatus.Ok ? m.W0 : ulong.MaxValue;
     }
 
     /// <summary>Copies the server attempts that must fail, each answered with its status.</summary>

@@ -7,7 +7,7 @@ namespace NexOS.Programs.GrantTest;
 /// The server half (`granttest serve`, the endpoint's receive side in slot 1). It answers:
 /// Sum (reads the whole grant in pieces and returns the sum of its bytes), Fill (writes W0
 /// bytes of the pattern into the grant), Try (tries the grant copy W0 names with the arguments
-/// in W1 and returns its status), Quit.
+/// in W1 and returns its status), Badge (returns the badge the call came with), Quit.
 /// </summary>
 internal static unsafe class Server
 {
@@ -18,7 +18,7 @@ internal static unsafe class Server
         byte[] piece = new byte[4096];
         while (true)
         {
-            if (Ipc.Receive(EndpointSlot, out Message call, out _) != SyscallStatus.Ok)
+            if (Ipc.Receive(EndpointSlot, out Message call, out ulong badge) != SyscallStatus.Ok)
             {
                 return 1;
             }
@@ -35,6 +35,9 @@ internal static unsafe class Server
                     break;
                 case Request.Try:
                     answer.Label = (ulong)Try((Probe)call.W0, call.W1, piece);
+                    break;
+                case Request.Badge:
+                    answer.W0 = badge;
                     break;
                 case Request.Quit:
                     _ = Ipc.Reply(in answer);
