@@ -1,5 +1,6 @@
 using NexOS.Abi;
 using NexOS.Core.Acpi;
+using NexOS.Core.Boot;
 using NexOS.Core.Ipc;
 using NexOS.Core.Memory;
 using NexOS.Kernel.Arch.X64;
@@ -16,7 +17,11 @@ namespace NexOS.Kernel;
 /// archive). Init's slots, in order:
 /// 1 boot files, 2 kernel control, 3 COM1's ports, 4 COM1's interrupt line, 5 COM2's ports,
 /// 6 COM2's interrupt line, 7 the patch inbox, 8 the kernel log, 9 the device authority,
-/// 10 the kernel state (user/init/Program.cs names them for the manifest).
+/// 10 the kernel state, 11 the PS/2 controller's data port (0x60), 12 its command port
+/// (0x64), 13 its keyboard's interrupt line (IRQ 1), and 14 the screen, when GRUB left a
+/// framebuffer or EGA text mode: its memory as an MMIO capability, described by init's
+/// argument `fb=KIND:WIDTHxHEIGHT:PITCH:BPP:OFFSET` (user/init/Program.cs names them for the
+/// manifest). Handing the screen over stops the kernel's own mirror of its console on it.
 /// Starting init hands COM1 over: the kernel stops taking its input and its interrupt, and
 /// from then on only writes to it (its log), polled.
 /// </summary>
@@ -29,6 +34,9 @@ internal static class InitLauncher
     private const int Com1Irq = 4;
     private const ushort Com2Base = 0x2F8;
     private const int Com2Irq = 3;
+    private const ushort KeyboardData = 0x60;
+    private const ushort KeyboardControl = 0x64;
+    private const int KeyboardIrq = 1;
 
     /// <summary>The running init, or null.</summary>
     public static Process? Init { get; private set; }
@@ -47,10 +55,11 @@ internal static class InitLauncher
         Interrupts.Release(Com1Irq);
         InterruptLine? line = InterruptLine.For("com1", Com1Irq);
         InterruptLine? line2 = InterruptLine.For("com2", Com2Irq);
+        InterruptLine? keyboard = InterruptLine.For("kbd", KeyboardIrq);
         InterruptState.Restore(flags);
-        if (line == null || line2 == null)
+        if (line == null || line2 == null || keyboard == null)
         {
-            error = "COM1's or COM2's interrupt line could not be handed out";
+            error = "COM1's, COM2's or the keyboard's interrupt line could not be handed out";
             return false;
         }
 
@@ -66,12 +75,49 @@ internal static class InitLauncher
             new Grant(SyscallKernelLog.Handle, IpcRights.Wait, 0),
             new Grant(DeviceAuthorityFor().ToHandle(), IpcRights.Signal, 0),
             new Grant(SyscallState.Handle, IpcRights.Signal, 0),
+            new Grant(new PortRange("kbd.data", KeyboardData, 1).ToHandle(), IpcRights.Signal, 0),
+            new Grant(new PortRange("kbd.ctl", KeyboardControl, 1).ToHandle(), IpcRights.Signal, 0),
+            new Grant(keyboard.ToHandle(), IpcRights.Signal, 0),
         };
+        var argv = new List<string> { InitName };
+        MmioRange? screen = ScreenFor(Kernel.BootInfo.Framebuffer, out string description);
+        if (screen != null)
+        {
+            grants = [.. grants, new Grant(screen.ToHandle(), IpcRights.Signal, 0)];
+            argv.Add(description);
+        }
+
         // init and the services it starts run where the kernel console ran: above every
         // workload, so typing stays responsive whatever runs.
-        Init = ProcessTable.Spawn(InitName, file, new[] { InitName }, grants, out SyscallStatus status, out error,
+        Init = ProcessTable.Spawn(InitName, file, argv, grants, out SyscallStatus status, out error,
             priority: KernelThread.ConsolePriority);
+        ScreenHandedOver = Init != null && screen != null;
         return Init != null;
+    }
+
+    /// <summary>True while init holds the screen: the kernel leaves it to the console service.</summary>
+    public static bool ScreenHandedOver { get; private set; }
+
+    /// <summary>The kernel draws on the screen again (init ended, or a fatal report).</summary>
+    public static void TakeScreenBack() => ScreenHandedOver = false;
+
+    /// <summary>The boot framebuffer as an MMIO capability and init's `fb=` argument, or null
+    /// when there is none or it is not one the console service can draw on (EGA text, or
+    /// 16-, 24- or 32-bit pixels).</summary>
+    private static MmioRange? ScreenFor(FramebufferInfo? fb, out string description)
+    {
+        description = "";
+        bool text = fb != null && fb.IsEgaText && fb.BitsPerPixel == 16;
+        bool pixels = fb != null && fb.Kind == 1 && fb.BitsPerPixel is 16 or 24 or 32;
+        if (fb == null || (!text && !pixels) || fb.Width == 0 || fb.Height == 0 || fb.Pitch == 0 || fb.Width > 8192 || fb.Height > 8192)
+        {
+            return null;
+        }
+
+        ulong first = fb.Address & ~0xFFFUL;
+        ulong end = (fb.Address + ((ulong)fb.Pitch * fb.Height) + 0xFFF) & ~0xFFFUL;
+        description = $"fb={(text ? "ega" : "rgb")}:{fb.Width}x{fb.Height}:{fb.Pitch}:{fb.BitsPerPixel}:{fb.Address - first:x}";
+        return new MmioRange(first, end - first);
     }
 
     /// <summary>The device authority init hands to the device manager: the memory map says

@@ -126,7 +126,11 @@ internal static unsafe class Kernel
 
     public static void Write(string text)
     {
-        s_screen?.Write(text);
+        if (!InitLauncher.ScreenHandedOver)
+        {
+            s_screen?.Write(text);
+        }
+
         KernelLogRing? ring = s_logRing;
         if (ring != null)
         {
@@ -290,6 +294,7 @@ internal static unsafe class Kernel
 
         s_logRing = null;
         Syscalls.SyscallKernelLog.SetRing(null);
+        InitLauncher.TakeScreenBack();
         Span<byte> chunk = stackalloc byte[256];
         for (int n = ring.Read(chunk); n > 0; n = ring.Read(chunk))
         {

@@ -52,6 +52,10 @@ public static class Children
             : -(long)SyscallStatus.WrongKind;
     }
 
+    /// <summary>Describes the capability in <paramref name="slot"/>: its kind in bits 32-39
+    /// and rights in bits 0-31 (CapabilityInspect), or a negated status for an empty slot.</summary>
+    public static long Inspect(int slot) => SyscallNative.Call(Syscall.CapabilityInspect, (ulong)slot);
+
     /// <summary>Copies a capability keeping only <paramref name="rights"/> (of those it has);
     /// <paramref name="badge"/> 0 keeps the source's badge, another value mints a badged copy
     /// of an unbadged capability. Returns the new slot or a negated status.</summary>

@@ -16,7 +16,7 @@ public enum RestartPolicy
 
 /// <summary>A capability a service gets: a name init knows (one of its own, or an endpoint
 /// the manifest declares) and the rights to keep.</summary>
-public readonly record struct CapabilityGrant(string Name, ulong Rights, ulong Badge = 0);
+public readonly record struct CapabilityGrant(string Name, ulong Rights, ulong Badge = 0, bool Optional = false);
 
 /// <summary>One service of the manifest.</summary>
 public sealed record ServiceEntry(string Name, string Program, RestartPolicy Restart, IReadOnlyList<CapabilityGrant> Capabilities);
@@ -31,7 +31,9 @@ public sealed record ServiceEntry(string Name, string Program, RestartPolicy Res
 /// A cap is a name with an optional right list after a colon: <c>console:receive</c>,
 /// <c>kernel</c> (every right the holder has). Rights: send, receive, grant, signal, wait.
 /// A badge may follow, <c>files:send+grant@2</c>: the service gets a copy with that badge, by
-/// which the endpoint's server tells it from its other clients.
+/// which the endpoint's server tells it from its other clients. A trailing '?' makes a cap
+/// optional (<c>screen?</c>): a service gets it only when init holds it; optional caps come
+/// last, so the others' slots do not depend on them.
 /// Names are letters, digits, '.', '-' and '_', at most 32 characters. Parsing checks
 /// everything (unknown words, duplicate names, capabilities that name nothing declared or
 /// known, more than 64 services or 16 capabilities each) and reports the first problem with
@@ -168,6 +170,13 @@ public sealed class ServiceManifest
 
     private static string? ParseCapability(string text, List<string> endpoints, IReadOnlyCollection<string> known, List<CapabilityGrant> caps)
     {
+        bool optional = text.EndsWith('?');
+        text = optional ? text[..^1] : text;
+        if (!optional && caps.Count > 0 && caps[^1].Optional)
+        {
+            return $"'{Cut(text)}' follows an optional capability: optional ones (name?) come last, so the others keep their slots";
+        }
+
         ulong badge = 0;
         int at = text.IndexOf('@');
         if (at >= 0)
@@ -216,7 +225,7 @@ public sealed class ServiceManifest
             return $"more than {MaxCapabilities} capabilities for one service";
         }
 
-        caps.Add(new CapabilityGrant(name, rights, badge));
+        caps.Add(new CapabilityGrant(name, rights, badge, optional));
         return null;
     }
 

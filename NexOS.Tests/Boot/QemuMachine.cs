@@ -63,6 +63,12 @@ internal sealed class QemuMachine : IDisposable
     /// <summary>The unix socket behind the guest's COM2 when started with <see cref="QemuOptions.PatchLine"/>.</summary>
     public string PatchSocketPath => QemuOptions.PatchSocketPath(_directory);
 
+    /// <summary>The monitor's socket when started with <see cref="QemuOptions.Monitor"/>.</summary>
+    public string MonitorSocketPath => QemuOptions.MonitorSocketPath(_directory);
+
+    /// <summary>A file of the machine's own, removed with it (screendumps).</summary>
+    public string FilePath(string name) => Path.Combine(_directory, name);
+
     /// <summary>Everything the guest has printed so far.</summary>
     public string Log => _serial.Text;
 

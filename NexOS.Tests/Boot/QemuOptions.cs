@@ -25,6 +25,13 @@ internal sealed record QemuOptions
     /// and VMware have), or null for none.</summary>
     public string? AhciDisk { get; init; }
 
+    /// <summary>Open QEMU's monitor on a unix socket, <see cref="MonitorSocketPath"/> in the
+    /// machine's directory, for sendkey and screendump.</summary>
+    public bool Monitor { get; init; }
+
+    /// <summary>Where the monitor's socket is for a machine whose files are in <paramref name="directory"/>.</summary>
+    public static string MonitorSocketPath(string directory) => Path.Combine(directory, "monitor.sock");
+
     /// <summary>Give the guest a second serial port (COM2, the patch line) on a unix socket,
     /// <see cref="PatchSocketPath"/> in the machine's directory.</summary>
     public bool PatchLine { get; init; }
@@ -73,6 +80,12 @@ internal sealed record QemuOptions
             string image = BootEnvironment.CreateCommandLineDisk(directory, CommandLine);
             args.Add("-drive");
             args.Add($"file={image},format=raw,if=ide,index=1");
+        }
+
+        if (Monitor)
+        {
+            args.Add("-monitor");
+            args.Add($"unix:{MonitorSocketPath(directory)},server=on,wait=off");
         }
 
         if (VirtioDisk != null)

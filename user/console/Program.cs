@@ -4,11 +4,15 @@ using NexOS.UserLib;
 namespace NexOS.Programs.Console;
 
 /// <summary>
-/// The console service: the driver of COM1, a 16550 UART, in ring 3. It holds COM1's eight
-/// ports and its interrupt line, and serves <see cref="ConsoleProtocol"/> on its endpoint:
-/// writes go out byte by byte (a line feed as CR LF), reads wait for typed bytes, which the
-/// interrupt line announces. Slots: 1 COM1's ports, 2 COM1's interrupt line, 3 the endpoint,
-/// 4 the kernel log. One call at a time: while a read waits for input, writers wait too (the
+/// The console service: the driver of COM1, a 16550 UART, of the PS/2 keyboard and of the
+/// screen, in ring 3. It serves <see cref="ConsoleProtocol"/> on its endpoint: writes go out
+/// byte by byte to the serial line (a line feed as CR LF) and to the screen
+/// (<see cref="Screen"/>), reads wait for bytes typed on either the serial line or the
+/// keyboard (<see cref="Keyboard"/>), which their interrupt lines announce as two bits of one
+/// notification. Slots: 1 COM1's ports, 2 COM1's interrupt line, 3 the endpoint, 4 the kernel
+/// log, 5 and 6 the keyboard controller's data and command ports, 7 the keyboard's interrupt
+/// line, and 8 the screen when the machine has one (its argument `fb=...` describes it).
+/// Without a keyboard or a screen it serves the serial line alone. One call at a time: while a read waits for input, writers wait too (the
 /// shell, the one reader, writes nothing while it waits for a key). Between calls, and every
 /// <see cref="KernelLogPollNs"/> while idle, it prints the kernel's waiting log lines
 /// (<see cref="KernelLines"/>).
@@ -19,6 +23,12 @@ public static partial class Program
     private const int Line = 2;
     private const int Endpoint = 3;
     private const int KernelLogSlot = 4;
+    private const int KeyboardData = 5;
+    private const int KeyboardControl = 6;
+    private const int KeyboardLine = 7;
+    private const int ScreenSlot = 8;
+    private const ulong SerialBit = 1;
+    private const ulong KeyboardBit = 2;
     private const ulong KernelLogPollNs = 50_000_000;
 
     private const ushort Base = 0x3F8;
@@ -31,16 +41,27 @@ public static partial class Program
     private static readonly byte[] s_input = new byte[256];
     private static int s_head;
     private static int s_count;
+    private static Keyboard? s_keyboard;
+    private static Screen? s_screen;
 
-    public static int Main()
+    public static int Main(string[] args)
     {
         long notification = Ipc.CreateNotification();
-        if (notification < 0 || Devices.BindInterrupt(Line, (int)notification, 1) != SyscallStatus.Ok
+        if (notification < 0 || Devices.BindInterrupt(Line, (int)notification, SerialBit) != SyscallStatus.Ok
             || Devices.PortWrite(Ports, InterruptEnable, ReceivedDataInterrupt) != SyscallStatus.Ok)
         {
             Log.WriteLine("console: COM1 could not be taken over (missing capabilities?)");
             return 1;
         }
+
+        s_keyboard = Keyboard.Start(KeyboardData, KeyboardControl, KeyboardLine, (int)notification, KeyboardBit);
+        string? screen = null;
+        foreach (string arg in args)
+        {
+            screen = arg.StartsWith("fb=", StringComparison.Ordinal) ? arg : screen;
+        }
+
+        s_screen = screen != null && Children.Inspect(ScreenSlot) >= 0 ? Screen.Start(ScreenSlot, screen) : null;
 
         Span<byte> chunk = stackalloc byte[ConsoleProtocol.ChunkBytes];
         while (true)
@@ -72,6 +93,7 @@ public static partial class Program
                     break;
                 case ConsoleProtocol.Poll:
                     Drain();
+                    s_keyboard?.Drain(Accept);
                     reply = Pack(chunk[..Take(chunk[..1])]);
                     break;
                 default:
@@ -99,6 +121,7 @@ public static partial class Program
 
     private static void Put(byte b)
     {
+        s_screen?.Put(b);
         while ((Devices.PortRead(Ports, LineStatus) & TransmitterEmpty) == 0)
         {
             Process.Yield();
@@ -114,16 +137,24 @@ public static partial class Program
         Drain();
         while (s_count == 0)
         {
-            SyscallStatus waited = Ipc.Wait(notification, out _, KernelLogPollNs);
+            SyscallStatus waited = Ipc.Wait(notification, out ulong bits, KernelLogPollNs);
             KernelLines.Print();
             if (waited != SyscallStatus.Ok)
             {
                 continue; // the poll's time passed: no interrupt to acknowledge
             }
 
-            Drain();
-            Devices.AcknowledgeInterrupt(Line);
-            Drain(); // bytes that came between the drain and the acknowledgement raise no new edge
+            if ((bits & KeyboardBit) != 0)
+            {
+                s_keyboard?.Drain(Accept);
+            }
+
+            if ((bits & SerialBit) != 0)
+            {
+                Drain();
+                Devices.AcknowledgeInterrupt(Line);
+                Drain(); // bytes that came between the drain and the acknowledgement raise no new edge
+            }
         }
 
         return Take(into);
@@ -143,8 +174,7 @@ public static partial class Program
         return n;
     }
 
-    /// <summary>Moves every byte the UART holds into the buffer; when it is full, new bytes
-    /// are dropped, as a terminal does.</summary>
+    /// <summary>Moves every byte the UART holds into the buffer.</summary>
     private static void Drain()
     {
         for (int guard = 0; guard < 64; guard++)
@@ -155,12 +185,18 @@ public static partial class Program
                 return;
             }
 
-            byte b = (byte)Devices.PortRead(Ports, Base);
-            if (s_count < s_input.Length)
-            {
-                s_input[(s_head + s_count) % s_input.Length] = b;
-                s_count++;
-            }
+            Accept((byte)Devices.PortRead(Ports, Base));
+        }
+    }
+
+    /// <summary>Buffers one typed byte; when the buffer is full, new bytes are dropped, as a
+    /// terminal does.</summary>
+    private static void Accept(byte b)
+    {
+        if (s_count < s_input.Length)
+        {
+            s_input[(s_head + s_count) % s_input.Length] = b;
+            s_count++;
         }
     }
 

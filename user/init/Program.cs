@@ -30,9 +30,13 @@ public static class Program
         ["klog"] = 8,
         ["devauth"] = 9,
         ["kstate"] = 10,
+        ["kbd.data"] = 11,
+        ["kbd.ctl"] = 12,
+        ["kbd.irq"] = 13,
+        ["screen"] = 14,
     };
 
-    public static int Main()
+    public static int Main(string[] args)
     {
         byte[]? text = Children.ReadBootFile(BootFiles, ManifestFile, out SyscallStatus read);
         if (text == null)
@@ -67,7 +71,15 @@ public static class Program
             return 1;
         }
 
-        var supervisor = new Supervisor(manifest.Services, s_slots, (int)ends);
+        // The kernel describes the screen it handed over (slot 14) as init's argument fb=...;
+        // a service given the screen gets that argument too.
+        string? screen = null;
+        foreach (string arg in args)
+        {
+            screen = arg.StartsWith("fb=", StringComparison.Ordinal) ? arg : screen;
+        }
+
+        var supervisor = new Supervisor(manifest.Services, s_slots, (int)ends, screen);
         supervisor.Run();
         return 0;
     }

@@ -13,8 +13,14 @@ internal sealed class Supervisor
     private readonly int _ends;
     private readonly Service[] _state;
 
-    public Supervisor(IReadOnlyList<ServiceEntry> services, Dictionary<string, int> slots, int ends)
+    private readonly string? _screen;
+
+    /// <summary>Supervises <paramref name="services"/>; <paramref name="slots"/> names init's
+    /// capabilities, <paramref name="ends"/> is the notification their ends raise, and
+    /// <paramref name="screen"/> the kernel's `fb=` description of the screen (null: none).</summary>
+    public Supervisor(IReadOnlyList<ServiceEntry> services, Dictionary<string, int> slots, int ends, string? screen)
     {
+        _screen = screen;
         _services = services;
         _slots = slots;
         _ends = ends;
@@ -75,9 +81,17 @@ internal sealed class Supervisor
         ServiceEntry entry = _services[index];
         Span<ulong> caps = stackalloc ulong[entry.Capabilities.Count];
         var copies = new List<int>();
+        string command = entry.Program;
+        int given = 0;
         for (int c = 0; c < caps.Length; c++)
         {
             CapabilityGrant grant = entry.Capabilities[c];
+            if (grant.Optional && Children.Inspect(_slots[grant.Name]) < 0)
+            {
+                continue; // the kernel did not give init this one (a machine with no screen)
+            }
+
+            command += grant.Name == "screen" && _screen != null ? " " + _screen : "";
             long copy = Children.Copy(_slots[grant.Name], grant.Rights, grant.Badge);
             if (copy < 0)
             {
@@ -87,10 +101,10 @@ internal sealed class Supervisor
             }
 
             copies.Add((int)copy);
-            caps[c] = (ulong)copy;
+            caps[given++] = (ulong)copy;
         }
 
-        long process = Children.Spawn(entry.Program, caps, _ends, 1UL << index);
+        long process = Children.Spawn(command, caps[..given], _ends, 1UL << index);
         CloseAll(copies); // the child has its own copies now
         if (process < 0)
         {

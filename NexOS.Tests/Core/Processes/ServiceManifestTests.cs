@@ -10,7 +10,7 @@ namespace NexOS.Tests.Core.Processes;
 public sealed class ServiceManifestTests
 {
     // The capabilities init holds (user/init/Program.cs).
-    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq", "com2.ports", "com2.irq", "patches", "klog", "devauth", "kstate" };
+    private static readonly string[] s_known = { "bootfiles", "kernel", "com1.ports", "com1.irq", "com2.ports", "com2.irq", "patches", "klog", "devauth", "kstate", "kbd.data", "kbd.ctl", "kbd.irq", "screen" };
 
     [Test]
     public void TheShippedManifestParses()
@@ -29,7 +29,11 @@ public sealed class ServiceManifestTests
             new CapabilityGrant("com1.irq", ServiceManifest.AllRights),
             new CapabilityGrant("console", ServiceManifest.Receive),
             new CapabilityGrant("klog", ServiceManifest.AllRights),
-        }));
+            new CapabilityGrant("kbd.data", ServiceManifest.AllRights),
+            new CapabilityGrant("kbd.ctl", ServiceManifest.AllRights),
+            new CapabilityGrant("kbd.irq", ServiceManifest.AllRights),
+            new CapabilityGrant("screen", ServiceManifest.AllRights, 0, Optional: true),
+        }), "the console drives the serial line, the keyboard and, when there is one, the screen");
         Assert.That(manifest.Services[2].Capabilities, Is.EqualTo(new[]
         {
             new CapabilityGrant("devauth", ServiceManifest.AllRights),
@@ -79,6 +83,16 @@ public sealed class ServiceManifestTests
             new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant, 42),
             new CapabilityGrant("files", ServiceManifest.AllRights, 7),
         }));
+    }
+
+    [Test]
+    public void OptionalCapabilitiesComeLast()
+    {
+        ServiceManifest? manifest = ServiceManifest.Parse("service a prog caps=kernel,screen?\n", s_known, out string error);
+        Assert.That(manifest, Is.Not.Null, error);
+        Assert.That(manifest!.Services[0].Capabilities[1], Is.EqualTo(new CapabilityGrant("screen", ServiceManifest.AllRights, 0, true)));
+        Assert.That(ServiceManifest.Parse("service a prog caps=screen?,kernel\n", s_known, out error), Is.Null);
+        Assert.That(error, Does.Contain("optional ones (name?) come last"));
     }
 
     [TestCase("files@0")]
