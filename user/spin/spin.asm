@@ -1,5 +1,5 @@
-; spin: the placeholder user program. It loops forever without a system call (the system
-; call ABI is not fixed yet), so the build has one program to pack into the boot archive.
+; spin: loops forever without a system call, so only the timer's preemption takes the CPU
+; back from it (`run spin &`, then `pkill`).
 bits 64
 default rel
 
