@@ -74,7 +74,7 @@ internal sealed class KernelCommandService : IKernelControl
         }
 
         byte[] text = new byte[(int)b];
-        if (Copy(process, a, text, write: false) != UserAccessStatus.Ok
+        if (UserCopy.In(process, a, text) != UserAccessStatus.Ok
             || UserMemory.Check(process.Space, UserAbi.UserTop, d, ReplyBytes, true) != UserAccessStatus.Ok)
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);
@@ -115,22 +115,10 @@ internal sealed class KernelCommandService : IKernelControl
         byte[] reply = new byte[ReplyBytes];
         int n = Encoding.UTF8.GetBytes(Cut(request.Prompt), reply);
         n += 1 + Encoding.UTF8.GetBytes(Cut(request.Cancelled), reply.AsSpan(n + 1));
-        return Copy(process, address, reply, write: true) == UserAccessStatus.Ok ? 1 : SyscallResult.Fail(SyscallStatus.BadAddress);
+        return UserCopy.Out(process, address, reply) == UserAccessStatus.Ok ? 1 : SyscallResult.Fail(SyscallStatus.BadAddress);
     }
 
     private static string Cut(string s) => s.Length <= (ReplyBytes / 2) - 8 ? s : s[..((ReplyBytes / 2) - 8)];
-
-    private static UserAccessStatus Copy(Process process, ulong address, Span<byte> bytes, bool write)
-    {
-        if (bytes.Length == 0)
-        {
-            return UserAccessStatus.Ok;
-        }
-
-        return write
-            ? UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes)
-            : UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes);
-    }
 
     /// <summary>The shell host commands see when run for the ring-3 shell: output goes to the
     /// caller's console service; everything else is the kernel console's host.</summary>

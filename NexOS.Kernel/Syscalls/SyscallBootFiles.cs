@@ -34,7 +34,7 @@ internal static class SyscallBootFiles
         }
 
         Span<byte> nameBytes = stackalloc byte[(int)nameLength];
-        if (UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, name, nameBytes) != UserAccessStatus.Ok)
+        if (UserCopy.In(process, name, nameBytes) != UserAccessStatus.Ok)
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
@@ -49,7 +49,7 @@ internal static class SyscallBootFiles
         if (n > 0)
         {
             ReadOnlySpan<byte> bytes = Boot.BootModules.Programs.Slice(file.Offset, n);
-            if (UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, buffer, bytes) != UserAccessStatus.Ok)
+            if (UserCopy.Out(process, buffer, bytes) != UserAccessStatus.Ok)
             {
                 return SyscallResult.Fail(SyscallStatus.BadAddress);
             }

@@ -156,7 +156,7 @@ internal static class SyscallDevices
 
         Span<byte> bytes = stackalloc byte[sizeof(ulong)];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, physical);
-        if (UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, physicalOut, bytes) != UserAccessStatus.Ok)
+        if (UserCopy.Out(process, physicalOut, bytes) != UserAccessStatus.Ok)
         {
             ProcessMemory.Unmap(process, (ulong)address, (length + AddressSpace.PageSize - 1) & ~(AddressSpace.PageSize - 1));
             return SyscallResult.Fail(SyscallStatus.BadAddress);

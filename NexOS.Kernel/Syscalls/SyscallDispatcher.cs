@@ -168,7 +168,7 @@ internal static unsafe class SyscallDispatcher
         }
 
         Span<byte> bytes = stackalloc byte[(int)length];
-        UserAccessStatus status = UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes);
+        UserAccessStatus status = UserCopy.In(process, address, bytes);
         if (status != UserAccessStatus.Ok)
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);

@@ -51,7 +51,7 @@ internal static class SyscallKernelLog
 
         Span<byte> text = stackalloc byte[(int)capacity];
         int n = ring.Read(text);
-        if (n > 0 && UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, buffer, text[..n]) != UserAccessStatus.Ok)
+        if (n > 0 && UserCopy.Out(process, buffer, text[..n]) != UserAccessStatus.Ok)
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }

@@ -54,7 +54,7 @@ internal static class SyscallPatches
         }
 
         byte[] bytes = new byte[length];
-        if (UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, patch, bytes) != UserAccessStatus.Ok)
+        if (UserCopy.In(process, patch, bytes) != UserAccessStatus.Ok)
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
@@ -62,7 +62,7 @@ internal static class SyscallPatches
         bool accepted = sink.Submit(bytes, out string text);
         byte[] answer = Encoding.UTF8.GetBytes(text);
         int n = (int)Math.Min((ulong)answer.Length, capacity);
-        if (n > 0 && UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, verdict, answer.AsSpan(0, n)) != UserAccessStatus.Ok)
+        if (n > 0 && UserCopy.Out(process, verdict, answer.AsSpan(0, n)) != UserAccessStatus.Ok)
         {
             // The patch was judged already; the caller only loses the text.
             return SyscallResult.Fail(SyscallStatus.BadAddress);

@@ -41,7 +41,7 @@ internal static class SyscallProcess
     public static long SpawnImage(Process caller, KernelThread me, ulong request)
     {
         Span<byte> words = stackalloc byte[8 * 8];
-        if (Copy(caller, request, words) != UserAccessStatus.Ok)
+        if (UserCopy.In(caller, request, words) != UserAccessStatus.Ok)
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
@@ -59,7 +59,7 @@ internal static class SyscallProcess
         }
 
         byte[] image = new byte[(int)length];
-        return Copy(caller, word[0], image) != UserAccessStatus.Ok
+        return UserCopy.In(caller, word[0], image) != UserAccessStatus.Ok
             ? SyscallResult.Fail(SyscallStatus.BadAddress)
             : Spawn(caller, me, image, word[2], word[3], word[4], word[5], word[6], word[7]);
     }
@@ -87,7 +87,7 @@ internal static class SyscallProcess
 
         Span<byte> nameBytes = stackalloc byte[(int)nameLength];
         Span<byte> slotBytes = stackalloc byte[(int)capsCount * 8];
-        if (Copy(caller, nameAddress, nameBytes) != UserAccessStatus.Ok || Copy(caller, capsAddress, slotBytes) != UserAccessStatus.Ok)
+        if (UserCopy.In(caller, nameAddress, nameBytes) != UserAccessStatus.Ok || UserCopy.In(caller, capsAddress, slotBytes) != UserAccessStatus.Ok)
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
@@ -245,7 +245,4 @@ internal static class SyscallProcess
 
     private static int KernelIpcGrant(KernelThread me, IpcObject handle) =>
         Ipc.KernelIpc.Grant(me, handle, IpcRights.Wait | IpcRights.Signal);
-
-    private static UserAccessStatus Copy(Process process, ulong address, Span<byte> bytes) =>
-        bytes.Length == 0 ? UserAccessStatus.Ok : UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, NexOS.Abi.UserAbi.UserTop, address, bytes);
 }

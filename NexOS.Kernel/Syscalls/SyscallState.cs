@@ -73,7 +73,7 @@ internal static class SyscallState
             return SyscallResult.Fail(SyscallStatus.LimitReached);
         }
 
-        return Copy(process, buffer, bytes, write: true) == UserAccessStatus.Ok ? bytes.Length : SyscallResult.Fail(SyscallStatus.BadAddress);
+        return UserCopy.Out(process, buffer, bytes) == UserAccessStatus.Ok ? bytes.Length : SyscallResult.Fail(SyscallStatus.BadAddress);
     }
 
     public static long Restore(Process process, KernelThread me, ulong slot, ulong kind, ulong text, ulong length, ulong report)
@@ -90,7 +90,7 @@ internal static class SyscallState
         }
 
         byte[] bytes = new byte[(int)length];
-        if (Copy(process, text, bytes, write: false) != UserAccessStatus.Ok
+        if (UserCopy.In(process, text, bytes) != UserAccessStatus.Ok
             || UserMemory.Check(process.Space, UserAbi.UserTop, report, ReportBytes, true) != UserAccessStatus.Ok)
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);
@@ -107,7 +107,7 @@ internal static class SyscallState
         byte[] reply = new byte[ReportBytes];
         int n = Encoding.UTF8.GetBytes(line.AsSpan(0, chars), reply);
         reply[n] = 0;
-        return Copy(process, report, reply, write: true) != UserAccessStatus.Ok ? SyscallResult.Fail(SyscallStatus.BadAddress) : adopted ? 0 : 1;
+        return UserCopy.Out(process, report, reply) != UserAccessStatus.Ok ? SyscallResult.Fail(SyscallStatus.BadAddress) : adopted ? 0 : 1;
     }
 
     private static IKernelState? Find(KernelThread me, ulong slot, out long refused)
@@ -123,17 +123,5 @@ internal static class SyscallState
         }
 
         return s_state;
-    }
-
-    private static UserAccessStatus Copy(Process process, ulong address, Span<byte> bytes, bool write)
-    {
-        if (bytes.Length == 0)
-        {
-            return UserAccessStatus.Ok;
-        }
-
-        return write
-            ? UserMemory.CopyOut(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes)
-            : UserMemory.CopyIn(process.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, address, bytes);
     }
 }

@@ -15,11 +15,9 @@ namespace NexOS.Tests.Boot;
 [TestFixture]
 [Category("Boot")]
 [NonParallelizable]
-public sealed class FileSystemBootTests : BootFixture
+public sealed class FileSystemBootTests : DiskBootFixture
 {
     private const string Notes = "Notes written on the host.\nSecond line.\n";
-    private static readonly TimeSpan s_disk = TimeSpan.FromSeconds(60);
-    private static readonly Regex s_mounted = new(@"fs: mounted fat32 on the disk \(64 MiB\) at /");
 
     [Test]
     [CancelAfter(3 * TestBudget)]
@@ -135,6 +133,41 @@ public sealed class FileSystemBootTests : BootFixture
         Assert.That(RunCommand(machine, "/bin/hello > /out.txt", s_disk)[0], Does.StartWith("shell: the output of '/bin/hello' cannot be redirected"));
     }
 
+    [TestCase("boot-sector")]
+    [TestCase("fat-garbage")]
+    [TestCase("root-loop")]
+    [CancelAfter(TestBudget)]
+    public void AHostileImageIsRefusedOrReadWithErrorsAndTheServiceCarriesOn(string damage)
+    {
+        using var dir = new HostTools.TempDir();
+        string image = HostFilledImage(dir);
+        Damage(image, damage);
+        QemuMachine machine = Boot(new QemuOptions { VirtioDisk = image });
+        AwaitLogged(machine, new Regex(@"fs: (mounted fat32 on the disk|the disk holds no FAT volume NexOS can mount \(\w+\); nothing will persist)"), s_disk);
+        foreach (string line in new[] { "ls /", "cat /Notes.txt", "ls /docs", "mkdir /new", "echo x > /x.txt", "df", "sync" })
+        {
+            RunCommand(machine, line, s_disk); // an error or an answer, within the timeout: never a hang
+        }
+
+        Assert.That(RunCommand(machine, "mount", s_disk), Has.Some.StartsWith("disk cache:"), "the file-system service still answers");
+        Assert.That(RunCommand(machine, "echo still here"), Is.EqualTo(new[] { "still here" }));
+    }
+
+    [Test]
+    [CancelAfter(TestBudget)]
+    public void AKilledFileSystemServiceIsStartedAgainAndTheFilesComeBack()
+    {
+        using var dir = new HostTools.TempDir();
+        QemuMachine machine = BootWith(HostFilledImage(dir));
+        // The first table of ps lists threads: killing the service's thread ends its process.
+        string thread = Regex.Match(string.Join("\n", RunCommand(machine, "ps")), @"(?m)^\s*(\d+)\s+fs\s").Groups[1].Value;
+        Assert.That(thread, Is.Not.Empty, "ps lists the file-system service");
+        RunCommand(machine, "kill " + thread);
+        machine.WaitFor(new Regex(@"init: fs ended \(code 137\); starting it again"), s_disk);
+        machine.WaitFor(s_mounted, s_disk);
+        Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
+    }
+
     [Test]
     [CancelAfter(TestBudget)]
     public void WithoutADiskTheSystemSaysNothingPersists()
@@ -145,24 +178,43 @@ public sealed class FileSystemBootTests : BootFixture
         Assert.That(RunCommand(machine, "mount", s_disk)[0], Is.EqualTo("nothing is mounted"));
     }
 
-    private QemuMachine BootWith(string image)
-    {
-        QemuMachine machine = Boot(new QemuOptions { VirtioDisk = image });
-        AwaitLogged(machine, s_mounted, s_disk);
-        AwaitLogged(machine, new Regex("keeper: state is kept in /nexos/state"), s_disk);
-        return machine;
-    }
-
     private static string HostFilledImage(HostTools.TempDir dir)
     {
-        string image = dir.File("disk.img");
-        HostTools.Format(image, 64, 1);
+        string image = FreshImage(dir);
         File.WriteAllText(dir.File("notes.txt"), Notes);
         File.WriteAllText(dir.File("long.txt"), "long name ok\n");
         HostTools.Require("mcopy", "-i", image, dir.File("notes.txt"), "::/Notes.txt");
         HostTools.Require("mcopy", "-i", image, dir.File("long.txt"), "::/A long file name.txt");
         HostTools.Require("mmd", "-i", image, "::/docs");
         return image;
+    }
+
+    // Breaks the image as a hostile or failing disk would: garbage over the boot sector,
+    // seeded garbage over the first FAT, or the root directory's cluster chained to itself.
+    private static void Damage(string image, string damage)
+    {
+        using FileStream disk = File.Open(image, FileMode.Open, FileAccess.ReadWrite);
+        byte[] boot = new byte[512];
+        disk.ReadExactly(boot);
+        int reserved = boot[14] | (boot[15] << 8);
+        var random = new Random(16);
+        byte[] garbage = new byte[damage == "boot-sector" ? 512 : 64 * 512];
+        random.NextBytes(garbage);
+        switch (damage)
+        {
+            case "boot-sector":
+                disk.Position = 0;
+                disk.Write(garbage);
+                break;
+            case "fat-garbage":
+                disk.Position = reserved * 512L;
+                disk.Write(garbage);
+                break;
+            default:
+                disk.Position = (reserved * 512L) + (2 * 4);
+                disk.Write(new byte[] { 2, 0, 0, 0 });
+                break;
+        }
     }
 
     // The lines `ls` prints for (name, size) pairs, size -1 for a directory, in its order.

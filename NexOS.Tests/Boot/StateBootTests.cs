@@ -13,11 +13,8 @@ namespace NexOS.Tests.Boot;
 [TestFixture]
 [Category("Boot")]
 [NonParallelizable]
-public sealed class StateBootTests : BootFixture
+public sealed class StateBootTests : DiskBootFixture
 {
-    private static readonly TimeSpan s_disk = TimeSpan.FromSeconds(60);
-    private static readonly Regex s_mounted = new(@"keeper: state is kept in /nexos/state");
-
     [Test]
     [CancelAfter(3 * TestBudget)]
     public void TheAuditTrailLearnedStateAndSettingsSurviveAReboot()
@@ -88,19 +85,5 @@ public sealed class StateBootTests : BootFixture
         AwaitLogged(machine, new Regex(@"keeper: settings on the disk refused: it asks for Permissive, and a level below Standard is never taken from the disk"), s_disk);
         Assert.That(RunCommand(machine, "evolve status", s_disk)[0], Does.StartWith("level      Standard"));
         Assert.That(RunCommand(machine, "evolve status", s_disk), Has.Some.StartsWith("engine     auto off"));
-    }
-
-    private QemuMachine BootWith(string image)
-    {
-        QemuMachine machine = Boot(new QemuOptions { VirtioDisk = image });
-        AwaitLogged(machine, s_mounted, s_disk);
-        return machine;
-    }
-
-    private static string FreshImage(HostTools.TempDir dir)
-    {
-        string image = dir.File("disk.img");
-        HostTools.Format(image, 64, 1);
-        return image;
     }
 }
