@@ -253,6 +253,10 @@ public enum Clock : ulong
 {
     /// <summary>Nanoseconds since boot; never goes backwards.</summary>
     Monotonic = 0,
+
+    /// <summary>Nanoseconds since 1970-01-01 00:00 UTC, from the machine's clock read at boot
+    /// (NotFound when it could not be read).</summary>
+    Realtime = 1,
 }
 
 /// <summary>Requests of <see cref="Syscall.SchedulerSet"/>.</summary>

@@ -57,6 +57,7 @@ internal static unsafe class Kernel
         UserMode.Initialize();
         Interrupts.SetUserHandlers(&Processes.UserFaults.OnFault, &Processes.UserFaults.OnReturnToUser);
         Tsc.Calibrate();
+        WallClock.Initialize();
         if (!LocalApic.Initialize())
         {
             DebugSerial.Write("apic: no local APIC; the scheduler cannot preempt\n");

@@ -63,7 +63,7 @@ internal static unsafe class SyscallDispatcher
                 Scheduler.Yield();
                 return 0;
             case Syscall.ClockRead:
-                return a0 == (ulong)Clock.Monotonic ? (long)Tsc.NowNs : SyscallResult.Fail(SyscallStatus.BadArgument);
+                return ClockRead(a0);
             case Syscall.Sleep:
                 return Sleep(a0);
             case Syscall.SetThreadPointer:
@@ -177,6 +177,15 @@ internal static unsafe class SyscallDispatcher
         KernelLog.Write(Encoding.UTF8.GetString(bytes));
         return (long)length;
     }
+
+    // Monotonic: the timestamp counter since boot. Realtime: the time of day, NotFound when
+    // the machine's clock could not be read at boot.
+    private static long ClockRead(ulong clock) => clock switch
+    {
+        (ulong)Clock.Monotonic => (long)Tsc.NowNs,
+        (ulong)Clock.Realtime => WallClock.TryNowNs(out long now) && now >= 0 ? now : SyscallResult.Fail(SyscallStatus.NotFound),
+        _ => SyscallResult.Fail(SyscallStatus.BadArgument),
+    };
 
     private static long Sleep(ulong nanoseconds)
     {

@@ -45,6 +45,9 @@ public sealed class FileSystemBootTests : DiskBootFixture
         Assert.That(HostTools.Require("mtype", "-i", image, "::/docs/new.txt"), Is.EqualTo("made on nexos\nand a second line\n"));
         Assert.That(HostTools.Require("mtype", "-i", image, "::/keep/Moved notes.txt"), Is.EqualTo(Notes));
         Assert.That(HostTools.Run("mtype", "-i", image, "::/A long file name.txt").ExitCode, Is.Not.Zero, "deleted");
+        string docs = HostTools.Require("mdir", "-i", image, "::/docs");
+        Assert.That(docs, Does.Contain(DateTime.UtcNow.ToString("yyyy-MM-dd")).Or.Contain(DateTime.UtcNow.AddMinutes(-10).ToString("yyyy-MM-dd")),
+            "files NexOS writes carry the date of the machine's clock (QEMU's is the host's, in UTC):\n" + docs);
 
         machine = BootWith(image);
         Assert.That(RunCommand(machine, "cat /docs/new.txt", s_disk), Is.EqualTo(new[] { "made on nexos", "and a second line" }));
@@ -82,8 +85,9 @@ public sealed class FileSystemBootTests : DiskBootFixture
         string pid = Regex.Match(string.Join("\n", RunCommand(machine, "ps")), @"(?m)^\s*(\d+)\s.*virtioblk").Groups[1].Value;
         Assert.That(pid, Is.Not.Empty, "ps lists the driver");
         RunCommand(machine, "kill " + pid);
-        machine.WaitFor(new Regex(@"devmgr: restarted virtioblk for 00:\d\d\.0 \(restart 1 of 3\)"), s_disk);
-        machine.WaitFor(new Regex(@"virtioblk: 131072 blocks of 512 bytes \(64 MiB\), interrupts"), s_disk);
+        AwaitLogged(machine, new Regex(@"devmgr: restarted virtioblk for 00:\d\d\.0 \(restart 1 of 3\)"), s_disk);
+        const string ready = @"virtioblk: 131072 blocks of 512 bytes \(64 MiB\), interrupts";
+        AwaitLogged(machine, new Regex($"{ready}(.|\n)*{ready}"), s_disk);
         Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
     }
 
@@ -163,8 +167,10 @@ public sealed class FileSystemBootTests : DiskBootFixture
         string thread = Regex.Match(string.Join("\n", RunCommand(machine, "ps")), @"(?m)^\s*(\d+)\s+fs\s").Groups[1].Value;
         Assert.That(thread, Is.Not.Empty, "ps lists the file-system service");
         RunCommand(machine, "kill " + thread);
-        machine.WaitFor(new Regex(@"init: fs ended \(code 137\); starting it again"), s_disk);
-        machine.WaitFor(s_mounted, s_disk);
+
+        // init's line and the new service's may come before the prompt after kill or after it.
+        AwaitLogged(machine, new Regex(@"init: fs ended \(code 137\); starting it again"), s_disk);
+        AwaitLogged(machine, new Regex($"({s_mounted})(.|\n)*({s_mounted})"), s_disk);
         Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
     }
 

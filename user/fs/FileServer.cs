@@ -61,6 +61,7 @@ internal sealed partial class FileServer
 
     private Message Answer(in Message request, ulong badge)
     {
+        Stamp();
         int granted = Ipc.GrantedLength(in request);
         return (request.Label & ~UserAbi.GrantFlag) switch
         {
@@ -84,6 +85,28 @@ internal sealed partial class FileServer
     }
 
     private static Message Status(StorageStatus status) => new() { Label = (ulong)status };
+
+    // What this request creates or changes carries the time of day (UTC, as the machine's
+    // clock keeps it), in FAT's two-second resolution; with no clock, FAT's default stays.
+    private void Stamp()
+    {
+        DateTime? now = Time.UtcNow;
+        if (now is not { Year: >= 1980 and <= 2107 } t)
+        {
+            return;
+        }
+
+        ushort date = (ushort)(((t.Year - 1980) << 9) | (t.Month << 5) | t.Day);
+        ushort time = (ushort)((t.Hour << 11) | (t.Minute << 5) | (t.Second / 2));
+        foreach ((_, IFileSystem fs, _) in _mounts)
+        {
+            if (fs is NexOS.Storage.Fat.FatFileSystem fat)
+            {
+                fat.DosDate = date;
+                fat.DosTime = time;
+            }
+        }
+    }
 
     private static Message Value(ulong w0, ulong w1 = 0, ulong w2 = 0) => new() { W0 = w0, W1 = w1, W2 = w2 };
 
