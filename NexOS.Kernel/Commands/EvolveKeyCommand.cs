@@ -10,8 +10,10 @@ namespace NexOS.Kernel.Commands;
 /// kernel accepts at the Standard and Strict levels. The console is the operator's own seat,
 /// so a key typed there is trusted. It is typed at a prompt of its own, masked, and never on
 /// the command line, where the echo would put it on the screen and in the serial log.
-/// FIXME: keys live only until the next boot; they belong in a protected file once a
-/// filesystem exists.
+/// With a disk, the state keeper stores the trusted keys in /nexos/state/keys.txt and hands
+/// them back at the next boot (docs/services.md). FIXME: that file is as protected as the disk
+/// is: whoever can write the disk can add a key at Standard; an encrypted or sealed store
+/// needs a secret the machine keeps, which NexOS does not have yet.
 /// </summary>
 internal static class EvolveKeyCommand
 {
