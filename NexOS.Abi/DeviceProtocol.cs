@@ -14,9 +14,11 @@ namespace NexOS.Abi;
 /// (<see cref="DriverBadge"/>): W0 the offset in its function's configuration space (0-255,
 /// aligned to the width), W1 the width (1, 2 or 4); the manager answers Label 0 and W0 the
 /// value. A driver's capability cannot List or Start (NoRights), and the unbadged one cannot
-/// read configuration space. Disks: answers W0 = the disk drivers the manager started and
-/// keeps running (a client of the `disk` endpoint calls it only when this is not 0, since a
-/// call to an endpoint nobody serves would wait for ever); it needs no grant.
+/// read configuration space. Ready: a driver, through its badged capability, says it now
+/// serves its endpoint. Disks: answers W0 = the disk drivers that said Ready and run, W1 = those
+/// started that have not said it yet (a client of the `disk` endpoint calls it only when W0 is
+/// not 0, and asks again while W1 is not 0, since a call to an endpoint nobody serves would
+/// wait for ever); it needs no grant.
 /// </summary>
 public static class DeviceProtocol
 {
@@ -24,6 +26,7 @@ public static class DeviceProtocol
     public const ulong Start = 2;
     public const ulong ConfigRead = 3;
     public const ulong Disks = 4;
+    public const ulong Ready = 5;
 
     /// <summary>The most bytes of a Start request's command line.</summary>
     public const int MaxCommandLine = 256;

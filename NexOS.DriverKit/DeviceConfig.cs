@@ -10,6 +10,14 @@ public static class DeviceConfig
     /// <summary>Bytes of the configuration space a driver may read.</summary>
     public const int Length = 256;
 
+    /// <summary>Tells the device manager the driver serves its endpoint now (DeviceProtocol.Ready).</summary>
+    public static SyscallStatus ReportReady(int endpoint)
+    {
+        var message = new Message { Label = DeviceProtocol.Ready };
+        SyscallStatus status = Ipc.Call(endpoint, ref message);
+        return status != SyscallStatus.Ok ? status : (SyscallStatus)message.Label;
+    }
+
     /// <summary>Reads the whole space into <paramref name="destination"/> (at least
     /// <see cref="Length"/> bytes), four bytes a call; the first failure's status otherwise.</summary>
     public static SyscallStatus ReadAll(int endpoint, Span<byte> destination)

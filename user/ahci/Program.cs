@@ -12,8 +12,8 @@ namespace NexOS.Programs.Ahci;
 /// registers, ABAR, are BAR 5) and, for the system's disk, the `disk` endpoint. It brings up
 /// the first port with an ATA disk using the portable NexOS.Drivers.Ahci code, one command at
 /// a time, polled (<see cref="PollingWaiter"/>), and serves the block protocol
-/// (NexOS.Abi.BlockProtocol) until it is killed. Exit codes: 0 when it had no endpoint to
-/// serve, 2 bad resources, 3 no usable disk.
+/// (NexOS.Abi.BlockProtocol) until it is killed, having told the device manager it is ready.
+/// Exit codes: 0 when it had no endpoint to serve or found no ATA disk, 2 bad resources.
 /// </summary>
 public static class Program
 {
@@ -45,8 +45,10 @@ public static class Program
         AhciPort? disk = FindDisk(hba, abar.Value.Slot, out int port);
         if (disk == null)
         {
+            // A controller with only a CD-ROM or nothing attached is no failure: end cleanly,
+            // so the device manager does not start the driver again.
             Log.WriteLine("ahci: no ATA disk on any port");
-            return 3;
+            return 0;
         }
 
         ulong mib = disk.BlockCount * (ulong)disk.BlockSize >> 20;
@@ -59,6 +61,12 @@ public static class Program
         }
 
         var server = new BlockServer(disk, served.Value.Slot, TransferBytes, volatileCache: true);
+        DeviceResource? config = resources.Find(ResourceKind.Config);
+        if (config != null)
+        {
+            _ = DeviceConfig.ReportReady(config.Value.Slot);
+        }
+
         SyscallStatus ended = server.Run();
         Log.WriteLine($"ahci: serving ended (status {(int)ended}) after {server.Served} requests");
         return 1;

@@ -64,6 +64,10 @@ public static class Program
 
             Message answer = Answer(functions, in request, badge);
             _ = Ipc.Reply(in answer);
+
+            // Busy or idle, ended programs are collected: a client polling Disks must see a
+            // driver that ended as gone.
+            supervision.Reap();
         }
     }
 
@@ -75,6 +79,11 @@ public static class Program
             return badge == 0 ? Fail(SyscallStatus.NoRights) : ConfigRead(functions, badge, request.W0, request.W1);
         }
 
+        if (label == DeviceProtocol.Ready)
+        {
+            return badge == 0 ? Fail(SyscallStatus.NoRights) : new Message { Label = (ulong)s_supervision!.MarkReady(badge & 0xFFFF) };
+        }
+
         if (badge != 0)
         {
             return Fail(SyscallStatus.NoRights);
@@ -84,7 +93,7 @@ public static class Program
         {
             DeviceProtocol.List => List(functions, Ipc.GrantedLength(in request)),
             DeviceProtocol.Start => Start(functions, request.W0, Ipc.GrantedLength(in request)),
-            DeviceProtocol.Disks => new Message { W0 = (ulong)s_supervision!.DiskDrivers },
+            DeviceProtocol.Disks => new Message { W0 = (ulong)s_supervision!.DisksReady, W1 = (ulong)s_supervision.DisksStarting },
             _ => Fail(SyscallStatus.BadArgument),
         };
     }

@@ -30,8 +30,41 @@ internal sealed class Supervision
         _exits = (int)Ipc.CreateNotification();
     }
 
-    /// <summary>Disk drivers running or being restarted.</summary>
-    public int DiskDrivers { get; private set; }
+    /// <summary>Disk drivers that said they serve their endpoint and still run.</summary>
+    public int DisksReady => Count(ready: true);
+
+    /// <summary>Disk drivers started (or started again) that have not said so yet.</summary>
+    public int DisksStarting => Count(ready: false);
+
+    // Disk drivers running, ready or not: only the first disk gets the endpoint.
+    private int DiskDrivers => DisksReady + DisksStarting;
+
+    /// <summary>The driver for the function at <paramref name="address"/> serves its
+    /// endpoint now; NotFound when no program runs for it.</summary>
+    public NexOS.Abi.SyscallStatus MarkReady(ulong address)
+    {
+        foreach (Child c in _children)
+        {
+            if (Resources.AddressOf(c.Function) == address)
+            {
+                c.Ready = true;
+                return NexOS.Abi.SyscallStatus.Ok;
+            }
+        }
+
+        return NexOS.Abi.SyscallStatus.NotFound;
+    }
+
+    private int Count(bool ready)
+    {
+        int n = 0;
+        foreach (Child c in _children)
+        {
+            n += c.Served != 0 && c.Ready == ready ? 1 : 0;
+        }
+
+        return n;
+    }
 
     /// <summary>Starts the driver of every function the table names; the first disk gets the
     /// endpoint in <paramref name="diskSlot"/> to serve.</summary>
@@ -49,10 +82,7 @@ internal sealed class Supervision
             if (id < 0)
             {
                 Log.WriteLine($"devmgr: could not start {driver} for {Name(f)} (status {-id})");
-                continue;
             }
-
-            DiskDrivers += isDisk ? 1 : 0;
         }
     }
 
@@ -106,10 +136,6 @@ internal sealed class Supervision
             {
                 Restart(c);
             }
-            else if (c.Served != 0)
-            {
-                DiskDrivers--;
-            }
         }
     }
 
@@ -118,7 +144,6 @@ internal sealed class Supervision
         if (c.Restarts >= MaxRestarts)
         {
             Log.WriteLine($"devmgr: {c.Command} for {Name(c.Function)} failed {MaxRestarts + 1} times; not starting it again");
-            DiskDrivers -= c.Served != 0 ? 1 : 0;
             return;
         }
 
@@ -126,7 +151,6 @@ internal sealed class Supervision
         if (id < 0)
         {
             Log.WriteLine($"devmgr: restarting {c.Command} for {Name(c.Function)} failed (status {-id})");
-            DiskDrivers -= c.Served != 0 ? 1 : 0;
             return;
         }
 
@@ -145,5 +169,6 @@ internal sealed class Supervision
         public int Served;
         public bool Restartable;
         public int Restarts;
+        public bool Ready;
     }
 }

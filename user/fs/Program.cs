@@ -24,6 +24,8 @@ public static class Program
     private const int DevicesSlot = 3;
     private const int CacheBlocks = 2048;
     private const int ReadAheadBlocks = 16;
+    private const int DiskWaitPolls = 200;
+    private const ulong DiskWaitPollNs = 50_000_000;
 
     public static int Main()
     {
@@ -40,11 +42,26 @@ public static class Program
 
     private static string? Mount(VirtualFileSystem vfs, BlockMetrics metrics, List<(string, IFileSystem, string)> mounts)
     {
-        var disks = new Message { Label = DeviceProtocol.Disks };
-        SyscallStatus asked = Ipc.Call(DevicesSlot, ref disks);
+        // Ask until a disk driver serves, or none is left starting: a driver may still be
+        // setting its device up, or find no disk on it.
+        Message disks = default;
+        SyscallStatus asked = SyscallStatus.Ok;
+        for (int i = 0; i < DiskWaitPolls; i++)
+        {
+            disks = new Message { Label = DeviceProtocol.Disks };
+            asked = Ipc.Call(DevicesSlot, ref disks);
+            if (asked != SyscallStatus.Ok || disks.Label != 0 || disks.W0 != 0 || disks.W1 == 0)
+            {
+                break;
+            }
+
+            _ = Time.Sleep(DiskWaitPollNs);
+        }
+
         if (asked != SyscallStatus.Ok || disks.Label != 0 || disks.W0 == 0)
         {
-            return asked != SyscallStatus.Ok ? $"the device manager did not answer (status {(int)asked})" : "no disk";
+            return asked != SyscallStatus.Ok ? $"the device manager did not answer (status {(int)asked})"
+                : disks.W1 != 0 ? "the disk driver did not get ready in 10 s" : "no disk";
         }
 
         RemoteDisk? disk = RemoteDisk.Connect(DiskSlot, out string reason);

@@ -12,7 +12,7 @@ namespace NexOS.Programs.VirtioBlk;
 /// for the system's disk, the `disk` endpoint (its `res=` argument says which slot holds
 /// what). It finds the virtio structures through the configuration space, sets the device up
 /// with the portable NexOS.Drivers.Virtio code, and serves the block protocol
-/// (NexOS.Abi.BlockProtocol) until it is killed. Exit codes: 0 when it had no endpoint to
+/// (NexOS.Abi.BlockProtocol) until it is killed, having told the device manager it is ready. Exit codes: 0 when it had no endpoint to
 /// serve (it only checked the device), 2 bad resources, 3 the device could not be set up.
 /// </summary>
 public static class Program
@@ -64,6 +64,7 @@ public static class Program
         }
 
         var server = new BlockServer(device, served.Value.Slot, device.MaxTransferBytes, device.SupportsFlush);
+        _ = DeviceConfig.ReportReady(resources.Find(ResourceKind.Config)!.Value.Slot);
         SyscallStatus ended = server.Run();
         Log.WriteLine($"virtioblk: serving ended (status {(int)ended}) after {server.Served} requests");
         return 1;
