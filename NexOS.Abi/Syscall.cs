@@ -375,8 +375,10 @@ public static class UserAbi
     /// server sees the label with the bit, w2 zero and w3 as sent. Other calls refuse it.</summary>
     public const ulong GrantFlag = 1UL << 63;
 
-    /// <summary>The largest buffer one call may grant: 64 KiB.</summary>
-    public const uint MaxGrantLength = 64 * 1024;
+    /// <summary>The largest buffer one call may grant, and the most one grant copy moves:
+    /// 256 KiB, room for a block request of 32 reads of 4 KiB and their list
+    /// (<see cref="BlockProtocol.ReadBatch"/>).</summary>
+    public const uint MaxGrantLength = 256 * 1024;
 
     /// <summary>Shift of the rights (1 read, 2 write) in w3 of a granting call.</summary>
     public const int GrantRightsShift = 32;

@@ -53,8 +53,8 @@ public static class Ipc
     }
 
     /// <summary>
-    /// Calls as <see cref="Call"/> does and grants the server <paramref name="buffer"/> (1 to
-    /// 64 KiB) until the reply: the server copies from it (<see cref="ReadGrant"/>) and into it
+    /// Calls as <see cref="Call"/> does and grants the server <paramref name="buffer"/> (1 byte to
+    /// <see cref="UserAbi.MaxGrantLength"/>, 256 KiB) until the reply: the server copies from it (<see cref="ReadGrant"/>) and into it
     /// (<see cref="WriteGrant"/>) as <paramref name="access"/> allows. The endpoint capability
     /// needs the Grant right. W2 and W3 of the message carry the grant, so only Label, W0 and
     /// W1 travel; the reply replaces the whole message.

@@ -11,8 +11,8 @@ public struct IpcMessage
     /// <summary>Data words a message can carry.</summary>
     public const int MaxWords = 4;
 
-    /// <summary>Largest buffer a message may grant: 64 KiB.</summary>
-    public const uint MaxGrantLength = 64 * 1024;
+    /// <summary>Largest buffer a message may grant: 256 KiB (NexOS.Abi's UserAbi.MaxGrantLength).</summary>
+    public const uint MaxGrantLength = 256 * 1024;
 
     /// <summary>What the message means to the receiver (the operation or reply code).</summary>
     public ulong Label { get; set; }

@@ -22,4 +22,10 @@ public interface IFrameBytes
     /// <paramref name="offset"/> into <paramref name="destination"/>; the caller keeps offset
     /// plus length within the frame.</summary>
     void Read(PhysAddr frame, int offset, Span<byte> destination);
+
+    /// <summary>Copies <paramref name="length"/> bytes from byte <paramref name="fromOffset"/>
+    /// of frame <paramref name="from"/> to byte <paramref name="toOffset"/> of frame
+    /// <paramref name="to"/>, with no buffer in between; the caller keeps both ranges within
+    /// their frames.</summary>
+    void Copy(PhysAddr to, int toOffset, PhysAddr from, int fromOffset, int length);
 }

@@ -86,6 +86,45 @@ public static class UserMemory
         return UserAccessStatus.Ok;
     }
 
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes from user address <paramref name="from"/> of
+    /// <paramref name="fromSpace"/> to <paramref name="to"/> of <paramref name="toSpace"/>
+    /// (another program's, or the same), frame to frame with no buffer in between: how a grant
+    /// moves data between two processes. Both ranges are checked whole first (the source
+    /// readable, the destination writable); on failure nothing is copied and
+    /// <paramref name="destinationFailed"/> says which side was refused.
+    /// </summary>
+    public static UserAccessStatus CopyAcross(IFrameBytes memory, ulong userTop, AddressSpace fromSpace, ulong from, AddressSpace toSpace, ulong to, int length, out bool destinationFailed)
+    {
+        destinationFailed = false;
+        UserAccessStatus status = Check(fromSpace, userTop, from, (ulong)length, false);
+        if (status != UserAccessStatus.Ok)
+        {
+            return status;
+        }
+
+        status = Check(toSpace, userTop, to, (ulong)length, true);
+        if (status != UserAccessStatus.Ok)
+        {
+            destinationFailed = true;
+            return status;
+        }
+
+        while (length > 0)
+        {
+            // The piece ends where either side's page ends.
+            int piece = Math.Min(length, (int)(Page - (to & (Page - 1))));
+            ulong source = from;
+            piece = NextPiece(fromSpace, ref source, piece, out PhysAddr fromFrame, out int fromOffset);
+            NextPiece(toSpace, ref to, piece, out PhysAddr toFrame, out int toOffset);
+            memory.Copy(toFrame, toOffset, fromFrame, fromOffset, piece);
+            from = source;
+            length -= piece;
+        }
+
+        return UserAccessStatus.Ok;
+    }
+
     /// <summary>Checks that [address, address + length) may be read (or written) by the
     /// program, page by page, without copying anything. An empty range is always fine.</summary>
     public static UserAccessStatus Check(AddressSpace space, ulong userTop, ulong address, ulong length, bool write)

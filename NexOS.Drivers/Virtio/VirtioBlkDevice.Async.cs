@@ -109,7 +109,10 @@ public sealed partial class VirtioBlkDevice
         return true;
     }
 
-    private StorageStatus Submit(uint type, ulong block, int blockCount, ReadOnlySpan<byte> data, int tag, out int slot)
+    // A write's data comes from data, or, with a source, from the source (its bytes at
+    // sourceOffset), which fills the slot in place; a source that cannot is BadArgument, with
+    // nothing submitted and the slot still free.
+    private StorageStatus Submit(uint type, ulong block, int blockCount, ReadOnlySpan<byte> data, int tag, out int slot, IBlockSource? source = null, int sourceOffset = 0)
     {
         slot = -1;
         bool transfer = type == TypeIn || type == TypeOut;
@@ -139,7 +142,13 @@ public sealed partial class VirtioBlkDevice
         _dma.WriteUInt32(at + 4, 0);
         _dma.WriteUInt64(at + 8, block * (ulong)(BlockSize / SectorSize));
         _dma.WriteByte(at + HeaderBytes, StatusUnset);
-        if (type == TypeOut)
+        if (type == TypeOut && source != null && !source.Fill(sourceOffset, _dma.Span.Slice(at + DataOffset, bytes)))
+        {
+            slot = -1;
+            return StorageStatus.BadArgument;
+        }
+
+        if (type == TypeOut && source == null)
         {
             data.CopyTo(_dma.Span.Slice(at + DataOffset));
         }

@@ -185,6 +185,9 @@ internal static unsafe class VirtualMemory
 
         public void Read(PhysAddr frame, int offset, Span<byte> destination) =>
             new ReadOnlySpan<byte>((byte*)frame.Value + offset, destination.Length).CopyTo(destination);
+
+        public void Copy(PhysAddr to, int toOffset, PhysAddr from, int fromOffset, int length) =>
+            new ReadOnlySpan<byte>((byte*)from.Value + fromOffset, length).CopyTo(new Span<byte>((byte*)to.Value + toOffset, length));
     }
 
     private sealed class FrameSource : IFrameSource

@@ -14,20 +14,20 @@ namespace NexOS.Kernel.Syscalls;
 /// caller granted with the call (docs/syscalls.md). This is how bulk data (a file's bytes, a
 /// disk block) moves between processes: the caller names its own buffer, blocked until the
 /// reply, so the buffer cannot change or vanish under the server except by the caller being
-/// killed, which disarms the reply and ends the copy. The kernel copies through a small
-/// bounce buffer, chunk by chunk, with interrupts off for each chunk and the call checked
+/// killed, which disarms the reply and ends the copy. The kernel copies frame to frame through
+/// its map of RAM, chunk by chunk, with interrupts off for each chunk and the call checked
 /// live again before it; nothing is mapped into the server.
 /// </summary>
 internal static class SyscallGrants
 {
-    /// <summary>Bytes moved per chunk: small enough for the kernel stack and to keep
-    /// interrupts off only briefly, large enough that a 64 KiB grant takes 128 chunks.</summary>
-    private const int Chunk = 512;
+    /// <summary>Bytes moved per chunk: a page, small enough to keep interrupts off only
+    /// briefly, large enough that the checks of each chunk do not dominate.</summary>
+    private const int Chunk = 4096;
 
     /// <summary>
     /// Copies <paramref name="length"/> bytes between the server's <paramref name="buffer"/>
     /// and the grant at <paramref name="offset"/>: into the grant when
-    /// <paramref name="toCaller"/>. Decoding, in order: length at most 64 KiB (BadArgument);
+    /// <paramref name="toCaller"/>. Decoding, in order: length at most 256 KiB (BadArgument);
     /// a reply capability in slot 0 (BadCapability) whose caller still waits (PeerDied); the
     /// grant has the right for the direction (NoRights, also for a call without a grant);
     /// [offset, offset + length) inside the grant (BadArgument). While copying: a server page
@@ -63,11 +63,10 @@ internal static class SyscallGrants
 
         ulong generation = reply.Generation;
         ulong granted = reply.GrantAddress + offset;
-        Span<byte> bounce = stackalloc byte[Chunk];
         for (ulong done = 0; done < length;)
         {
             int n = (int)Math.Min((ulong)Chunk, length - done);
-            SyscallStatus status = CopyChunk(process, reply, generation, buffer + done, granted + done, bounce[..n], toCaller);
+            SyscallStatus status = CopyChunk(process, reply, generation, buffer + done, granted + done, n, toCaller);
             if (status != SyscallStatus.Ok)
             {
                 return SyscallResult.Fail(status);
@@ -83,7 +82,7 @@ internal static class SyscallGrants
     /// its call is still the one the grant belongs to, so a caller killed between chunks (its
     /// reply disarmed, its memory about to be freed by the reaper) is never touched.</summary>
     private static SyscallStatus CopyChunk(Process server, ReplyObject reply, ulong generation, ulong mine, ulong theirs,
-        Span<byte> part, bool toCaller)
+        int length, bool toCaller)
     {
         ulong flags = InterruptState.Disable();
         SyscallStatus status = SyscallStatus.Ok;
@@ -93,29 +92,17 @@ internal static class SyscallGrants
         }
         else if (toCaller)
         {
-            ProcessMemory.FaultIn(server, mine, (ulong)part.Length, write: false);
-            ProcessMemory.FaultIn(caller, theirs, (ulong)part.Length, write: true);
-            if (UserMemory.CopyIn(server.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, mine, part) != UserAccessStatus.Ok)
-            {
-                status = SyscallStatus.BadAddress;
-            }
-            else if (UserMemory.CopyOut(caller.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, theirs, part) != UserAccessStatus.Ok)
-            {
-                status = SyscallStatus.BadGrant;
-            }
+            ProcessMemory.FaultIn(server, mine, (ulong)length, write: false);
+            ProcessMemory.FaultIn(caller, theirs, (ulong)length, write: true);
+            UserAccessStatus copied = UserMemory.CopyAcross(VirtualMemory.FrameBytes, UserAbi.UserTop, server.Space, mine, caller.Space, theirs, length, out bool callerSide);
+            status = copied == UserAccessStatus.Ok ? SyscallStatus.Ok : callerSide ? SyscallStatus.BadGrant : SyscallStatus.BadAddress;
         }
         else
         {
-            ProcessMemory.FaultIn(caller, theirs, (ulong)part.Length, write: false);
-            ProcessMemory.FaultIn(server, mine, (ulong)part.Length, write: true);
-            if (UserMemory.CopyIn(caller.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, theirs, part) != UserAccessStatus.Ok)
-            {
-                status = SyscallStatus.BadGrant;
-            }
-            else if (UserMemory.CopyOut(server.Space, VirtualMemory.FrameBytes, UserAbi.UserTop, mine, part) != UserAccessStatus.Ok)
-            {
-                status = SyscallStatus.BadAddress;
-            }
+            ProcessMemory.FaultIn(caller, theirs, (ulong)length, write: false);
+            ProcessMemory.FaultIn(server, mine, (ulong)length, write: true);
+            UserAccessStatus copied = UserMemory.CopyAcross(VirtualMemory.FrameBytes, UserAbi.UserTop, caller.Space, theirs, server.Space, mine, length, out bool serverSide);
+            status = copied == UserAccessStatus.Ok ? SyscallStatus.Ok : serverSide ? SyscallStatus.BadAddress : SyscallStatus.BadGrant;
         }
 
         InterruptState.Restore(flags);

@@ -149,7 +149,7 @@ internal static unsafe class SyscallIpc
 
     /// <summary>
     /// A call's message. With the grant flag in the label, w2 is the buffer's address and w3
-    /// its length (bits 0-31, 1 to 64 KiB) and rights (bits 32-33: read, write; at least
+    /// its length (bits 0-31, 1 byte to 256 KiB) and rights (bits 32-33: read, write; at least
     /// one, nothing above; BadArgument otherwise), and the buffer must lie in the user range
     /// (BadAddress). Whether its pages are mapped is checked only when the server copies,
     /// page by page, since the caller may leave them to be given on demand. The server gets

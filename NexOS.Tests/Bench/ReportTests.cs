@@ -1,3 +1,4 @@
+using System.IO;
 using System.Linq;
 using NexOS.Bench;
 
@@ -100,6 +101,55 @@ public class TargetsTests
         var slowWall = Targets.Check([Pair(Figures.BootWall, Figures.BootWall, new Summary(1200, 1200, 1100, 1300, 3), null)], []);
         Assert.That(slowWall[0].Outcome, Is.EqualTo("not measured (no Linux figure)"));
         Assert.That(slowWall[1].Outcome, Is.EqualTo("missed"));
+    }
+
+    [Test]
+    public void RawDiskFiguresMustBeWithinOnePointTwoTimesLinuxAndTheFileCycleFaster()
+    {
+        var linux = new Summary(100, 120, 98, 102, 3);
+        List<Targets.Verdict> close = Targets.Check([Pair("disk_rand_read_qd1", "disk_rand_read_qd1", new Summary(115, 130, 114, 116, 3), linux)], []);
+        Assert.That(close.Single().Target, Does.Contain("1.2x"));
+        Assert.That(close.Single().Outcome, Is.EqualTo("met"));
+        Assert.That(Targets.Check([Pair("disk_seq_read", "disk_seq_read", new Summary(130, 140, 129, 131, 3), linux)], [])[0].Outcome, Is.EqualTo("missed"));
+        Assert.That(Targets.Check([Pair("file_cycle", "file_cycle", new Summary(115, 130, 114, 116, 3), linux)], [])[0].Outcome, Is.EqualTo("missed"), "the file cycle must beat Linux, not come close");
+        Assert.That(Targets.Check([Pair("file_cycle", "file_cycle", new Summary(80, 90, 79, 81, 3), linux)], [])[0].Outcome, Is.EqualTo("met"));
+        Assert.That(Targets.Check([Pair("disk_flush", "disk_flush", s_fast, s_slow)], []), Is.Empty, "the flush is context, not a target");
+    }
+
+    [Test]
+    public void StorageTableTurnsMedianTimesIntoThroughputs()
+    {
+        var seq = new Comparison("seq read", "s", "disk_seq_read", "disk_seq_read", "ns", new Summary(655360, 700000, 650000, 660000, 3), new Summary(327680, 400000, 320000, 330000, 3));
+        var qd1 = new Comparison("qd1", "q", "disk_rand_read_qd1", "disk_rand_read_qd1", "ns", new Summary(200_000, 300_000, 190_000, 210_000, 3), null);
+        string[] rows = Report.StorageTable([seq, qd1]).Split('\n');
+        Assert.That(rows[2], Is.EqualTo("| seq read | MB/s | 100 | 200 | 0.50 |"));
+        Assert.That(rows[3], Is.EqualTo("| qd1 | IOPS | 5,000 | not measured | - |"));
+    }
+
+    [Test]
+    public void TheBenchDiskHasAFat32FirstPartitionAndFreeSpaceAfterIt()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"nexos-benchdisk-{Guid.NewGuid():N}.img");
+        try
+        {
+            BenchDisk.MakeTemplate(path);
+            byte[] head = new byte[2048 * 512 + 512];
+            using (FileStream f = File.OpenRead(path))
+            {
+                Assert.That(f.Length, Is.EqualTo(128L << 20));
+                f.ReadExactly(head);
+            }
+
+            Assert.That((head[510], head[511], head[446 + 4]), Is.EqualTo(((byte)0x55, (byte)0xAA, (byte)0x0C)));
+            Assert.That(BitConverter.ToUInt32(head, 446 + 8), Is.EqualTo(2048));
+            Assert.That(BitConverter.ToUInt32(head, 446 + 12), Is.EqualTo(131072));
+            Assert.That(System.Text.Encoding.ASCII.GetString(head, (2048 * 512) + 82, 8), Is.EqualTo("FAT32   "), "the partition's boot sector");
+            Assert.That(BitConverter.ToUInt32(head, (2048 * 512) + 32), Is.EqualTo(131072), "the file system fills the partition exactly");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Test]

@@ -232,6 +232,13 @@ public sealed class ProgramLoaderTests
 
         public void Zero(PhysAddr frame) => Array.Clear(Frame(frame));
 
+        public void Copy(PhysAddr to, int toOffset, PhysAddr from, int fromOffset, int length)
+        {
+            Within(toOffset, length);
+            Within(fromOffset, length);
+            Frame(from).AsSpan(fromOffset, length).CopyTo(Frame(to).AsSpan(toOffset));
+        }
+
         public void Write(PhysAddr frame, int offset, ReadOnlySpan<byte> bytes)
         {
             Within(offset, bytes.Length);

@@ -69,6 +69,42 @@ public sealed class UserMemoryTests
     }
 
     [Test]
+    public void CopyAcrossMovesBytesFrameToFrameAcrossUnalignedPageEdges()
+    {
+        (PagingRig rig, ProgramLoaderTests.FrameBytes bytes) = Rig();
+        byte[] data = Enumerable.Range(0, 3000).Select(i => (byte)(i * 7)).ToArray();
+        ulong page5 = Base + (5 * 4096);
+        Assert.That(UserMemory.CopyOut(rig.Space, bytes, UserTop, page5 + 500, data), Is.EqualTo(UserAccessStatus.Ok));
+
+        // The destination crosses a page edge, then the source does.
+        Assert.That(UserMemory.CopyAcross(bytes, UserTop, rig.Space, page5 + 500, rig.Space, Base + 4096 - 1234, 3000, out bool refused), Is.EqualTo(UserAccessStatus.Ok));
+        Assert.That(refused, Is.False);
+        Assert.That(UserMemory.CopyAcross(bytes, UserTop, rig.Space, Base + 4096 - 200, rig.Space, page5 + 3650, 400, out _), Is.EqualTo(UserAccessStatus.Ok));
+        var back = new byte[3000];
+        Assert.That(UserMemory.CopyIn(rig.Space, bytes, UserTop, Base + 4096 - 1234, back), Is.EqualTo(UserAccessStatus.Ok));
+        Assert.That(back, Is.EqualTo(data));
+        back = new byte[400];
+        Assert.That(UserMemory.CopyIn(rig.Space, bytes, UserTop, page5 + 3650, back), Is.EqualTo(UserAccessStatus.Ok));
+        Assert.That(back, Is.EqualTo(data.AsSpan(1034, 400).ToArray()));
+    }
+
+    [TestCase(Base + (3 * 4096) - 10, Base, 20, false, UserAccessStatus.NotMapped)]
+    [TestCase(Base + (4 * 4096), Base, 8, false, UserAccessStatus.NotUserPage)]
+    [TestCase(Base, Base + (2 * 4096) + 100, 20, true, UserAccessStatus.ReadOnly)]
+    [TestCase(Base, Base + (2 * 4096) - 10, 20, true, UserAccessStatus.ReadOnly)]
+    [TestCase(Base, Base + (3 * 4096), 1, true, UserAccessStatus.NotMapped)]
+    [TestCase(Base, UserTop - 8, 16, true, UserAccessStatus.BadRange)]
+    [TestCase(0UL, Base, 16, false, UserAccessStatus.BadRange)]
+    public void CopyAcrossChecksBothSidesBeforeAByteMovesAndSaysWhichFailed(ulong from, ulong to, int length, bool destination, UserAccessStatus expected)
+    {
+        (PagingRig rig, ProgramLoaderTests.FrameBytes bytes) = Rig();
+        byte[] before = Snapshot(rig, bytes);
+        Assert.That(UserMemory.CopyAcross(bytes, UserTop, rig.Space, from, rig.Space, to, length, out bool destinationFailed), Is.EqualTo(expected));
+        Assert.That(destinationFailed, Is.EqualTo(destination));
+        Assert.That(Snapshot(rig, bytes), Is.EqualTo(before), "a refused copy moved nothing");
+    }
+
+    [Test]
     public void EmptyAndOversizedCopies()
     {
         (PagingRig rig, ProgramLoaderTests.FrameBytes bytes) = Rig();

@@ -19,6 +19,10 @@ public static partial class Figures
     [GeneratedRegex(@"^nexos> $")]
     public static partial Regex NexOSShellPrompt();
 
+    /// <summary>user/diskbench's last line.</summary>
+    [GeneratedRegex(@"^diskbench: done")]
+    public static partial Regex NexOSDiskDone();
+
     [GeneratedRegex(@"nexos-bench: userspace up, uptime ([0-9.]+) s")]
     public static partial Regex LinuxFirstLine();
 

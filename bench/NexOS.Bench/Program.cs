@@ -26,6 +26,17 @@ List<string> nexosBoot = ["-cdrom", Need("iso"), "-boot", "d"];
 List<string> linuxGuest = ["-kernel", Path.Combine(linux, "vmlinuz"), "-initrd", Path.Combine(linux, "initramfs.gz"),
     "-append", "console=ttyS0 quiet panic=-1"];
 
+// The storage figures: both systems get the same virtio disk, a fresh copy each boot. NexOS
+// boots as a user would and is asked at its prompt to run `diskbench`; Linux's /init runs its
+// disk program after the others (bench/linux/init.sh).
+string diskWork = Path.Combine(Path.GetTempPath(), $"nexos-bench-disk-{Environment.ProcessId}");
+Directory.CreateDirectory(diskWork);
+string diskTemplate = Path.Combine(diskWork, "template.img");
+BenchDisk.MakeTemplate(diskTemplate);
+string diskCopy = Path.Combine(diskWork, "run.img");
+List<string> nexosDisk = [.. nexosBoot, .. BenchDisk.Arguments(diskCopy)];
+List<string> linuxWithDisk = [.. linuxGuest, .. BenchDisk.Arguments(diskCopy)];
+
 var nexosRuns = new List<Dictionary<string, BenchLine>>();
 var linuxRuns = new List<Dictionary<string, BenchLine>>();
 var logs = new List<object>();
@@ -38,7 +49,9 @@ for (int run = 1; run <= runs; run++)
     // and the user programs' (ubench) print in one boot, in an order this does not assume.
     List<TimedLine> benchLines = QemuRun.Run(nexosBench, null, timeout);
     List<TimedLine> bootLines = QemuRun.Run(nexosBoot, null, timeout, Figures.NexOSShellPrompt());
-    Dictionary<string, BenchLine> nexos = Figures.Benchmarks(benchLines);
+    BenchDisk.Fresh(diskTemplate, diskCopy);
+    List<TimedLine> diskLines = QemuRun.Run(nexosDisk, Figures.NexOSDiskDone(), timeout, Figures.NexOSShellPrompt(), "diskbench");
+    Dictionary<string, BenchLine> nexos = Figures.Benchmarks(benchLines.Concat(diskLines));
     if (!Figures.AddBoot(nexos, bootLines, Figures.NexOSReady(), 1, Figures.NexOSShellPrompt()))
     {
         Console.Error.WriteLine("bench: NexOS never printed its prompt");
@@ -46,7 +59,8 @@ for (int run = 1; run <= runs; run++)
 
     nexosRuns.Add(nexos);
     Console.Error.WriteLine($"bench: run {run}/{runs}: Linux");
-    List<TimedLine> linuxLines = QemuRun.Run(linuxGuest, Figures.LinuxDone(), timeout);
+    BenchDisk.Fresh(diskTemplate, diskCopy);
+    List<TimedLine> linuxLines = QemuRun.Run(linuxWithDisk, Figures.LinuxDone(), timeout);
     Dictionary<string, BenchLine> lx = Figures.Benchmarks(linuxLines);
     if (!Figures.AddBoot(lx, linuxLines, Figures.LinuxFirstLine(), 1000))
     {
@@ -54,13 +68,14 @@ for (int run = 1; run <= runs; run++)
     }
 
     linuxRuns.Add(lx);
-    logs.Add(new { run, nexosBench = benchLines, nexosBoot = bootLines, linux = linuxLines });
+    logs.Add(new { run, nexosBench = benchLines, nexosBoot = bootLines, nexosDisk = diskLines, linux = linuxLines });
     foreach (BenchLine b in nexos.Values.Concat(lx.Values))
     {
         Console.Error.WriteLine($"  {b}");
     }
 }
 
+Directory.Delete(diskWork, recursive: true);
 List<Comparison> comparisons = Suite.Compare(nexosRuns, linuxRuns);
 Machine machine = Machine.Describe(runs, linux);
 string results = Need("results");
@@ -84,10 +99,12 @@ if (!plotted)
 string doc = File.ReadAllText(Need("template"))
     .Replace("{{machine}}", machine.ToMarkdown(), StringComparison.Ordinal)
     .Replace("{{qemu}}", Report.QemuTable(comparisons), StringComparison.Ordinal)
+    .Replace("{{storage}}", Report.StorageTable(comparisons), StringComparison.Ordinal)
     .Replace("{{alloc}}", alloc.Count == 0 ? "_Not run._\n" : Report.AllocTable(alloc), StringComparison.Ordinal)
     .Replace("{{targets}}", Targets.Markdown(Targets.Check(comparisons, alloc)), StringComparison.Ordinal);
 File.WriteAllText(Need("doc"), doc);
 Console.Out.Write(Report.QemuTable(comparisons));
+Console.Out.Write(Report.StorageTable(comparisons));
 if (alloc.Count > 0)
 {
     Console.Out.Write(Report.AllocTable(alloc));

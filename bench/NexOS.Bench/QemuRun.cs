@@ -29,9 +29,10 @@ public static class QemuRun
 
     /// <summary>Runs the guest until it exits, a line matches <paramref name="stopAt"/>, the
     /// unfinished last line matches <paramref name="prompt"/> (a prompt waiting for input),
-    /// or <paramref name="timeout"/> passes. Each line is stamped with the host time at which
-    /// the read that completed it returned.</summary>
-    public static List<TimedLine> Run(IEnumerable<string> guestArguments, Regex? stopAt, TimeSpan timeout, Regex? prompt = null)
+    /// or <paramref name="timeout"/> passes. With <paramref name="typeAtPrompt"/>, the first
+    /// prompt is answered with that line (typed, then Enter) instead of stopping the run.
+    /// Each line is stamped with the host time at which the read that completed it returned.</summary>
+    public static List<TimedLine> Run(IEnumerable<string> guestArguments, Regex? stopAt, TimeSpan timeout, Regex? prompt = null, string? typeAtPrompt = null)
     {
         var info = new ProcessStartInfo(Binary)
         {
@@ -86,7 +87,14 @@ public static class QemuRun
                 // A prompt waits for input without ending its line: it counts as a line too.
                 if (!stop && prompt != null && prompt.IsMatch(pending.ToString()))
                 {
-                    stop = Emit(lines, at, pending, prompt);
+                    stop = Emit(lines, at, pending, typeAtPrompt == null ? prompt : null);
+                    if (typeAtPrompt != null)
+                    {
+                        process.StandardInput.Write(typeAtPrompt + "\r");
+                        process.StandardInput.Flush();
+                        typeAtPrompt = null;
+                        prompt = null;
+                    }
                 }
             }
         }

@@ -43,6 +43,40 @@ public static class Report
         return sb.ToString();
     }
 
+    /// <summary>The storage figures as throughputs, from each system's median time per
+    /// operation: MB/s (10^6 bytes) for the 64 KiB transfers, operations per second for the
+    /// rest; the last column is NexOS's throughput over Linux's (above 1 NexOS is faster).</summary>
+    public static string StorageTable(IReadOnlyList<Comparison> comparisons)
+    {
+        (string Bench, string Unit, double Bytes)[] rows =
+        [
+            ("disk_seq_write", "MB/s", 65536), ("disk_seq_read", "MB/s", 65536),
+            ("disk_rand_read_qd1", "IOPS", 0), ("disk_rand_read_qd32", "IOPS", 0), ("file_cycle", "cycles/s", 0),
+        ];
+        var sb = new StringBuilder();
+        sb.AppendLine("| measurement | unit | NexOS | Linux | NexOS / Linux |");
+        sb.AppendLine("| --- | --- | ---: | ---: | ---: |");
+        foreach ((string bench, string unit, double bytes) in rows)
+        {
+            Comparison? c = comparisons.FirstOrDefault(x => x.NexOSBench == bench);
+            if (c == null)
+            {
+                continue;
+            }
+
+            double nexos = Rate(c.NexOS, bytes), linux = Rate(c.Linux, bytes);
+            string ratio = double.IsNaN(nexos) || double.IsNaN(linux) ? "-" : Format(nexos / linux);
+            sb.AppendLine(s_inv, $"| {c.Label} | {unit} | {(double.IsNaN(nexos) ? "not measured" : Format(nexos))} | {(double.IsNaN(linux) ? "not measured" : Format(linux))} | {ratio} |");
+        }
+
+        return sb.ToString();
+    }
+
+    // Bytes (or one operation when 0) per median operation time, per second.
+    private static double Rate(Summary? s, double bytes) => s == null || s.Median <= 0
+        ? double.NaN
+        : (bytes > 0 ? bytes / 1e6 : 1) * 1e9 / s.Median;
+
     private static string Side(Summary? s) => s == null
         ? "not measured | - | - | "
         : $"{Format(s.Median)} | {Format(s.P99)} | {Format(s.SpreadLow)}–{Format(s.SpreadHigh)} | ";

@@ -134,7 +134,7 @@ public static unsafe class Program
         {
             ulong address = (ulong)b;
             Expect("a grant of length 0", SyscallStatus.BadArgument, Syscalls.Invoke(Syscall.IpcCall, (ulong)endpoint, label, 0, 0, address, 1UL << 32));
-            Expect("a grant of 64 KiB + 1", SyscallStatus.BadArgument, Syscalls.Invoke(Syscall.IpcCall, (ulong)endpoint, label, 0, 0, address, (UserAbi.MaxGrantLength + 1UL) | (1UL << 32)));
+            Expect("a grant of 256 KiB + 1", SyscallStatus.BadArgument, Syscalls.Invoke(Syscall.IpcCall, (ulong)endpoint, label, 0, 0, address, (UserAbi.MaxGrantLength + 1UL) | (1UL << 32)));
             Expect("a grant without rights", SyscallStatus.BadArgument, Syscalls.Invoke(Syscall.IpcCall, (ulong)endpoint, label, 0, 0, address, 64));
             Expect("a grant with unknown rights", SyscallStatus.BadArgument, Syscalls.Invoke(Syscall.IpcCall, (ulong)endpoint, label, 0, 0, address, 64 | (4UL << 32)));
             Expect("a grant of kernel memory", SyscallStatus.BadAddress, Syscalls.Invoke(Syscall.IpcCall, (ulong)endpoint, label, 0, 0, 0xFFFF_8000_0000_1000, 64 | (1UL << 32)));
@@ -197,7 +197,7 @@ public static unsafe class Program
         ExpectProbe(endpoint, "reading past the grant's end", Probe.ReadAt, 90, buffer, GrantAccess.Read, SyscallStatus.BadArgument);
         ExpectProbe(endpoint, "an offset far past the end", Probe.ReadAt, ulong.MaxValue - 4, buffer, GrantAccess.Read, SyscallStatus.BadArgument);
         ExpectProbe(endpoint, "reading into kernel memory", Probe.ReadIntoKernel, 0, buffer, GrantAccess.Read, SyscallStatus.BadAddress);
-        ExpectProbe(endpoint, "a copy of more than 64 KiB", Probe.ReadTooLong, 0, buffer, GrantAccess.Read, SyscallStatus.BadArgument);
+        ExpectProbe(endpoint, "a copy of more than 256 KiB", Probe.ReadTooLong, 0, buffer, GrantAccess.Read, SyscallStatus.BadArgument);
         ExpectProbe(endpoint, "reading the last 16 bytes", Probe.ReadAt, 84, buffer, GrantAccess.Read, SyscallStatus.Ok);
 
         // The caller's own lie: a write grant of memory it may only read.
@@ -220,7 +220,7 @@ public static unsafe class Program
     /// <summary>Fills 64 KiB grants for a while and prints the rate (a figure, not a check).</summary>
     private static void Rate(int endpoint)
     {
-        byte[] into = new byte[UserAbi.MaxGrantLength];
+        byte[] into = new byte[64 * 1024];
         const int rounds = 64;
         ulong start = Time.MonotonicNs;
         for (int i = 0; i < rounds; i++)

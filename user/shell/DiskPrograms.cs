@@ -10,12 +10,16 @@ namespace NexOS.Programs.Shell;
 /// starts it with ProcessSpawnImage; the kernel checks and loads it as it does a boot-archive
 /// program. The program gets, in slot 1, the file-system service under a badge of its own, so
 /// its open files are its own; the shell closes what it left open when it ends. Without `&`
-/// the shell waits for it and reports its exit code.
+/// the shell waits for it and reports its exit code. `diskbench` starts the boot archive's
+/// storage benchmark (user/diskbench) the same way, handing it the disk driver's endpoint too:
+/// the one program the shell lets at the raw disk, which writes only outside the first
+/// partition.
 /// </summary>
 internal sealed class DiskPrograms
 {
     private const int MaxImage = 16 << 20;
     private const int FilesSlot = 4;
+    private const int DiskSlot = 6;
 
     private readonly FileCommands _files;
     private readonly List<(int Slot, ulong Badge, int Files)> _background = new();
@@ -32,6 +36,12 @@ internal sealed class DiskPrograms
     public bool TryRun(IReadOnlyList<string> words, Action<string> write)
     {
         Collect();
+        if (words.Count == 1 && words[0] == "diskbench")
+        {
+            Bench(write);
+            return true;
+        }
+
         if (!Handles(words))
         {
             return false;
@@ -76,6 +86,30 @@ internal sealed class DiskPrograms
         string name = path[(path.LastIndexOf('/') + 1)..];
         write(code >= 0 ? $"process {id} ({name}) exited with code {(int)code}\n" : $"process {id} ({name}): waiting failed (status {-code})\n");
         return true;
+    }
+
+    private void Bench(Action<string> write)
+    {
+        ulong badge = _nextBadge++;
+        long files = Children.Copy(FilesSlot, (ulong)(CapabilityRights.Send | CapabilityRights.Grant), badge);
+        long disk = files < 0 ? files : Children.Copy(DiskSlot, (ulong)(CapabilityRights.Send | CapabilityRights.Grant));
+        long child = disk < 0 ? disk : Children.Spawn("diskbench", stackalloc ulong[] { (ulong)disk, (ulong)files });
+        if (disk >= 0)
+        {
+            _ = Children.Close((int)disk);
+        }
+
+        if (child < 0)
+        {
+            write($"diskbench: cannot start it ({Describe((SyscallStatus)(-child))})\n");
+            Release(files, badge);
+            return;
+        }
+
+        long code = Children.Wait((int)child);
+        _ = Children.Close((int)child);
+        Release(files, badge);
+        write(code >= 0 ? $"diskbench exited with code {(int)code}\n" : $"diskbench: waiting failed (status {-code})\n");
     }
 
     private byte[]? Read(string path, Action<string> write)

@@ -14,7 +14,8 @@ namespace NexOS.Programs.Shell;
 /// these can be redirected to a file (<see cref="Redirection"/>). A line whose first word is a
 /// path runs that program from the disk (<see cref="DiskPrograms"/>).
 /// Slots: 1 the console's endpoint, 2 the kernel's command service, 3 the device manager's
-/// endpoint, 4 the file-system service's. When the console goes
+/// endpoint, 4 the file-system service's, 5 the state keeper's, 6 the disk driver's (for
+/// `diskbench` only). When the console goes
 /// away the shell ends, and its supervisor starts both again.
 /// </summary>
 public static class Program

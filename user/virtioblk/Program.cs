@@ -92,7 +92,7 @@ public static class Program
         VirtioPciTransport t = transport!;
         DeviceResource? line = resources.Find(ResourceKind.Interrupt);
         waiter = InterruptWaiter.Create("virtioblk", line?.Slot ?? 0, () => t.ReadIsr());
-        var options = new VirtioBlkOptions { Slots = 4, WaitLimit = waiter.WaitsFor(RequestTimeoutNs) };
+        var options = new VirtioBlkOptions { Slots = BlockProtocol.MaxBatch, WaitLimit = waiter.WaitsFor(RequestTimeoutNs) };
         DmaRegion? dma = DmaMemory.Allocate(dmaSlot, options.RequiredDmaBytes(options.QueueSize, options.Slots), out SyscallStatus allocated);
         if (dma == null)
         {

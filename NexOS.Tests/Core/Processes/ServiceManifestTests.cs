@@ -59,7 +59,8 @@ public sealed class ServiceManifestTests
             new CapabilityGrant("devices", ServiceManifest.Send | ServiceManifest.Grant),
             new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant),
             new CapabilityGrant("state", ServiceManifest.Send | ServiceManifest.Grant),
-        }), "the shell may grant the device manager, the file system and the keeper buffers, and holds no device");
+            new CapabilityGrant("disk", ServiceManifest.Send | ServiceManifest.Grant),
+        }), "the shell may grant the device manager, the file system, the keeper and the disk driver (for diskbench) buffers, and holds no device");
     }
 
     [Test]

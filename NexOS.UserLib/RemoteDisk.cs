@@ -1,19 +1,21 @@
 using NexOS.Abi;
 using NexOS.Storage;
-using NexOS.UserLib;
 
-namespace NexOS.Programs.Fs;
+namespace NexOS.UserLib;
 
 /// <summary>
 /// A disk served by a driver process, as an <see cref="IBlockDevice"/>: each Read or Write is
 /// one or more calls of the block protocol (NexOS.Abi.BlockProtocol) lending the driver the
-/// caller's buffer. A driver that dies mid-call makes the call fail with IoError; the next
-/// call reaches the driver the device manager started in its place.
+/// caller's buffer, and a batch of reads is one ReadBatch call, which the driver may keep in
+/// flight together. A driver that dies mid-call makes the call fail with IoError; the next
+/// call reaches the driver the device manager started in its place. The endpoint capability
+/// needs the Grant right.
 /// </summary>
-internal sealed class RemoteDisk : IBlockDevice
+public sealed class RemoteDisk : IBlockDevice, IBatchReader
 {
     private readonly int _endpoint;
     private readonly int _maxTransfer;
+    private byte[]? _batch;
 
     private RemoteDisk(int endpoint, int blockSize, ulong blocks, BlockProtocol.Flags flags, int maxTransfer)
     {
@@ -65,6 +67,42 @@ internal sealed class RemoteDisk : IBlockDevice
         var request = new Message { Label = BlockProtocol.Flush };
         SyscallStatus status = Ipc.Call(_endpoint, ref request);
         return status != SyscallStatus.Ok ? StorageStatus.IoError : (StorageStatus)request.Label;
+    }
+
+    /// <summary>Reads the batch under the <see cref="IBatchReader.ReadBatch"/> contract, up to
+    /// <see cref="BlockProtocol.MaxBatch"/> ranges and <see cref="BlockProtocol.MaxBatchBytes"/>
+    /// per call (a larger batch is split), each range at most one transfer.</summary>
+    public StorageStatus ReadBatch(ReadOnlySpan<ulong> firstBlocks, Span<byte> into)
+    {
+        int slice = BatchReads.SliceBytes(this, firstBlocks, into.Length);
+        if (slice == 0 || slice > _maxTransfer)
+        {
+            return StorageStatus.BadArgument;
+        }
+
+        _batch ??= new byte[BlockProtocol.BatchDataOffset + BlockProtocol.MaxBatchBytes];
+        int perCall = Math.Min(BlockProtocol.MaxBatch, BlockProtocol.MaxBatchBytes / slice);
+        for (int done = 0; done < firstBlocks.Length;)
+        {
+            int n = Math.Min(perCall, firstBlocks.Length - done);
+            for (int i = 0; i < n; i++)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_batch.AsSpan(i * sizeof(ulong)), firstBlocks[done + i]);
+            }
+
+            int bytes = n * slice;
+            var request = new Message { Label = BlockProtocol.ReadBatch, W0 = (ulong)n, W1 = (ulong)slice };
+            SyscallStatus status = Ipc.CallGranting(_endpoint, ref request, _batch.AsSpan(0, BlockProtocol.BatchDataOffset + bytes), GrantAccess.ReadWrite);
+            if (status != SyscallStatus.Ok || request.Label != 0 || request.W0 != (ulong)bytes)
+            {
+                return status != SyscallStatus.Ok ? StorageStatus.IoError : request.Label != 0 ? (StorageStatus)request.Label : StorageStatus.IoError;
+            }
+
+            _batch.AsSpan(BlockProtocol.BatchDataOffset, bytes).CopyTo(into.Slice(done * slice, bytes));
+            done += n;
+        }
+
+        return StorageStatus.Ok;
     }
 
     private StorageStatus Transfer(ulong block, Span<byte> buffer, bool write)
