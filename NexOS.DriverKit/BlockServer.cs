@@ -8,7 +8,9 @@ namespace NexOS.DriverKit;
 /// Serves the block protocol (NexOS.Abi.BlockProtocol) for one disk: every disk driver runs
 /// this loop over its <see cref="IBlockDevice"/>. A request is checked whole before the device
 /// is touched (a grant of a whole number of blocks, inside the disk, at most one transfer),
-/// and data moves between the caller's grant and one buffer of the server's. A batch of reads
+/// and data moves between the caller's grant and one buffer of the server's, or, for a device
+/// that transfers directly (<see cref="IDirectTransfer"/>), straight between the device's DMA
+/// buffers and the grant. A batch of reads
 /// (ReadBatch) goes to the device at once when it can keep several in flight
 /// (<see cref="IBatchReader"/>), else one read after another. Counters say what it served.
 /// </summary>
