@@ -342,6 +342,9 @@ public enum StateKind : ulong
 
     /// <summary>The settings: `level NAME` and `auto on|off` lines.</summary>
     Settings = 4,
+
+    /// <summary>The active patches from outside, as they arrived (signed): `patch HEX` lines.</summary>
+    Patches = 5,
 }
 
 /// <summary>Operations of <see cref="Syscall.KernelControl"/>.</summary>

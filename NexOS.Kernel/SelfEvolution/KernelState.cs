@@ -10,7 +10,8 @@ namespace NexOS.Kernel.SelfEvolution;
 
 /// <summary>
 /// Self-evolution's state that outlives a boot, behind StateRead and StateRestore: the audit
-/// trail, what the engine learned, the trusted keys and the settings, as text the state keeper
+/// trail, what the engine learned, the trusted keys, the settings and the active patches from
+/// outside, as text the state keeper
 /// (user/keeper) stores on the disk. The checks are NexOS.Security's
 /// <see cref="PersistentState"/>; learned state goes through the same parser as the shipped
 /// priors. Each kind is restored at most once per boot, so a keeper cannot replay a trail
@@ -18,7 +19,7 @@ namespace NexOS.Kernel.SelfEvolution;
 /// </summary>
 internal sealed class KernelState : IKernelState
 {
-    private readonly bool[] _restored = new bool[5];
+    private readonly bool[] _restored = new bool[6];
 
     /// <inheritdoc/>
     public ulong Version
@@ -48,6 +49,7 @@ internal sealed class KernelState : IKernelState
                 StateKind.Learned => engine.ExportLearned().Format($"learned by the running system; restored at boot (audit sequence {Version})"),
                 StateKind.Keys => PersistentState.WriteKeys(manager.Keys),
                 StateKind.Settings => PersistentState.WriteSettings(manager, engine.Auto),
+                StateKind.Patches => PersistentPatches.Write(manager),
                 _ => null,
             };
         }
@@ -84,6 +86,8 @@ internal sealed class KernelState : IKernelState
                     bool adopted = PersistentState.RestoreSettings(manager, text, now, out bool? auto, out report);
                     engine.Auto = auto ?? engine.Auto;
                     return adopted;
+                case StateKind.Patches:
+                    return PersistentPatches.Restore(manager, text, now, out report);
                 default:
                     ModelPriors learned = ModelPriors.Parse(System.Text.Encoding.UTF8.GetBytes(text));
                     report = "learned state " + engine.ApplyPriors(learned);

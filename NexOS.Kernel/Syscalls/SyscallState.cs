@@ -27,7 +27,8 @@ internal interface IKernelState
 
 /// <summary>
 /// StateRead, StateRestore and StateVersion (docs/syscalls.md): the state keeper's way to
-/// store the audit trail, the learned state, the trusted keys and the settings on the disk
+/// store the audit trail, the learned state, the trusted keys, the settings and the active
+/// patches from outside on the disk
 /// and hand them back at boot. Each needs a KernelState capability with the Signal right;
 /// the kernel gives one to init, which gives it to the keeper alone.
 /// </summary>
@@ -61,7 +62,7 @@ internal static class SyscallState
             return refused;
         }
 
-        string? text = kind is >= (ulong)StateKind.Audit and <= (ulong)StateKind.Settings ? state.Read((StateKind)kind) : null;
+        string? text = kind is >= (ulong)StateKind.Audit and <= (ulong)StateKind.Patches ? state.Read((StateKind)kind) : null;
         if (text == null || length > MaxText)
         {
             return SyscallResult.Fail(SyscallStatus.BadArgument);
@@ -84,7 +85,7 @@ internal static class SyscallState
             return refused;
         }
 
-        if (kind is < (ulong)StateKind.Audit or > (ulong)StateKind.Settings || length > MaxText)
+        if (kind is < (ulong)StateKind.Audit or > (ulong)StateKind.Patches || length > MaxText)
         {
             return SyscallResult.Fail(SyscallStatus.BadArgument);
         }

@@ -151,14 +151,15 @@ public sealed partial class PatchManager : IPatchSink
     /// <summary>
     /// Submits a patch that arrived from outside (the patch line, later a file): the same
     /// checks as <see cref="Submit(ReadOnlySpan{byte}, PatchOrigin)"/> on channel External,
-    /// under <see cref="Gate"/>. Never throws; the verdict is the result's one-line message.
+    /// under <see cref="Gate"/>, and an accepted one is kept for the state keeper
+    /// (<see cref="ActiveKeptPatches"/>). Never throws; the verdict is the result's one-line message.
     /// </summary>
     public bool Submit(ReadOnlySpan<byte> patchBytes, out string verdict)
     {
         SubmitResult result;
         lock (Gate)
         {
-            result = Submit(patchBytes, PatchOrigin.External);
+            result = SubmitAndKeep(patchBytes, PatchOrigin.External);
         }
 
         verdict = result.Message;

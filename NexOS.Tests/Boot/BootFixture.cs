@@ -50,6 +50,22 @@ public abstract class BootFixture
         }
     }
 
+    /// <summary>Waits until `ps` lists the patchline service as a ring-3 process with its UART
+    /// up (it starts with the other services after the prompt; bytes sent before it programs
+    /// COM2 are lost, as on any serial line).</summary>
+    private protected static void WaitForPatchLine(QemuMachine machine)
+    {
+        var row = new System.Text.RegularExpressions.Regex(@"(?m)^\s+\d+ patchline\s+\S+\s+\d+\s+3\s");
+        string ps = string.Join("\n", RunCommand(machine, "ps"));
+        for (int i = 0; i < 40 && !row.IsMatch(ps); i++)
+        {
+            System.Threading.Thread.Sleep(250);
+            ps = string.Join("\n", RunCommand(machine, "ps"));
+        }
+
+        Assert.That(ps, Does.Match(row.ToString()), "the patch line is a ring-3 service");
+    }
+
     /// <summary>Types a line, waits for the next prompt (at most <paramref name="timeout"/>, a
     /// plain command's budget by default), and returns the output lines between the echoed line
     /// and that prompt.</summary>

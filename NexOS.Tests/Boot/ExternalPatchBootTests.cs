@@ -169,22 +169,6 @@ public sealed class ExternalPatchBootTests : BootFixture
         Assert.That(inbox[1], Is.EqualTo("0 patches received, 0 accepted by the patch manager (see evolve status, audit)"));
     }
 
-    /// <summary>Waits until `ps` lists the patchline service as a ring-3 process with its UART
-    /// up (it starts with the other services after the prompt; bytes sent before it programs
-    /// COM2 are lost, as on any serial line).</summary>
-    private static void WaitForPatchLine(QemuMachine machine)
-    {
-        var row = new System.Text.RegularExpressions.Regex(@"(?m)^\s+\d+ patchline\s+\S+\s+\d+\s+3\s");
-        string ps = string.Join("\n", RunCommand(machine, "ps"));
-        for (int i = 0; i < 40 && !row.IsMatch(ps); i++)
-        {
-            System.Threading.Thread.Sleep(250);
-            ps = string.Join("\n", RunCommand(machine, "ps"));
-        }
-
-        Assert.That(ps, Does.Match(row.ToString()), "the patch line is a ring-3 service");
-    }
-
     [TestCase("patch", "usage: patch inbox")]
     [TestCase("patch apply 3", "usage: patch inbox")]
     [TestCase("evolve key add x", "evolve key add: 'x' is not a key id")]

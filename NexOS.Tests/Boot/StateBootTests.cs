@@ -1,5 +1,9 @@
 using System.IO;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using NexOS.PatchTool;
+using NexOS.Security.Patches;
+using NexOS.Tests.External;
 using NexOS.Tests.Storage.Fat;
 
 namespace NexOS.Tests.Boot;
@@ -8,13 +12,47 @@ namespace NexOS.Tests.Boot;
 /// State that outlives a boot (user/keeper): the audit trail, what the engine learned and the
 /// settings are stored on the disk and come back at the next boot after their checks, one
 /// audit chain running across both boots; an audit file tampered with on the host is
-/// reported, kept aside and not trusted; a settings file asking for a lower level is refused.
+/// reported, kept aside and not trusted; a settings file asking for a lower level is refused;
+/// a signed patch from outside is kept and applied again, judged as new, at the next boot.
 /// </summary>
 [TestFixture]
 [Category("Boot")]
 [NonParallelizable]
 public sealed class StateBootTests : DiskBootFixture
 {
+    [Test]
+    [CancelAfter(3 * TestBudget)]
+    public void ASignedPatchFromOutsideIsAppliedAgainAfterAReboot()
+    {
+        using var dir = new HostTools.TempDir();
+        string image = FreshImage(dir);
+        var options = new QemuOptions { VirtioDisk = image, PatchLine = true };
+        QemuMachine machine = Boot(options);
+        AwaitLogged(machine, s_mounted, s_disk);
+        AwaitLogged(machine, s_keeperReady, s_disk);
+        WaitForPatchLine(machine);
+        AskForSecret(machine, "evolve key add 9", "key 9 (hex, not echoed): ");
+        Assert.That(AnswerSecret(machine, PolicyKit.KeyHex), Is.EqualTo(new[] { "key 9 trusted for signed external patches (1 in the ring)" }));
+        var provenance = new PatchProvenance(77, 1, PatchOrigin.External, "Ada Lovelace", "grow the heap a little later", "gc.collections", -1);
+        Assert.That(PatchWriter.TryWrite(Patch.ForParameters("gc", [new ParameterChange("gc.growth_percent", 120)], provenance), PolicyKit.Key, out byte[]? bytes, out PatchError error), Is.True, error.Message);
+        using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(machine.PatchSocketPath));
+            using var line = new NetworkStream(socket);
+            PatchReply reply = PatchClient.Send(line, bytes!, 1, TimeSpan.FromSeconds(30));
+            Assert.That(reply.Accepted, Is.True, reply.Verdict);
+        }
+
+        Assert.That(RunCommand(machine, "sync", s_disk), Has.None.StartsWith("sync:"));
+        machine.Dispose();
+        Assert.That(HostTools.Require("mtype", "-i", image, "::/nexos/state/patches.txt"), Is.EqualTo($"patch {Convert.ToHexString(bytes!)}\n").IgnoreCase);
+
+        machine = Boot(options);
+        AwaitLogged(machine, new Regex(@"keeper: keys restored: 1 of 1 trusted again"), s_disk);
+        AwaitLogged(machine, new Regex(@"keeper: patch set restored: 1 of 1 applied again"), s_disk);
+        Assert.That(string.Join("\n", RunCommand(machine, "gc", s_disk)), Does.Contain("gc.growth_percent = 120"), "in effect in this boot, not only in the earlier boot's records");
+    }
+
     [Test]
     [CancelAfter(3 * TestBudget)]
     public void TheAuditTrailLearnedStateAndSettingsSurviveAReboot()

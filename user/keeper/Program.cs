@@ -7,7 +7,8 @@ namespace NexOS.Programs.Keeper;
 
 /// <summary>
 /// The state keeper (docs/services.md): it keeps the kernel's state that outlives a boot (the
-/// audit trail, what the engine learned, the trusted keys, the settings) in /nexos/state on
+/// audit trail, what the engine learned, the trusted keys, the settings, the active patches
+/// from outside) in /nexos/state on
 /// the disk. At start it hands each file back to the kernel, which checks it and adopts it
 /// only when the check passes (StateRestore); it reports every outcome on the log, and moves
 /// a refused audit trail aside as audit.log.rejected so the evidence is not overwritten.
@@ -27,6 +28,7 @@ public static class Program
     {
         (StateKind.Settings, "settings.txt"),
         (StateKind.Keys, "keys.txt"),
+        (StateKind.Patches, "patches.txt"),
         (StateKind.Audit, "audit.log"),
         (StateKind.Learned, "learned.txt"),
     };
