@@ -47,7 +47,7 @@ public static class Program
         {
             foreach (string name in s_rawNames)
             {
-                Print(Samples.Error(name, why));
+                Print(BenchSamples.Error(name, why));
             }
         }
 
@@ -108,15 +108,15 @@ public static class Program
         int seqCalls = (int)(Region / SeqBytes);
         if (Timed("disk_seq_write", disk, first, buffer.AsSpan(0, SeqBytes), seqCalls, write: true, random: false))
         {
-            var flush = new Samples(1);
+            var flush = new BenchSamples(1);
             ulong start = Time.MonotonicNs;
             StorageStatus flushed = disk.Flush();
             flush.Add(Time.MonotonicNs - start);
-            Print(flushed == StorageStatus.Ok ? flush.Json("disk_flush") : Samples.Error("disk_flush", FileClient.Describe(flushed)));
+            Print(flushed == StorageStatus.Ok ? flush.Json("disk_flush") : BenchSamples.Error("disk_flush", FileClient.Describe(flushed)));
         }
         else
         {
-            Print(Samples.Error("disk_flush", "no writes to flush"));
+            Print(BenchSamples.Error("disk_flush", "no writes to flush"));
         }
 
         Timed("disk_seq_read", disk, first, buffer.AsSpan(0, SeqBytes), seqCalls, write: false, random: false);
@@ -129,7 +129,7 @@ public static class Program
     /// random blocks of it. True when every call succeeded.</summary>
     private static bool Timed(string name, RemoteDisk disk, ulong first, Span<byte> buffer, int calls, bool write, bool random)
     {
-        var samples = new Samples(calls);
+        var samples = new BenchSamples(calls);
         ulong perCall = (ulong)(buffer.Length / disk.BlockSize);
         for (int i = 0; i < calls; i++)
         {
@@ -139,7 +139,7 @@ public static class Program
             samples.Add(Time.MonotonicNs - start);
             if (status != StorageStatus.Ok)
             {
-                Print(Samples.Error(name, (write ? "write: " : "read: ") + FileClient.Describe(status)));
+                Print(BenchSamples.Error(name, (write ? "write: " : "read: ") + FileClient.Describe(status)));
                 return false;
             }
         }
@@ -150,7 +150,7 @@ public static class Program
 
     private static void RandomBatches(RemoteDisk disk, ulong first, byte[] buffer)
     {
-        var samples = new Samples(Batches, Depth);
+        var samples = new BenchSamples(Batches, Depth);
         ulong[] blocks = new ulong[Depth];
         for (int b = 0; b < Batches; b++)
         {
@@ -164,7 +164,7 @@ public static class Program
             samples.Add(Time.MonotonicNs - start);
             if (status != StorageStatus.Ok)
             {
-                Print(Samples.Error("disk_rand_read_qd32", "read batch: " + FileClient.Describe(status)));
+                Print(BenchSamples.Error("disk_rand_read_qd32", "read batch: " + FileClient.Describe(status)));
                 return;
             }
         }
@@ -186,7 +186,7 @@ public static class Program
     {
         byte[] data = new byte[4096];
         Array.Fill(data, (byte)0x5A);
-        var samples = new Samples(FileCycles);
+        var samples = new BenchSamples(FileCycles);
         for (int i = 0; i < FileCycles; i++)
         {
             string path = "/C" + i.ToString().PadLeft(7, '0') + ".BIN";
@@ -196,7 +196,7 @@ public static class Program
             if (failed != null)
             {
                 _ = files.Sync();
-                Print(Samples.Error("file_cycle", failed + ": " + FileClient.Describe(status)));
+                Print(BenchSamples.Error("file_cycle", failed + ": " + FileClient.Describe(status)));
                 return;
             }
         }

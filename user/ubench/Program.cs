@@ -54,9 +54,9 @@ public static class Program
     }
 
     /// <summary>100 batches of 1,000 null calls.</summary>
-    private static Samples NullCalls()
+    private static BenchSamples NullCalls()
     {
-        var samples = new Samples(100, 1000);
+        var samples = new BenchSamples(100, 1000);
         for (int b = 0; b < samples.Batches; b++)
         {
             ulong start = Time.MonotonicNs;
@@ -72,7 +72,7 @@ public static class Program
     }
 
     /// <summary>100 batches of 100 round trips with `ubench serve`, which adds one to W0.</summary>
-    private static Samples? RoundTrips()
+    private static BenchSamples? RoundTrips()
     {
         long endpoint = Ipc.CreateEndpoint();
         long receive = endpoint < 0 ? endpoint : Children.Copy((int)endpoint, 2);
@@ -87,7 +87,7 @@ public static class Program
             return Fail($"ipc: cannot start the server ({-server})");
         }
 
-        var samples = new Samples(100, 100);
+        var samples = new BenchSamples(100, 100);
         ulong value = 0;
         for (int b = 0; b < samples.Batches; b++)
         {
@@ -113,9 +113,9 @@ public static class Program
     }
 
     /// <summary>50 spawns of bin/true, each waited for.</summary>
-    private static Samples? SpawnWaits()
+    private static BenchSamples? SpawnWaits()
     {
-        var samples = new Samples(50, 1);
+        var samples = new BenchSamples(50, 1);
         for (int b = 0; b < samples.Batches; b++)
         {
             ulong start = Time.MonotonicNs;
@@ -137,9 +137,9 @@ public static class Program
     }
 
     /// <summary>64 batches of 64 first touches of fresh pages (16 MiB in all).</summary>
-    private static unsafe Samples? PageFaults()
+    private static unsafe BenchSamples? PageFaults()
     {
-        var samples = new Samples(64, 64);
+        var samples = new BenchSamples(64, 64);
         ulong bytes = (ulong)samples.Batches * (ulong)samples.PerBatch * 4096;
         if (Memory.Map(0, bytes, Protection.Read | Protection.Write, out ulong region) != SyscallStatus.Ok)
         {
@@ -182,13 +182,13 @@ public static class Program
         }
     }
 
-    private static Samples? Fail(string why)
+    private static BenchSamples? Fail(string why)
     {
         Log.WriteLine("ubench: " + why);
         return null;
     }
 
-    private static bool Report(string name, Samples? samples)
+    private static bool Report(string name, BenchSamples? samples)
     {
         if (samples == null)
         {
@@ -198,55 +198,5 @@ public static class Program
 
         Log.WriteLine(samples.Json(name));
         return true;
-    }
-
-    /// <summary>Per-operation times, one per batch.</summary>
-    private sealed class Samples
-    {
-        private readonly ulong[] _perOperation;
-        private int _count;
-
-        public Samples(int batches, int perBatch)
-        {
-            Batches = batches;
-            PerBatch = perBatch;
-            _perOperation = new ulong[batches];
-        }
-
-        public int Batches { get; }
-
-        public int PerBatch { get; }
-
-        public void Add(ulong batchNs) => _perOperation[_count++] = batchNs / (ulong)PerBatch;
-
-        public string Json(string name)
-        {
-            // A plain copy: slicing an array with a range goes through reflection.
-            ulong[] sorted = new ulong[_count];
-            Array.Copy(_perOperation, sorted, _count);
-            for (int i = 1; i < sorted.Length; i++)
-            {
-                // Insertion sort: a hundred samples at most, and no generic comparer machinery
-                // (Array.Sort needs the runtime type loader, which user programs do not carry).
-                ulong v = sorted[i];
-                int j = i - 1;
-                for (; j >= 0 && sorted[j] > v; j--)
-                {
-                    sorted[j + 1] = sorted[j];
-                }
-
-                sorted[j + 1] = v;
-            }
-
-            ulong sum = 0;
-            foreach (ulong v in sorted)
-            {
-                sum += v;
-            }
-
-            ulong median = sorted[sorted.Length / 2];
-            ulong p99 = sorted[Math.Min(sorted.Length - 1, sorted.Length * 99 / 100)];
-            return $"{{\"bench\":\"{name}\",\"unit\":\"ns\",\"median\":{median},\"p99\":{p99},\"mean\":{sum / (ulong)sorted.Length},\"max\":{sorted[^1]},\"n\":{_count * PerBatch}}}";
-        }
     }
 }
