@@ -18,7 +18,12 @@ namespace NexOS.Abi;
 /// serves its endpoint. Disks: answers W0 = the disk drivers that said Ready and run, W1 = those
 /// started that have not said it yet (a client of the `disk` endpoint calls it only when W0 is
 /// not 0, and asks again while W1 is not 0, since a call to an endpoint nobody serves would
-/// wait for ever); it needs no grant.
+/// wait for ever); it needs no grant. Messages: only from a driver, through its badged
+/// capability: W0 = 1 turns MSI-X on for its function (MSI off, INTx disabled; the driver has
+/// programmed its table entries first with the message the kernel gave it), W0 = 0 puts the
+/// function back on its interrupt line; Label 0, NotFound when the function has no MSI-X,
+/// BadArgument for another W0. The manager also puts every function back on its line before
+/// it starts a driver for it.
 /// </summary>
 public static class DeviceProtocol
 {
@@ -27,6 +32,7 @@ public static class DeviceProtocol
     public const ulong ConfigRead = 3;
     public const ulong Disks = 4;
     public const ulong Ready = 5;
+    public const ulong Messages = 6;
 
     /// <summary>The most bytes of a Start request's command line.</summary>
     public const int MaxCommandLine = 256;

@@ -158,6 +158,11 @@ public enum Syscall : ulong
     /// physically contiguous memory for the device's DMA, maps it and returns its address.</summary>
     DmaAllocate = 104,
 
+    /// <summary>(MMIO capability, entry index, out pointer to 16 bytes): a message signalled
+    /// interrupt (MSI/MSI-X) for the device; writes the message address and data the device
+    /// must send, and returns the interrupt capability's slot.</summary>
+    MessageInterruptCreate = 105,
+
     /// <summary>(kernel capability, operation, a, b, c): the kernel-object service
     /// (<see cref="KernelOperation"/>).</summary>
     KernelControl = 112,

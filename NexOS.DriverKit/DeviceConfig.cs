@@ -4,7 +4,8 @@ using NexOS.UserLib;
 namespace NexOS.DriverKit;
 
 /// <summary>A driver's read-only view of its function's PCI configuration space, through the
-/// device manager's endpoint badged for that function (DeviceProtocol.ConfigRead).</summary>
+/// device manager's endpoint badged for that function (DeviceProtocol.ConfigRead), and the
+/// one change the manager makes for it there: MSI-X on or off (DeviceProtocol.Messages).</summary>
 public static class DeviceConfig
 {
     /// <summary>Bytes of the configuration space a driver may read.</summary>
@@ -14,6 +15,15 @@ public static class DeviceConfig
     public static SyscallStatus ReportReady(int endpoint)
     {
         var message = new Message { Label = DeviceProtocol.Ready };
+        SyscallStatus status = Ipc.Call(endpoint, ref message);
+        return status != SyscallStatus.Ok ? status : (SyscallStatus)message.Label;
+    }
+
+    /// <summary>Asks the device manager to turn MSI-X on for the driver's function
+    /// (<paramref name="on"/>) or to put it back on its interrupt line (DeviceProtocol.Messages).</summary>
+    public static SyscallStatus SetMessages(int endpoint, bool on)
+    {
+        var message = new Message { Label = DeviceProtocol.Messages, W0 = on ? 1UL : 0 };
         SyscallStatus status = Ipc.Call(endpoint, ref message);
         return status != SyscallStatus.Ok ? status : (SyscallStatus)message.Label;
     }

@@ -5,10 +5,12 @@ using NexOS.UserLib;
 namespace NexOS.DriverKit;
 
 /// <summary>
-/// Waits for a device's interrupt line (bound to a notification of the driver's own) when it
-/// has one, or sleeps briefly when it has none, so a driver's bounded waits cost little CPU.
-/// After each wake-up it runs the device's acknowledgement (reading an interrupt status
-/// register lowers a level-triggered line) and re-arms the line. One wait lasts at most
+/// Waits for a device's interrupt (bound to a notification of the driver's own) when it has
+/// one, or sleeps briefly when it has none, so a driver's bounded waits cost little CPU.
+/// With an interrupt line, after each wake-up it runs the device's acknowledgement (reading an
+/// interrupt status register lowers a level-triggered line) and re-arms the line; a message
+/// interrupt (MSI-X) needs neither, so a wake-up costs no system call beyond the wait. One
+/// wait lasts at most
 /// <see cref="WaitNs"/>, so a lost interrupt costs that much, never a hang; the driver bounds
 /// how many waits a request may take (<see cref="WaitsFor"/>).
 /// </summary>
@@ -21,12 +23,14 @@ public sealed class InterruptWaiter : IWaiter
     private readonly int _line;
     private readonly int _notification;
     private readonly Action? _acknowledge;
+    private readonly bool _message;
 
-    private InterruptWaiter(int line, int notification, Action? acknowledge)
+    private InterruptWaiter(int line, int notification, Action? acknowledge, bool message = false)
     {
         _line = line;
         _notification = notification;
         _acknowledge = acknowledge;
+        _message = message;
     }
 
     /// <summary>Interrupts that woke the driver.</summary>
@@ -52,6 +56,29 @@ public sealed class InterruptWaiter : IWaiter
         return new InterruptWaiter(0, 0, acknowledge);
     }
 
+    /// <summary>A waiter on the message interrupt in capability slot
+    /// <paramref name="interrupt"/> (Devices.CreateMessageInterrupt); null with the status when
+    /// it cannot be bound, so the driver can fall back to its line before enabling messages.</summary>
+    public static InterruptWaiter? CreateForMessage(int interrupt, out SyscallStatus status)
+    {
+        long notification = Ipc.CreateNotification();
+        status = notification < 0 ? (SyscallStatus)(-notification) : Devices.BindInterrupt(interrupt, (int)notification, Bit);
+        if (status != SyscallStatus.Ok)
+        {
+            if (notification >= 0)
+            {
+                _ = Children.Close((int)notification);
+            }
+
+            return null;
+        }
+
+        return new InterruptWaiter(interrupt, (int)notification, null, message: true);
+    }
+
+    /// <summary>True when the wake-ups come from a message interrupt (MSI-X).</summary>
+    public bool UsesMessages => _message;
+
     /// <summary>True when the device's interrupt wakes the driver.</summary>
     public bool UsesInterrupt => _line != 0;
 
@@ -75,7 +102,7 @@ public sealed class InterruptWaiter : IWaiter
         }
 
         _acknowledge?.Invoke();
-        if (_line != 0)
+        if (_line != 0 && !_message)
         {
             _ = Devices.AcknowledgeInterrupt(_line);
         }

@@ -35,6 +35,14 @@ public static class Devices
     public static long AllocateDma(int mmio, ulong length, out ulong physical) =>
         SyscallBuffers.DmaAllocate(mmio, length, out physical);
 
+    /// <summary>A message signalled interrupt for entry <paramref name="index"/> (0-7) of the
+    /// device <paramref name="mmio"/> names: returns the interrupt capability's slot (or a
+    /// negated status) and the message the device must send, to be programmed into its MSI-X
+    /// table entry or MSI capability. Bind and wait for it like a line; it needs no
+    /// acknowledgement.</summary>
+    public static long CreateMessageInterrupt(int mmio, int index, out ulong address, out uint data) =>
+        SyscallBuffers.MessageInterruptCreate(mmio, index, out address, out data);
+
     /// <summary>With the device authority: an MMIO capability for [physical, +length).</summary>
     public static long CreateMmio(int authority, ulong physical, ulong length) =>
         SyscallNative.Call(Syscall.DeviceMmioCreate, (ulong)authority, physical, length);

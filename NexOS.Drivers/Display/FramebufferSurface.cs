@@ -77,6 +77,12 @@ public sealed class FramebufferSurface
         for (int row = y; row < y + height; row++)
         {
             ulong at = Offset(x, row);
+            if (_bytesPerPixel == 4)
+            {
+                _region.Fill32(at, width, pixel);
+                continue;
+            }
+
             for (int i = 0; i < width; i++, at += (ulong)_bytesPerPixel)
             {
                 Store(at, pixel);

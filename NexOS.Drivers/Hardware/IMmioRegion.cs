@@ -38,6 +38,27 @@ public interface IMmioRegion
 
     /// <summary>Writes 64 bits; dropped when out of range or misaligned.</summary>
     void Write64(ulong offset, ulong value);
+
+    /// <summary>
+    /// Writes <paramref name="value"/> to <paramref name="count"/> consecutive 32-bit words
+    /// from <paramref name="offset"/>: a run of framebuffer pixels. The whole fill is dropped
+    /// when it does not fit, the offset is not 4-byte aligned, or the count is not positive.
+    /// Regions over plain memory or a mapped framebuffer do it as one block store, which may
+    /// merge the words into wider stores: use it for memory-like regions, never for
+    /// registers. This default writes one word at a time.
+    /// </summary>
+    void Fill32(ulong offset, int count, uint value)
+    {
+        if (!Mmio.FitsRun(offset, count, Length))
+        {
+            return;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            Write32(offset + ((ulong)i * 4), value);
+        }
+    }
 }
 
 /// <summary>Helpers for implementations of <see cref="IMmioRegion"/>.</summary>
@@ -48,6 +69,15 @@ public static class Mmio
     /// is naturally aligned. Overflow-safe for any offset.</summary>
     public static bool Fits(ulong offset, int width, ulong length) =>
         length >= (ulong)width && offset <= length - (ulong)width && (offset & (ulong)(width - 1)) == 0;
+
+    /// <summary>True when <paramref name="count"/> (at least 1) 32-bit words from
+    /// <paramref name="offset"/> lie inside a region of <paramref name="length"/> bytes and the
+    /// offset is 4-byte aligned. Overflow-safe for any offset and count.</summary>
+    public static bool FitsRun(ulong offset, int count, ulong length)
+    {
+        ulong bytes = (ulong)count * 4;
+        return count > 0 && length >= bytes && offset <= length - bytes && (offset & 3) == 0;
+    }
 }
 
 /// <summary>
@@ -122,6 +152,15 @@ public sealed class MmioWindow : IMmioRegion
         if (Mmio.Fits(offset, 8, Length))
         {
             _parent.Write64(Start + offset, value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Fill32(ulong offset, int count, uint value)
+    {
+        if (Mmio.FitsRun(offset, count, Length))
+        {
+            _parent.Fill32(Start + offset, count, value);
         }
     }
 }

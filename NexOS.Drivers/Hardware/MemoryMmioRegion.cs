@@ -79,6 +79,16 @@ public sealed class MemoryMmioRegion : IMmioRegion
         }
     }
 
+    /// <inheritdoc/>
+    public void Fill32(ulong offset, int count, uint value)
+    {
+        if (Mmio.FitsRun(offset, count, Length))
+        {
+            Span<uint> words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(_bytes.AsSpan((int)offset, count * 4));
+            words.Fill(BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value));
+        }
+    }
+
     // Written so that no sum can overflow: offset is compared against what is left.
     private bool Fits(ulong offset, int size) => (ulong)_bytes.Length >= (ulong)size && offset <= (ulong)_bytes.Length - (ulong)size;
 }

@@ -100,9 +100,14 @@ public static class PciMessageInterrupts
     /// left masked when <paramref name="masked"/> is set. Returns an error status, writing
     /// nothing, when the function has no MSI-X, the vector is out of range, the address is not
     /// dword aligned, or the mapping is too short.</summary>
-    public static PciMsiStatus ProgramMsiXEntry(PciFunction f, IMmioRegion tableBar, int vector, ulong address, uint data, bool masked = false)
+    public static PciMsiStatus ProgramMsiXEntry(PciFunction f, IMmioRegion tableBar, int vector, ulong address, uint data, bool masked = false) =>
+        ProgramMsiXEntry(f.MsiX, tableBar, vector, address, data, masked);
+
+    /// <summary>The same, for a driver that has the capability from
+    /// <see cref="FindMsiX"/> rather than a whole <see cref="PciFunction"/>.</summary>
+    public static PciMsiStatus ProgramMsiXEntry(PciMsiXInfo? msiX, IMmioRegion tableBar, int vector, ulong address, uint data, bool masked = false)
     {
-        PciMsiStatus status = LocateEntry(f, tableBar, vector, out ulong entry);
+        PciMsiStatus status = LocateEntry(msiX, tableBar, vector, out ulong entry);
         if (status != PciMsiStatus.Ok)
         {
             return status;
@@ -126,7 +131,7 @@ public static class PciMessageInterrupts
     /// errors as <see cref="ProgramMsiXEntry"/>.</summary>
     public static PciMsiStatus SetMsiXEntryMasked(PciFunction f, IMmioRegion tableBar, int vector, bool masked)
     {
-        PciMsiStatus status = LocateEntry(f, tableBar, vector, out ulong entry);
+        PciMsiStatus status = LocateEntry(f.MsiX, tableBar, vector, out ulong entry);
         if (status == PciMsiStatus.Ok)
         {
             uint control = tableBar.Read32(entry + 12);
@@ -166,10 +171,52 @@ public static class PciMessageInterrupts
         return PciMsiStatus.Ok;
     }
 
-    private static PciMsiStatus LocateEntry(PciFunction f, IMmioRegion tableBar, int vector, out ulong entry)
+    /// <summary>Puts the function back on its interrupt line: MSI and MSI-X off (those it
+    /// has) and the INTx disable bit cleared. What the device manager does before it starts a
+    /// driver, so a driver that ended with messages on leaves nothing behind for the next.</summary>
+    public static void UseLine(IPciConfigSpace config, PciFunction f)
+    {
+        _ = DisableMsi(config, f);
+        _ = DisableMsiX(config, f);
+        ushort command = config.Read16(f.Address, PciRegisters.Command);
+        config.Write16(f.Address, PciRegisters.Command, (ushort)(command & ~PciRegisters.CommandInterruptDisable));
+    }
+
+    /// <summary>Finds the MSI-X capability in a snapshot of a function's configuration space
+    /// (the 256 bytes a driver reads through the device manager) by walking the capability
+    /// list, bounded and loop-safe. False when the list or the capability is malformed or
+    /// there is none; the table's BAR and offset are as the device states them, for the
+    /// driver to check against its mappings.</summary>
+    public static bool FindMsiX(ReadOnlySpan<byte> config, out PciMsiXInfo info)
+    {
+        info = default;
+        if (config.Length < 256 || (config[PciRegisters.Status] & PciRegisters.StatusCapabilityList) == 0)
+        {
+            return false;
+        }
+
+        int pointer = config[0x34] & 0xFC;
+        for (int count = 0; pointer >= 0x40 && count < 48; count++)
+        {
+            if (config[pointer] == PciCapabilityId.MsiX && pointer <= 256 - 12)
+            {
+                ushort control = (ushort)(config[pointer + 2] | (config[pointer + 3] << 8));
+                uint table = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(config.Slice(pointer + 4, 4));
+                uint pba = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(config.Slice(pointer + 8, 4));
+                info = new PciMsiXInfo(pointer, (control & 0x7FF) + 1, (int)(table & 7), table & ~7u, (int)(pba & 7), pba & ~7u, (control & MsiXEnable) != 0);
+                return info.TableBar <= 5;
+            }
+
+            pointer = config[pointer + 1] & 0xFC;
+        }
+
+        return false;
+    }
+
+    private static PciMsiStatus LocateEntry(PciMsiXInfo? msiX, IMmioRegion tableBar, int vector, out ulong entry)
     {
         entry = 0;
-        if (f.MsiX is not PciMsiXInfo x)
+        if (msiX is not PciMsiXInfo x)
         {
             return PciMsiStatus.NoCapability;
         }

@@ -141,6 +141,7 @@ internal static class SystemCommands
         32 => "PIT (IRQ 0)",
         36 => "COM1 (IRQ 4)",
         >= 32 and < 48 => $"IRQ {vector - 32}",
+        >= Interrupts.MessageVectorFirst and < Interrupts.MessageVectorFirst + Interrupts.MessageVectorCount => Processes.InterruptLine.DescribeMessage(vector),
         LocalApic.TimerVector => "local APIC timer",
         LocalApic.SpuriousVector => "APIC spurious",
         _ => "other",

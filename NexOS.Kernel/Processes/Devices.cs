@@ -75,29 +75,40 @@ internal sealed class DeviceAuthority
 }
 
 /// <summary>
-/// An interrupt line handed to a driver in user space. When it fires, the kernel masks it and
-/// raises the bound notification's bits; the driver handles its device and acknowledges,
-/// which unmasks the line. A line is bound to one notification at a time; binding again (a
-/// restarted driver) replaces the old one.
+/// An interrupt handed to a driver in user space, delivered as bits on the notification it
+/// is bound to. Two kinds share the capability kind and the calls: an ISA line through the
+/// I/O APIC or PIC, which the kernel masks when it fires until the driver has served its
+/// device and acknowledges (a level-triggered line would otherwise fire again at once); and a
+/// message signalled interrupt (MSI, MSI-X), a vector of its own that the device writes to
+/// the local APIC, edge triggered, so there is nothing to mask and acknowledging does
+/// nothing. An interrupt is bound to one notification at a time; binding again (a restarted
+/// driver) replaces the old binding.
 /// </summary>
 internal sealed unsafe class InterruptLine
 {
     private static readonly InterruptLine?[] s_lines = new InterruptLine?[Interrupts.IrqCount];
+    private static readonly InterruptLine?[] s_messages = new InterruptLine?[Interrupts.MessageVectorCount];
+    private static readonly MessageVectors s_vectors = new(Interrupts.MessageVectorFirst, Interrupts.MessageVectorCount);
 
     private Notification? _bound;
     private ulong _bits;
 
-    private InterruptLine(string name, int irq)
+    private InterruptLine(string name, int irq, bool message)
     {
         Name = name;
         Irq = irq;
+        IsMessage = message;
     }
 
     public string Name { get; }
 
+    /// <summary>The ISA line, or for a message interrupt its CPU vector.</summary>
     public int Irq { get; }
 
-    /// <summary>Times the line fired while bound.</summary>
+    /// <summary>True for a message signalled interrupt.</summary>
+    public bool IsMessage { get; }
+
+    /// <summary>Times the interrupt fired while bound.</summary>
     public ulong Delivered { get; private set; }
 
     /// <summary>The line for <paramref name="irq"/>, registered with the interrupt layer on
@@ -116,28 +127,71 @@ internal sealed unsafe class InterruptLine
                 return null;
             }
 
-            s_lines[irq] = new InterruptLine(name, irq);
+            s_lines[irq] = new InterruptLine(name, irq, message: false);
         }
 
         return s_lines[irq];
     }
 
+    /// <summary>
+    /// The message interrupt for entry <paramref name="index"/> of the device whose register
+    /// window starts at <paramref name="device"/> (physical): the same vector every time it is
+    /// asked for (MessageVectors). BadIndex for an index out of range, Exhausted when every
+    /// vector is taken. Interrupts may be on; the pool is updated with them off.
+    /// </summary>
+    public static MessageVectorStatus ForMessage(ulong device, int index, out InterruptLine? line)
+    {
+        line = null;
+        ulong flags = InterruptState.Disable();
+        MessageVectorStatus status = s_vectors.Claim(device, index, out int vector);
+        Interrupts.SetMessageHandler(&OnMessage);
+        InterruptState.Restore(flags);
+        if (status != MessageVectorStatus.Ok)
+        {
+            return status;
+        }
+
+        int slot = vector - Interrupts.MessageVectorFirst;
+        var made = s_messages[slot] == null ? new InterruptLine("msi", vector, message: true) : null;
+        flags = InterruptState.Disable();
+        s_messages[slot] ??= made;
+        line = s_messages[slot];
+        InterruptState.Restore(flags);
+        return MessageVectorStatus.Ok;
+    }
+
+    /// <summary>What the `irq` command says about message vector <paramref name="vector"/>.</summary>
+    public static string DescribeMessage(int vector) =>
+        s_vectors.Owner(vector, out ulong device, out int index)
+            ? $"message interrupt: device at 0x{device:x}, entry {index}"
+            : "message interrupt (not given)";
+
     public KernelObjectHandle ToHandle() => new((uint)CapabilityKind.Interrupt, this);
 
-    /// <summary>Delivers the line as <paramref name="bits"/> on <paramref name="notification"/>
-    /// and unmasks it.</summary>
+    /// <summary>Delivers the interrupt as <paramref name="bits"/> on
+    /// <paramref name="notification"/>; a line is unmasked.</summary>
     public void Bind(Notification notification, ulong bits)
     {
         ulong flags = InterruptState.Disable();
         _bound = notification;
         _bits = bits;
-        Interrupts.SetMasked(Irq, false);
+        if (!IsMessage)
+        {
+            Interrupts.SetMasked(Irq, false);
+        }
+
         InterruptState.Restore(flags);
     }
 
-    /// <summary>The driver has handled the device: the line may fire again.</summary>
+    /// <summary>The driver has handled the device: a line may fire again. Nothing for a
+    /// message interrupt, which is never masked by the kernel.</summary>
     public void Acknowledge()
     {
+        if (IsMessage)
+        {
+            return;
+        }
+
         ulong flags = InterruptState.Disable();
         if (_bound != null)
         {
@@ -147,18 +201,34 @@ internal sealed unsafe class InterruptLine
         InterruptState.Restore(flags);
     }
 
-    /// <summary>The interrupt layer's handler: interrupts off, no allocation.</summary>
+    /// <summary>The interrupt layer's handler for lines: interrupts off, no allocation.</summary>
     private static void OnLine(int irq)
     {
         InterruptLine? line = s_lines[irq];
         Interrupts.SetMasked(irq, true);
-        if (line?._bound == null)
+        line?.Deliver();
+    }
+
+    /// <summary>The interrupt layer's handler for message vectors: interrupts off, no
+    /// allocation. A vector not given, or not bound yet, is dropped.</summary>
+    private static void OnMessage(int vector)
+    {
+        int slot = vector - Interrupts.MessageVectorFirst;
+        if ((uint)slot < (uint)s_messages.Length)
+        {
+            s_messages[slot]?.Deliver();
+        }
+    }
+
+    private void Deliver()
+    {
+        if (_bound == null)
         {
             return;
         }
 
-        line.Delivered++;
-        IpcResult result = line._bound.Raise(line._bits);
+        Delivered++;
+        IpcResult result = _bound.Raise(_bits);
         if (result.Woken != null)
         {
             Scheduler.WakeIpc(result.Woken);

@@ -137,15 +137,9 @@ internal static class SyscallDevices
         }
 
         // Check the out pointer before anything is allocated, so a bad one costs nothing.
-        if (UserMemory.Check(process.Space, UserAbi.UserTop, physicalOut, sizeof(ulong), write: true) != UserAccessStatus.Ok)
+        if (!Writable(process, physicalOut, sizeof(ulong)))
         {
-            ulong flags = InterruptState.Disable();
-            ProcessMemory.FaultIn(process, physicalOut, sizeof(ulong), write: true);
-            InterruptState.Restore(flags);
-            if (UserMemory.Check(process.Space, UserAbi.UserTop, physicalOut, sizeof(ulong), write: true) != UserAccessStatus.Ok)
-            {
-                return SyscallResult.Fail(SyscallStatus.BadAddress);
-            }
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
         long address = ProcessMemory.MapDma(process, 0, length, out ulong physical);
@@ -163,6 +157,57 @@ internal static class SyscallDevices
         }
 
         return address;
+    }
+
+    /// <summary>
+    /// MessageInterruptCreate: an interrupt capability for message entry
+    /// <paramref name="index"/> (0-7) of the device the MMIO capability names, and the message
+    /// the device must send for it, written to <paramref name="messageOut"/> as two 8-byte
+    /// words: the address (this CPU's local APIC) and the data (the vector, edge triggered).
+    /// Asking again for the same entry gives a new capability to the same vector, so a
+    /// restarted driver uses nothing up. BadArgument for an index out of range, NotImplemented
+    /// without a local APIC (messages go nowhere else), LimitReached when the vectors have run
+    /// out or the capability table is full, BadAddress when the message cannot be written
+    /// (checked before a vector is taken).
+    /// </summary>
+    public static long CreateMessageInterrupt(Process process, KernelThread me, ulong slot, ulong index, ulong messageOut)
+    {
+        MmioRange? range = SyscallCapabilities.Find<MmioRange>(me, slot, IpcRights.Signal, CapabilityKind.Mmio, out long error);
+        if (range == null)
+        {
+            return error;
+        }
+
+        if (index >= MessageVectors.EntriesPerDevice)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        if (!LocalApic.IsEnabled)
+        {
+            return SyscallResult.Fail(SyscallStatus.NotImplemented);
+        }
+
+        if (!Writable(process, messageOut, 2 * sizeof(ulong)))
+        {
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
+        }
+
+        MessageVectorStatus claimed = InterruptLine.ForMessage(range.Physical, (int)index, out InterruptLine? line);
+        if (claimed != MessageVectorStatus.Ok || line == null)
+        {
+            return SyscallResult.Fail(claimed == MessageVectorStatus.BadIndex ? SyscallStatus.BadArgument : SyscallStatus.LimitReached);
+        }
+
+        Span<byte> message = stackalloc byte[2 * sizeof(ulong)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(message, LocalApic.MessageAddress);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(message[sizeof(ulong)..], (ulong)line.Irq);
+        if (UserCopy.Out(process, messageOut, message) != UserAccessStatus.Ok)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
+        }
+
+        return Give(me, line.ToHandle());
     }
 
     /// <summary>DeviceMmioCreate: an MMIO capability (Signal) for a window the authority's
@@ -209,6 +254,21 @@ internal static class SyscallDevices
 
         InterruptLine? line = InterruptLine.For("irq", (int)irq);
         return line == null ? SyscallResult.Fail(SyscallStatus.NoRights) : Give(me, line.ToHandle());
+    }
+
+    // True when [address, +length) is the process's writable memory, giving pages it reserved
+    // but never touched on demand (as a touch would).
+    private static bool Writable(Process process, ulong address, ulong length)
+    {
+        if (UserMemory.Check(process.Space, UserAbi.UserTop, address, length, write: true) == UserAccessStatus.Ok)
+        {
+            return true;
+        }
+
+        ulong flags = InterruptState.Disable();
+        ProcessMemory.FaultIn(process, address, length, write: true);
+        InterruptState.Restore(flags);
+        return UserMemory.Check(process.Space, UserAbi.UserTop, address, length, write: true) == UserAccessStatus.Ok;
     }
 
     private static long Refusal(DeviceRangeStatus status) => status switch

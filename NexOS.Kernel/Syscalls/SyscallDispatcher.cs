@@ -149,6 +149,8 @@ internal static unsafe class SyscallDispatcher
                 return SyscallDevices.MmioMap(process, me, a0, a1);
             case Syscall.DmaAllocate:
                 return SyscallDevices.DmaAllocate(process, me, a0, a1, a2);
+            case Syscall.MessageInterruptCreate:
+                return SyscallDevices.CreateMessageInterrupt(process, me, a0, a1, a2);
             case Syscall.DeviceMmioCreate:
                 return SyscallDevices.CreateMmio(me, a0, a1, a2);
             case Syscall.DevicePortsCreate:

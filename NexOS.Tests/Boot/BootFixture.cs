@@ -13,6 +13,7 @@ public abstract class BootFixture
     protected static readonly TimeSpan s_uefiBoot = TimeSpan.FromSeconds(90);
     protected static readonly TimeSpan s_command = TimeSpan.FromSeconds(5);
     protected static readonly Regex s_readyLine = new(@"(?m)^\r*NexOS \S+ ready in \d+ ms\r*$");
+    private static readonly Regex s_noDiskLine = new("keeper: no disk is mounted; .* will not outlive this boot");
 
     private protected QemuMachine? _machine;
 
@@ -30,6 +31,16 @@ public abstract class BootFixture
         _machine = QemuMachine.Start(options);
         _machine.WaitFor(s_readyLine, timeout ?? s_boot);
         _machine.WaitFor(Prompt, s_command);
+        QemuOptions o = options ?? new QemuOptions();
+        bool services = o.CommandLine == null || !o.CommandLine.Contains("nexos.kernelshell", StringComparison.Ordinal);
+        if (services && o.VirtioDisk == null && o.AhciDisk == null)
+        {
+            // The services report at boot, possibly after the first prompt; a command typed
+            // before they have would see their lines in its output. Without a disk the
+            // keeper's line comes last (it asks the file service, which reported first).
+            AwaitLogged(_machine, s_noDiskLine, s_boot);
+        }
+
         return _machine;
     }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.IO;
 using System.Text.RegularExpressions;
 using NexOS.Tests.Storage.Fat;
@@ -86,9 +87,23 @@ public sealed class FileSystemBootTests : DiskBootFixture
         Assert.That(pid, Is.Not.Empty, "ps lists the driver");
         RunCommand(machine, "kill " + pid);
         AwaitLogged(machine, new Regex(@"devmgr: restarted virtioblk for 00:\d\d\.0 \(restart 1 of 3\)"), s_disk);
-        const string ready = @"virtioblk: 131072 blocks of 512 bytes \(64 MiB\), interrupts";
+        const string ready = @"virtioblk: 131072 blocks of 512 bytes \(64 MiB\), MSI-X interrupts";
         AwaitLogged(machine, new Regex($"{ready}(.|\n)*{ready}"), s_disk);
         Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
+        long before = MessageInterruptCount(machine);
+        Assert.That(RunCommand(machine, "echo after the restart > /restart.txt", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "sync", s_disk), Has.None.StartsWith("sync:"));
+        Assert.That(MessageInterruptCount(machine), Is.GreaterThan(before), "the restarted driver's writes complete by MSI-X, on the vector its device had");
+    }
+
+    // The count `irq` shows for the virtio disk's one message vector (MSI-X entry 0).
+    private static long MessageInterruptCount(QemuMachine machine)
+    {
+        List<string> irq = RunCommand(machine, "irq", s_disk);
+        List<Match> rows = irq.Select(l => Regex.Match(l, @"^\s*(\d+)\s+(\d+)\s+message interrupt: device at 0x[0-9a-f]+, entry 0$")).Where(m => m.Success).ToList();
+        Assert.That(rows, Has.Count.EqualTo(1), string.Join("\n", irq));
+        Assert.That(int.Parse(rows[0].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(0x30, 0xEF));
+        return long.Parse(rows[0].Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Test]

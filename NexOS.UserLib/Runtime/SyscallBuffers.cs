@@ -133,4 +133,17 @@ internal static unsafe class SyscallBuffers
         physical = value;
         return result;
     }
+
+    /// <summary>MessageInterruptCreate (MMIO capability, index, pointer to the message's
+    /// address and data, 8 bytes each).</summary>
+    public static long MessageInterruptCreate(int mmio, int index, out ulong address, out uint data)
+    {
+        ulong* message = stackalloc ulong[2];
+        message[0] = 0;
+        message[1] = 0;
+        long result = SyscallNative.Call(Syscall.MessageInterruptCreate, (ulong)mmio, (ulong)index, (ulong)message);
+        address = result < 0 ? 0 : message[0];
+        data = result < 0 ? 0 : (uint)message[1];
+        return result;
+    }
 }

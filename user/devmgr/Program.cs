@@ -12,8 +12,8 @@ namespace NexOS.Programs.DevMgr;
 /// names for what it finds, and then serves its endpoint (receive and send rights in slot 2;
 /// the `disk` endpoint a disk driver serves in slot 3): `lspci` (List), starting a program
 /// for a function with exactly that function's resources as capabilities (Start, see
-/// <see cref="Resources"/>), configuration-space reads for drivers (ConfigRead), and the
-/// number of disks (Disks). It reports each program's end on the log, and starts a driver it
+/// <see cref="Resources"/>), configuration-space reads for drivers (ConfigRead), turning a
+/// driver's MSI-X on or off (Messages), and the number of disks (Disks). It reports each program's end on the log, and starts a driver it
 /// started by itself again when it fails, a bounded number of times.
 /// </summary>
 public static class Program
@@ -84,6 +84,11 @@ public static class Program
             return badge == 0 ? Fail(SyscallStatus.NoRights) : new Message { Label = (ulong)s_supervision!.MarkReady(badge & 0xFFFF) };
         }
 
+        if (label == DeviceProtocol.Messages)
+        {
+            return badge == 0 ? Fail(SyscallStatus.NoRights) : Messages(functions, badge, request.W0);
+        }
+
         if (badge != 0)
         {
             return Fail(SyscallStatus.NoRights);
@@ -120,8 +125,8 @@ public static class Program
     // and the BARs, which a driver could otherwise point anywhere.
     private static Message ConfigRead(List<PciFunction> functions, ulong badge, ulong offset, ulong width)
     {
-        PciFunction? f = Find(functions, badge & 0xFFFF);
-        if (f == null || DeviceProtocol.DriverBadge(Resources.AddressOf(f)) != badge)
+        PciFunction? f = Driven(functions, badge);
+        if (f == null)
         {
             return Fail(SyscallStatus.NotFound);
         }
@@ -138,6 +143,39 @@ public static class Program
             _ => s_config!.Read32(f.Address, (int)offset),
         };
         return new Message { W0 = value };
+    }
+
+    // MSI-X on or off for the function the caller's badge names. The manager, which owns the
+    // configuration space, flips the enable bits; the driver has written its table entries.
+    private static Message Messages(List<PciFunction> functions, ulong badge, ulong on)
+    {
+        PciFunction? f = Driven(functions, badge);
+        if (f == null || f.MsiX == null)
+        {
+            return Fail(SyscallStatus.NotFound);
+        }
+
+        if (on > 1)
+        {
+            return Fail(SyscallStatus.BadArgument);
+        }
+
+        if (on == 1)
+        {
+            _ = PciMessageInterrupts.EnableMsiX(s_config!, f);
+        }
+        else
+        {
+            PciMessageInterrupts.UseLine(s_config!, f);
+        }
+
+        return new Message();
+    }
+
+    private static PciFunction? Driven(List<PciFunction> functions, ulong badge)
+    {
+        PciFunction? f = Find(functions, badge & 0xFFFF);
+        return f != null && DeviceProtocol.DriverBadge(Resources.AddressOf(f)) == badge ? f : null;
     }
 
     private static Message Start(List<PciFunction> functions, ulong address, int commandLength)
@@ -173,8 +211,8 @@ public static class Program
     }
 
     // Starts COMMAND for the function with its resources; returns the process capability's
-    // slot or a negated status. Decoding and bus mastering are turned on first: the driver
-    // needs them for its registers and its DMA.
+    // slot or a negated status. Decoding and bus mastering are turned on first (the driver
+    // needs them for its registers and its DMA), with the function on its interrupt line.
     private static long Launch(PciFunction f, string command, int served, int exits, ulong bit)
     {
         var slots = new List<ulong>();
@@ -182,6 +220,8 @@ public static class Program
         SyscallStatus made = Resources.Make(Authority, EndpointSlot, f, served, slots, text);
         if (made == SyscallStatus.Ok)
         {
+            // A driver that ended with messages on leaves its successor the line.
+            PciMessageInterrupts.UseLine(s_config!, f);
             s_config!.Write16(f.Address, 0x04, (ushort)(s_config.Read16(f.Address, 0x04) | 0x7));
         }
 

@@ -8,7 +8,8 @@ namespace NexOS.Programs.DevTest;
 /// function whose first BAR is memory that reads back what is written (QEMU's VGA
 /// framebuffer: `devstart 00:02.0 devtest`). Slot 1 is that BAR's MMIO capability. It maps
 /// the window, writes and reads it back, allocates DMA memory and checks it is zeroed and
-/// contiguous-sized, makes the hostile calls a driver could make, gives everything back, and
+/// contiguous-sized, takes message interrupts for it (the same vector when asked again), makes
+/// the hostile calls a driver could make, gives everything back, and
 /// prints `devtest: N checks, N failed` (a line per failure before it); it exits with the
 /// failures' count.
 /// </summary>
@@ -26,6 +27,7 @@ public static unsafe class Program
         Check("slot 1 is an MMIO capability", described >= 0 && ((described >> 32) & 0xFF) == (long)CapabilityKind.Mmio);
         Mmio();
         Dma();
+        MessageInterrupts();
         Hostile();
         Log.WriteLine($"devtest: {s_checks} checks, {s_failed} failed");
         return s_failed;
@@ -81,6 +83,31 @@ public static unsafe class Program
         bytes.Fill(0x5A);
         Check("and is writable", bytes[(int)DmaLength - 1] == 0x5A);
         Check("DMA memory is given back with MemoryUnmap", Memory.Unmap((ulong)dma, DmaLength) == SyscallStatus.Ok);
+    }
+
+    private static void MessageInterrupts()
+    {
+        long first = Devices.CreateMessageInterrupt(Window, 0, out ulong address, out uint data);
+        Check($"MessageInterruptCreate gives an interrupt capability (got {first})", first > 0 && ((Syscalls.Invoke(Syscall.CapabilityInspect, (ulong)first) >> 32) & 0xFF) == (long)CapabilityKind.Interrupt);
+        Check($"whose message goes to the local APIC (0x{address:x})", (address & 0xFFF0_0FFF) == 0xFEE0_0000);
+        Check($"with a vector between the ISA lines and the timer ({data})", data >= 0x30 && data < 0xF0);
+        long again = Devices.CreateMessageInterrupt(Window, 0, out _, out uint dataAgain);
+        Check($"asking again for entry 0 gives the same vector ({dataAgain})", again > 0 && dataAgain == data);
+        long other = Devices.CreateMessageInterrupt(Window, 7, out _, out uint dataOther);
+        Check($"entry 7 gets a vector of its own ({dataOther})", other > 0 && dataOther != data && dataOther >= 0x30 && dataOther < 0xF0);
+        Expect("acknowledging a message interrupt (nothing to unmask)", SyscallStatus.Ok, Syscalls.Invoke(Syscall.InterruptAcknowledge, (ulong)Math.Max(first, 0)));
+        Expect("binding it to an empty slot", SyscallStatus.BadCapability, Syscalls.Invoke(Syscall.InterruptBind, (ulong)Math.Max(first, 0), 40, 1));
+        ulong* message = stackalloc ulong[2];
+        Expect("entry 8", SyscallStatus.BadArgument, Syscalls.Invoke(Syscall.MessageInterruptCreate, Window, 8, (ulong)message));
+        Expect("entry 2^32", SyscallStatus.BadArgument, Syscalls.Invoke(Syscall.MessageInterruptCreate, Window, 1UL << 32, (ulong)message));
+        Expect("the message written into the kernel", SyscallStatus.BadAddress, Syscalls.Invoke(Syscall.MessageInterruptCreate, Window, 1, 0xFFFF_8000_0000_0000));
+        Expect("the message written into page 0", SyscallStatus.BadAddress, Syscalls.Invoke(Syscall.MessageInterruptCreate, Window, 1, 8));
+        Expect("a message interrupt without an MMIO capability", SyscallStatus.BadCapability, Syscalls.Invoke(Syscall.MessageInterruptCreate, 40, 0, (ulong)message));
+        Expect("a message interrupt from an interrupt capability", SyscallStatus.WrongKind, Syscalls.Invoke(Syscall.MessageInterruptCreate, (ulong)Math.Max(first, 0), 0, (ulong)message));
+        foreach (long slot in new[] { first, again, other })
+        {
+            Check("the interrupt capability closes", slot > 0 && Children.Close((int)slot) == SyscallStatus.Ok);
+        }
     }
 
     private static void Hostile()

@@ -40,7 +40,7 @@ public static class Program
         var files = new FileClient(FilesSlot);
         var store = new StateFiles(files, Directory);
         bool disk = store.Prepare(out string why);
-        Note(disk ? $"keeper: state is kept in {Directory}" : $"keeper: {why}; the audit trail, learned state, keys and settings will not outlive this boot");
+        Note(disk ? $"keeper: state is kept in {Directory}" : $"keeper: {why}; the audit trail, learned state, keys, settings and patches from outside will not outlive this boot");
         if (disk)
         {
             Restore(store);

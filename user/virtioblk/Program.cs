@@ -18,6 +18,7 @@ namespace NexOS.Programs.VirtioBlk;
 public static class Program
 {
     private const ulong RequestTimeoutNs = 10_000_000_000;
+    private const ushort QueueEntry = 0;
 
     public static int Main(string[] args)
     {
@@ -54,7 +55,7 @@ public static class Program
         }
 
         ulong mib = device.BlockCount * (ulong)device.BlockSize >> 20;
-        string mode = waiter!.UsesInterrupt ? "interrupts" : "polling";
+        string mode = waiter!.UsesMessages ? "MSI-X interrupts" : waiter.UsesInterrupt ? "line interrupts" : "polling";
         Log.WriteLine($"virtioblk: {device.BlockCount} blocks of {device.BlockSize} bytes ({mib} MiB){(device.ReadOnly ? ", read-only" : "")}, {mode}");
         DeviceResource? served = resources.Find(ResourceKind.Served);
         if (served == null)
@@ -91,8 +92,15 @@ public static class Program
 
         VirtioPciTransport t = transport!;
         DeviceResource? line = resources.Find(ResourceKind.Interrupt);
-        waiter = InterruptWaiter.Create("virtioblk", line?.Slot ?? 0, () => t.ReadIsr());
-        var options = new VirtioBlkOptions { Slots = BlockProtocol.MaxBatch, WaitLimit = waiter.WaitsFor(RequestTimeoutNs) };
+        waiter = MessageInterrupts.Enable(resources, bars, config, QueueEntry, out string why);
+        if (waiter == null)
+        {
+            Log.WriteLine($"virtioblk: using the interrupt line: {why}");
+            waiter = InterruptWaiter.Create("virtioblk", line?.Slot ?? 0, () => t.ReadIsr());
+        }
+
+        ushort vector = waiter.UsesMessages ? QueueEntry : VirtioPciTransport.NoVector;
+        var options = new VirtioBlkOptions { Slots = BlockProtocol.MaxBatch, WaitLimit = waiter.WaitsFor(RequestTimeoutNs), QueueVector = vector };
         DmaRegion? dma = DmaMemory.Allocate(dmaSlot, options.RequiredDmaBytes(options.QueueSize, options.Slots), out SyscallStatus allocated);
         if (dma == null)
         {
@@ -101,6 +109,16 @@ public static class Program
         }
 
         status = VirtioBlkDevice.Create(t, dma, options, waiter, out VirtioBlkDevice? device);
+        if (status == VirtioStatus.VectorRefused && waiter.UsesMessages)
+        {
+            // The device would not take the MSI-X entry: back to the line, and start again
+            // (Create resets the device first).
+            Log.WriteLine($"virtioblk: the device refused MSI-X entry {QueueEntry}; using the interrupt line (status {(int)MessageInterrupts.Disable(resources)})");
+            waiter = InterruptWaiter.Create("virtioblk", line?.Slot ?? 0, () => t.ReadIsr());
+            options = new VirtioBlkOptions { Slots = options.Slots, WaitLimit = waiter.WaitsFor(RequestTimeoutNs) };
+            status = VirtioBlkDevice.Create(t, dma, options, waiter, out device);
+        }
+
         if (status != VirtioStatus.Ok)
         {
             Log.WriteLine($"virtioblk: the device refused to start ({status})");

@@ -14,9 +14,15 @@ internal static unsafe class Interrupts
     public const int IrqBase = 32;
     public const int IrqCount = 16;
 
+    /// <summary>The vectors given to message signalled interrupts (MSI, MSI-X): every vector
+    /// between the ISA lines and the local APIC timer, 0x30-0xEF.</summary>
+    public const int MessageVectorFirst = IrqBase + IrqCount;
+    public const int MessageVectorCount = LocalApic.TimerVector - MessageVectorFirst;
+
     private static delegate*<void>* s_handlers;
     private static ulong* s_counts;
     private static delegate*<int, void>* s_lineHandlers;
+    private static delegate*<int, void> s_messageHandler;
     private static delegate*<InterruptFrame*, void> s_userFault;
     private static delegate*<InterruptFrame*, void> s_returningToUser;
     private static delegate*<InterruptFrame*, void> s_kernelFault;
@@ -158,6 +164,12 @@ internal static unsafe class Interrupts
         }
     }
 
+    /// <summary>Hands every message signalled interrupt (a vector of
+    /// <see cref="MessageVectorFirst"/> + <see cref="MessageVectorCount"/>) to
+    /// <paramref name="handler"/>, told the vector; the local APIC is acknowledged after it.
+    /// The process layer above registers it; until then such an interrupt is only counted.</summary>
+    public static void SetMessageHandler(delegate*<int, void> handler) => s_messageHandler = handler;
+
     /// <summary>How many times <paramref name="vector"/> has fired.</summary>
     public static ulong Count(int vector) => (uint)vector < 256 && s_counts != null ? s_counts[vector] : 0;
 
@@ -233,6 +245,17 @@ internal static unsafe class Interrupts
             {
                 Pic.EndOfInterrupt(irq);
             }
+        }
+        else if (vector >= MessageVectorFirst && vector < MessageVectorFirst + MessageVectorCount)
+        {
+            // A message from a device (MSI/MSI-X) comes straight to the local APIC, edge
+            // triggered: nothing to mask, and no I/O APIC or PIC to acknowledge.
+            if (s_messageHandler != null)
+            {
+                s_messageHandler((int)vector);
+            }
+
+            LocalApic.EndOfInterrupt();
         }
 
         // Last, with every controller acknowledged: a wake-up or an expired slice may switch

@@ -14,6 +14,7 @@ internal static unsafe class LocalApic
     public const int SpuriousVector = 0xFF;
 
     private const uint ApicBaseMsr = 0x1B;
+    private const int RegId = 0x20;
     private const int RegEoi = 0xB0;
     private const int RegSpurious = 0xF0;
     private const int RegLvtTimer = 0x320;
@@ -75,6 +76,14 @@ internal static unsafe class LocalApic
     }
 
     public static void EndOfInterrupt() => Write(RegEoi, 0);
+
+    /// <summary>This CPU's local APIC ID (bits 24-31 of the ID register): the destination of
+    /// a message interrupt meant for it. 0 while the APIC is not in use.</summary>
+    public static byte Id => s_registers == null ? (byte)0 : (byte)(Read(RegId) >> 24);
+
+    /// <summary>The address a device writes to signal a message interrupt to this CPU (xAPIC
+    /// physical destination mode, no redirection hint).</summary>
+    public static ulong MessageAddress => 0xFEE0_0000UL | ((ulong)Id << 12);
 
     private static void Calibrate()
     {

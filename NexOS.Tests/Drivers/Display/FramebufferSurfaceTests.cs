@@ -102,11 +102,13 @@ public sealed class FramebufferSurfaceTests
         AssertPaddingUntouched(m, f);
     }
 
-    [TestCase(32)]
-    [TestCase(24)]
-    public void FillRectangleClipsAtEveryEdge(int bpp)
+    [TestCase(32, false)]
+    [TestCase(24, false)]
+    [TestCase(32, true)]
+    [TestCase(24, true)]
+    public void FillRectangleClipsAtEveryEdge(int bpp, bool device)
     {
-        (FramebufferSurface s, MemoryMmioRegion m, FramebufferFormat f) = Create(bpp);
+        (FramebufferSurface s, MemoryMmioRegion m, FramebufferFormat f) = Create(bpp, device);
         s.FillRectangle(0, 0, 40, 20, new Rgb(0, 0, 0));
         s.FillRectangle(-5, -5, 10, 10, s_red);
         s.FillRectangle(35, 15, int.MaxValue, int.MaxValue, s_green);

@@ -72,4 +72,79 @@ public sealed class PciMessageInterruptTests
         Assert.That(raw.Command & 0x0404, Is.EqualTo(0x0404));
         Assert.That(PciMessageInterrupts.EnableMsi(space, v, 0xFEE0_0000, 0), Is.EqualTo(PciMsiStatus.NoCapability));
     }
+
+    private static byte[] Snapshot(FakePciConfigSpace space, PciAddress address)
+    {
+        var bytes = new byte[256];
+        for (int i = 0; i < 256; i += 4)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i), space.Read32(address, i));
+        }
+
+        return bytes;
+    }
+
+    [Test]
+    public void ADriverFindsTheSameMsiXTableInItsSnapshotAsTheEnumerator()
+    {
+        (FakePciConfigSpace space, PciFunction v) = Find(QemuLikeMachine.Build(), 2, 0);
+        Assert.That(PciMessageInterrupts.FindMsiX(Snapshot(space, v.Address), out PciMsiXInfo info), Is.True);
+        Assert.That(info, Is.EqualTo(v.MsiX!.Value));
+        (_, PciFunction ahci) = Find(space, 0x1F, 2);
+        Assert.That(PciMessageInterrupts.FindMsiX(Snapshot(space, ahci.Address), out _), Is.False, "MSI only");
+    }
+
+    [Test]
+    public void AProgrammedEntryFromASnapshotLandsWhereTheFunctionSays()
+    {
+        (FakePciConfigSpace space, PciFunction v) = Find(QemuLikeMachine.Build(), 2, 0);
+        Assert.That(PciMessageInterrupts.FindMsiX(Snapshot(space, v.Address), out PciMsiXInfo info), Is.True);
+        var bar = new MemoryMmioRegion(0x1000);
+        Assert.That(PciMessageInterrupts.ProgramMsiXEntry(info, bar, 0, 0xFEE0_0000, 0x30), Is.EqualTo(PciMsiStatus.Ok));
+        Assert.That(bar.Read32(info.TableOffset + 8), Is.EqualTo(0x30u));
+        Assert.That(PciMessageInterrupts.ProgramMsiXEntry((PciMsiXInfo?)null, bar, 0, 0xFEE0_0000, 0x30), Is.EqualTo(PciMsiStatus.NoCapability));
+        Assert.That(PciMessageInterrupts.ProgramMsiXEntry(info, bar, 0, 0xFEE0_0002, 0x30), Is.EqualTo(PciMsiStatus.BadAddress));
+    }
+
+    [Test]
+    public void AHostileCapabilityListNeverHangsOrReadsPastTheSnapshot()
+    {
+        var looped = new byte[256];
+        looped[PciRegisters.Status] = 0x10;
+        looped[0x34] = 0x40;
+        looped[0x40] = 0x09;
+        looped[0x41] = 0x40; // points at itself
+        Assert.That(PciMessageInterrupts.FindMsiX(looped, out _), Is.False);
+
+        var atTheEnd = new byte[256];
+        atTheEnd[PciRegisters.Status] = 0x10;
+        atTheEnd[0x34] = 0xFC;
+        atTheEnd[0xFC] = PciCapabilityId.MsiX; // too close to the end to hold the capability
+        Assert.That(PciMessageInterrupts.FindMsiX(atTheEnd, out _), Is.False);
+
+        var noList = new byte[256];
+        noList[0x34] = 0x40;
+        noList[0x40] = PciCapabilityId.MsiX;
+        Assert.That(PciMessageInterrupts.FindMsiX(noList, out _), Is.False, "the status register says there is no list");
+
+        var badBar = new byte[256];
+        badBar[PciRegisters.Status] = 0x10;
+        badBar[0x34] = 0x40;
+        badBar[0x40] = PciCapabilityId.MsiX;
+        badBar[0x44] = 6; // BIR 6 and 7 are reserved
+        Assert.That(PciMessageInterrupts.FindMsiX(badBar, out _), Is.False);
+        Assert.That(PciMessageInterrupts.FindMsiX(new byte[255], out _), Is.False, "a short snapshot");
+    }
+
+    [Test]
+    public void UsingTheLineAgainTurnsMessagesOffAndIntxOn()
+    {
+        (FakePciConfigSpace space, PciFunction v) = Find(QemuLikeMachine.Build(), 2, 0);
+        Assert.That(PciMessageInterrupts.EnableMsiX(space, v), Is.EqualTo(PciMsiStatus.Ok));
+        FakePciFunction raw = space.Functions[v.Address];
+        PciMessageInterrupts.UseLine(space, v);
+        Assert.That(raw.Config[0x9B] & 0x80, Is.Zero, "MSI-X off");
+        Assert.That(raw.Command & 0x0400, Is.Zero, "INTx allowed again");
+        Assert.That(raw.Command & 0x0004, Is.EqualTo(4), "bus mastering stays on");
+    }
 }
