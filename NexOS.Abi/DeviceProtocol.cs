@@ -19,11 +19,13 @@ namespace NexOS.Abi;
 /// started that have not said it yet (a client of the `disk` endpoint calls it only when W0 is
 /// not 0, and asks again while W1 is not 0, since a call to an endpoint nobody serves would
 /// wait for ever); it needs no grant. Messages: only from a driver, through its badged
-/// capability: W0 = 1 turns MSI-X on for its function (MSI off, INTx disabled; the driver has
-/// programmed its table entries first with the message the kernel gave it), W0 = 0 puts the
-/// function back on its interrupt line; Label 0, NotFound when the function has no MSI-X,
-/// BadArgument for another W0. The manager also puts every function back on its line before
-/// it starts a driver for it.
+/// capability: W0 = 1 turns message interrupts on for its function, INTx disabled: MSI-X when
+/// it has it (the driver has programmed its table entries first with the message the kernel
+/// gave it), otherwise MSI with one vector, the manager writing W1 (the message address) and
+/// W2 (its data, 16 bits) into the capability; W0 = 0 puts the function back on its
+/// interrupt line. Label 0; NotFound when the function has neither, BadArgument for another
+/// W0 or a message MSI cannot hold. The manager also puts every function back on its line
+/// before it starts a driver for it.
 /// </summary>
 public static class DeviceProtocol
 {

@@ -5,7 +5,7 @@ namespace NexOS.DriverKit;
 
 /// <summary>A driver's read-only view of its function's PCI configuration space, through the
 /// device manager's endpoint badged for that function (DeviceProtocol.ConfigRead), and the
-/// one change the manager makes for it there: MSI-X on or off (DeviceProtocol.Messages).</summary>
+/// one change the manager makes for it there: message interrupts on or off (DeviceProtocol.Messages).</summary>
 public static class DeviceConfig
 {
     /// <summary>Bytes of the configuration space a driver may read.</summary>
@@ -19,11 +19,12 @@ public static class DeviceConfig
         return status != SyscallStatus.Ok ? status : (SyscallStatus)message.Label;
     }
 
-    /// <summary>Asks the device manager to turn MSI-X on for the driver's function
-    /// (<paramref name="on"/>) or to put it back on its interrupt line (DeviceProtocol.Messages).</summary>
-    public static SyscallStatus SetMessages(int endpoint, bool on)
+    /// <summary>Asks the device manager to turn message interrupts on for the driver's
+    /// function (<paramref name="on"/>: MSI-X, or MSI sending <paramref name="data"/> to
+    /// <paramref name="address"/>) or to put it back on its interrupt line (DeviceProtocol.Messages).</summary>
+    public static SyscallStatus SetMessages(int endpoint, bool on, ulong address = 0, uint data = 0)
     {
-        var message = new Message { Label = DeviceProtocol.Messages, W0 = on ? 1UL : 0 };
+        var message = new Message { Label = DeviceProtocol.Messages, W0 = on ? 1UL : 0, W1 = address, W2 = data };
         SyscallStatus status = Ipc.Call(endpoint, ref message);
         return status != SyscallStatus.Ok ? status : (SyscallStatus)message.Label;
     }

@@ -109,7 +109,7 @@ public sealed partial class AhciPort
 
     private StorageStatus Complete(int bytes)
     {
-        for (int i = 0; i < PollLimit; i++)
+        for (int i = 0; i < _completionWaits; i++)
         {
             if ((Reg(PxIs) & IsTaskFileError) != 0)
             {
@@ -129,7 +129,7 @@ public sealed partial class AhciPort
                 return transferred == (uint)bytes ? StorageStatus.Ok : StorageStatus.IoError;
             }
 
-            if (!_waiter.Wait())
+            if (!_completions.Wait())
             {
                 break;
             }

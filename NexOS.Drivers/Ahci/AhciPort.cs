@@ -29,7 +29,8 @@ public enum AhciStatus
 }
 
 /// <summary>
-/// One SATA disk on an AHCI port, polled, one command at a time (slot 0): the command list
+/// One SATA disk on an AHCI port, one command at a time (slot 0), waiting for each command
+/// either by polling or, when given a completion waiter, on the port's interrupt: the command list
 /// (1 KiB aligned), received FIS area and one command table with one PRDT entry live in a
 /// <see cref="DmaRegion"/>, followed by a bounce buffer for the data. Commands are IDENTIFY,
 /// READ/WRITE DMA EXT and FLUSH CACHE EXT. Every wait is bounded; a task-file error fails the
@@ -47,17 +48,24 @@ public sealed partial class AhciPort : IBlockDevice
     private readonly ulong _port;
     private readonly DmaRegion _dma;
     private readonly IWaiter _waiter;
+    private readonly IWaiter _completions;
+    private readonly int _completionWaits;
     private readonly int _dataBytes;
 
-    private AhciPort(IMmioRegion hba, int port, DmaRegion dma, IWaiter waiter, int dataBytes)
+    private AhciPort(IMmioRegion hba, int port, DmaRegion dma, IWaiter waiter, int dataBytes, IWaiter? completions, int completionWaits)
     {
         _hba = hba;
         _port = Port(port);
         _dma = dma;
         _waiter = waiter;
+        _completions = completions ?? waiter;
+        _completionWaits = completions == null ? PollLimit : Math.Max(1, completionWaits);
         _dataBytes = dataBytes;
         BlockSize = 512;
     }
+
+    /// <summary>True when commands are waited for on the port's interrupt.</summary>
+    public bool UsesInterrupt { get; private set; }
 
     /// <inheritdoc/>
     public int BlockSize { get; private set; }
@@ -80,7 +88,18 @@ public sealed partial class AhciPort : IBlockDevice
     /// IDENTIFY. <paramref name="dataBytes"/> (a multiple of 4096 up to 4 MiB) bounds one
     /// transfer. The failure reasons are listed in <see cref="AhciStatus"/>; nothing throws.
     /// </summary>
-    public static AhciStatus Create(IMmioRegion hba, int port, DmaRegion dma, IWaiter waiter, int dataBytes, out AhciPort? driver)
+    public static AhciStatus Create(IMmioRegion hba, int port, DmaRegion dma, IWaiter waiter, int dataBytes, out AhciPort? driver) =>
+        Create(hba, port, dma, waiter, dataBytes, null, 0, out driver);
+
+    /// <summary>
+    /// The same, but commands are waited for through <paramref name="completions"/>, at most
+    /// <paramref name="completionWaits"/> waits each: the port's completion and error
+    /// interrupts (<see cref="AhciRegisters.IeCompletions"/>) and the HBA's interrupt enable
+    /// are turned on once the port runs, so each finished command raises the controller's
+    /// interrupt (an MSI the waiter is bound to). Register waits while the port starts or
+    /// stops stay on <paramref name="waiter"/>, since they raise no interrupt.
+    /// </summary>
+    public static AhciStatus Create(IMmioRegion hba, int port, DmaRegion dma, IWaiter waiter, int dataBytes, IWaiter? completions, int completionWaits, out AhciPort? driver)
     {
         driver = null;
         if (port < 0 || port > 31 || dataBytes < 4096 || dataBytes % 4096 != 0 || dataBytes > (4 << 20))
@@ -99,8 +118,15 @@ public sealed partial class AhciPort : IBlockDevice
             return AhciStatus.NoDevice;
         }
 
-        var p = new AhciPort(hba, port, dma, waiter, dataBytes);
+        var p = new AhciPort(hba, port, dma, waiter, dataBytes, completions, completionWaits);
         AhciStatus status = p.Start();
+        if (status == AhciStatus.Ok && completions != null)
+        {
+            p.SetReg(PxIe, IeCompletions);
+            hba.Write32(Ghc, hba.Read32(Ghc) | GhcInterruptEnable);
+            p.UsesInterrupt = true;
+        }
+
         if (status == AhciStatus.Ok)
         {
             status = p.Identify();

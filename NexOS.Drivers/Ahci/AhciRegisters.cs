@@ -22,6 +22,11 @@ public static class AhciRegisters
     /// <summary>PxIS bit: task file error.</summary>
     public const uint IsTaskFileError = 1u << 30;
 
+    /// <summary>PxIE bits the driver enables when it waits on an interrupt: a D2H register
+    /// FIS, a PIO setup FIS and set device bits (a command finished), and the error
+    /// interrupts (interface, host bus data and fatal, task file).</summary>
+    public const uint IeCompletions = (1u << 0) | (1u << 1) | (1u << 3) | (1u << 27) | (1u << 28) | (1u << 29) | (1u << 30);
+
     /// <summary>PxTFD status bits: error, data request, busy.</summary>
     public const uint TfdErr = 1u << 0, TfdDrq = 1u << 3, TfdBsy = 1u << 7;
 

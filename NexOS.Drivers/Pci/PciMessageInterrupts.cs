@@ -183,34 +183,48 @@ public static class PciMessageInterrupts
     }
 
     /// <summary>Finds the MSI-X capability in a snapshot of a function's configuration space
-    /// (the 256 bytes a driver reads through the device manager) by walking the capability
-    /// list, bounded and loop-safe. False when the list or the capability is malformed or
-    /// there is none; the table's BAR and offset are as the device states them, for the
-    /// driver to check against its mappings.</summary>
+    /// (the 256 bytes a driver reads through the device manager). False when there is none or
+    /// the list is malformed (<see cref="FindCapability"/>), or the table's BAR indicator is
+    /// reserved; the table's BAR and offset are as the device states them, for the driver to
+    /// check against its mappings.</summary>
     public static bool FindMsiX(ReadOnlySpan<byte> config, out PciMsiXInfo info)
     {
         info = default;
-        if (config.Length < 256 || (config[PciRegisters.Status] & PciRegisters.StatusCapabilityList) == 0)
+        int at = FindCapability(config, PciCapabilityId.MsiX);
+        if (at < 0 || at > 256 - 12)
         {
             return false;
+        }
+
+        ushort control = (ushort)(config[at + 2] | (config[at + 3] << 8));
+        uint table = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(config.Slice(at + 4, 4));
+        uint pba = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(config.Slice(at + 8, 4));
+        info = new PciMsiXInfo(at, (control & 0x7FF) + 1, (int)(table & 7), table & ~7u, (int)(pba & 7), pba & ~7u, (control & MsiXEnable) != 0);
+        return info.TableBar <= 5;
+    }
+
+    /// <summary>The offset of the first capability <paramref name="id"/> in a 256-byte
+    /// snapshot of configuration space, or -1: the list is walked bounded (48 entries) and
+    /// loop-safe, and a pointer below 0x40 or a missing list (status bit 4 clear) ends it.</summary>
+    public static int FindCapability(ReadOnlySpan<byte> config, byte id)
+    {
+        if (config.Length < 256 || (config[PciRegisters.Status] & PciRegisters.StatusCapabilityList) == 0)
+        {
+            return -1;
         }
 
         int pointer = config[0x34] & 0xFC;
         for (int count = 0; pointer >= 0x40 && count < 48; count++)
         {
-            if (config[pointer] == PciCapabilityId.MsiX && pointer <= 256 - 12)
+            if (config[pointer] == id)
             {
-                ushort control = (ushort)(config[pointer + 2] | (config[pointer + 3] << 8));
-                uint table = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(config.Slice(pointer + 4, 4));
-                uint pba = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(config.Slice(pointer + 8, 4));
-                info = new PciMsiXInfo(pointer, (control & 0x7FF) + 1, (int)(table & 7), table & ~7u, (int)(pba & 7), pba & ~7u, (control & MsiXEnable) != 0);
-                return info.TableBar <= 5;
+                return pointer;
             }
 
             pointer = config[pointer + 1] & 0xFC;
         }
 
-        return false;
+        return -1;
     }
 
     private static PciMsiStatus LocateEntry(PciMsiXInfo? msiX, IMmioRegion tableBar, int vector, out ulong entry)

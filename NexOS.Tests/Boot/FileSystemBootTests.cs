@@ -113,7 +113,7 @@ public sealed class FileSystemBootTests : DiskBootFixture
         using var dir = new HostTools.TempDir();
         string image = HostFilledImage(dir);
         QemuMachine machine = Boot(new QemuOptions { AhciDisk = image });
-        AwaitLogged(machine, new Regex(@"ahci: port 0: 131072 blocks of 512 bytes \(64 MiB\), polling"), s_disk);
+        AwaitLogged(machine, new Regex(@"ahci: port 0: 131072 blocks of 512 bytes \(64 MiB\), MSI interrupts"), s_disk);
         AwaitLogged(machine, s_mounted, s_disk);
         Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
         Assert.That(RunCommand(machine, "echo written over SATA > /sata.txt", s_disk), Is.Empty);

@@ -11,7 +11,8 @@ namespace NexOS.Programs.Ahci;
 /// device manager starts it for an AHCI controller (class 01:06:01) with its BARs (the
 /// registers, ABAR, are BAR 5) and, for the system's disk, the `disk` endpoint. It brings up
 /// the first port with an ATA disk using the portable NexOS.Drivers.Ahci code, one command at
-/// a time, polled (<see cref="PollingWaiter"/>), and serves the block protocol
+/// a time, waiting for each on the controller's MSI (its MSI-X when it has one; polled with
+/// <see cref="PollingWaiter"/> when it has neither), and serves the block protocol
 /// (NexOS.Abi.BlockProtocol) until it is killed, having told the device manager it is ready.
 /// Exit codes: 0 when it had no endpoint to serve or found no ATA disk, 2 bad resources.
 /// </summary>
@@ -19,6 +20,7 @@ public static class Program
 {
     private const int AbarIndex = 5;
     private const int TransferBytes = 64 * 1024;
+    private const ulong CommandTimeoutNs = 10_000_000_000;
 
     public static int Main(string[] args)
     {
@@ -42,7 +44,8 @@ public static class Program
         }
 
         var hba = new MappedRegisters((ulong)mapped + abar!.Value.Value, abar.Value.Length);
-        AhciPort? disk = FindDisk(hba, abar.Value.Slot, out int port);
+        InterruptWaiter? completions = Messages(resources, hba);
+        AhciPort? disk = FindDisk(hba, abar.Value.Slot, completions, out int port);
         if (disk == null)
         {
             // A controller with only a CD-ROM or nothing attached is no failure: end cleanly,
@@ -52,7 +55,7 @@ public static class Program
         }
 
         ulong mib = disk.BlockCount * (ulong)disk.BlockSize >> 20;
-        Log.WriteLine($"ahci: port {port}: {disk.BlockCount} blocks of {disk.BlockSize} bytes ({mib} MiB), polling");
+        Log.WriteLine($"ahci: port {port}: {disk.BlockCount} blocks of {disk.BlockSize} bytes ({mib} MiB), {(disk.UsesInterrupt ? "MSI interrupts" : "polling")}");
         DeviceResource? served = resources.Find(ResourceKind.Served);
         if (served == null)
         {
@@ -75,7 +78,26 @@ public static class Program
     // The first implemented port with an ATA disk. A port that failed before touching the
     // DMA memory (no device, not ATA) leaves it for the next port; any other failure may have
     // pointed the port at it, so the next port gets fresh memory.
-    private static AhciPort? FindDisk(IMmioRegion hba, int mmio, out int port)
+    // The controller's message interrupt (AHCI controllers have MSI, some MSI-X), or null
+    // with the reason on the log: commands are then polled.
+    private static InterruptWaiter? Messages(DeviceResources resources, IMmioRegion hba)
+    {
+        DeviceResource? config = resources.Find(ResourceKind.Config);
+        Span<byte> space = stackalloc byte[DeviceConfig.Length];
+        SyscallStatus read = config == null ? SyscallStatus.NotFound : DeviceConfig.ReadAll(config.Value.Slot, space);
+        var bars = new IMmioRegion?[6];
+        bars[AbarIndex] = hba;
+        string why = $"configuration space unreadable (status {(int)read})";
+        InterruptWaiter? waiter = read == SyscallStatus.Ok ? MessageInterrupts.Enable(resources, bars, space, 0, allowMsi: true, out why) : null;
+        if (waiter == null)
+        {
+            Log.WriteLine($"ahci: polling: {why}");
+        }
+
+        return waiter;
+    }
+
+    private static AhciPort? FindDisk(IMmioRegion hba, int mmio, InterruptWaiter? completions, out int port)
     {
         DmaRegion? dma = null;
         var waiter = new PollingWaiter();
@@ -93,7 +115,7 @@ public static class Program
                 return null;
             }
 
-            AhciStatus status = AhciPort.Create(hba, port, dma, waiter, TransferBytes, out AhciPort? disk);
+            AhciStatus status = AhciPort.Create(hba, port, dma, waiter, TransferBytes, completions, completions?.WaitsFor(CommandTimeoutNs) ?? 0, out AhciPort? disk);
             if (status == AhciStatus.Ok)
             {
                 return disk;

@@ -13,7 +13,7 @@ namespace NexOS.Programs.DevMgr;
 /// the `disk` endpoint a disk driver serves in slot 3): `lspci` (List), starting a program
 /// for a function with exactly that function's resources as capabilities (Start, see
 /// <see cref="Resources"/>), configuration-space reads for drivers (ConfigRead), turning a
-/// driver's MSI-X on or off (Messages), and the number of disks (Disks). It reports each program's end on the log, and starts a driver it
+/// driver's message interrupts on or off (Messages), and the number of disks (Disks). It reports each program's end on the log, and starts a driver it
 /// started by itself again when it fails, a bounded number of times.
 /// </summary>
 public static class Program
@@ -86,7 +86,7 @@ public static class Program
 
         if (label == DeviceProtocol.Messages)
         {
-            return badge == 0 ? Fail(SyscallStatus.NoRights) : Messages(functions, badge, request.W0);
+            return badge == 0 ? Fail(SyscallStatus.NoRights) : Messages(functions, badge, request.W0, request.W1, request.W2);
         }
 
         if (badge != 0)
@@ -145,31 +145,32 @@ public static class Program
         return new Message { W0 = value };
     }
 
-    // MSI-X on or off for the function the caller's badge names. The manager, which owns the
-    // configuration space, flips the enable bits; the driver has written its table entries.
-    private static Message Messages(List<PciFunction> functions, ulong badge, ulong on)
+    // Message interrupts on (MSI-X, or MSI with the caller's message) or off for the function
+    // the caller's badge names. The manager, which owns the configuration space, writes it;
+    // an MSI-X table lives in the driver's own BAR, which the driver has written.
+    private static Message Messages(List<PciFunction> functions, ulong badge, ulong on, ulong address, ulong data)
     {
         PciFunction? f = Driven(functions, badge);
-        if (f == null || f.MsiX == null)
+        if (f == null || (f.MsiX == null && f.Msi == null))
         {
             return Fail(SyscallStatus.NotFound);
         }
 
-        if (on > 1)
+        if (on > 1 || (on == 1 && f.MsiX == null && data > ushort.MaxValue))
         {
             return Fail(SyscallStatus.BadArgument);
         }
 
-        if (on == 1)
-        {
-            _ = PciMessageInterrupts.EnableMsiX(s_config!, f);
-        }
-        else
+        if (on == 0)
         {
             PciMessageInterrupts.UseLine(s_config!, f);
+            return new Message();
         }
 
-        return new Message();
+        PciMsiStatus status = f.MsiX != null
+            ? PciMessageInterrupts.EnableMsiX(s_config!, f)
+            : PciMessageInterrupts.EnableMsi(s_config!, f, address, (ushort)data);
+        return status == PciMsiStatus.Ok ? new Message() : Fail(SyscallStatus.BadArgument);
     }
 
     private static PciFunction? Driven(List<PciFunction> functions, ulong badge)

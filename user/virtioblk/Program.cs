@@ -92,7 +92,7 @@ public static class Program
 
         VirtioPciTransport t = transport!;
         DeviceResource? line = resources.Find(ResourceKind.Interrupt);
-        waiter = MessageInterrupts.Enable(resources, bars, config, QueueEntry, out string why);
+        waiter = MessageInterrupts.Enable(resources, bars, config, QueueEntry, allowMsi: false, out string why);
         if (waiter == null)
         {
             Log.WriteLine($"virtioblk: using the interrupt line: {why}");

@@ -108,6 +108,35 @@ public sealed class AhciPortTests
     }
 
     [Test]
+    public void WithACompletionWaiterThePortsInterruptsAreOnAndCommandsWaitThere()
+    {
+        var dma = new DmaRegion(new byte[1536 + 8192], 0x40_0000);
+        var hba = new FakeAhciHba(dma, 2048);
+        var registers = new CountingWaiter();
+        var completions = new CountingWaiter();
+        Assert.That(AhciPort.Create(hba, 0, dma, registers, 8192, completions, 7, out AhciPort? port), Is.EqualTo(AhciStatus.Ok));
+        Assert.That(port!.UsesInterrupt, Is.True);
+        Assert.That(hba.PortReg(AhciRegisters.PxIe), Is.EqualTo(AhciRegisters.IeCompletions));
+        Assert.That(hba.Read32(AhciRegisters.Ghc) & AhciRegisters.GhcInterruptEnable, Is.Not.Zero);
+
+        hba.NeverComplete = true;
+        int before = registers.Waits;
+        Assert.That(port.Read(0, new byte[512]), Is.EqualTo(StorageStatus.IoError));
+        Assert.That(completions.Waits, Is.EqualTo(7), "a command waits on the interrupt, as often as it was told");
+        Assert.That(port.Broken, Is.True);
+        Assert.That(registers.Waits - before, Is.LessThan(1000), "stopping the port waits on registers, not on the interrupt");
+    }
+
+    [Test]
+    public void APolledPortLeavesInterruptsOff()
+    {
+        (FakeAhciHba hba, AhciPort port) = CreateOk();
+        Assert.That(port.UsesInterrupt, Is.False);
+        Assert.That(hba.PortReg(AhciRegisters.PxIe), Is.Zero);
+        Assert.That(hba.Read32(AhciRegisters.Ghc) & AhciRegisters.GhcInterruptEnable, Is.Zero);
+    }
+
+    [Test]
     public void IdentifyParsingRejectsHostileData()
     {
         var rng = new Random(11);
