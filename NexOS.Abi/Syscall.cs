@@ -365,6 +365,13 @@ public enum KernelOperation : ulong
     /// <summary>(secret, secret length, console endpoint slot, reply buffer): answers the
     /// secret the last command asked for. Returns as <see cref="RunCommand"/> does.</summary>
     AnswerSecret = 2,
+
+    /// <summary>(line, line length, buffer, capacity at most <see cref="UserAbi.MaxCapturedOutput"/>):
+    /// runs a line with its output written into the buffer instead of a console (output
+    /// redirection). Returns the output's full length; bytes past the capacity are dropped.
+    /// A command that waits for a key reads Ctrl-C; one that asks for a secret is refused
+    /// (NotImplemented) with the request dropped.</summary>
+    RunCommandCaptured = 3,
 }
 
 /// <summary>The user address range and the limits every program can rely on.</summary>
@@ -387,6 +394,9 @@ public static class UserAbi
     /// 256 KiB, room for a block request of 32 reads of 4 KiB and their list
     /// (<see cref="BlockProtocol.ReadBatch"/>).</summary>
     public const uint MaxGrantLength = 256 * 1024;
+
+    /// <summary>The most output one <see cref="KernelOperation.RunCommandCaptured"/> returns: 1 MiB.</summary>
+    public const int MaxCapturedOutput = 1 << 20;
 
     /// <summary>Shift of the rights (1 read, 2 write) in w3 of a granting call.</summary>
     public const int GrantRightsShift = 32;

@@ -20,7 +20,7 @@ namespace NexOS.Kernel;
 /// 10 the kernel state, 11 the PS/2 controller's data port (0x60), 12 its command port
 /// (0x64), 13 its keyboard's interrupt line (IRQ 1), and 14 the screen, when GRUB left a
 /// framebuffer or EGA text mode: its memory as an MMIO capability, described by init's
-/// argument `fb=KIND:WIDTHxHEIGHT:PITCH:BPP:OFFSET` (user/init/Program.cs names them for the
+/// argument `fb=KIND:WIDTHxHEIGHT:PITCH:BPP:OFFSET[:COLOURS]` (user/init/Program.cs names them for the
 /// manifest). Handing the screen over stops the kernel's own mirror of its console on it.
 /// Starting init hands COM1 over: the kernel stops taking its input and its interrupt, and
 /// from then on only writes to it (its log), polled.
@@ -117,6 +117,10 @@ internal static class InitLauncher
         ulong first = fb.Address & ~0xFFFUL;
         ulong end = (fb.Address + ((ulong)fb.Pitch * fb.Height) + 0xFFF) & ~0xFFFUL;
         description = $"fb={(text ? "ega" : "rgb")}:{fb.Width}x{fb.Height}:{fb.Pitch}:{fb.BitsPerPixel}:{fb.Address - first:x}";
+        if (!text && fb.Colors is FramebufferColors c)
+        {
+            description += $":{c.RedPosition}.{c.RedSize}.{c.GreenPosition}.{c.GreenSize}.{c.BluePosition}.{c.BlueSize}";
+        }
         return new MmioRange(first, end - first);
     }
 

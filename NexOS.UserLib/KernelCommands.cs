@@ -20,6 +20,19 @@ public sealed class KernelCommands
     public (string Prompt, string Cancelled)? Run(string line, ConsoleClient console, out SyscallStatus status) =>
         Invoke(KernelOperation.RunCommand, Encoding.UTF8.GetBytes(line), console, out status);
 
+    /// <summary>Runs <paramref name="line"/> with its output returned instead of shown (for
+    /// redirection to a file): null with the status when the call fails (NotImplemented for a
+    /// command that asks for a secret). <paramref name="cut"/> says the output was longer than
+    /// <paramref name="capacity"/> bytes (at most UserAbi.MaxCapturedOutput) and was cut.</summary>
+    public string? RunCaptured(string line, int capacity, out bool cut, out SyscallStatus status)
+    {
+        byte[] buffer = new byte[Math.Clamp(capacity, 0, UserAbi.MaxCapturedOutput)];
+        long result = SyscallBuffers.KernelCapture(_slot, Encoding.UTF8.GetBytes(line), buffer);
+        status = Syscalls.StatusOf(result);
+        cut = result > buffer.Length;
+        return result < 0 ? null : Encoding.UTF8.GetString(buffer, 0, (int)Math.Min(result, buffer.Length));
+    }
+
     /// <summary>Answers the pending secret with <paramref name="secret"/>; returns as
     /// <see cref="Run"/> does.</summary>
     public (string Prompt, string Cancelled)? Answer(ReadOnlySpan<byte> secret, ConsoleClient console, out SyscallStatus status) =>

@@ -12,7 +12,14 @@ public sealed record FramebufferInfo(ulong Address, uint Pitch, uint Width, uint
 {
     /// <summary>Kind 2: EGA text mode, Width x Height character cells of two bytes each.</summary>
     public bool IsEgaText => Kind == 2;
+
+    /// <summary>For kind 1 (direct RGB), each channel's bit position and size as the tag
+    /// states them; null when the tag is too short to hold them or of another kind.</summary>
+    public FramebufferColors? Colors { get; init; }
 }
+
+/// <summary>The bit position and size of each colour channel in a direct-RGB pixel.</summary>
+public readonly record struct FramebufferColors(byte RedPosition, byte RedSize, byte GreenPosition, byte GreenSize, byte BluePosition, byte BlueSize);
 
 /// <summary>
 /// Everything NexOS takes from the multiboot2 boot information, decoded once after the heap
@@ -77,7 +84,10 @@ public sealed class BootInfo
                         BinaryPrimitives.ReadUInt32LittleEndian(p[12..]),
                         BinaryPrimitives.ReadUInt32LittleEndian(p[16..]),
                         p[20],
-                        p[21]);
+                        p[21])
+                    {
+                        Colors = p[21] == 1 && p.Length >= 30 ? new FramebufferColors(p[24], p[25], p[26], p[27], p[28], p[29]) : null,
+                    };
                     break;
                 case Multiboot2TagType.AcpiOldRsdp when result.Rsdp == null:
                 case Multiboot2TagType.AcpiNewRsdp:

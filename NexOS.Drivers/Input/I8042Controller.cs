@@ -147,9 +147,17 @@ public sealed class I8042Controller
     }
 
     /// <summary>Sets the keyboard LEDs (command 0xED). Returns false when the keyboard does not
-    /// acknowledge. Call it outside the IRQ handler: it polls for the acknowledgements (which
-    /// the decoder would otherwise drop as 0xFA bytes).</summary>
-    public bool SetLeds(KeyboardLeds leds) => SendToKeyboard(0xED) && SendToKeyboard((byte)((byte)leds & 7));
+    /// acknowledge. It polls for the acknowledgements itself (the decoder would drop them as
+    /// 0xFA bytes); a key the person types meanwhile arrives before the acknowledgement and is
+    /// handed to <paramref name="typed"/> (up to <see cref="MaxInterleaved"/> bytes per
+    /// command), so nothing typed is lost. Without <paramref name="typed"/> such a byte counts
+    /// as no acknowledgement.</summary>
+    public bool SetLeds(KeyboardLeds leds, Action<byte>? typed = null) =>
+        SendToKeyboard(0xED, typed) && SendToKeyboard((byte)((byte)leds & 7), typed);
+
+    /// <summary>Bytes other than an acknowledgement that one command to the keyboard accepts
+    /// before its answer.</summary>
+    public const int MaxInterleaved = 16;
 
     /// <summary>Takes a byte from the controller if one waits (the IRQ handler calls this).</summary>
     public bool TryReadData(out byte value)
@@ -184,13 +192,22 @@ public sealed class I8042Controller
         return I8042Status.KeyboardSelfTestFailed;
     }
 
-    private bool SendToKeyboard(byte value)
+    private bool SendToKeyboard(byte value, Action<byte>? typed = null)
     {
         for (int attempt = 0; attempt < KeyboardRetries; attempt++)
         {
             if (!Write(DataPort, value) || !Read(out byte reply))
             {
                 return false;
+            }
+
+            for (int other = 0; typed != null && reply != Ack && reply != Resend && other < MaxInterleaved; other++)
+            {
+                typed(reply);
+                if (!Read(out reply))
+                {
+                    return false;
+                }
             }
 
             if (reply == Ack)

@@ -17,7 +17,8 @@ namespace NexOS.Kernel.Commands;
 /// hands it command lines, and it runs them against the kernel's command set (threads,
 /// processes, memory, the collector, patches, evolution, audit, traces), whose state lives
 /// in the kernel. Output goes straight to the shell's console service over IPC, with the
-/// capability the shell names, so long-running commands stream as they go. A command that
+/// capability the shell names, so long-running commands stream as they go, or, for a line
+/// whose output the shell redirects to a file, into the caller's buffer (RunCommandCaptured). A command that
 /// asks for a secret leaves a request here; the shell reads the secret masked and answers it.
 /// One caller at a time (commands are not re-entrant); a second caller waits.
 /// </summary>
@@ -61,6 +62,11 @@ internal sealed class KernelCommandService : IKernelControl
         if (s_shell == null || s_host == null)
         {
             return SyscallResult.Fail(SyscallStatus.NotImplemented);
+        }
+
+        if (operation == (ulong)KernelOperation.RunCommandCaptured)
+        {
+            return RunCaptured(process, a, b, c, d);
         }
 
         if (operation != (ulong)KernelOperation.RunCommand && operation != (ulong)KernelOperation.AnswerSecret)
@@ -108,6 +114,43 @@ internal sealed class KernelCommandService : IKernelControl
         }
     }
 
+    // RunCommandCaptured: the line's output into [buffer, +capacity); returns its full length.
+    // Checked first: the line's length and the capacity (BadArgument), both buffers (BadAddress).
+    private static long RunCaptured(Process process, ulong line, ulong length, ulong buffer, ulong capacity)
+    {
+        if (length > MaxLine || capacity > UserAbi.MaxCapturedOutput)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        byte[] text = new byte[(int)length];
+        if (UserCopy.In(process, line, text) != UserAccessStatus.Ok
+            || (capacity > 0 && !UserCopy.Writable(process, buffer, capacity)))
+        {
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
+        }
+
+        var output = new CapturedOutput((int)capacity);
+        s_lock.Lock();
+        try
+        {
+            s_host!.Capture = output;
+            s_pending = null;
+            s_shell!.Execute(Encoding.UTF8.GetString(text));
+            if (s_shell.TakeSecretRequest() != null)
+            {
+                return SyscallResult.Fail(SyscallStatus.NotImplemented);
+            }
+        }
+        finally
+        {
+            s_host!.Capture = null;
+            s_lock.Unlock();
+        }
+
+        return UserCopy.Out(process, buffer, output.Bytes) == UserAccessStatus.Ok ? output.Total : SyscallResult.Fail(SyscallStatus.BadAddress);
+    }
+
     /// <summary>Puts "prompt\0cancelled\0" in the caller's reply buffer and returns 1: the
     /// command waits for a secret.</summary>
     private static long WriteRequest(Process process, ulong address, SecretRequest request)
@@ -128,6 +171,9 @@ internal sealed class KernelCommandService : IKernelControl
 
         public int ConsoleSlot { get; set; } = -1;
 
+        /// <summary>Where output goes instead of the console while a captured line runs.</summary>
+        public CapturedOutput? Capture { get; set; }
+
         public string Version => _kernel.Version;
 
         public TimeSpan Uptime => _kernel.Uptime;
@@ -143,7 +189,14 @@ internal sealed class KernelCommandService : IKernelControl
         /// <summary>Asks the console for a key already typed, without waiting (Poll).</summary>
         public bool TryReadKey(out byte key)
         {
-            key = 0;
+            // Captured output has no keyboard behind it: a command waiting for a key to stop
+            // (top) reads Ctrl-C and stops.
+            key = Capture != null ? (byte)3 : (byte)0;
+            if (Capture != null)
+            {
+                return true;
+            }
+
             var message = new IpcMessage { Label = ConsoleProtocol.Poll, WordCount = IpcMessage.MaxWords };
             if (ConsoleSlot < 0 || KernelIpc.Call(ConsoleSlot, in message, 5_000_000_000) != IpcStatus.Ok)
             {
@@ -164,6 +217,12 @@ internal sealed class KernelCommandService : IKernelControl
         /// was killed meanwhile) loses the rest of the text, and the kernel log gets it instead.</summary>
         public void Write(string text)
         {
+            if (Capture != null)
+            {
+                Capture.Append(Encoding.UTF8.GetBytes(text));
+                return;
+            }
+
             if (ConsoleSlot < 0)
             {
                 KernelLog.Write(text);

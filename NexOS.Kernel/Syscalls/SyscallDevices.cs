@@ -137,7 +137,7 @@ internal static class SyscallDevices
         }
 
         // Check the out pointer before anything is allocated, so a bad one costs nothing.
-        if (!Writable(process, physicalOut, sizeof(ulong)))
+        if (!UserCopy.Writable(process, physicalOut, sizeof(ulong)))
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
@@ -188,7 +188,7 @@ internal static class SyscallDevices
             return SyscallResult.Fail(SyscallStatus.NotImplemented);
         }
 
-        if (!Writable(process, messageOut, 2 * sizeof(ulong)))
+        if (!UserCopy.Writable(process, messageOut, 2 * sizeof(ulong)))
         {
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
@@ -254,21 +254,6 @@ internal static class SyscallDevices
 
         InterruptLine? line = InterruptLine.For("irq", (int)irq);
         return line == null ? SyscallResult.Fail(SyscallStatus.NoRights) : Give(me, line.ToHandle());
-    }
-
-    // True when [address, +length) is the process's writable memory, giving pages it reserved
-    // but never touched on demand (as a touch would).
-    private static bool Writable(Process process, ulong address, ulong length)
-    {
-        if (UserMemory.Check(process.Space, UserAbi.UserTop, address, length, write: true) == UserAccessStatus.Ok)
-        {
-            return true;
-        }
-
-        ulong flags = InterruptState.Disable();
-        ProcessMemory.FaultIn(process, address, length, write: true);
-        InterruptState.Restore(flags);
-        return UserMemory.Check(process.Space, UserAbi.UserTop, address, length, write: true) == UserAccessStatus.Ok;
     }
 
     private static long Refusal(DeviceRangeStatus status) => status switch

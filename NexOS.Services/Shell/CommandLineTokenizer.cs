@@ -13,6 +13,27 @@ public static class CommandLineTokenizer
     /// <summary>The error returned for a line whose last double quote is never closed.</summary>
     public const string UnterminatedQuote = "unterminated double quote";
 
+    /// <summary>The line that <see cref="Tokenize"/> splits back into <paramref name="words"/>:
+    /// words joined by one space, those that are empty or hold a space or tab in double quotes.
+    /// Returns null when a word holds a double quote, which no line can express.</summary>
+    public static string? Join(IReadOnlyList<string> words)
+    {
+        var line = new StringBuilder();
+        foreach (string w in words)
+        {
+            if (w.Contains('"', StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            line.Append(line.Length > 0 ? " " : "");
+            bool quote = w.Length == 0 || w.Contains(' ', StringComparison.Ordinal) || w.Contains('\t', StringComparison.Ordinal);
+            line.Append(quote ? "\"" + w + "\"" : w);
+        }
+
+        return line.ToString();
+    }
+
     /// <summary>Appends the words of <paramref name="line"/> to <paramref name="words"/>.
     /// Returns null, or a one-line reason when the line cannot be split (then
     /// <paramref name="words"/> is left as it was).</summary>

@@ -69,7 +69,13 @@ public sealed class FileSystemBootTests : DiskBootFixture
         Assert.That(RunCommand(machine, "cd /Notes.txt", s_disk), Is.EqualTo(new[] { "cd: /Notes.txt: not a directory" }));
         Assert.That(RunCommand(machine, "echo x >", s_disk), Is.EqualTo(new[] { "shell: a redirection needs a file after '>'" }));
         Assert.That(RunCommand(machine, "echo x > /a > /b", s_disk), Is.EqualTo(new[] { "shell: a redirection goes at the end of the line" }));
-        Assert.That(RunCommand(machine, "ps > /ps.txt", s_disk)[0], Does.StartWith("shell: the output of 'ps' cannot be redirected"));
+        Assert.That(RunCommand(machine, "ps > /ps.txt", s_disk), Is.Empty, "a kernel command's output goes to the file");
+        List<string> ps = RunCommand(machine, "cat /ps.txt", s_disk);
+        Assert.That(ps, Has.Some.Match(@"^\s+\d+ shell\s"), string.Join("\n", ps));
+        Assert.That(RunCommand(machine, "irq >> /ps.txt", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "cat /ps.txt", s_disk), Has.Some.StartWith("vector  count").And.Some.Match(@"^\s+\d+ shell\s"), "appended after ps's output");
+        Assert.That(RunCommand(machine, "top > /top.txt", s_disk), Is.Empty, "a command waiting for a key stops at once");
+        Assert.That(RunCommand(machine, "cat /top.txt", s_disk), Has.Some.Contains("NexOS top"));
         Assert.That(RunCommand(machine, "echo x > /no/such/dir/file", s_disk), Is.EqualTo(new[] { "shell: /no/such/dir/file: no such file or directory" }));
         Assert.That(RunCommand(machine, "cp /Notes.txt", s_disk), Is.EqualTo(new[] { "usage: cp FROM TO" }));
         Assert.That(RunCommand(machine, "mv /Notes.txt /nowhere/x", s_disk), Is.EqualTo(new[] { "mv: /Notes.txt: no such file or directory" }));

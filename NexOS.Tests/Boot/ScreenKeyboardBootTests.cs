@@ -32,6 +32,12 @@ public sealed class ScreenKeyboardBootTests : BootFixture
         machine.WaitFor("Echo aB\r\n", s_command);
         machine.WaitFor(Prompt, s_command);
 
+        // Caps lock toggles typing case and the LEDs (the keyboard acknowledges the command).
+        monitor.SendKeys("caps_lock", "e", "c", "h", "o", "spc", "x", "caps_lock", "spc", "y", "ret");
+        machine.WaitFor("ECHO X y\r\n", s_command);
+        machine.WaitFor(Prompt, s_command);
+        Assert.That(machine.Log, Does.Not.Contain("did not take its LED state"));
+
         (_, _, byte[] after) = monitor.Screendump(machine.FilePath("after.ppm"));
         Assert.That(InkedRows(after, width, height), Is.GreaterThanOrEqualTo(rowsBefore + 3),
             "the command, its output and the next prompt are on the screen");

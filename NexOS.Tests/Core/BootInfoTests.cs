@@ -86,6 +86,25 @@ public sealed class BootInfoTests
     }
 
     [Test]
+    public void ADirectRgbFramebufferCarriesItsColourLayout()
+    {
+        byte[] payload = new byte[32];
+        BitConverter.TryWriteBytes(payload.AsSpan(0), 0xFD00_0000UL);
+        BitConverter.TryWriteBytes(payload.AsSpan(8), 5120u);
+        BitConverter.TryWriteBytes(payload.AsSpan(12), 1280u);
+        BitConverter.TryWriteBytes(payload.AsSpan(16), 800u);
+        payload[20] = 32;
+        payload[21] = 1;
+        new byte[] { 0, 8, 8, 8, 16, 8 }.CopyTo(payload, 24); // x8b8g8r8: red lowest
+        FramebufferInfo? fb = BootInfo.Parse(new BootInfoBuilder().Tag(Multiboot2TagType.Framebuffer, payload).End().Build()).Framebuffer;
+        Assert.That(fb!.Colors, Is.EqualTo(new FramebufferColors(0, 8, 8, 8, 16, 8)));
+
+        FramebufferInfo? cut = BootInfo.Parse(new BootInfoBuilder().Tag(Multiboot2TagType.Framebuffer, payload.AsSpan(0, 26).ToArray()).End().Build()).Framebuffer;
+        Assert.That(cut, Is.Not.Null);
+        Assert.That(cut!.Colors, Is.Null, "a tag too short for the colour fields gives none");
+    }
+
+    [Test]
     public void NewRsdpWinsOverOldWhateverTheOrder()
     {
         byte[] old = new byte[20];

@@ -190,6 +190,27 @@ public sealed class CommandLineTokenizerTests
         Assert.That(words, Is.EqualTo(expected));
     }
 
+    private static readonly string[][] s_wordLists =
+    {
+        new[] { "audit", "export" },
+        new[] { "cat", "/A long name.txt", "", "tab\there" },
+        Array.Empty<string>(),
+    };
+
+    [TestCaseSource(nameof(s_wordLists))]
+    public void JoinedWordsSplitBackIntoTheSameWords(string[] words)
+    {
+        string? line = CommandLineTokenizer.Join(words);
+        var back = new List<string>();
+        Assert.That(line, Is.Not.Null);
+        Assert.That(CommandLineTokenizer.Tokenize(line!, back), Is.Null);
+        Assert.That(back, Is.EqualTo(words));
+    }
+
+    [Test]
+    public void AWordWithADoubleQuoteCannotBeJoined() =>
+        Assert.That(CommandLineTokenizer.Join(new[] { "a", "b\"c" }), Is.Null);
+
     [Test]
     public void UnterminatedQuoteIsAnErrorAndAddsNothing()
     {

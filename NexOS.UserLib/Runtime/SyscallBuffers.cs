@@ -73,6 +73,16 @@ internal static unsafe class SyscallBuffers
         }
     }
 
+    /// <summary>KernelControl RunCommandCaptured: the line in, its output into the buffer.</summary>
+    public static long KernelCapture(int slot, ReadOnlySpan<byte> line, Span<byte> output)
+    {
+        fixed (byte* l = line)
+        fixed (byte* o = output)
+        {
+            return SyscallNative.Call(Syscall.KernelControl, (ulong)slot, (ulong)KernelOperation.RunCommandCaptured, (ulong)l, (ulong)line.Length, (ulong)o, (ulong)output.Length);
+        }
+    }
+
     /// <summary>PatchSubmit: the patch in, the verdict out.</summary>
     public static long PatchSubmit(int slot, ReadOnlySpan<byte> patch, Span<byte> verdict)
     {

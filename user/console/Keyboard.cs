@@ -11,9 +11,9 @@ namespace NexOS.Programs.Console;
 /// <see cref="Scancode1Decoder"/> turns into keys with the US layout and the modifiers;
 /// <see cref="TerminalKeyEncoder"/> turns those into the bytes a terminal sends (arrows as
 /// escape sequences, Ctrl-C as 0x03), so the shell reads the keyboard exactly as the serial
-/// line. Keys repeat as the keyboard's typematic rate sends them again.
-/// FIXME: the lock LEDs are not set: the keyboard's acknowledgement would arrive among the
-/// scancodes this service reads.
+/// line. Keys repeat as the keyboard's typematic rate sends them again. When a lock key
+/// toggles, the LEDs are set to match (a key typed while the keyboard acknowledges is decoded,
+/// not lost).
 /// </summary>
 internal sealed class Keyboard
 {
@@ -56,19 +56,34 @@ internal sealed class Keyboard
     {
         for (int guard = 0; guard < 64 && _controller.TryReadData(out byte value); guard++)
         {
-            if (!_decoder.TryDecode(value, out KeyEvent key) || !key.Pressed)
-            {
-                continue;
-            }
+            Decode(value, accept);
+        }
 
-            int n = TerminalKeyEncoder.Encode(key, _sequence);
-            for (int i = 0; i < n; i++)
+        // A lock key toggled: light the LEDs to match. Bytes typed meanwhile may toggle a lock
+        // again, hence the (bounded) loop.
+        for (int guard = 0; guard < 4 && _decoder.TryTakeLedChange(out KeyboardLeds leds); guard++)
+        {
+            if (!_controller.SetLeds(leds, b => Decode(b, accept)))
             {
-                accept(_sequence[i]);
+                Log.WriteLine("console: the keyboard did not take its LED state");
             }
         }
 
         _ = Devices.AcknowledgeInterrupt(_irq);
+    }
+
+    private void Decode(byte value, Action<byte> accept)
+    {
+        if (!_decoder.TryDecode(value, out KeyEvent key) || !key.Pressed)
+        {
+            return;
+        }
+
+        int n = TerminalKeyEncoder.Encode(key, _sequence);
+        for (int i = 0; i < n; i++)
+        {
+            accept(_sequence[i]);
+        }
     }
 
     /// <summary>The controller's two ports, each behind a capability of its own (the ports

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using NexOS.DriverKit;
 using NexOS.Drivers.Display;
@@ -8,13 +7,11 @@ using NexOS.UserLib;
 namespace NexOS.Programs.Console;
 
 /// <summary>
-/// The screen the kernel handed over (an MMIO capability and the argument
-/// `fb=KIND:WIDTHxHEIGHT:PITCH:BPP:OFFSET`): EGA text cells, or a linear framebuffer drawn with
-/// the 8x16 font. Everything the console writes to the serial line is written here too,
-/// through one ANSI terminal, so the shell's line editing looks the same on both.
-/// A framebuffer of 24 or 32 bits is taken as x8r8g8b8 and one of 16 bits as r5g6b5, the
-/// layouts GRUB and firmware set (FIXME: the kernel does not pass the multiboot2 colour
-/// fields on).
+/// The screen the kernel handed over (an MMIO capability and the argument `fb=...`,
+/// <see cref="FramebufferDescription"/>): EGA text cells, or a linear framebuffer of 24 or 32
+/// bits drawn with the 8x16 font in the colour layout the multiboot2 tag gave. Everything the
+/// console writes to the serial line is written here too, through one ANSI terminal, so the
+/// shell's line editing looks the same on both.
 /// </summary>
 internal sealed class Screen
 {
@@ -34,11 +31,7 @@ internal sealed class Screen
     /// says; null (after a log line) when either is unusable.</summary>
     public static Screen? Start(int slot, string description)
     {
-        string[] parts = description.StartsWith("fb=", StringComparison.Ordinal) ? description[3..].Split(':') : [];
-        string[] size = parts.Length == 5 ? parts[1].Split('x') : [];
-        if (size.Length != 2 || !int.TryParse(size[0], out int width) || !int.TryParse(size[1], out int height)
-            || !int.TryParse(parts[2], out int pitch) || !int.TryParse(parts[3], out int bpp)
-            || !ulong.TryParse(parts[4], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong offset))
+        if (!FramebufferDescription.TryParse(description, out FramebufferDescription screen))
         {
             Log.WriteLine($"console: the screen's description '{description}' is not one it understands; the serial line only");
             return null;
@@ -51,21 +44,19 @@ internal sealed class Screen
             return null;
         }
 
-        var region = new MappedRegisters((ulong)mapped + offset, (ulong)pitch * (ulong)height);
-        if (parts[0] == "ega")
+        FramebufferFormat format = screen.Format;
+        var region = new MappedRegisters((ulong)mapped + screen.Offset, (ulong)format.Pitch * (ulong)format.Height);
+        if (screen.IsText)
         {
-            var text = new TextConsole(new TextCells(region, width, height));
+            var text = new TextConsole(new TextCells(region, format.Width, format.Height));
             text.Clear();
             return new Screen(null, text);
         }
 
-        FramebufferFormat format = bpp == 16
-            ? new FramebufferFormat(width, height, pitch, 16, 11, 5, 5, 6, 0, 5)
-            : new FramebufferFormat(width, height, pitch, bpp, 16, 8, 8, 8, 0, 8);
-        FramebufferSurface? surface = parts[0] == "rgb" ? FramebufferSurface.Create(region, format) : null;
+        FramebufferSurface? surface = FramebufferSurface.Create(region, format);
         if (surface == null)
         {
-            Log.WriteLine($"console: the framebuffer {parts[1]} at {bpp} bits is not one it can draw on");
+            Log.WriteLine($"console: the framebuffer {format.Width}x{format.Height} at {format.BitsPerPixel} bits is not one it can draw on");
             return null;
         }
 

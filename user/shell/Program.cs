@@ -10,8 +10,9 @@ namespace NexOS.Programs.Shell;
 /// service, whose lines run in the kernel's command set through the kernel's command service,
 /// except `spawn`, which starts workload processes itself (<see cref="Spawner"/>), `lspci`
 /// and `devstart`, which ask the device manager (<see cref="DeviceCommands"/>), and the file
-/// commands, which ask the file-system service (<see cref="FileCommands"/>); the output of
-/// these can be redirected to a file (<see cref="Redirection"/>). A line whose first word is a
+/// commands, which ask the file-system service (<see cref="FileCommands"/>). The output of
+/// these and of the kernel's commands can be redirected to a file (<see cref="Redirection"/>;
+/// a kernel command's output is captured, RunCommandCaptured). A line whose first word is a
 /// path runs that program from the disk (<see cref="DiskPrograms"/>).
 /// Slots: 1 the console's endpoint, 2 the kernel's command service, 3 the device manager's
 /// endpoint, 4 the file-system service's, 5 the state keeper's, 6 the disk driver's (for
@@ -98,12 +99,31 @@ public static class Program
 
                 if (redirect != null)
                 {
-                    _console.Write($"shell: the output of '{words[0]}' cannot be redirected: only the shell's own commands can be (help lists the others)\n");
+                    RunKernelInto(words, redirect.Value.Path, redirect.Value.Append);
                     return;
                 }
             }
 
             Settle(_kernel.Run(line, _console, out SyscallStatus status), status);
+        }
+
+        // A kernel command with its output going to a file: the line without the redirection
+        // runs with its output captured (up to 1 MiB), which is then written through the file
+        // service.
+        private void RunKernelInto(List<string> words, string path, bool append)
+        {
+            string command = CommandLineTokenizer.Join(words)!;
+            string? output = _kernel.RunCaptured(command, UserAbi.MaxCapturedOutput, out bool cut, out SyscallStatus status);
+            if (output == null)
+            {
+                _console.Write(status == SyscallStatus.NotImplemented
+                    ? $"shell: the output of '{words[0]}' cannot be redirected: it asks for a secret\n"
+                    : $"shell: the kernel's command service refused the line (status {(int)status})\n");
+                return;
+            }
+
+            string? failed = Redirection.Write(_files.Files, _files.Absolute(path), append, output);
+            _console.Write(failed ?? (cut ? $"shell: the output of '{words[0]}' was cut at {UserAbi.MaxCapturedOutput / 1024} KiB\n" : ""));
         }
 
         public SecretRequest? TakeSecretRequest()

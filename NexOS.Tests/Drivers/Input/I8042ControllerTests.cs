@@ -54,4 +54,27 @@ public sealed class I8042ControllerTests
         fake.KeyboardPresent = false;
         Assert.That(controller.SetLeds(KeyboardLeds.None), Is.False);
     }
+
+    [Test]
+    public void AKeyTypedWhileTheLedsAreSetIsHandedOnNotLost()
+    {
+        var fake = new FakeI8042();
+        var controller = new I8042Controller(fake);
+        Assert.That(controller.Initialize(), Is.EqualTo(I8042Status.Ok));
+        fake.KeyboardReceived.Clear();
+        fake.Output.Enqueue(0x1E); // 'a' pressed just before the command
+        var typed = new List<byte>();
+        Assert.That(controller.SetLeds(KeyboardLeds.CapsLock, typed.Add), Is.True);
+        Assert.That(typed, Is.EqualTo(new byte[] { 0x1E }));
+        Assert.That(fake.KeyboardReceived, Is.EqualTo(new byte[] { 0xED, 0x04 }));
+
+        for (int i = 0; i < I8042Controller.MaxInterleaved + 1; i++)
+        {
+            fake.Output.Enqueue(0x1E);
+        }
+
+        typed.Clear();
+        Assert.That(controller.SetLeds(KeyboardLeds.None, typed.Add), Is.False, "a flood without an acknowledgement is bounded");
+        Assert.That(typed, Has.Count.EqualTo(I8042Controller.MaxInterleaved));
+    }
 }
