@@ -16,9 +16,10 @@ namespace NexOS.Abi;
 /// value. A driver's capability cannot List or Start (NoRights), and the unbadged one cannot
 /// read configuration space. Ready: a driver, through its badged capability, says it now
 /// serves its endpoint. Disks: answers W0 = the disk drivers that said Ready and run, W1 = those
-/// started that have not said it yet (a client of the `disk` endpoint calls it only when W0 is
-/// not 0, and asks again while W1 is not 0, since a call to an endpoint nobody serves would
-/// wait for ever); it needs no grant. Messages: only from a driver, through its badged
+/// started that have not said it yet, W2 and W3 the same as masks of disk endpoints (bit 0
+/// `disk`, bit N `diskN`; the manager gives the disks it finds these in PCI order). A client of
+/// a disk endpoint calls it only when its bit is in W2, and asks again while W1 is not 0,
+/// since a call to an endpoint nobody serves would wait for ever; it needs no grant. Messages: only from a driver, through its badged
 /// capability: W0 = 1 turns message interrupts on for its function, INTx disabled: MSI-X when
 /// it has it (the driver has programmed its table entries first with the message the kernel
 /// gave it), otherwise MSI with one vector, the manager writing W1 (the message address) and

@@ -134,6 +134,32 @@ public sealed class FileSystemBootTests : DiskBootFixture
     }
 
     [Test]
+    [CancelAfter(2 * TestBudget)]
+    public void ASecondDiskIsMountedBesideTheFirstAndKeepsItsOwnFiles()
+    {
+        using var dir = new HostTools.TempDir();
+        string first = HostFilledImage(dir);
+        string second = dir.File("second.img");
+        HostTools.Format(second, 64, 1);
+        File.WriteAllText(dir.File("data.txt"), "on the second disk\n");
+        HostTools.Require("mcopy", "-i", second, dir.File("data.txt"), "::/data.txt");
+
+        QemuMachine machine = Boot(new QemuOptions { VirtioDisk = first, AhciDisk = second });
+        AwaitLogged(machine, s_keeperReady, s_disk);
+        AwaitLogged(machine, new Regex(@"fs: mounted fat32 on disk1 \(64 MiB\) at /disk1"), s_disk);
+        Assert.That(RunCommand(machine, "cat /Notes.txt", s_disk), Is.EqualTo(new[] { "Notes written on the host.", "Second line." }));
+        Assert.That(RunCommand(machine, "cat /disk1/data.txt", s_disk), Is.EqualTo(new[] { "on the second disk" }));
+        Assert.That(RunCommand(machine, "ls /", s_disk), Has.Some.Contains("disk1/"), "the mount point is a directory of the root");
+        Assert.That(RunCommand(machine, "cp /Notes.txt /disk1/copied.txt", s_disk), Is.Empty);
+        Assert.That(RunCommand(machine, "sync", s_disk), Has.None.StartsWith("sync:"));
+        machine.Dispose();
+
+        Assert.That(HostTools.Run("/usr/sbin/fsck.fat", "-n", second).ExitCode, Is.Zero, HostTools.Run("/usr/sbin/fsck.fat", "-n", second).Output);
+        Assert.That(HostTools.Require("mtype", "-i", second, "::/copied.txt"), Is.EqualTo(Notes));
+        Assert.That(HostTools.Run("mtype", "-i", first, "::/copied.txt").ExitCode, Is.Not.Zero, "the copy went to the second disk only");
+    }
+
+    [Test]
     [CancelAfter(TestBudget)]
     public void AProgramOnTheDiskRunsByItsPath()
     {

@@ -5,9 +5,8 @@ namespace NexOS.Programs.DevMgr;
 /// <summary>
 /// Which driver program the manager starts by itself for a function it finds at boot, as a
 /// table of matches (the way Linux's module aliases name a driver for a vendor, device or
-/// class). A disk driver gets the manager's `disk` endpoint to serve; only the first disk
-/// found gets it (FIXME: one endpoint per disk once the file-system service mounts more
-/// than one).
+/// class). A disk driver gets one of the manager's disk endpoints to serve (`disk` for the
+/// first disk found, `disk1` to `disk3` for the next), which the file-system service mounts.
 /// </summary>
 internal static class DriverTable
 {

@@ -10,7 +10,7 @@ namespace NexOS.Programs.DevMgr;
 /// 1). It enumerates PCI through the configuration ports (NexOS.Drivers.Pci, the same code the
 /// host tests run against emulated machines), starts the drivers its <see cref="DriverTable"/>
 /// names for what it finds, and then serves its endpoint (receive and send rights in slot 2;
-/// the `disk` endpoint a disk driver serves in slot 3): `lspci` (List), starting a program
+/// the `disk`, `disk1`, `disk2` and `disk3` endpoints disk drivers serve in slots 3-6): `lspci` (List), starting a program
 /// for a function with exactly that function's resources as capabilities (Start, see
 /// <see cref="Resources"/>), configuration-space reads for drivers (ConfigRead), turning a
 /// driver's message interrupts on or off (Messages), and the number of disks (Disks). It reports each program's end on the log, and starts a driver it
@@ -20,7 +20,7 @@ public static class Program
 {
     private const int Authority = 1;
     private const int EndpointSlot = 2;
-    private const int DiskSlot = 3;
+    private static readonly int[] s_diskSlots = [3, 4, 5, 6];
     private const ulong PollNs = 100_000_000;
 
     private static IPciConfigSpace? s_config;
@@ -46,7 +46,7 @@ public static class Program
 
         var supervision = new Supervision(functions, Launch);
         s_supervision = supervision;
-        supervision.StartDrivers(DiskSlot);
+        supervision.StartDrivers(s_diskSlots);
         while (true)
         {
             SyscallStatus status = Ipc.Receive(EndpointSlot, out Message request, out ulong badge, PollNs);
@@ -98,7 +98,13 @@ public static class Program
         {
             DeviceProtocol.List => List(functions, Ipc.GrantedLength(in request)),
             DeviceProtocol.Start => Start(functions, request.W0, Ipc.GrantedLength(in request)),
-            DeviceProtocol.Disks => new Message { W0 = (ulong)s_supervision!.DisksReady, W1 = (ulong)s_supervision.DisksStarting },
+            DeviceProtocol.Disks => new Message
+            {
+                W0 = (ulong)s_supervision!.DisksReady,
+                W1 = (ulong)s_supervision.DisksStarting,
+                W2 = s_supervision.ReadyDiskMask,
+                W3 = s_supervision.StartingDiskMask,
+            },
             _ => Fail(SyscallStatus.BadArgument),
         };
     }

@@ -19,6 +19,7 @@ internal sealed class Supervision
     private readonly Func<PciFunction, string, int, int, ulong, long> _launch;
     private readonly List<Child> _children = new();
     private readonly int _exits;
+    private int[] _diskSlots = [];
 
     /// <summary>Takes the functions found and how to start a program for one:
     /// (function, command, served endpoint slot or 0, exit notification, exit bit) gives the
@@ -31,13 +32,31 @@ internal sealed class Supervision
     }
 
     /// <summary>Disk drivers that said they serve their endpoint and still run.</summary>
-    public int DisksReady => Count(ready: true);
+    public int DisksReady => Count(ready: true, out _);
 
     /// <summary>Disk drivers started (or started again) that have not said so yet.</summary>
-    public int DisksStarting => Count(ready: false);
+    public int DisksStarting => Count(ready: false, out _);
 
-    // Disk drivers running, ready or not: only the first disk gets the endpoint.
-    private int DiskDrivers => DisksReady + DisksStarting;
+    /// <summary>The disk endpoints (bit i: the i-th of the slots given to
+    /// <see cref="StartDrivers"/>) whose drivers are ready.</summary>
+    public ulong ReadyDiskMask
+    {
+        get
+        {
+            _ = Count(ready: true, out ulong mask);
+            return mask;
+        }
+    }
+
+    /// <summary>The disk endpoints whose drivers are starting.</summary>
+    public ulong StartingDiskMask
+    {
+        get
+        {
+            _ = Count(ready: false, out ulong mask);
+            return mask;
+        }
+    }
 
     /// <summary>The driver for the function at <paramref name="address"/> serves its
     /// endpoint now; NotFound when no program runs for it.</summary>
@@ -55,30 +74,45 @@ internal sealed class Supervision
         return NexOS.Abi.SyscallStatus.NotFound;
     }
 
-    private int Count(bool ready)
+    private int Count(bool ready, out ulong mask)
     {
         int n = 0;
+        mask = 0;
         foreach (Child c in _children)
         {
-            n += c.Served != 0 && c.Ready == ready ? 1 : 0;
+            if (c.Served != 0 && c.Ready == ready)
+            {
+                n++;
+                int index = Array.IndexOf(_diskSlots, c.Served);
+                mask |= index >= 0 ? 1UL << index : 0;
+            }
         }
 
         return n;
     }
 
-    /// <summary>Starts the driver of every function the table names; the first disk gets the
-    /// endpoint in <paramref name="diskSlot"/> to serve.</summary>
-    public void StartDrivers(int diskSlot)
+    /// <summary>Starts the driver of every function the table names; the disks get the
+    /// endpoints in <paramref name="diskSlots"/> to serve, in PCI order, one each; a disk
+    /// beyond them gets no driver (and the log says so).</summary>
+    public void StartDrivers(int[] diskSlots)
     {
+        _diskSlots = diskSlots;
+        int disks = 0;
         foreach (PciFunction f in _functions)
         {
             string? driver = DriverTable.DriverFor(f, out bool isDisk);
-            if (driver == null || (isDisk && DiskDrivers > 0))
+            if (driver == null)
             {
                 continue;
             }
 
-            long id = Start(f, driver, isDisk ? diskSlot : 0, restarts: true);
+            if (isDisk && disks == diskSlots.Length)
+            {
+                Log.WriteLine($"devmgr: {Name(f)} is a disk beyond the {diskSlots.Length} NexOS serves; no driver started");
+                continue;
+            }
+
+            long id = Start(f, driver, isDisk ? diskSlots[disks++] : 0, restarts: true);
             if (id < 0)
             {
                 Log.WriteLine($"devmgr: could not start {driver} for {Name(f)} (status {-id})");

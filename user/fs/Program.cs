@@ -8,20 +8,22 @@ using NexOS.UserLib;
 namespace NexOS.Programs.Fs;
 
 /// <summary>
-/// The file-system service (docs/services.md). Slot 1 is the `disk` endpoint a disk driver
-/// serves, slot 2 the receive side of `files`, slot 3 the device manager's endpoint without
-/// the grant right (enough to ask how many disks there are). It asks the manager first, since
-/// a call to a disk nobody serves would wait for ever; with a disk it mounts the FAT volume on
-/// it (whole disk or first MBR partition) at `/` through the block layer (a write-back cache
-/// over the deadline I/O scheduler), and then serves the file protocol
+/// The file-system service (docs/services.md). Slot 1 is the `disk` endpoint the first disk's
+/// driver serves, slot 2 the receive side of `files`, slot 3 the device manager's endpoint
+/// without the grant right (enough to ask which disks there are), slots 4-6 the `disk1` to
+/// `disk3` endpoints of further disks. It asks the manager first, since a call to a disk
+/// nobody serves would wait for ever; it mounts the FAT volume on each disk (whole disk or
+/// first MBR partition) through the block layer (a write-back cache over the deadline I/O
+/// scheduler, one per disk): the first at `/`, each other at `/diskN` (N its endpoint's
+/// number; the directory is made on the root volume when missing), and then serves the file protocol
 /// (NexOS.Abi.FileProtocol). Without a disk, or with one it cannot mount, it says so and
 /// serves anyway: every path is NotFound, and nothing persists.
 /// </summary>
 public static class Program
 {
-    private const int DiskSlot = 1;
     private const int FilesSlot = 2;
     private const int DevicesSlot = 3;
+    private static readonly int[] s_diskSlots = [1, 4, 5, 6];
     private const int CacheBlocks = 2048;
     private const int ReadAheadBlocks = 16;
     private const int DiskWaitPolls = 200;
@@ -42,7 +44,7 @@ public static class Program
 
     private static string? Mount(VirtualFileSystem vfs, BlockMetrics metrics, List<(string, IFileSystem, string)> mounts)
     {
-        // Ask until a disk driver serves, or none is left starting: a driver may still be
+        // Ask until the disk drivers serve, or none is left starting: a driver may still be
         // setting its device up, or find no disk on it.
         Message disks = default;
         SyscallStatus asked = SyscallStatus.Ok;
@@ -50,7 +52,7 @@ public static class Program
         {
             disks = new Message { Label = DeviceProtocol.Disks };
             asked = Ipc.Call(DevicesSlot, ref disks);
-            if (asked != SyscallStatus.Ok || disks.Label != 0 || disks.W0 != 0 || disks.W1 == 0)
+            if (asked != SyscallStatus.Ok || disks.Label != 0 || disks.W1 == 0)
             {
                 break;
             }
@@ -64,7 +66,39 @@ public static class Program
                 : disks.W1 != 0 ? "the disk driver did not get ready in 10 s" : "no disk";
         }
 
-        RemoteDisk? disk = RemoteDisk.Connect(DiskSlot, out string reason);
+        string? first = null;
+        for (int index = 0; index < s_diskSlots.Length; index++)
+        {
+            if ((disks.W2 & (1UL << index)) == 0)
+            {
+                continue;
+            }
+
+            // The first disk with a volume is the root; the others are mounted on a directory
+            // of it named after their endpoint, made when missing, as a mount point is.
+            string path = mounts.Count == 0 ? "/" : $"/disk{index}";
+            string? problem = MountDisk(vfs, metrics, mounts, s_diskSlots[index], path);
+            first ??= problem;
+            if (problem != null && mounts.Count > 0)
+            {
+                Log.WriteLine($"fs: disk{index}: {problem}");
+            }
+        }
+
+        if (mounts.Count > 1)
+        {
+            for (int i = 1; i < mounts.Count; i++)
+            {
+                Log.WriteLine($"fs: mounted {mounts[i].Item3} at {mounts[i].Item1}");
+            }
+        }
+
+        return mounts.Count > 0 ? null : first;
+    }
+
+    private static string? MountDisk(VirtualFileSystem vfs, BlockMetrics metrics, List<(string, IFileSystem, string)> mounts, int slot, string path)
+    {
+        RemoteDisk? disk = RemoteDisk.Connect(slot, out string reason);
         if (disk == null)
         {
             return reason;
@@ -78,14 +112,24 @@ public static class Program
             return $"the disk holds no FAT volume NexOS can mount ({status})";
         }
 
-        status = vfs.Mounts.Mount("/", fat!);
+        if (path != "/")
+        {
+            StorageStatus made = vfs.CreateDirectory(path);
+            if (made != StorageStatus.Ok && made != StorageStatus.Exists)
+            {
+                return $"{path} cannot be made on the root volume ({made})";
+            }
+        }
+
+        status = vfs.Mounts.Mount(path, fat!);
         if (status != StorageStatus.Ok)
         {
             return $"mounting failed ({status})";
         }
 
         ulong mib = disk.BlockCount * (ulong)disk.BlockSize >> 20;
-        mounts.Add(("/", fat!, $"fat32 on the disk ({mib} MiB{(fat!.IsReadOnly ? ", read-only" : "")})"));
+        string which = path == "/" ? "the disk" : path[1..];
+        mounts.Add((path, fat!, $"fat32 on {which} ({mib} MiB{(fat!.IsReadOnly ? ", read-only" : "")})"));
         return null;
     }
 

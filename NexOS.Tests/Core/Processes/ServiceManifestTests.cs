@@ -18,7 +18,7 @@ public sealed class ServiceManifestTests
         string text = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "user", "etc", "services"));
         ServiceManifest? manifest = ServiceManifest.Parse(text, s_known, out string error);
         Assert.That(manifest, Is.Not.Null, error);
-        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices", "disk", "files", "state" }));
+        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices", "disk", "disk1", "disk2", "disk3", "files", "state" }));
         Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "fs", "keeper", "shell" }));
         Assert.That(manifest.Services[1].Restart, Is.EqualTo(RestartPolicy.OnFailure), "no second UART: it ends with 0 and stays ended");
         ServiceEntry console = manifest.Services[0];
