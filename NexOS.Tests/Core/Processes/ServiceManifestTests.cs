@@ -39,12 +39,18 @@ public sealed class ServiceManifestTests
             new CapabilityGrant("devauth", ServiceManifest.AllRights),
             new CapabilityGrant("devices", ServiceManifest.Receive | ServiceManifest.Send),
             new CapabilityGrant("disk", ServiceManifest.Receive),
-        }), "the device manager alone holds the device authority; it mints driver capabilities from its endpoint and hands the disk endpoint to the disk's driver");
+            new CapabilityGrant("disk1", ServiceManifest.Receive),
+            new CapabilityGrant("disk2", ServiceManifest.Receive),
+            new CapabilityGrant("disk3", ServiceManifest.Receive),
+        }), "the device manager alone holds the device authority; it mints driver capabilities from its endpoint and hands each disk endpoint to a disk's driver");
         Assert.That(manifest.Services[3].Capabilities, Is.EqualTo(new[]
         {
             new CapabilityGrant("disk", ServiceManifest.Send | ServiceManifest.Grant),
             new CapabilityGrant("files", ServiceManifest.Receive),
             new CapabilityGrant("devices", ServiceManifest.Send),
+            new CapabilityGrant("disk1", ServiceManifest.Send | ServiceManifest.Grant),
+            new CapabilityGrant("disk2", ServiceManifest.Send | ServiceManifest.Grant),
+            new CapabilityGrant("disk3", ServiceManifest.Send | ServiceManifest.Grant),
         }), "the file system may ask the device manager, without a grant right, so it cannot list or start anything");
         Assert.That(manifest.Services[4].Capabilities, Is.EqualTo(new[]
         {
