@@ -9,7 +9,8 @@ namespace NexOS.Abi;
 /// the function's address (<see cref="Address"/>), a read grant holding the program's command
 /// line (at most 256 bytes); the manager starts the program with the function's resources
 /// (docs/services.md says in which slots) and answers Label 0 with W0 = the new process's id,
-/// or Label = a <see cref="SyscallStatus"/> value on failure.
+/// or Label = a <see cref="SyscallStatus"/> value on failure (AddressInUse while a program it
+/// started for the function still runs: a device has one driver).
 /// ConfigRead: only from a driver, through the badged capability the manager gave it
 /// (<see cref="DriverBadge"/>): W0 the offset in its function's configuration space (0-255,
 /// aligned to the width), W1 the width (1, 2 or 4); the manager answers Label 0 and W0 the

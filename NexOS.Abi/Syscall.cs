@@ -144,8 +144,9 @@ public enum Syscall : ulong
     /// <summary>(interrupt capability): re-enables a line after its handler has run.</summary>
     InterruptAcknowledge = 100,
 
-    /// <summary>(device authority, physical address, length): makes an MMIO capability for a
-    /// device's register window; returns its slot.</summary>
+    /// <summary>(device authority, physical address, length, PCI function: bit 16 set and its
+    /// requester ID in bits 0-15, or 0): makes an MMIO capability for a device's register
+    /// window; returns its slot.</summary>
     DeviceMmioCreate = 101,
 
     /// <summary>(device authority, first port, count): makes a port-range capability; returns its slot.</summary>

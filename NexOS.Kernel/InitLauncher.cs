@@ -126,7 +126,7 @@ internal static class InitLauncher
 
     /// <summary>The device authority init hands to the device manager: the memory map says
     /// where RAM is, and the kernel keeps the local APIC (and the megabyte around it, where
-    /// every CPU's sits) and each I/O APIC.</summary>
+    /// every CPU's sits), each I/O APIC and each IOMMU.</summary>
     private static DeviceAuthority DeviceAuthorityFor()
     {
         if (DeviceAuthority.Instance == null)
@@ -143,6 +143,12 @@ internal static class InitLauncher
                 {
                     kernelDevices.Add(PhysRange.FromLength(ioApic.Address & ~0xFFFUL, 0x1000));
                 }
+            }
+
+            // Every IOMMU's registers: a driver that could reach them could turn confinement off.
+            foreach (NexOS.Core.Iommu.DmarUnit unit in Kernel.Dmar?.Units ?? [])
+            {
+                kernelDevices.Add(PhysRange.FromLength(unit.RegisterBase, 0x1000));
             }
 
             DeviceAuthority.Initialize(Kernel.BootInfo.MemoryMap, kernelDevices);

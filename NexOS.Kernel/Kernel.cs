@@ -1,6 +1,7 @@
 using System.Runtime;
 using NexOS.Core.Boot;
 using NexOS.Core.Acpi;
+using NexOS.Core.Iommu;
 using NexOS.Drivers.Display;
 using NexOS.Drivers.Serial;
 using NexOS.Kernel.Arch.X64;
@@ -38,6 +39,9 @@ internal static unsafe class Kernel
     public static BootInfo BootInfo { get; private set; } = null!;
 
     public static AcpiParseResult? Acpi { get; private set; }
+
+    /// <summary>The ACPI DMAR table (the machine's IOMMUs), or null when it has none.</summary>
+    public static Dmar? Dmar { get; private set; }
 
     /// <summary>The interrupt controller description, when the firmware has one.</summary>
     public static Madt? Madt { get; private set; }
@@ -91,10 +95,18 @@ internal static unsafe class Kernel
 
         // The kernel's own page tables replace the boot identity map. Firmware tables in
         // reserved memory stay mapped, in case a later driver needs them again.
-        string? vmError = VirtualMemory.Initialize(BootInfo, Acpi?.Tables);
+        Dmar = LoadDmar();
+        string? vmError = VirtualMemory.Initialize(BootInfo, Acpi?.Tables, Iommu.RegisterPages(Dmar));
         if (vmError != null)
         {
             DebugSerial.Write($"paging: {vmError}; staying on the boot identity map\n");
+        }
+
+        // Before any driver runs: from here on a device reaches only what it is given.
+        Iommu.Initialize(Dmar, BootInfo.HasOption("nexos.noiommu"));
+        if (Dmar != null)
+        {
+            WriteLine($"iommu: {Iommu.Status}");
         }
 
         // The boot archive of programs is read once, here; a bad one is reported, not fatal.
@@ -145,6 +157,21 @@ internal static unsafe class Kernel
         {
             DebugSerial.Write(text);
         }
+    }
+
+    // The DMAR table, when the firmware has one (a machine with VT-d; QEMU's intel-iommu).
+    private static Dmar? LoadDmar()
+    {
+        foreach (AcpiTableEntry entry in Acpi?.Tables ?? [])
+        {
+            if (entry.Signature == "DMAR" && entry.ChecksumValid)
+            {
+                string? error = AcpiTable.Load(IdentityMappedMemory.Instance, entry.Address, "DMAR", "DMAR", out byte[] table);
+                return error == null ? Dmar.Parse(table) : null;
+            }
+        }
+
+        return null;
     }
 
     private static Madt? LoadMadt()
@@ -248,6 +275,7 @@ internal static unsafe class Kernel
         ThreadCommands.Register(shell);
         ProcessCommands.Register(shell);
         SystemCommands.Register(shell);
+        IommuCommand.Register(shell);
         ProgramCommands.Register(shell);
         GcCommands.Register(shell);
         PatchCommands.Register(shell);

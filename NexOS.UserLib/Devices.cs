@@ -43,9 +43,12 @@ public static class Devices
     public static long CreateMessageInterrupt(int mmio, int index, out ulong address, out uint data) =>
         SyscallBuffers.MessageInterruptCreate(mmio, index, out address, out data);
 
-    /// <summary>With the device authority: an MMIO capability for [physical, +length).</summary>
-    public static long CreateMmio(int authority, ulong physical, ulong length) =>
-        SyscallNative.Call(Syscall.DeviceMmioCreate, (ulong)authority, physical, length);
+    /// <summary>With the device authority: an MMIO capability for [physical, +length) of the
+    /// PCI function with requester ID <paramref name="sourceId"/> (bus in bits 8-15, device
+    /// 3-7, function 0-2; -1 for a window that is no PCI function's). With an IOMMU, DMA
+    /// memory allocated through it is what that function may reach.</summary>
+    public static long CreateMmio(int authority, ulong physical, ulong length, int sourceId = -1) =>
+        SyscallNative.Call(Syscall.DeviceMmioCreate, (ulong)authority, physical, length, sourceId < 0 ? 0 : (1UL << 16) | (ushort)sourceId, 0, 0);
 
     /// <summary>With the device authority: a port-range capability for [first, +count).</summary>
     public static long CreatePorts(int authority, ushort first, int count) =>

@@ -38,8 +38,8 @@ public sealed partial class VirtioBlkDevice
 
     /// <summary>
     /// Initialises the device behind <paramref name="transport"/>: reset, ACKNOWLEDGE,
-    /// DRIVER, feature negotiation (VERSION_1 required; FLUSH, BLK_SIZE, SEG_MAX, SIZE_MAX and
-    /// RO taken when offered), FEATURES_OK, the configuration, queue 0 with its MSI-X vector,
+    /// DRIVER, feature negotiation (VERSION_1 required; ACCESS_PLATFORM, FLUSH, BLK_SIZE,
+    /// SEG_MAX, SIZE_MAX and RO taken when offered), FEATURES_OK, the configuration, queue 0 with its MSI-X vector,
     /// then DRIVER_OK. The queue and the request slots are laid out in
     /// <paramref name="dma"/> from offset 0. Any failure is returned as a status with the
     /// device marked FAILED (or left in reset) and <paramref name="device"/> null:
@@ -61,7 +61,7 @@ public sealed partial class VirtioBlkDevice
             return status;
         }
 
-        ulong supported = (1UL << VirtioPciTransport.FeatureVersion1) | (1UL << FeatureFlush) | (1UL << FeatureBlkSize)
+        ulong supported = (1UL << VirtioPciTransport.FeatureVersion1) | (1UL << VirtioPciTransport.FeatureAccessPlatform) | (1UL << FeatureFlush) | (1UL << FeatureBlkSize)
             | (1UL << FeatureSegMax) | (1UL << FeatureSizeMax) | (1UL << FeatureReadOnly);
         status = transport.NegotiateFeatures(supported, out ulong features);
         if (status != VirtioStatus.Ok)

@@ -22,6 +22,11 @@ public sealed class VirtioPciTransport
     /// <summary>Feature bit VIRTIO_F_VERSION_1.</summary>
     public const int FeatureVersion1 = 32;
 
+    /// <summary>VIRTIO_F_ACCESS_PLATFORM: the device's DMA goes through the platform's IOMMU
+    /// (QEMU's iommu_platform=on) instead of bypassing it. The driver always accepts it: it
+    /// hands the device only addresses of its own DMA memory, which the IOMMU maps.</summary>
+    public const int FeatureAccessPlatform = 33;
+
     /// <summary>How many waits a reset may take before the device counts as dead.</summary>
     public const int ResetWaitLimit = 10_000;
 

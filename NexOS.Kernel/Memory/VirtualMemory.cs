@@ -68,9 +68,11 @@ internal static unsafe class VirtualMemory
     /// must not be freed until the CPU has moved to another).</summary>
     public static bool IsLoaded(ulong root) => root != 0 && root == s_loadedRoot;
 
-    /// <summary>Builds the tables and switches CR3. Needs the frame allocator; runs once,
-    /// with interrupts off, before any thread but the boot thread exists.</summary>
-    public static string? Initialize(BootInfo boot, List<NexOS.Core.Acpi.AcpiTableEntry>? firmwareTables)
+    /// <summary>Builds the tables and switches CR3, mapping <paramref name="deviceRegisters"/>
+    /// (registers of devices the kernel drives, such as the IOMMU) uncached besides the APICs.
+    /// Needs the frame allocator; runs once, with interrupts off, before any thread but the
+    /// boot thread exists.</summary>
+    public static string? Initialize(BootInfo boot, List<NexOS.Core.Acpi.AcpiTableEntry>? firmwareTables, PhysRange[]? deviceRegisters = null)
     {
         AddressSpace? space = AddressSpace.TryCreate(TableMemory, Frames);
         if (space == null)
@@ -103,8 +105,9 @@ internal static unsafe class VirtualMemory
         }
 
         PhysRange[] stacks = { new(new PhysAddr(Image.BootStackBottom), new PhysAddr(Image.BootStackTop)) };
-        PhysRange[] mmio = { new(new PhysAddr(VgaTextStart), new PhysAddr(VgaTextEnd)) };
-        List<KernelMapping> mappings = NexOS.Core.Paging.KernelLayout.Build(image, ram.ToArray(), stacks, mmio);
+        var mmio = new List<PhysRange> { new(new PhysAddr(VgaTextStart), new PhysAddr(VgaTextEnd)) };
+        mmio.AddRange(deviceRegisters ?? []);
+        List<KernelMapping> mappings = NexOS.Core.Paging.KernelLayout.Build(image, ram.ToArray(), stacks, mmio.ToArray());
         PagingStatus status = NexOS.Core.Paging.KernelLayout.Apply(space, mappings, out int failed);
         if (status != PagingStatus.Ok)
         {

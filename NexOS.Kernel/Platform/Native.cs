@@ -118,6 +118,12 @@ internal static unsafe class Native
     [RuntimeImport(Asm, "nexos_invlpg"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void InvalidatePage(ulong virtualAddress);
 
+    /// <summary>Writes the cache line holding <paramref name="address"/> back to RAM (CLFLUSH,
+    /// then MFENCE): for tables a device walks without snooping the caches. The address must
+    /// be mapped.</summary>
+    [RuntimeImport(Asm, "nexos_clflush"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void FlushCacheLine(ulong address);
+
     /// <summary>Executes UD2: an invalid-opcode fault on purpose.</summary>
     [RuntimeImport(Asm, "nexos_ud2"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void InvalidOpcode();

@@ -33,18 +33,24 @@ internal sealed class PortRange
 
 /// <summary>A device's register window a driver may map: [<see cref="Physical"/>,
 /// +<see cref="Length"/>), page aligned, checked against RAM and the kernel's own devices
-/// when it was made (<see cref="DeviceAuthority"/>).</summary>
+/// when it was made (<see cref="DeviceAuthority"/>), and the PCI function it belongs to, whose
+/// DMA the IOMMU lets reach the buffers allocated through it.</summary>
 internal sealed class MmioRange
 {
-    public MmioRange(ulong physical, ulong length)
+    public MmioRange(ulong physical, ulong length, int sourceId = -1)
     {
         Physical = physical;
         Length = length;
+        SourceId = sourceId;
     }
 
     public ulong Physical { get; }
 
     public ulong Length { get; }
+
+    /// <summary>The PCI function's requester ID (bus, device, function), or -1 for a window
+    /// that is no PCI function's (the boot framebuffer).</summary>
+    public int SourceId { get; }
 
     public KernelObjectHandle ToHandle() => new((uint)CapabilityKind.Mmio, this);
 }

@@ -80,6 +80,9 @@ internal sealed partial class Process : IThreadOwner
     /// back (zero unless the kernel leaks).</summary>
     public CountingFrameSource Frames { get; }
 
+    /// <summary>The DMA buffers a device may reach through the IOMMU (null until the first).</summary>
+    public DmaBuffers? Dma { get; set; }
+
     /// <summary>The memory the program asked for with MemoryMap (pages arrive on first touch).</summary>
     public RegionMap Regions { get; } = new(MapAreaLow, MapAreaHigh);
 
@@ -256,6 +259,11 @@ internal sealed partial class Process : IThreadOwner
             VirtualMemory.Activate(0);
         }
 
+        // Its devices lose their DMA buffers before the frames are freed: a driver that dies
+        // mid-transfer cannot have its device write into memory that went to someone else.
+        flags = InterruptState.Disable();
+        Dma?.ReleaseAll();
+        InterruptState.Restore(flags);
         Space.ReleaseUserSpace(out _);
         flags = InterruptState.Disable();
         State = ProcessState.Ended;

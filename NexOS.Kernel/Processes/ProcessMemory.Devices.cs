@@ -54,15 +54,27 @@ internal static partial class ProcessMemory
     /// Allocates <paramref name="length"/> bytes (rounded up to pages, 1 byte to
     /// <see cref="MaxDmaLength"/>; BadArgument otherwise) of zeroed, physically contiguous
     /// memory, maps it at <paramref name="hint"/> (0: the kernel picks) and returns the
-    /// address, with the physical start in <paramref name="physical"/>. OutOfMemory when no
-    /// run that long is free; nothing is left allocated or reserved on any failure.
+    /// address, with the physical start in <paramref name="physical"/>. With an IOMMU the
+    /// memory is also mapped for the PCI function <paramref name="sourceId"/> (-1: none) and
+    /// recorded, so that it is taken away from the device before its frames are freed; there
+    /// LimitReached when the process holds <see cref="DmaBuffers.Capacity"/> buffers already.
+    /// OutOfMemory when no run that long is free or the IOMMU has no room; nothing is left allocated
+    /// or reserved on any failure.
     /// </summary>
-    public static long MapDma(Process process, ulong hint, ulong length, out ulong physical)
+    public static long MapDma(Process process, ulong hint, ulong length, int sourceId, out ulong physical)
     {
         physical = 0;
         if (length == 0 || length > MaxDmaLength)
         {
             return -(long)SyscallStatus.BadArgument;
+        }
+
+        // Made here, with interrupts on, so that recording a buffer never allocates.
+        bool confined = sourceId >= 0 && Iommu.IsActive;
+        process.Dma ??= confined ? new DmaBuffers() : null;
+        if (confined && process.Dma!.Count == DmaBuffers.Capacity)
+        {
+            return -(long)SyscallStatus.LimitReached;
         }
 
         length = (length + Page - 1) & ~(Page - 1);
@@ -97,6 +109,19 @@ internal static partial class ProcessMemory
                     process.Frames.FreeFrame(new PhysAddr(run.Value + ((ulong)j * Page)));
                 }
 
+                return -(long)SyscallStatus.OutOfMemory;
+            }
+        }
+
+        if (confined)
+        {
+            ulong interrupts = InterruptState.Disable();
+            bool given = Iommu.Map((ushort)sourceId, run.Value, pages) && process.Dma!.Add((ulong)start, run.Value, pages, (ushort)sourceId);
+            InterruptState.Restore(interrupts);
+            if (!given)
+            {
+                Iommu.Unmap((ushort)sourceId, run.Value, pages);
+                Unmap(process, (ulong)start, length);
                 return -(long)SyscallStatus.OutOfMemory;
             }
         }

@@ -62,6 +62,13 @@ internal static partial class ProcessMemory
     {
         ulong flags = InterruptState.Disable();
         RegionStatus status = process.Regions.Release(address, length);
+        if (status == RegionStatus.Ok)
+        {
+            // A DMA buffer's pages leave its device (and the IOMMU's caches) before the frames
+            // go back to the allocator.
+            process.Dma?.Release(address, length);
+        }
+
         InterruptState.Restore(flags);
         if (status == RegionStatus.Ok)
         {

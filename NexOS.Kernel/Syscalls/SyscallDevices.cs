@@ -142,7 +142,14 @@ internal static class SyscallDevices
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
-        long address = ProcessMemory.MapDma(process, 0, length, out ulong physical);
+        // With an IOMMU, a device reaches only what is mapped for it: DMA memory needs a
+        // window that names its PCI function.
+        if (Iommu.IsActive && range.SourceId < 0)
+        {
+            return SyscallResult.Fail(SyscallStatus.NoRights);
+        }
+
+        long address = ProcessMemory.MapDma(process, 0, length, range.SourceId, out ulong physical);
         if (address < 0)
         {
             return address;
@@ -211,8 +218,10 @@ internal static class SyscallDevices
     }
 
     /// <summary>DeviceMmioCreate: an MMIO capability (Signal) for a window the authority's
-    /// rules allow: BadArgument for a malformed range, NoRights for RAM or a kernel device.</summary>
-    public static long CreateMmio(KernelThread me, ulong slot, ulong physical, ulong length)
+    /// rules allow, of the PCI function <paramref name="function"/> names (bit 16 set, its
+    /// requester ID in bits 0-15; 0 for none): BadArgument for a malformed range or function,
+    /// NoRights for RAM or a kernel device.</summary>
+    public static long CreateMmio(KernelThread me, ulong slot, ulong physical, ulong length, ulong function)
     {
         DeviceAuthority? authority = SyscallCapabilities.Find<DeviceAuthority>(me, slot, IpcRights.Signal, CapabilityKind.DeviceAuthority, out long error);
         if (authority == null)
@@ -220,8 +229,14 @@ internal static class SyscallDevices
             return error;
         }
 
+        if (function != 0 && function >> 16 != 1)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
         long refused = Refusal(authority.Ranges.CheckMmio(physical, length));
-        return refused != 0 ? refused : Give(me, new MmioRange(physical, length).ToHandle());
+        int sourceId = function == 0 ? -1 : (int)(function & 0xFFFF);
+        return refused != 0 ? refused : Give(me, new MmioRange(physical, length, sourceId).ToHandle());
     }
 
     /// <summary>DevicePortsCreate: a port-range capability, under the same rules.</summary>

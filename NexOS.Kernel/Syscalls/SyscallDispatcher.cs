@@ -152,7 +152,7 @@ internal static unsafe class SyscallDispatcher
             case Syscall.MessageInterruptCreate:
                 return SyscallDevices.CreateMessageInterrupt(process, me, a0, a1, a2);
             case Syscall.DeviceMmioCreate:
-                return SyscallDevices.CreateMmio(me, a0, a1, a2);
+                return SyscallDevices.CreateMmio(me, a0, a1, a2, f->R10);
             case Syscall.DevicePortsCreate:
                 return SyscallDevices.CreatePorts(me, a0, a1, a2);
             case Syscall.DeviceInterruptCreate:

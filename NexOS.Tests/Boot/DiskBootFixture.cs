@@ -1,3 +1,4 @@
+using System.IO;
 using System.Text.RegularExpressions;
 using NexOS.Tests.Storage.Fat;
 
@@ -11,6 +12,21 @@ public abstract class DiskBootFixture : BootFixture
     protected static readonly TimeSpan s_disk = TimeSpan.FromSeconds(60);
     protected static readonly Regex s_mounted = new(@"fs: mounted fat32 on the disk \(64 MiB\) at /");
     protected static readonly Regex s_keeperReady = new(@"keeper: state is kept in /nexos/state");
+
+    private protected const string Notes = "Notes written on the host.\nSecond line.\n";
+
+    /// <summary>A fresh image filled on the host with mtools: `/Notes.txt`, `/A long file
+    /// name.txt` and the directory `/docs`.</summary>
+    private protected static string HostFilledImage(HostTools.TempDir dir)
+    {
+        string image = FreshImage(dir);
+        File.WriteAllText(dir.File("notes.txt"), Notes);
+        File.WriteAllText(dir.File("long.txt"), "long name ok\n");
+        HostTools.Require("mcopy", "-i", image, dir.File("notes.txt"), "::/Notes.txt");
+        HostTools.Require("mcopy", "-i", image, dir.File("long.txt"), "::/A long file name.txt");
+        HostTools.Require("mmd", "-i", image, "::/docs");
+        return image;
+    }
 
     /// <summary>A 64 MiB FAT32 image, one sector per cluster, in <paramref name="dir"/>.</summary>
     private protected static string FreshImage(HostTools.TempDir dir)

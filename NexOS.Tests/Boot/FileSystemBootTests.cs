@@ -18,7 +18,6 @@ namespace NexOS.Tests.Boot;
 [NonParallelizable]
 public sealed class FileSystemBootTests : DiskBootFixture
 {
-    private const string Notes = "Notes written on the host.\nSecond line.\n";
 
     [Test]
     [CancelAfter(3 * TestBudget)]
@@ -229,17 +228,6 @@ public sealed class FileSystemBootTests : DiskBootFixture
         AwaitLogged(machine, new Regex("fs: no disk; nothing will persist"), s_disk);
         Assert.That(RunCommand(machine, "ls /", s_disk), Is.EqualTo(new[] { "ls: /: no such file or directory" }));
         Assert.That(RunCommand(machine, "mount", s_disk)[0], Is.EqualTo("nothing is mounted"));
-    }
-
-    private static string HostFilledImage(HostTools.TempDir dir)
-    {
-        string image = FreshImage(dir);
-        File.WriteAllText(dir.File("notes.txt"), Notes);
-        File.WriteAllText(dir.File("long.txt"), "long name ok\n");
-        HostTools.Require("mcopy", "-i", image, dir.File("notes.txt"), "::/Notes.txt");
-        HostTools.Require("mcopy", "-i", image, dir.File("long.txt"), "::/A long file name.txt");
-        HostTools.Require("mmd", "-i", image, "::/docs");
-        return image;
     }
 
     // Breaks the image as a hostile or failing disk would: garbage over the boot sector,

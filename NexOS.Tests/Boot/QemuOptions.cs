@@ -25,6 +25,10 @@ internal sealed record QemuOptions
     /// and VMware have), or null for none.</summary>
     public string? AhciDisk { get; init; }
 
+    /// <summary>Boot a q35 machine with QEMU's VT-d IOMMU (intel-iommu) instead of the
+    /// i440fx PC; a virtio disk then has its DMA translated too (iommu_platform=on).</summary>
+    public bool Iommu { get; init; }
+
     /// <summary>Open QEMU's monitor on a unix socket, <see cref="MonitorSocketPath"/> in the
     /// machine's directory, for sendkey and screendump.</summary>
     public bool Monitor { get; init; }
@@ -40,7 +44,7 @@ internal sealed record QemuOptions
     public static string PatchSocketPath(string directory) => Path.Combine(directory, "patch.sock");
 
     /// <summary>
-    /// QEMU's arguments: the i440fx PC under TCG with one CPU, the ISO as CD-ROM, COM1 on
+    /// QEMU's arguments: the i440fx PC (q35 with <see cref="Iommu"/>) under TCG with one CPU, the ISO as CD-ROM, COM1 on
     /// stdio, no display, exit instead of reset, and the isa-debug-exit device at 0xf4 that
     /// lets the kernel end the emulator with a status. A command line becomes a FAT disk
     /// written into <paramref name="directory"/>.
@@ -49,10 +53,15 @@ internal sealed record QemuOptions
     {
         var args = new List<string>
         {
-            "-machine", "pc", "-cpu", "max", "-accel", "tcg", "-m", Memory, "-smp", "1",
+            "-machine", Iommu ? "q35" : "pc", "-cpu", "max", "-accel", "tcg", "-m", Memory, "-smp", "1",
             "-serial", "stdio", "-display", "none", "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         };
+        if (Iommu)
+        {
+            args.AddRange(new[] { "-device", "intel-iommu" });
+        }
+
         if (Pxe)
         {
             // The user-mode network serves the TFTP root; no packet leaves the emulator.
@@ -90,7 +99,8 @@ internal sealed record QemuOptions
 
         if (VirtioDisk != null)
         {
-            args.AddRange(new[] { "-drive", $"file={VirtioDisk},format=raw,if=none,id=disk0", "-device", "virtio-blk-pci,drive=disk0" });
+            string translated = Iommu ? ",disable-legacy=on,iommu_platform=on" : "";
+            args.AddRange(new[] { "-drive", $"file={VirtioDisk},format=raw,if=none,id=disk0", "-device", $"virtio-blk-pci,drive=disk0{translated}" });
         }
 
         if (AhciDisk != null)

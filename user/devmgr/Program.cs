@@ -193,6 +193,11 @@ public static class Program
             return Fail(target == null ? SyscallStatus.NotFound : SyscallStatus.BadArgument);
         }
 
+        if (s_supervision!.IsDriven(target))
+        {
+            return Fail(SyscallStatus.AddressInUse);
+        }
+
         byte[] command = new byte[commandLength];
         SyscallStatus read = Ipc.ReadGrant(0, command);
         if (read != SyscallStatus.Ok)

@@ -32,7 +32,7 @@ internal static class Resources
             bool io = bar.Kind == PciBarKind.Io;
             ulong first = start & ~0xFFFUL;
             ulong pages = ((start + length + 0xFFF) & ~0xFFFUL) - first;
-            long slot = io ? Devices.CreatePorts(authority, (ushort)start, (int)Math.Min(length, 0xFFFF)) : Devices.CreateMmio(authority, first, pages);
+            long slot = io ? Devices.CreatePorts(authority, (ushort)start, (int)Math.Min(length, 0xFFFF)) : Devices.CreateMmio(authority, first, pages, (int)AddressOf(f));
             if (slot < 0)
             {
                 return (SyscallStatus)(-slot);

@@ -120,6 +120,21 @@ internal sealed class Supervision
         }
     }
 
+    /// <summary>True while a program the manager started for <paramref name="f"/> runs: a
+    /// second one would take the device (its interrupts, its registers) from under it.</summary>
+    public bool IsDriven(PciFunction f)
+    {
+        foreach (Child c in _children)
+        {
+            if (c.Function == f)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Starts <paramref name="command"/> for <paramref name="f"/>; returns the new
     /// process's id or a negated status (LimitReached when 64 programs run).</summary>
     public long Start(PciFunction f, string command, int served, bool restarts)

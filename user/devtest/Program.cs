@@ -11,7 +11,8 @@ namespace NexOS.Programs.DevTest;
 /// contiguous-sized, takes message interrupts for it (the same vector when asked again), makes
 /// the hostile calls a driver could make, gives everything back, and
 /// prints `devtest: N checks, N failed` (a line per failure before it); it exits with the
-/// failures' count.
+/// failures' count. `devtest ahci-fis` shows instead what an AHCI controller's DMA may reach
+/// (<see cref="FisEscape"/>).
 /// </summary>
 public static unsafe class Program
 {
@@ -23,6 +24,11 @@ public static unsafe class Program
 
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "ahci-fis")
+        {
+            return FisEscape.Run(args);
+        }
+
         long described = Syscalls.Invoke(Syscall.CapabilityInspect, Window);
         Check("slot 1 is an MMIO capability", described >= 0 && ((described >> 32) & 0xFF) == (long)CapabilityKind.Mmio);
         Mmio();

@@ -73,8 +73,8 @@ internal static class DeviceCommands
         var request = new Message { Label = DeviceProtocol.Start, W0 = address };
         SyscallStatus status = Ipc.CallGranting(DevicesSlot, ref request, command, GrantAccess.Read);
         int failure = status != SyscallStatus.Ok ? (int)status : (int)request.Label;
-        write(failure == 0
-            ? $"started process {request.W0} ({words[2]}) for {words[1]}\n"
+        write(failure == 0 ? $"started process {request.W0} ({words[2]}) for {words[1]}\n"
+            : failure == (int)SyscallStatus.AddressInUse ? $"devstart: {words[1]} already has a driver running; it is not shared\n"
             : $"devstart: cannot start {words[2]} for {words[1]} (status {failure})\n");
     }
 

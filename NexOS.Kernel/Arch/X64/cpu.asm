@@ -145,6 +145,12 @@ nexos_ud2:                  ; raises #UD on purpose (the `crash` shell command)
     ud2
     ret
 
+global nexos_clflush
+nexos_clflush:              ; void (ulong address): write the line back to RAM and drop it
+    clflush [rdi]
+    mfence                  ; done before anything that follows (a command to a device)
+    ret
+
 global nexos_write_cr3, nexos_invlpg
 nexos_write_cr3:            ; void (ulong pml4Physical): switch address space, flush the TLB
     mov cr3, rdi
