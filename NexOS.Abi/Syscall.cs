@@ -71,6 +71,14 @@ public enum Syscall : ulong
     /// <see cref="ProcessSpawn"/>.</summary>
     ProcessSpawnImage = 51,
 
+    /// <summary>(operation, buffer, capacity): captures what the programs the caller starts
+    /// write to the log, for output redirection. Operation 1 begins (capacity: the bytes kept,
+    /// at most <see cref="UserAbi.MaxCapturedOutput"/>; the buffer is unused): programs started
+    /// from then on write into the capture. Operation 2 ends it: the bytes kept are copied to
+    /// the buffer (up to its capacity) and the output's full length is returned; programs
+    /// still running write to the log again. NotFound for an end without a begin.</summary>
+    OutputCapture = 52,
+
     /// <summary>(process capability, timeout): waits for a process to end; returns its exit code.</summary>
     ProcessWait = 49,
 

@@ -61,6 +61,23 @@ public static class Children
     /// of an unbadged capability. Returns the new slot or a negated status.</summary>
     public static long Copy(int slot, ulong rights, ulong badge = 0) => SyscallNative.Call(Syscall.CapabilityCopy, (ulong)slot, rights, badge);
 
+    /// <summary>From now on, what the programs this process starts write to the log is kept
+    /// (up to <paramref name="capacity"/> bytes, at most 1 MiB) instead of shown, until
+    /// <see cref="EndOutputCapture"/>: output redirection.</summary>
+    public static SyscallStatus BeginOutputCapture(int capacity) =>
+        Syscalls.StatusOf(SyscallNative.Call(Syscall.OutputCapture, 1, 0, (ulong)Math.Max(0, capacity)));
+
+    /// <summary>Ends the capture and returns what was kept (up to <paramref name="capacity"/>
+    /// bytes; <paramref name="cut"/> when there was more), or an empty string with the status.</summary>
+    public static string EndOutputCapture(int capacity, out bool cut, out SyscallStatus status)
+    {
+        byte[] buffer = new byte[Math.Clamp(capacity, 0, UserAbi.MaxCapturedOutput)];
+        long total = SyscallBuffers.EndOutputCapture(buffer);
+        status = Syscalls.StatusOf(total);
+        cut = total > buffer.Length;
+        return total < 0 ? "" : System.Text.Encoding.UTF8.GetString(buffer, 0, (int)Math.Min(total, buffer.Length));
+    }
+
     /// <summary>Empties a capability slot.</summary>
     public static SyscallStatus Close(int slot) => Syscalls.StatusOf(SyscallNative.Call(Syscall.CapabilityClose, (ulong)slot));
 

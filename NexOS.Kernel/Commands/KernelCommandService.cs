@@ -130,7 +130,7 @@ internal sealed class KernelCommandService : IKernelControl
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
-        var output = new CapturedOutput((int)capacity);
+        var output = new OutputCapture((int)capacity);
         s_lock.Lock();
         try
         {
@@ -148,7 +148,7 @@ internal sealed class KernelCommandService : IKernelControl
             s_lock.Unlock();
         }
 
-        return UserCopy.Out(process, buffer, output.Bytes) == UserAccessStatus.Ok ? output.Total : SyscallResult.Fail(SyscallStatus.BadAddress);
+        return UserCopy.Out(process, buffer, output.Take()) == UserAccessStatus.Ok ? output.Total : SyscallResult.Fail(SyscallStatus.BadAddress);
     }
 
     /// <summary>Puts "prompt\0cancelled\0" in the caller's reply buffer and returns 1: the
@@ -165,14 +165,14 @@ internal sealed class KernelCommandService : IKernelControl
 
     /// <summary>The shell host commands see when run for the ring-3 shell: output goes to the
     /// caller's console service; everything else is the kernel console's host.</summary>
-    private sealed class RemoteHost : IShellHost
+    private sealed class RemoteHost : IShellHost, ICapturingHost
     {
         private readonly KernelShellHost _kernel = new();
 
         public int ConsoleSlot { get; set; } = -1;
 
         /// <summary>Where output goes instead of the console while a captured line runs.</summary>
-        public CapturedOutput? Capture { get; set; }
+        public OutputCapture? Capture { get; set; }
 
         public string Version => _kernel.Version;
 
@@ -217,9 +217,8 @@ internal sealed class KernelCommandService : IKernelControl
         /// was killed meanwhile) loses the rest of the text, and the kernel log gets it instead.</summary>
         public void Write(string text)
         {
-            if (Capture != null)
+            if (Capture != null && Capture.TryAppend(Encoding.UTF8.GetBytes(text)))
             {
-                Capture.Append(Encoding.UTF8.GetBytes(text));
                 return;
             }
 
@@ -252,4 +251,12 @@ internal sealed class KernelCommandService : IKernelControl
             }
         }
     }
+}
+
+/// <summary>A shell host whose output is being captured for redirection: a command that starts
+/// a program in the foreground hands the capture to it, so the program's output is
+/// redirected with the command's.</summary>
+internal interface ICapturingHost
+{
+    OutputCapture? Capture { get; }
 }

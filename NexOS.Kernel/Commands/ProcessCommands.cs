@@ -76,7 +76,9 @@ internal static class ProcessCommands
             argv.Add(a);
         }
 
-        Process? process = ProcessTable.Spawn(name, file, argv, Array.Empty<Grant>(), out SyscallStatus status, out string error);
+        // Redirected in the foreground: the program's output goes where the command's goes.
+        OutputCapture? output = background ? null : (host as ICapturingHost)?.Capture;
+        Process? process = ProcessTable.Spawn(name, file, argv, Array.Empty<Grant>(), out SyscallStatus status, out string error, output: output);
         if (process == null)
         {
             host.Write($"run: {name}: {error} ({Describe(status)})\n");

@@ -80,6 +80,14 @@ internal sealed partial class Process : IThreadOwner
     /// back (zero unless the kernel leaks).</summary>
     public CountingFrameSource Frames { get; }
 
+    /// <summary>Where the program's log writes go while its output is captured for
+    /// redirection (null: the kernel log). Set before its first thread starts.</summary>
+    public OutputCapture? Output { get; init; }
+
+    /// <summary>The capture the programs this process starts from now on write to
+    /// (OutputCapture system call), or null.</summary>
+    public OutputCapture? ChildOutput { get; set; }
+
     /// <summary>The DMA buffers a device may reach through the IOMMU (null until the first).</summary>
     public DmaBuffers? Dma { get; set; }
 

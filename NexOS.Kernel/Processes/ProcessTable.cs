@@ -64,7 +64,7 @@ internal static class ProcessTable
     /// executable or memory runs out; then nothing is left behind.
     /// </summary>
     public static Process? Spawn(string name, ReadOnlySpan<byte> file, IReadOnlyList<string> argv, IReadOnlyList<Grant> grants, out SyscallStatus status, out string error,
-        NexOS.Core.Ipc.Notification? exitNotification = null, ulong exitBits = 0, int priority = DefaultPriority)
+        NexOS.Core.Ipc.Notification? exitNotification = null, ulong exitBits = 0, int priority = DefaultPriority, OutputCapture? output = null)
     {
         AddressSpace? kernel = VirtualMemory.KernelSpace;
         if (kernel == null || !Arch.X64.UserMode.IsReady)
@@ -108,7 +108,7 @@ internal static class ProcessTable
         }
 
         ulong flags = InterruptState.Disable();
-        var process = new Process(s_nextId++, name, space, frames) { ExitNotification = exitNotification, ExitBits = exitBits };
+        var process = new Process(s_nextId++, name, space, frames) { ExitNotification = exitNotification, ExitBits = exitBits, Output = output };
         s_processes.Add(process);
         InterruptState.Restore(flags);
         if (!process.StartMainThread(start.Entry, start.StackPointer, grants, priority))

@@ -147,6 +147,8 @@ internal static unsafe class SyscallDispatcher
                 return SyscallThreads.Join(me, a0, a1);
             case Syscall.MmioMap:
                 return SyscallDevices.MmioMap(process, me, a0, a1);
+            case Syscall.OutputCapture:
+                return SyscallProcess.CaptureOutput(process, a0, a1, a2);
             case Syscall.DmaAllocate:
                 return SyscallDevices.DmaAllocate(process, me, a0, a1, a2);
             case Syscall.MessageInterruptCreate:
@@ -176,7 +178,13 @@ internal static unsafe class SyscallDispatcher
             return SyscallResult.Fail(SyscallStatus.BadAddress);
         }
 
-        KernelLog.Write(Encoding.UTF8.GetString(bytes));
+        // Captured for redirection: kept for the one who redirected it (or, once the capture
+        // was taken, the kernel log after all).
+        if (process.Output == null || !process.Output.TryAppend(bytes))
+        {
+            KernelLog.Write(Encoding.UTF8.GetString(bytes));
+        }
+
         return (long)length;
     }
 

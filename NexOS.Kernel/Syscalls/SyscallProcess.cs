@@ -132,7 +132,7 @@ internal static class SyscallProcess
         }
 
         var argv = new List<string>(words);
-        Process? child = ProcessTable.Spawn(name, file, argv, grants, out SyscallStatus status, out _, exitNotification, exitBits, me.Sched.BasePriority);
+        Process? child = ProcessTable.Spawn(name, file, argv, grants, out SyscallStatus status, out _, exitNotification, exitBits, me.Sched.BasePriority, caller.ChildOutput);
         if (child == null)
         {
             return SyscallResult.Fail(status);
@@ -245,4 +245,40 @@ internal static class SyscallProcess
 
     private static int KernelIpcGrant(KernelThread me, IpcObject handle) =>
         Ipc.KernelIpc.Grant(me, handle, IpcRights.Wait | IpcRights.Signal);
+
+    /// <summary>OutputCapture: operation 1 begins capturing the output of the programs the
+    /// caller starts (capacity at most 1 MiB), 2 ends it into [buffer, +capacity) and returns
+    /// the output's full length. BadArgument for another operation or a capacity too large,
+    /// NotFound for an end without a begin, BadAddress for a buffer it cannot write (the
+    /// capture is ended all the same).</summary>
+    public static long CaptureOutput(Process process, ulong operation, ulong buffer, ulong capacity)
+    {
+        if (capacity > UserAbi.MaxCapturedOutput || (operation != 1 && operation != 2))
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        if (operation == 1)
+        {
+            process.ChildOutput?.Take();
+            process.ChildOutput = new OutputCapture((int)capacity);
+            return 0;
+        }
+
+        OutputCapture? capture = process.ChildOutput;
+        if (capture == null)
+        {
+            return SyscallResult.Fail(SyscallStatus.NotFound);
+        }
+
+        process.ChildOutput = null;
+        byte[] kept = capture.Take();
+        int n = (int)Math.Min((ulong)kept.Length, capacity);
+        if (n > 0 && (!UserCopy.Writable(process, buffer, (ulong)n) || UserCopy.Out(process, buffer, kept.AsSpan(0, n)) != UserAccessStatus.Ok))
+        {
+            return SyscallResult.Fail(SyscallStatus.BadAddress);
+        }
+
+        return capture.Total;
+    }
 }

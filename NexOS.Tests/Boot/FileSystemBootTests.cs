@@ -180,7 +180,12 @@ public sealed class FileSystemBootTests : DiskBootFixture
         Assert.That(RunCommand(machine, "./notes", s_disk), Is.EqualTo(new[] { "./notes: cannot start it (not a NexOS program (an x86-64 ELF executable))" }));
         Assert.That(RunCommand(machine, "/bin/missing", s_disk), Is.EqualTo(new[] { "/bin/missing: no such file or directory" }));
         Assert.That(RunCommand(machine, "/bin", s_disk), Is.EqualTo(new[] { "/bin: is a directory" }));
-        Assert.That(RunCommand(machine, "/bin/hello > /out.txt", s_disk)[0], Does.StartWith("shell: the output of '/bin/hello' cannot be redirected"));
+        List<string> redirected = RunCommand(machine, "/bin/hello to a file > /out.txt", s_disk);
+        Assert.That(redirected, Has.Count.EqualTo(1).And.Some.Match(@"^process \d+ \(hello\) exited with code 0$"), "only the exit stays on screen:\n" + string.Join("\n", redirected));
+        List<string> written = RunCommand(machine, "cat /out.txt", s_disk);
+        Assert.That(written, Has.Some.Contains("Hello from C# in ring 3").And.Some.EqualTo("  argument 0: to"), string.Join("\n", written));
+        Assert.That(RunCommand(machine, "run true > /true.txt", s_disk), Has.Some.Match(@"^process \d+ \(true\) exited with code 0"), "a boot-archive program through the kernel's run");
+        Assert.That(RunCommand(machine, "/bin/hello & > /bg.txt", s_disk), Is.EqualTo(new[] { "shell: a program whose output is redirected runs in the foreground (no '&')" }));
     }
 
     [TestCase("boot-sector")]

@@ -83,6 +83,15 @@ internal static unsafe class SyscallBuffers
         }
     }
 
+    /// <summary>OutputCapture end: what the captured programs wrote, into the buffer.</summary>
+    public static long EndOutputCapture(Span<byte> buffer)
+    {
+        fixed (byte* b = buffer)
+        {
+            return SyscallNative.Call(Syscall.OutputCapture, 2, (ulong)b, (ulong)buffer.Length);
+        }
+    }
+
     /// <summary>PatchSubmit: the patch in, the verdict out.</summary>
     public static long PatchSubmit(int slot, ReadOnlySpan<byte> patch, Span<byte> verdict)
     {

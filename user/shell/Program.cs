@@ -80,7 +80,7 @@ public static class Program
 
                 if (redirect != null && DiskPrograms.Handles(words))
                 {
-                    _console.Write($"shell: the output of '{words[0]}' cannot be redirected: a program writes to the kernel's log, not to the shell\n");
+                    RunProgramInto(words, redirect.Value.Path, redirect.Value.Append);
                     return;
                 }
 
@@ -123,6 +123,31 @@ public static class Program
             }
 
             string? failed = Redirection.Write(_files.Files, _files.Absolute(path), append, output);
+            _console.Write(failed ?? (cut ? $"shell: the output of '{words[0]}' was cut at {UserAbi.MaxCapturedOutput / 1024} KiB\n" : ""));
+        }
+
+        // A program from the disk with its output going to a file: what it writes to the log
+        // while it runs in the foreground is captured by the kernel (OutputCapture) and then
+        // written through the file service; the shell's own lines (its exit) stay on screen.
+        private void RunProgramInto(List<string> words, string path, bool append)
+        {
+            if (words[^1] == "&")
+            {
+                _console.Write("shell: a program whose output is redirected runs in the foreground (no '&')\n");
+                return;
+            }
+
+            SyscallStatus begun = Children.BeginOutputCapture(UserAbi.MaxCapturedOutput);
+            if (begun != SyscallStatus.Ok)
+            {
+                _console.Write($"shell: the output cannot be captured (status {(int)begun})\n");
+                return;
+            }
+
+            _ = _programs.TryRun(words, text => _console.Write(text));
+            string output = Children.EndOutputCapture(UserAbi.MaxCapturedOutput, out bool cut, out SyscallStatus ended);
+            string? failed = ended != SyscallStatus.Ok ? $"shell: the output could not be collected (status {(int)ended})\n"
+                : Redirection.Write(_files.Files, _files.Absolute(path), append, output);
             _console.Write(failed ?? (cut ? $"shell: the output of '{words[0]}' was cut at {UserAbi.MaxCapturedOutput / 1024} KiB\n" : ""));
         }
 

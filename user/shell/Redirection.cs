@@ -9,10 +9,10 @@ namespace NexOS.Programs.Shell;
 /// Output redirection: `COMMAND ... > FILE` writes what the command prints to FILE (made or
 /// emptied first), `>> FILE` adds it to the end. The operator is a word of its own or the start
 /// of the file's word (`>out.txt`). It works for the commands the shell runs itself (the file
-/// and device commands, `spawn`, `echo`) and for the kernel's commands, whose output the
-/// kernel returns instead of sending it to the console (up to 1 MiB). FIXME: a program writes
-/// to the kernel's log, not to the shell, so its output cannot be redirected yet, and the
-/// shell says so.
+/// and device commands, `spawn`, `echo`), for the kernel's commands, whose output the kernel
+/// returns instead of sending it to the console, and for programs run in the foreground,
+/// whose log writes the kernel captures (`run NAME`, and a program from the disk by its
+/// path); up to 1 MiB each.
 /// </summary>
 internal static class Redirection
 {
