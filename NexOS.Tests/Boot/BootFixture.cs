@@ -30,17 +30,19 @@ public abstract class BootFixture
         _machine?.Dispose();
         _machine = QemuMachine.Start(options);
         _machine.WaitFor(s_readyLine, timeout ?? s_boot);
-        _machine.WaitFor(Prompt, s_command);
         QemuOptions o = options ?? new QemuOptions();
         bool services = o.CommandLine == null || !o.CommandLine.Contains("nexos.kernelshell", StringComparison.Ordinal);
         if (services && o.VirtioDisk == null && o.AhciDisk == null)
         {
-            // The services report at boot, possibly after the first prompt; a command typed
+            // The services report at boot, before or after the first prompt; a command typed
             // before they have would see their lines in its output. Without a disk the
-            // keeper's line comes last (it asks the file service, which reported first).
-            AwaitLogged(_machine, s_noDiskLine, s_boot);
+            // keeper's line comes last (it asks the file service, which reported first), and
+            // a prompt follows it: the shell's first, or the one the console writes again
+            // below lines that came while the shell waited.
+            _machine.WaitFor(s_noDiskLine, s_boot);
         }
 
+        _machine.WaitFor(Prompt, s_command);
         return _machine;
     }
 
