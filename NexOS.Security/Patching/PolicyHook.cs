@@ -16,7 +16,8 @@ public delegate double HookMetric(ReadOnlySpan<long> context, long result);
 /// int32 fields, no explicit arguments), a compiled default, a fuel budget, a result range
 /// that every answer must lie in, and a safety class. <see cref="Invoke"/> runs the default
 /// unless a verified patch is installed; then the patch runs in <see cref="CilInterpreter"/>
-/// with fuel, on its canary share of calls while on trial.
+/// with fuel, on its canary share of calls while on trial, and both versions are judged on
+/// every call of the trial (the unserved one answers too, for the comparison only).
 /// Contract of <see cref="Invoke"/>: never allocates, never throws, always returns a value in
 /// [<see cref="MinResult"/>, <see cref="MaxResult"/>] (the default's answer is clamped too), and
 /// is called with interrupts off: the kernel has one CPU, so that alone serialises calls with
@@ -134,17 +135,21 @@ public sealed class PolicyHook
         }
 
         long result = Run(canaryArm ? active : active.Previous, active, context);
+        if (Volatile.Read(ref _active) != active)
+        {
+            return result;
+        }
+
+        // Both arms are judged on this same decision: the arm that did not serve it answers
+        // too, unserved (a pure function of the context, fuel-bounded like the served run),
+        // so the comparison is of like with like. Judged on the decisions each arm happened
+        // to serve, one unusual context in one arm (a burst of runnable threads) could make a
+        // worse patch look better, or a better one worse.
+        long shadow = Run(canaryArm ? active.Previous : active, active, context, served: false);
         if (Volatile.Read(ref _active) == active)
         {
-            double sample = Metric(context, result);
-            if (canaryArm)
-            {
-                active.Evaluator.AddCanary(sample);
-            }
-            else
-            {
-                active.Evaluator.AddBaseline(sample);
-            }
+            active.Evaluator.AddCanary(Metric(context, canaryArm ? result : shadow));
+            active.Evaluator.AddBaseline(Metric(context, canaryArm ? shadow : result));
         }
 
         return result;
@@ -157,12 +162,14 @@ public sealed class PolicyHook
     }
 
     /// <summary>Runs <paramref name="patch"/> (the default when null); on a fault removes it,
-    /// restoring what ran before it, and answers with the restored version.</summary>
-    private long Run(InstalledPatch? patch, InstalledPatch observed, ReadOnlySpan<long> context)
+    /// restoring what ran before it, and answers with the restored version. An unserved run
+    /// (the other arm of a canary's comparison) is not counted in <see cref="PatchedCalls"/>;
+    /// a fault there removes the patch all the same, since serving would have met it.</summary>
+    private long Run(InstalledPatch? patch, InstalledPatch observed, ReadOnlySpan<long> context, bool served = true)
     {
         while (patch != null)
         {
-            PatchedCalls++;
+            PatchedCalls += served ? 1UL : 0;
             long fuel = patch.Fuel;
             CilExecStatus status = CilInterpreter.Run(patch.Code, context, ReadOnlySpan<long>.Empty, ref fuel, out long result);
             if (status == CilExecStatus.Ok && result >= MinResult && result <= MaxResult)

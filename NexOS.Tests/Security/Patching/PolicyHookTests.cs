@@ -48,7 +48,7 @@ public sealed class PolicyHookTests
     [TestCase(2000)]
     [TestCase(5000)]
     [TestCase(500)]
-    public void ACanaryServesExactlyItsShareAndTheRestFeedsTheBaseline(int shareBp)
+    public void ACanaryServesExactlyItsShareAndBothArmsAreJudgedOnEveryCall(int shareBp)
     {
         PolicyHook hook = HookCatalog.CreateTimeSlice();
         var evaluator = new CanaryEvaluator(MetricDirection.LowerIsBetter, 9500, 100, 5000);
@@ -60,9 +60,31 @@ public sealed class PolicyHookTests
         }
 
         Assert.That(patched, Is.EqualTo(shareBp));
-        Assert.That(evaluator.Canary.Count, Is.EqualTo(shareBp));
-        Assert.That(evaluator.Baseline.Count, Is.EqualTo(10_000 - shareBp));
+        Assert.That(hook.PatchedCalls, Is.EqualTo((ulong)shareBp), "the unserved runs are not counted as served");
+        Assert.That(evaluator.Canary.Count, Is.EqualTo(10_000));
+        Assert.That(evaluator.Baseline.Count, Is.EqualTo(10_000));
         Assert.That(evaluator.Canary.Mean, Is.EqualTo(3000.0 * 3).Within(1e-9), "slice in us x runnable");
+        Assert.That(evaluator.Baseline.Mean, Is.EqualTo(4000.0 * 3).Within(1e-9), "the default's answer for the same calls");
+    }
+
+    [Test]
+    public void AnOutlierContextCannotMakeAWorsePatchLookBetter()
+    {
+        // The harmful sample quadruples the slice. Unpaired, a single burst of runnable
+        // threads that happened to land on a baseline call (the first, here) could outweigh it; paired,
+        // both arms see the burst.
+        PolicyHook hook = HookCatalog.CreateTimeSlice();
+        var evaluator = new CanaryEvaluator(MetricDirection.LowerIsBetter, 9000, 30, 2000);
+        hook.Swap(new InstalledPatch(Compile(hook, "harmful"), 7, 1000, null, evaluator, 5000, 0));
+        for (int i = 0; i < 600; i++)
+        {
+            long[] c = SliceContext(i % 2 == 0 ? 2_000_000 : 9_000_000);
+            c[9] = i == 0 ? 5000 : (i % 7) + 1;
+            hook.Invoke(c);
+            Assert.That(evaluator.Decide(), Is.Not.EqualTo(CanaryVerdict.Keep), $"call {i}");
+        }
+
+        Assert.That(evaluator.Canary.Mean, Is.GreaterThan(evaluator.Baseline.Mean * 3.9), "the same calls, four times the slice");
     }
 
     [TestCase("div-zero", CilExecStatus.DivideByZero)]
