@@ -139,6 +139,7 @@ internal static unsafe class Iommu
         }
 
         Span<VtdFault> fresh = stackalloc VtdFault[8];
+        Span<VtdFault> newest = stackalloc VtdFault[KeptFaults];
         ulong flags = InterruptState.Disable();
         int n = s_unit.TakeFaults(fresh);
         for (int i = 0; i < n; i++)
@@ -149,14 +150,13 @@ internal static unsafe class Iommu
 
         Faults += (ulong)n;
         int kept = Math.Min(s_faultCount, KeptFaults);
-        var result = new VtdFault[kept];
         for (int i = 0; i < kept; i++)
         {
-            result[i] = s_faults[(s_faultCount - kept + i) % KeptFaults];
+            newest[i] = s_faults[(s_faultCount - kept + i) % KeptFaults];
         }
 
         InterruptState.Restore(flags);
-        return result;
+        return newest[..kept].ToArray();
     }
 
     // The unit NexOS uses: in segment 0, below 4 GiB (the kernel maps its registers there),
