@@ -26,7 +26,8 @@ public sealed class InterfaceCounters
 /// One IPv4 interface on an Ethernet link: its address (0.0.0.0 until configured, when it
 /// answers nothing but still hears broadcasts, as a DHCP client must), the ARP exchange
 /// (answering requests for its address, resolving next hops, holding a few packets while a
-/// resolution is pending), ICMP echo (it answers pings), and UDP handed to a receiver.
+/// resolution is pending), fragments reassembled within limits (<see cref="Ipv4Reassembly"/>),
+/// ICMP echo (it answers pings), and UDP handed to a receiver.
 /// Everything from the wire is checked before it is used and every refusal is counted by
 /// reason; nothing is queued without a bound, and nothing allocates per packet. Times are the
 /// caller's monotonic nanoseconds; <see cref="Tick"/> retries and expires resolutions.
@@ -42,6 +43,7 @@ public sealed class IpInterface
     private readonly IFrameSink _sink;
     private readonly byte[] _frame = new byte[EthernetHeader.MaximumFrame];
     private readonly byte[] _reply = new byte[EthernetHeader.MaximumFrame];
+    private readonly Ipv4Reassembly _reassembly = new();
     private ulong _now;
     private readonly byte[][] _pending = new byte[MaxPending][];
     private readonly int[] _pendingLength = new int[MaxPending];
@@ -274,9 +276,12 @@ public sealed class IpInterface
 
         if (ip.IsFragment)
         {
-            // FIXME: fragment reassembly (bounded) is still to come; fragments are dropped.
-            Counters.DroppedUnsupported++;
-            return;
+            ReassemblyResult joined = _reassembly.Add(ip, body, _now, out body);
+            if (joined != ReassemblyResult.Complete)
+            {
+                Counters.DroppedMalformed += joined == ReassemblyResult.Incomplete ? 0UL : 1UL;
+                return;
+            }
         }
 
         if (ip.Protocol == IpProtocol.Icmp && ip.Destination == Address)

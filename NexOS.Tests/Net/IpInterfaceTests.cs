@@ -175,6 +175,30 @@ public sealed class IpInterfaceTests
     }
 
     [Test]
+    public void AFragmentedDatagramIsJoinedBeforeItIsHandedOn()
+    {
+        (IpInterface nic, _) = Configured();
+        int delivered = -1;
+        nic.Udp = (_, _, _, data) => delivered = data.Length;
+        byte[] udp = new byte[8 + 2000];
+        new Random(4).NextBytes(udp.AsSpan(8));
+        UdpHeader.Write(udp, 53, 1000, 2000, s_gatewayIp, s_myIp);
+        foreach ((int offset, int length, bool more) in new[] { (1480, 528, false), (0, 1480, true) })
+        {
+            byte[] frame = new byte[14 + 20 + length];
+            udp.AsSpan(offset, length).CopyTo(frame.AsSpan(34));
+            Ipv4Header.Write(frame.AsSpan(14), length, 77, false, 64, IpProtocol.Udp, s_gatewayIp, s_myIp);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(20), (ushort)((more ? 0x2000 : 0) | (offset / 8)));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(24), 0);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(24), InternetChecksum.Compute(frame.AsSpan(14, 20)));
+            new EthernetHeader(s_me, s_gatewayMac, EtherType.Ipv4).Write(frame);
+            nic.Receive(frame, 0);
+        }
+
+        Assert.That(delivered, Is.EqualTo(2000), "the UDP checksum held over the joined payload");
+    }
+
+    [Test]
     public void AnUnconfiguredInterfaceHearsUdpButAnswersNothing()
     {
         var wire = new Wire();
