@@ -149,40 +149,14 @@ public static class DnsMessage
     // the name where it stands). False when it runs past the message.
     private static bool SkipName(ReadOnlySpan<byte> message, ref int at)
     {
-        for (int steps = 0; steps < 128; steps++)
+        NameEnd end = WalkLabels(message, ref at);
+        if (end == NameEnd.Pointer && PointerLands(message, at))
         {
-            if (at >= message.Length)
-            {
-                return false;
-            }
-
-            byte length = message[at];
-            if (length == 0)
-            {
-                at++;
-                return true;
-            }
-
-            if ((length & 0xC0) == 0xC0)
-            {
-                if (at + 2 > message.Length || !PointerLands(message, at))
-                {
-                    return false;
-                }
-
-                at += 2;
-                return true;
-            }
-
-            if ((length & 0xC0) != 0 || at + 1 + length > message.Length)
-            {
-                return false;
-            }
-
-            at += 1 + length;
+            at += 2;
+            return true;
         }
 
-        return false;
+        return end == NameEnd.Zero;
     }
 
     // True when the name a pointer at `at` leads to ends inside the message within a bounded
@@ -199,36 +173,51 @@ public static class DnsMessage
             }
 
             at = target;
-            bool pointer = false;
-            for (int steps = 0; steps < 128 && !pointer; steps++)
+            NameEnd end = WalkLabels(message, ref at);
+            if (end != NameEnd.Pointer)
             {
-                if (at >= message.Length)
-                {
-                    return false;
-                }
-
-                byte length = message[at];
-                if (length == 0)
-                {
-                    return true;
-                }
-
-                pointer = (length & 0xC0) == 0xC0;
-                if (pointer ? at + 2 > message.Length : (length & 0xC0) != 0 || at + 1 + length > message.Length)
-                {
-                    return false;
-                }
-
-                at += pointer ? 0 : 1 + length;
-            }
-
-            if (!pointer)
-            {
-                return false;
+                return end == NameEnd.Zero;
             }
         }
 
         return false;
+    }
+
+    private enum NameEnd
+    {
+        Zero,
+        Pointer,
+        Bad,
+    }
+
+    // Walks the labels from `at`: past the zero byte that ends them (Zero), or up to a
+    // compression pointer, which lies whole inside the message (Pointer, `at` on it); Bad
+    // when a label runs past the message, uses a reserved length, or there are too many.
+    private static NameEnd WalkLabels(ReadOnlySpan<byte> message, ref int at)
+    {
+        for (int steps = 0; steps < 128 && at < message.Length; steps++)
+        {
+            byte length = message[at];
+            if (length == 0)
+            {
+                at++;
+                return NameEnd.Zero;
+            }
+
+            if ((length & 0xC0) == 0xC0)
+            {
+                return at + 2 <= message.Length ? NameEnd.Pointer : NameEnd.Bad;
+            }
+
+            if ((length & 0xC0) != 0 || at + 1 + length > message.Length)
+            {
+                return NameEnd.Bad;
+            }
+
+            at += 1 + length;
+        }
+
+        return NameEnd.Bad;
     }
 
     private static bool IsHostLabel(string label)
