@@ -125,6 +125,13 @@ public enum Syscall : ulong
     /// returns the bytes copied.</summary>
     IpcGrantWrite = 74,
 
+    /// <summary>(notification, unbind): binds the notification (Wait right) to the calling
+    /// thread, or with unbind = 1 undoes the thread's binding (the slot is then unused). While
+    /// bound, a signal ends the thread's endpoint receive: the receive returns Ok with the badge
+    /// <see cref="UserAbi.NotificationBadge"/>, label 0 and the bits in W0. BadArgument when the
+    /// notification or the thread is bound already.</summary>
+    NotificationBind = 75,
+
     /// <summary>(capability): empties a capability slot.</summary>
     CapabilityClose = 80,
 
@@ -398,6 +405,11 @@ public static class UserAbi
     /// in bits 0-31, at most <see cref="MaxGrantLength"/>; bit 32 read, bit 33 write). The
     /// server sees the label with the bit, w2 zero and w3 as sent. Other calls refuse it.</summary>
     public const ulong GrantFlag = 1UL << 63;
+
+    /// <summary>The badge an endpoint receive reports when it ended with the bits of the
+    /// thread's bound notification (<see cref="Syscall.NotificationBind"/>); no capability
+    /// can carry it.</summary>
+    public const ulong NotificationBadge = ulong.MaxValue;
 
     /// <summary>The largest buffer one call may grant, and the most one grant copy moves:
     /// 256 KiB, room for a block request of 32 reads of 4 KiB and their list

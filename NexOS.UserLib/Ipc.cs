@@ -141,6 +141,17 @@ public static class Ipc
     public static SyscallStatus Signal(int notification, ulong bits) =>
         Syscalls.StatusOf(SyscallNative.Call(Syscall.NotifySignal, (ulong)notification, bits));
 
+    /// <summary>Binds a notification to the calling thread: from now on a signal ends the
+    /// thread's <see cref="Receive"/> (and <see cref="ReplyReceive"/>) with badge
+    /// <see cref="UserAbi.NotificationBadge"/> and the bits in W0, so a server waits for its
+    /// clients and its interrupts at once. BadArgument when either is bound already.</summary>
+    public static SyscallStatus Bind(int notification) =>
+        Syscalls.StatusOf(SyscallNative.Call(Syscall.NotificationBind, (ulong)notification, 0));
+
+    /// <summary>Undoes the calling thread's <see cref="Bind"/>.</summary>
+    public static SyscallStatus Unbind() =>
+        Syscalls.StatusOf(SyscallNative.Call(Syscall.NotificationBind, 0, 1));
+
     /// <summary>Waits for bits on a notification (at most <paramref name="timeoutNs"/>; 0: no limit).</summary>
     public static SyscallStatus Wait(int notification, out ulong bits, ulong timeoutNs = 0)
     {

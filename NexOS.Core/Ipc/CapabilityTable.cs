@@ -92,7 +92,8 @@ public sealed class CapabilityTable
     /// Puts a capability to <paramref name="obj"/> in the lowest free slot above
     /// <see cref="ReplySlot"/> and returns the slot. Refuses a null object or a
     /// <see cref="ReplyObject"/> (reply capabilities only come from calls) with WrongObjectType,
-    /// rights outside <see cref="IpcRights.All"/> with InsufficientRights, and a full table
+    /// rights outside <see cref="IpcRights.All"/> or the reserved
+    /// <see cref="IpcParticipant.NotificationBadge"/> with InsufficientRights, and a full table
     /// with TableFull; <paramref name="slot"/> is -1 then.
     /// </summary>
     public IpcStatus Insert(IpcObject? obj, IpcRights rights, ulong badge, out int slot)
@@ -103,7 +104,7 @@ public sealed class CapabilityTable
             return IpcStatus.WrongObjectType;
         }
 
-        if ((rights & ~IpcRights.All) != 0)
+        if ((rights & ~IpcRights.All) != 0 || badge == IpcParticipant.NotificationBadge)
         {
             return IpcStatus.InsufficientRights;
         }
@@ -116,7 +117,7 @@ public sealed class CapabilityTable
     /// <paramref name="rights"/>, which must be a subset of the source's (rights only shrink).
     /// A badged source keeps its badge: <paramref name="badge"/> must equal it; an unbadged
     /// source (badge 0) may be given any badge, which is how a server mints one identity
-    /// per client. Reply capabilities cannot be copied (they are one-shot). Refusals change
+    /// per client, except <see cref="IpcParticipant.NotificationBadge"/>. Reply capabilities cannot be copied (they are one-shot). Refusals change
     /// nothing and leave <paramref name="slot"/> at -1.
     /// </summary>
     public IpcStatus Derive(int source, IpcRights rights, ulong badge, out int slot)
@@ -138,7 +139,7 @@ public sealed class CapabilityTable
             return IpcStatus.InsufficientRights;
         }
 
-        if (sourceBadge != 0 && badge != sourceBadge)
+        if ((sourceBadge != 0 && badge != sourceBadge) || badge == IpcParticipant.NotificationBadge)
         {
             return IpcStatus.InsufficientRights;
         }

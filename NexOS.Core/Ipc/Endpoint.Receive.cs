@@ -113,6 +113,15 @@ public sealed partial class Endpoint
     /// <summary>The commit of a receive: take the first sender's message or queue.</summary>
     private IpcResult TakeOrWait(IpcParticipant receiver)
     {
+        // Bits of a bound notification and waiting senders take turns.
+        Notification? bound = receiver.BoundNotification;
+        if (bound != null && bound.Pending != 0 && (!receiver.LastWasNotification || _senders.Head == null))
+        {
+            receiver.DeliverNotification(bound.TakeForReceive());
+            return IpcResult.Done();
+        }
+
+        receiver.LastWasNotification = false;
         IpcParticipant? sender = _senders.Dequeue();
         if (sender == null)
         {

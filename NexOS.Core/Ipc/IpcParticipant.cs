@@ -51,7 +51,16 @@ public sealed class IpcParticipant
         Tag = tag;
     }
 
+    /// <summary>The badge a receive reports when it ended with the bits of the participant's
+    /// bound notification (<see cref="Notification.Bind"/>) rather than a message: the label
+    /// is 0 and W0 holds the bits. No capability carries this badge
+    /// (<see cref="CapabilityTable.Derive"/> refuses it), so no sender can pose as it.</summary>
+    public const ulong NotificationBadge = ulong.MaxValue;
+
     public CapabilityTable Capabilities { get; }
+
+    /// <summary>The notification bound to this participant, or null.</summary>
+    public Notification? BoundNotification { get; internal set; }
 
     /// <summary>The kernel's thread object (or anything else the kernel likes); IPC never
     /// reads it.</summary>
@@ -161,6 +170,18 @@ public sealed class IpcParticipant
     }
 
     internal void DeliverBits(ulong bits) => ReceivedBits = bits;
+
+    /// <summary>Stores a bound notification's bits as the received message.</summary>
+    internal void DeliverNotification(ulong bits)
+    {
+        _received = new IpcMessage { W0 = bits, WordCount = 1 };
+        Badge = NotificationBadge;
+        LastWasNotification = true;
+    }
+
+    /// <summary>True when the last receive ended with bound-notification bits; the next
+    /// receive then serves a waiting sender first, so neither side can starve the other.</summary>
+    internal bool LastWasNotification { get; set; }
 
     /// <summary>Becomes a queued sender holding its own copy of the message.</summary>
     internal void BlockSending(Endpoint endpoint, in IpcMessage message, ulong badge, IpcRights rights, bool isCall)

@@ -16,6 +16,9 @@ public sealed class Notification : IpcObject
 
     public IpcStatistics Statistics { get; } = new();
 
+    /// <summary>The participant this notification is bound to (<see cref="Bind"/>), or null.</summary>
+    public IpcParticipant? BoundTo { get; private set; }
+
     /// <summary>Participants queued in <see cref="Wait"/>.</summary>
     public int Waiting => _waiters.Count;
 
@@ -62,7 +65,7 @@ public sealed class Notification : IpcObject
         IpcParticipant? waiter = _waiters.Dequeue();
         if (waiter == null)
         {
-            return IpcResult.Done();
+            return WakeBoundReceiver();
         }
 
         waiter.DeliverBits(Take());
@@ -127,7 +130,72 @@ public sealed class Notification : IpcObject
         return IpcResult.Done();
     }
 
+    /// <summary>
+    /// Binds the notification in <paramref name="slot"/> (which needs Wait) to
+    /// <paramref name="caller"/>, as seL4 binds one to a thread: from now on, while the caller
+    /// waits in an endpoint receive, signalling the notification ends that receive with the
+    /// pending bits as a message (see <see cref="IpcParticipant.NotificationBadge"/>), and a
+    /// receive finds bits already pending. So a server waits for its clients and its
+    /// interrupts (or another service's signals) at once. Refusals: NotIdle, the lookup's
+    /// errors, InvalidMessage when the notification is bound already or the caller has one
+    /// bound.
+    /// </summary>
+    public static IpcStatus Bind(IpcParticipant caller, int slot)
+    {
+        if (caller.State != IpcState.Idle)
+        {
+            return IpcStatus.NotIdle;
+        }
+
+        IpcStatus status = caller.Capabilities.Lookup(slot, IpcRights.Wait, out Notification? notification, out _);
+        if (status != IpcStatus.Ok)
+        {
+            return status;
+        }
+
+        if (notification!.BoundTo != null || caller.BoundNotification != null)
+        {
+            return IpcStatus.InvalidMessage;
+        }
+
+        // ---- Point of no return. ----
+        notification.BoundTo = caller;
+        caller.BoundNotification = notification;
+        return IpcStatus.Ok;
+    }
+
+    /// <summary>Undoes <see cref="Bind"/> for <paramref name="participant"/> (when its thread
+    /// ends, or on request); nothing happens when it has no notification bound.</summary>
+    public static void Unbind(IpcParticipant participant)
+    {
+        Notification? bound = participant.BoundNotification;
+        if (bound != null)
+        {
+            bound.BoundTo = null;
+            participant.BoundNotification = null;
+        }
+    }
+
+    /// <summary>Takes the pending bits for the bound participant's receive; 0 when none.</summary>
+    internal ulong TakeForReceive() => Pending == 0 ? 0 : Take();
+
     internal override bool Unqueue(IpcParticipant participant) => _waiters.Remove(participant);
+
+    // Nobody waits on the notification itself: the bound participant, if it waits in an
+    // endpoint receive, leaves that endpoint's queue and gets the bits as its message.
+    private IpcResult WakeBoundReceiver()
+    {
+        IpcParticipant? bound = BoundTo;
+        if (bound == null || bound.State != IpcState.BlockedReceiving || bound.BlockedOn is not Endpoint endpoint)
+        {
+            return IpcResult.Done();
+        }
+
+        endpoint.Unqueue(bound);
+        bound.DeliverNotification(Take());
+        bound.Wake();
+        return IpcResult.Done(bound);
+    }
 
     private ulong Take()
     {

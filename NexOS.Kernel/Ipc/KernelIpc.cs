@@ -97,6 +97,25 @@ internal static class KernelIpc
         return status;
     }
 
+    /// <summary>Binds the notification in <paramref name="slot"/> to the calling thread, or
+    /// undoes the thread's binding.</summary>
+    public static IpcStatus Bind(int slot, bool unbind)
+    {
+        ulong flags = InterruptState.Disable();
+        IpcStatus status = IpcStatus.Ok;
+        if (unbind)
+        {
+            Notification.Unbind(Me);
+        }
+        else
+        {
+            status = Notification.Bind(Me, slot);
+        }
+
+        InterruptState.Restore(flags);
+        return status;
+    }
+
     /// <summary>Waits for notification bits, which are then in the caller's Ipc.ReceivedBits.</summary>
     public static IpcStatus Wait(int slot, ulong timeoutNs = 0)
     {

@@ -92,6 +92,8 @@ internal static unsafe class SyscallDispatcher
                 return SyscallIpc.Signal(f);
             case Syscall.NotifyWait:
                 return SyscallIpc.Wait(f);
+            case Syscall.NotificationBind:
+                return SyscallIpc.Bind(f);
             case Syscall.EndpointCreate:
                 return SyscallIpc.Create(me, true);
             case Syscall.NotificationCreate:

@@ -82,6 +82,17 @@ internal static unsafe class SyscallIpc
     public static long Signal(InterruptFrame* f) =>
         Result(SlotOf(f->Rdi, out int slot) ? KernelIpc.Signal(slot, f->Rsi) : IpcStatus.InvalidSlot);
 
+    public static long Bind(InterruptFrame* f)
+    {
+        if (f->Rsi > 1)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadArgument);
+        }
+
+        bool unbind = f->Rsi == 1;
+        return Result(unbind ? KernelIpc.Bind(0, true) : SlotOf(f->Rdi, out int slot) ? KernelIpc.Bind(slot, false) : IpcStatus.InvalidSlot);
+    }
+
     public static long Wait(InterruptFrame* f)
     {
         IpcStatus status = SlotOf(f->Rdi, out int slot) && TimeoutOf(f->Rsi, out ulong timeout)

@@ -160,6 +160,10 @@ internal sealed unsafe class KernelThread
     /// else refers to it. Only for an exited thread, from another thread's stack.</summary>
     public void ReleaseResources()
     {
+        // A notification bound to the thread is free for another once the thread is gone.
+        ulong flags = InterruptState.Disable();
+        Notification.Unbind(Ipc);
+        InterruptState.Restore(flags);
         FreeMemory();
         Owner?.ThreadReaped(this);
     }
