@@ -27,7 +27,9 @@ namespace NexOS.Abi;
 /// W2 (its data, 16 bits) into the capability; W0 = 0 puts the function back on its
 /// interrupt line. Label 0; NotFound when the function has neither, BadArgument for another
 /// W0 or a message MSI cannot hold. The manager also puts every function back on its line
-/// before it starts a driver for it.
+/// before it starts a driver for it. Nics: answers W0 = 1 when the network driver serving the
+/// `nic` endpoint said Ready and runs, W1 = 1 while it is starting (both 0: no network device);
+/// the network stack calls `nic` only once W0 is 1.
 /// </summary>
 public static class DeviceProtocol
 {
@@ -37,6 +39,7 @@ public static class DeviceProtocol
     public const ulong Disks = 4;
     public const ulong Ready = 5;
     public const ulong Messages = 6;
+    public const ulong Nics = 7;
 
     /// <summary>The most bytes of a Start request's command line.</summary>
     public const int MaxCommandLine = 256;

@@ -115,14 +115,15 @@ public enum Syscall : ulong
     /// <summary>(): creates a notification object; returns a capability with every right.</summary>
     NotificationCreate = 72,
 
-    /// <summary>(offset, buffer, length): copies <c>length</c> bytes from offset <c>offset</c>
-    /// of the buffer the call being served grants (Read) into the server's buffer; returns
-    /// the bytes copied.</summary>
+    /// <summary>(offset, buffer, length, saved): copies <c>length</c> bytes from offset <c>offset</c>
+    /// of the buffer the call being served grants (Read) into the server's buffer, or with
+    /// <c>saved</c> not 0 the buffer of the call whose reply capability is saved in that slot;
+    /// returns the bytes copied.</summary>
     IpcGrantRead = 73,
 
-    /// <summary>(offset, buffer, length): copies <c>length</c> bytes of the server's buffer
-    /// into the buffer the call being served grants (Write), from offset <c>offset</c>;
-    /// returns the bytes copied.</summary>
+    /// <summary>(offset, buffer, length, saved): copies <c>length</c> bytes of the server's buffer
+    /// into the buffer the call being served (or the saved call) grants (Write), from offset
+    /// <c>offset</c>; returns the bytes copied.</summary>
     IpcGrantWrite = 74,
 
     /// <summary>(notification, unbind): binds the notification (Wait right) to the calling
@@ -131,6 +132,18 @@ public enum Syscall : ulong
     /// <see cref="UserAbi.NotificationBadge"/>, label 0 and the bits in W0. BadArgument when the
     /// notification or the thread is bound already.</summary>
     NotificationBind = 75,
+
+    /// <summary>(): moves the reply capability of the call being served into an ordinary slot,
+    /// which it returns, so the server can receive other calls and answer this one later with
+    /// <see cref="IpcReplySaved"/>; its grant stays usable (IpcGrantRead and IpcGrantWrite take
+    /// the slot as their fourth argument). BadCapability when no call is being served.
+    /// Closing the slot, or the server ending, cancels the waiting caller with PeerDied.</summary>
+    IpcReplySave = 76,
+
+    /// <summary>(slot, label, w0, w1, w2, w3): answers the call whose reply capability
+    /// <see cref="IpcReplySave"/> put in the slot, consuming it. PeerDied when the caller
+    /// stopped waiting; WrongKind when the slot holds no reply capability.</summary>
+    IpcReplySaved = 77,
 
     /// <summary>(capability): empties a capability slot.</summary>
     CapabilityClose = 80,

@@ -76,6 +76,22 @@ public sealed class InterruptWaiter : IWaiter
         return new InterruptWaiter(interrupt, (int)notification, null, message: true);
     }
 
+    /// <summary>The notification the interrupt raises (bit 1); 0 when polling. A server binds
+    /// it to its thread to hear the device and its clients in one receive.</summary>
+    public int Notification => _notification;
+
+    /// <summary>What <see cref="Wait"/> does after waking: the device's acknowledgement and,
+    /// for a line, re-arming it. For a server that heard the interrupt through its receive.</summary>
+    public void Acknowledge()
+    {
+        Interrupts++;
+        _acknowledge?.Invoke();
+        if (_line != 0 && !_message)
+        {
+            _ = Devices.AcknowledgeInterrupt(_line);
+        }
+    }
+
     /// <summary>True when the wake-ups come from a message interrupt (MSI-X).</summary>
     public bool UsesMessages => _message;
 

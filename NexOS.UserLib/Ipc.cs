@@ -88,6 +88,30 @@ public static class Ipc
     public static SyscallStatus WriteGrant(ulong offset, ReadOnlySpan<byte> source) =>
         Syscalls.StatusOf(SyscallBuffers.GrantWrite(offset, source));
 
+    /// <summary>In a server: reads from the grant of the call whose reply is saved in
+    /// <paramref name="saved"/> (<see cref="SaveReply"/>).</summary>
+    public static SyscallStatus ReadSavedGrant(int saved, ulong offset, Span<byte> destination) =>
+        Syscalls.StatusOf(SyscallBuffers.GrantRead(offset, destination, saved));
+
+    /// <summary>In a server: writes into the grant of the call whose reply is saved in
+    /// <paramref name="saved"/>.</summary>
+    public static SyscallStatus WriteSavedGrant(int saved, ulong offset, ReadOnlySpan<byte> source) =>
+        Syscalls.StatusOf(SyscallBuffers.GrantWrite(offset, source, saved));
+
+    /// <summary>In a server: keeps the call being served for later. Returns the slot its reply
+    /// capability moved to (answer it with <see cref="ReplySaved"/>; closing the slot fails the
+    /// caller with PeerDied), or a negated status (BadCapability: no call is being served).</summary>
+    public static long SaveReply() => SyscallNative.Call(Syscall.IpcReplySave);
+
+    /// <summary>Answers the call saved in <paramref name="saved"/> with <paramref name="message"/>;
+    /// PeerDied when its caller stopped waiting. The slot is empty afterwards either way.</summary>
+    public static SyscallStatus ReplySaved(int saved, in Message message)
+    {
+        Span<ulong> r = stackalloc ulong[6];
+        Load(r, (ulong)saved, in message);
+        return Syscalls.StatusOf(SyscallBuffers.CallRegisters(Syscall.IpcReplySaved, r));
+    }
+
     /// <summary>Sends <paramref name="message"/>, waiting for a receiver.</summary>
     public static SyscallStatus Send(int endpoint, in Message message)
     {

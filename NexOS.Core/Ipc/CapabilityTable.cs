@@ -274,6 +274,19 @@ public sealed class CapabilityTable
         _replyGeneration = generation;
     }
 
+    /// <summary>Moves the reply capability in the reserved slot to the lowest free ordinary
+    /// slot (the badge field keeps its generation, as in the reserved slot).</summary>
+    internal IpcStatus MoveReply(out int slot)
+    {
+        IpcStatus status = Place(_reply!, _replyRights, _replyGeneration, out slot);
+        if (status == IpcStatus.Ok)
+        {
+            ClearReply();
+        }
+
+        return status;
+    }
+
     internal void ClearReply()
     {
         _reply = null;

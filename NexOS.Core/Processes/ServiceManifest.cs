@@ -26,6 +26,7 @@ public sealed record ServiceEntry(string Name, string Program, RestartPolicy Res
 /// line; '#' starts a comment:
 /// <code>
 /// endpoint &lt;name&gt;
+/// notification &lt;name&gt;
 /// service &lt;name&gt; &lt;program&gt; [restart=always|never|on-failure] [caps=&lt;cap&gt;[,&lt;cap&gt;...]]
 /// </code>
 /// A cap is a name with an optional right list after a colon: <c>console:receive</c>,
@@ -49,13 +50,18 @@ public sealed class ServiceManifest
     /// <summary>Right bits, as NexOS.Abi.CapabilityRights and the kernel number them.</summary>
     public const ulong Send = 1, Receive = 2, Grant = 4, Signal = 8, Wait = 16, AllRights = 31;
 
-    private ServiceManifest(List<string> endpoints, List<ServiceEntry> services)
+    private ServiceManifest(List<string> endpoints, List<string> notifications, List<ServiceEntry> services)
     {
         Endpoints = endpoints;
+        Notifications = notifications;
         Services = services;
     }
 
     public IReadOnlyList<string> Endpoints { get; }
+
+    /// <summary>Notifications init makes, by which one service signals another (a network
+    /// driver wakes the stack).</summary>
+    public IReadOnlyList<string> Notifications { get; }
 
     public IReadOnlyList<ServiceEntry> Services { get; }
 
@@ -72,6 +78,7 @@ public sealed class ServiceManifest
         }
 
         var endpoints = new List<string>();
+        var notifications = new List<string>();
         var services = new List<ServiceEntry>();
         string[] lines = text.Split('\n');
         for (int i = 0; i < lines.Length; i++)
@@ -86,9 +93,10 @@ public sealed class ServiceManifest
 
             string? problem = words[0] switch
             {
-                "endpoint" => ParseEndpoint(words, endpoints, services),
-                "service" => ParseService(words, endpoints, services, known),
-                _ => $"unknown statement '{Cut(words[0])}' (endpoint or service)",
+                "endpoint" => ParseObject(words, endpoints, notifications, services),
+                "notification" => ParseObject(words, notifications, endpoints, services),
+                "service" => ParseService(words, [.. endpoints, .. notifications], services, known),
+                _ => $"unknown statement '{Cut(words[0])}' (endpoint, notification or service)",
             };
             if (problem != null)
             {
@@ -97,14 +105,15 @@ public sealed class ServiceManifest
             }
         }
 
-        return new ServiceManifest(endpoints, services);
+        return new ServiceManifest(endpoints, notifications, services);
     }
 
-    private static string? ParseEndpoint(string[] words, List<string> endpoints, List<ServiceEntry> services)
+    // An endpoint or a notification: a name not declared before as either, nor a service's.
+    private static string? ParseObject(string[] words, List<string> objects, List<string> others, List<ServiceEntry> services)
     {
         if (words.Length != 2)
         {
-            return "usage: endpoint <name>";
+            return $"usage: {words[0]} <name>";
         }
 
         if (!IsName(words[1]))
@@ -112,12 +121,12 @@ public sealed class ServiceManifest
             return $"'{Cut(words[1])}' is not a name (letters, digits, '.', '-', '_'; at most {MaxName})";
         }
 
-        if (endpoints.Contains(words[1]) || services.Exists(s => s.Name == words[1]))
+        if (objects.Contains(words[1]) || others.Contains(words[1]) || services.Exists(s => s.Name == words[1]))
         {
             return $"'{words[1]}' is declared twice";
         }
 
-        endpoints.Add(words[1]);
+        objects.Add(words[1]);
         return null;
     }
 
@@ -193,7 +202,7 @@ public sealed class ServiceManifest
         string name = colon < 0 ? text : text[..colon];
         if (!endpoints.Contains(name) && !Contains(known, name))
         {
-            return $"capability '{Cut(name)}' is neither a declared endpoint nor one init holds";
+            return $"capability '{Cut(name)}' is neither a declared endpoint or notification nor one init holds";
         }
 
         ulong rights = AllRights;

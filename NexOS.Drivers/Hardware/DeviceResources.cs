@@ -17,8 +17,12 @@ public enum ResourceKind
     /// <summary>The manager's endpoint, badged for this function: configuration-space reads.</summary>
     Config,
 
-    /// <summary>The endpoint the driver serves (a disk driver's `disk`).</summary>
+    /// <summary>The endpoint the driver serves (a disk driver's `disk`, a network driver's `nic`).</summary>
     Served,
+
+    /// <summary>A notification the driver signals for its client (a network driver's
+    /// `netwake`: frames have arrived).</summary>
+    Wake,
 }
 
 /// <summary>One resource: its capability slot, kind, BAR index (memory and ports), value (the
@@ -107,6 +111,9 @@ public sealed class DeviceResources
                 return true;
             case 's' when rest.Length == 0:
                 resource = new DeviceResource(slot, ResourceKind.Served, -1, 0, 0);
+                return true;
+            case 'w' when rest.Length == 0:
+                resource = new DeviceResource(slot, ResourceKind.Wake, -1, 0, 0);
                 return true;
             case 'q':
                 bool line = uint.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out uint irq) && irq < 256;

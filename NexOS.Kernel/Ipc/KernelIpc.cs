@@ -97,6 +97,24 @@ internal static class KernelIpc
         return status;
     }
 
+    /// <summary>Moves the reply capability of the call being served to an ordinary slot.</summary>
+    public static IpcStatus SaveReply(ref int slot)
+    {
+        ulong flags = InterruptState.Disable();
+        IpcStatus status = Endpoint.SaveReply(Me, out slot);
+        InterruptState.Restore(flags);
+        return status;
+    }
+
+    /// <summary>Answers the call whose reply capability was saved in <paramref name="slot"/>.</summary>
+    public static IpcStatus ReplySaved(int slot, in IpcMessage message)
+    {
+        ulong flags = InterruptState.Disable();
+        IpcStatus status = Complete(Endpoint.ReplySaved(Me, slot, in message), 0);
+        InterruptState.Restore(flags);
+        return status;
+    }
+
     /// <summary>Binds the notification in <paramref name="slot"/> to the calling thread, or
     /// undoes the thread's binding.</summary>
     public static IpcStatus Bind(int slot, bool unbind)

@@ -257,8 +257,19 @@ internal sealed partial class Process : IThreadOwner
 
         // Nothing runs in the process any more: its capabilities go now, not when the last
         // reference to one of its thread objects (a Thread capability held elsewhere) goes.
+        // A caller whose reply the process saved for later would wait for ever: it is
+        // cancelled with DeadPeer as the slots go.
         flags = InterruptState.Disable();
-        thread.Ipc.Capabilities.Clear();
+        CapabilityTable table = thread.Ipc.Capabilities;
+        for (int slot = CapabilityTable.ReplySlot + 1; slot < table.Size; slot++)
+        {
+            if (Endpoint.Close(table, slot, out IpcParticipant? cancelled) == IpcStatus.Ok && cancelled != null)
+            {
+                Scheduler.WakeIpc(cancelled);
+            }
+        }
+
+        table.Clear();
         InterruptState.Restore(flags);
 
         PagesAtEnd = Space.CountUserPages(out UserSpaceUsage usage) ? usage.OwnedPages + usage.BorrowedPages : 0;

@@ -94,14 +94,18 @@ internal static unsafe class SyscallDispatcher
                 return SyscallIpc.Wait(f);
             case Syscall.NotificationBind:
                 return SyscallIpc.Bind(f);
+            case Syscall.IpcReplySave:
+                return SyscallIpc.SaveReply();
+            case Syscall.IpcReplySaved:
+                return SyscallIpc.ReplySaved(f);
             case Syscall.EndpointCreate:
                 return SyscallIpc.Create(me, true);
             case Syscall.NotificationCreate:
                 return SyscallIpc.Create(me, false);
             case Syscall.IpcGrantRead:
-                return SyscallGrants.Copy(process, me, a0, a1, a2, toCaller: false);
+                return SyscallGrants.Copy(process, me, a0, a1, a2, f->R10, toCaller: false);
             case Syscall.IpcGrantWrite:
-                return SyscallGrants.Copy(process, me, a0, a1, a2, toCaller: true);
+                return SyscallGrants.Copy(process, me, a0, a1, a2, f->R10, toCaller: true);
             case Syscall.ProcessSpawn:
                 return SyscallProcess.Spawn(process, me, a0, a1, a2, f->R10, f->R8, f->R9);
             case Syscall.ProcessSpawnImage:

@@ -27,15 +27,17 @@ internal static class SyscallGrants
     /// <summary>
     /// Copies <paramref name="length"/> bytes between the server's <paramref name="buffer"/>
     /// and the grant at <paramref name="offset"/>: into the grant when
-    /// <paramref name="toCaller"/>. Decoding, in order: length at most 256 KiB (BadArgument);
-    /// a reply capability in slot 0 (BadCapability) whose caller still waits (PeerDied); the
+    /// <paramref name="toCaller"/>. The grant is that of the call being served, or with
+    /// <paramref name="saved"/> not 0 that of the call whose reply capability the server saved
+    /// in that slot (IpcReplySave). Decoding, in order: length at most 256 KiB (BadArgument);
+    /// a reply capability in slot 0 or <paramref name="saved"/> (BadCapability) whose caller still waits (PeerDied); the
     /// grant has the right for the direction (NoRights, also for a call without a grant);
     /// [offset, offset + length) inside the grant (BadArgument). While copying: a server page
     /// it may not access that way is BadAddress, a granted page the caller may not is BadGrant,
     /// and the caller ending meanwhile is PeerDied; the chunks before stay copied. Returns the
     /// bytes copied (all of them) on success.
     /// </summary>
-    public static long Copy(Process process, KernelThread me, ulong offset, ulong buffer, ulong length, bool toCaller)
+    public static long Copy(Process process, KernelThread me, ulong offset, ulong buffer, ulong length, ulong saved, bool toCaller)
     {
         if (length > UserAbi.MaxGrantLength)
         {
@@ -43,10 +45,15 @@ internal static class SyscallGrants
         }
 
         CapabilityTable table = me.Ipc.Capabilities;
-        ReplyObject? reply = table.LiveReply;
+        if (saved >= (ulong)table.Size)
+        {
+            return SyscallResult.Fail(SyscallStatus.BadCapability);
+        }
+
+        ReplyObject? reply = saved == 0 ? table.LiveReply : Endpoint.SavedReply(table, (int)saved);
         if (reply == null)
         {
-            bool held = table.Lookup(CapabilityTable.ReplySlot, IpcRights.None, out ReplyObject? _, out _) == IpcStatus.Ok;
+            bool held = table.Lookup((int)saved, IpcRights.None, out ReplyObject? _, out _) == IpcStatus.Ok;
             return SyscallResult.Fail(held ? SyscallStatus.PeerDied : SyscallStatus.BadCapability);
         }
 

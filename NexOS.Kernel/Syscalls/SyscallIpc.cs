@@ -82,6 +82,20 @@ internal static unsafe class SyscallIpc
     public static long Signal(InterruptFrame* f) =>
         Result(SlotOf(f->Rdi, out int slot) ? KernelIpc.Signal(slot, f->Rsi) : IpcStatus.InvalidSlot);
 
+    /// <summary>Moves the reply capability of the call being served to an ordinary slot,
+    /// which it returns.</summary>
+    public static long SaveReply()
+    {
+        int slot = -1;
+        IpcStatus status = KernelIpc.SaveReply(ref slot);
+        return status == IpcStatus.Ok ? slot : Result(status == IpcStatus.NoReplyCapability ? IpcStatus.EmptySlot : status);
+    }
+
+    /// <summary>Answers through a saved reply capability (slot in RDI, message as for a reply).</summary>
+    public static long ReplySaved(InterruptFrame* f) =>
+        !PlainMessage(f, out IpcMessage message) ? SyscallResult.Fail(SyscallStatus.BadArgument)
+            : Result(SlotOf(f->Rdi, out int slot) ? KernelIpc.ReplySaved(slot, message) : IpcStatus.InvalidSlot);
+
     public static long Bind(InterruptFrame* f)
     {
         if (f->Rsi > 1)

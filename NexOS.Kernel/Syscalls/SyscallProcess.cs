@@ -184,7 +184,12 @@ internal static class SyscallProcess
         }
 
         ulong flags = InterruptState.Disable();
-        IpcStatus status = me.Ipc.Capabilities.Delete((int)slot);
+        IpcStatus status = Endpoint.Close(me.Ipc.Capabilities, (int)slot, out IpcParticipant? cancelled);
+        if (cancelled != null)
+        {
+            Scheduler.WakeIpc(cancelled);
+        }
+
         InterruptState.Restore(flags);
         return SyscallIpc.Result(status);
     }

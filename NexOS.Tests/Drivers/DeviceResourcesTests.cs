@@ -32,6 +32,14 @@ public sealed class DeviceResourcesTests
         Assert.That(r.Find(ResourceKind.Memory), Is.Null);
     }
 
+    [Test]
+    public void ANetworkDriverGetsItsWakeNotification()
+    {
+        Assert.That(DeviceResources.TryParse(new[] { "virtionet", "res=m4:0:4000,c,s,w" }, out DeviceResources? r), Is.True);
+        Assert.That(r!.Find(ResourceKind.Wake), Is.EqualTo(new DeviceResource(4, ResourceKind.Wake, -1, 0, 0)));
+    }
+
+    [TestCase("res=w1")]
     [TestCase("virtioblk")]
     [TestCase("res=")]
     [TestCase("res=m1:0")]

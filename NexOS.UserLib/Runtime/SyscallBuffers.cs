@@ -126,21 +126,21 @@ internal static unsafe class SyscallBuffers
         }
     }
 
-    /// <summary>IpcGrantRead (offset, buffer, length).</summary>
-    public static long GrantRead(ulong offset, Span<byte> buffer)
+    /// <summary>IpcGrantRead (offset, buffer, length, saved reply slot or 0).</summary>
+    public static long GrantRead(ulong offset, Span<byte> buffer, int saved = 0)
     {
         fixed (byte* b = buffer)
         {
-            return SyscallNative.Call(Syscall.IpcGrantRead, offset, (ulong)b, (ulong)buffer.Length);
+            return SyscallNative.Call(Syscall.IpcGrantRead, offset, (ulong)b, (ulong)buffer.Length, (ulong)saved, 0, 0);
         }
     }
 
-    /// <summary>IpcGrantWrite (offset, buffer, length).</summary>
-    public static long GrantWrite(ulong offset, ReadOnlySpan<byte> buffer)
+    /// <summary>IpcGrantWrite (offset, buffer, length, saved reply slot or 0).</summary>
+    public static long GrantWrite(ulong offset, ReadOnlySpan<byte> buffer, int saved = 0)
     {
         fixed (byte* b = buffer)
         {
-            return SyscallNative.Call(Syscall.IpcGrantWrite, offset, (ulong)b, (ulong)buffer.Length);
+            return SyscallNative.Call(Syscall.IpcGrantWrite, offset, (ulong)b, (ulong)buffer.Length, (ulong)saved, 0, 0);
         }
     }
 

@@ -10,10 +10,13 @@ namespace NexOS.Programs.DevMgr;
 /// 1). It enumerates PCI through the configuration ports (NexOS.Drivers.Pci, the same code the
 /// host tests run against emulated machines), starts the drivers its <see cref="DriverTable"/>
 /// names for what it finds, and then serves its endpoint (receive and send rights in slot 2;
-/// the `disk`, `disk1`, `disk2` and `disk3` endpoints disk drivers serve in slots 3-6): `lspci` (List), starting a program
+/// the `disk`, `disk1`, `disk2` and `disk3` endpoints disk drivers serve in slots 3-6; the
+/// `nic` endpoint the network driver serves in slot 7 and the `netwake` notification it
+/// signals in slot 8): `lspci` (List), starting a program
 /// for a function with exactly that function's resources as capabilities (Start, see
 /// <see cref="Resources"/>), configuration-space reads for drivers (ConfigRead), turning a
-/// driver's message interrupts on or off (Messages), and the number of disks (Disks). It reports each program's end on the log, and starts a driver it
+/// driver's message interrupts on or off (Messages), the number of disks (Disks) and whether
+/// the network driver serves (Nics). It reports each program's end on the log, and starts a driver it
 /// started by itself again when it fails, a bounded number of times.
 /// </summary>
 public static class Program
@@ -21,6 +24,8 @@ public static class Program
     private const int Authority = 1;
     private const int EndpointSlot = 2;
     private static readonly int[] s_diskSlots = [3, 4, 5, 6];
+    private const int NicSlot = 7;
+    private const int NetWakeSlot = 8;
     private const ulong PollNs = 100_000_000;
 
     private static IPciConfigSpace? s_config;
@@ -46,7 +51,7 @@ public static class Program
 
         var supervision = new Supervision(functions, Launch);
         s_supervision = supervision;
-        supervision.StartDrivers(s_diskSlots);
+        supervision.StartDrivers(s_diskSlots, NicSlot);
         while (true)
         {
             SyscallStatus status = Ipc.Receive(EndpointSlot, out Message request, out ulong badge, PollNs);
@@ -98,6 +103,7 @@ public static class Program
         {
             DeviceProtocol.List => List(functions, Ipc.GrantedLength(in request)),
             DeviceProtocol.Start => Start(functions, request.W0, Ipc.GrantedLength(in request)),
+            DeviceProtocol.Nics => new Message { W0 = s_supervision!.NicState == 1 ? 1UL : 0, W1 = s_supervision.NicState == 2 ? 1UL : 0 },
             DeviceProtocol.Disks => new Message
             {
                 W0 = (ulong)s_supervision!.DisksReady,
@@ -229,7 +235,7 @@ public static class Program
     {
         var slots = new List<ulong>();
         var text = new StringBuilder();
-        SyscallStatus made = Resources.Make(Authority, EndpointSlot, f, served, slots, text);
+        SyscallStatus made = Resources.Make(Authority, EndpointSlot, f, served, served == NicSlot ? NetWakeSlot : 0, slots, text);
         if (made == SyscallStatus.Ok)
         {
             // A driver that ended with messages on leaves its successor the line.

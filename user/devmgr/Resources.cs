@@ -11,13 +11,14 @@ namespace NexOS.Programs.DevMgr;
 /// (`m<bar>:<hex offset of the BAR in its first page>:<hex length>`) and a port range per
 /// I/O BAR (`p<bar>:<hex first port>:<hex count>`) in BAR order, the interrupt line when the function has one
 /// (`q<line>`), the manager's endpoint badged for this function, through which it reads its
-/// configuration space (`c`), and for a disk driver the endpoint it serves (`s`).
+/// configuration space (`c`), for a disk or network driver the endpoint it serves (`s`), and for
+/// a network driver the notification it signals when frames arrive (`w`).
 /// </summary>
 internal static class Resources
 {
     /// <summary>Makes the capabilities into <paramref name="slots"/> (the caller closes them
     /// once the program has its copies) and the text into <paramref name="text"/>.</summary>
-    public static SyscallStatus Make(int authority, int endpoint, PciFunction f, int served, List<ulong> slots, StringBuilder text)
+    public static SyscallStatus Make(int authority, int endpoint, PciFunction f, int served, int wake, List<ulong> slots, StringBuilder text)
     {
         text.Append(" res=");
         for (int i = 0; i < f.Bars.Length; i++)
@@ -70,6 +71,18 @@ internal static class Resources
 
             slots.Add((ulong)copy);
             text.Append("s,");
+        }
+
+        if (wake != 0)
+        {
+            long copy = Children.Copy(wake, (ulong)CapabilityRights.Signal);
+            if (copy < 0)
+            {
+                return (SyscallStatus)(-copy);
+            }
+
+            slots.Add((ulong)copy);
+            text.Append("w,");
         }
 
         text.Length--;

@@ -20,6 +20,7 @@ internal sealed class Supervision
     private readonly List<Child> _children = new();
     private readonly int _exits;
     private int[] _diskSlots = [];
+    private int _nicSlot;
 
     /// <summary>Takes the functions found and how to start a program for one:
     /// (function, command, served endpoint slot or 0, exit notification, exit bit) gives the
@@ -80,7 +81,7 @@ internal sealed class Supervision
         mask = 0;
         foreach (Child c in _children)
         {
-            if (c.Served != 0 && c.Ready == ready)
+            if (c.Served != 0 && c.Ready == ready && Array.IndexOf(_diskSlots, c.Served) >= 0)
             {
                 n++;
                 int index = Array.IndexOf(_diskSlots, c.Served);
@@ -91,28 +92,59 @@ internal sealed class Supervision
         return n;
     }
 
+    /// <summary>The network driver serving the `nic` endpoint: 1 when it said it serves,
+    /// 2 while it is starting, 0 when there is none.</summary>
+    public int NicState
+    {
+        get
+        {
+            foreach (Child c in _children)
+            {
+                if (c.Served == _nicSlot && _nicSlot != 0)
+                {
+                    return c.Ready ? 1 : 2;
+                }
+            }
+
+            return 0;
+        }
+    }
+
     /// <summary>Starts the driver of every function the table names; the disks get the
-    /// endpoints in <paramref name="diskSlots"/> to serve, in PCI order, one each; a disk
-    /// beyond them gets no driver (and the log says so).</summary>
-    public void StartDrivers(int[] diskSlots)
+    /// endpoints in <paramref name="diskSlots"/> to serve, in PCI order, one each, and the
+    /// first network device the endpoint in <paramref name="nicSlot"/>; a disk or network
+    /// device beyond them gets no driver (and the log says so).</summary>
+    public void StartDrivers(int[] diskSlots, int nicSlot)
     {
         _diskSlots = diskSlots;
-        int disks = 0;
+        _nicSlot = nicSlot;
+        int disks = 0, nics = 0;
         foreach (PciFunction f in _functions)
         {
-            string? driver = DriverTable.DriverFor(f, out bool isDisk);
+            string? driver = DriverTable.DriverFor(f, out bool isDisk, out bool isNic);
             if (driver == null)
             {
                 continue;
             }
 
-            if (isDisk && disks == diskSlots.Length)
+            if ((isDisk && disks == diskSlots.Length) || (isNic && nics == 1))
             {
-                Log.WriteLine($"devmgr: {Name(f)} is a disk beyond the {diskSlots.Length} NexOS serves; no driver started");
+                Log.WriteLine($"devmgr: {Name(f)} is a {(isDisk ? "disk" : "network device")} beyond the {(isDisk ? diskSlots.Length : 1)} NexOS serves; no driver started");
                 continue;
             }
 
-            long id = Start(f, driver, isDisk ? diskSlots[disks++] : 0, restarts: true);
+            int served = 0;
+            if (isDisk)
+            {
+                served = diskSlots[disks++];
+            }
+            else if (isNic)
+            {
+                served = nicSlot;
+                nics++;
+            }
+
+            long id = Start(f, driver, served, restarts: true);
             if (id < 0)
             {
                 Log.WriteLine($"devmgr: could not start {driver} for {Name(f)} (status {-id})");

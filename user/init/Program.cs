@@ -7,7 +7,7 @@ namespace NexOS.Programs.Init;
 
 /// <summary>
 /// init: reads the service manifest (etc/services in the boot archive), creates its
-/// endpoints, starts each service with exactly the capabilities the manifest gives it, and
+/// endpoints and notifications, starts each service with exactly the capabilities the manifest gives it, and
 /// starts a service that ends again after a back-off (<see cref="RestartBackoff"/>). It learns
 /// of ends through one notification: each service's end raises its own bit. The kernel gives
 /// init its capabilities in slots 1 to 4: boot files, kernel commands, COM1's ports and COM1's
@@ -62,6 +62,18 @@ public static class Program
             }
 
             s_slots[endpoint] = (int)slot;
+        }
+
+        foreach (string name in manifest.Notifications)
+        {
+            long slot = Ipc.CreateNotification();
+            if (slot < 0)
+            {
+                Log.WriteLine($"init: no notification for {name} (status {-slot})");
+                return 1;
+            }
+
+            s_slots[name] = (int)slot;
         }
 
         long ends = Ipc.CreateNotification();

@@ -28,24 +28,10 @@ public static class Program
             return 2;
         }
 
-        var bars = new IMmioRegion?[6];
-        int firstMemory = 0;
-        foreach (DeviceResource r in resources.Entries)
+        IMmioRegion?[]? bars = DeviceBars.Map("virtioblk", resources, out int firstMemory);
+        if (bars == null)
         {
-            if (r.Kind != ResourceKind.Memory)
-            {
-                continue;
-            }
-
-            long mapped = Devices.MapMmio(r.Slot);
-            if (mapped < 0)
-            {
-                Log.WriteLine($"virtioblk: BAR {r.Bar} could not be mapped (status {-mapped})");
-                return 3;
-            }
-
-            bars[r.Bar] = new MappedRegisters((ulong)mapped + r.Value, r.Length);
-            firstMemory = firstMemory == 0 ? r.Slot : firstMemory;
+            return 3;
         }
 
         VirtioBlkDevice? device = Setup(resources, bars, firstMemory, out InterruptWaiter? waiter);

@@ -137,7 +137,10 @@ public sealed class ServiceManifestTests
     [TestCase("endpoint a/b", "line 1: 'a/b' is not a name")]
     [TestCase("endpoint e\nendpoint e", "line 2: 'e' is declared twice")]
     [TestCase("service s", "line 1: usage: service")]
-    [TestCase("service s p caps=nothing", "line 1: capability 'nothing' is neither a declared endpoint nor one init holds")]
+    [TestCase("service s p caps=nothing", "line 1: capability 'nothing' is neither a declared endpoint or notification nor one init holds")]
+    [TestCase("notification", "line 1: usage: notification <name>")]
+    [TestCase("endpoint e\nnotification e", "line 2: 'e' is declared twice")]
+    [TestCase("notification n\nendpoint n", "line 2: 'n' is declared twice")]
     [TestCase("service s p caps=kernel:fly", "line 1: 'fly' is not a right")]
     [TestCase("service s p caps=kernel:", "line 1: '' is not a right")]
     [TestCase("service s p restart=sometimes", "line 1: unknown option 'restart=sometimes'")]
@@ -148,6 +151,16 @@ public sealed class ServiceManifestTests
     {
         Assert.That(ServiceManifest.Parse(text, s_known, out string reason), Is.Null);
         Assert.That(reason, Does.StartWith(error));
+    }
+
+    [Test]
+    public void NotificationsAreDeclaredAndGivenWithTheirRights()
+    {
+        ServiceManifest? manifest = ServiceManifest.Parse("notification wake\nservice a p caps=wake:signal\nservice b q caps=wake:wait", s_known, out string error);
+        Assert.That(manifest, Is.Not.Null, error);
+        Assert.That((manifest!.Notifications, manifest.Endpoints), Is.EqualTo((new[] { "wake" }, Array.Empty<string>())));
+        Assert.That(manifest.Services[0].Capabilities[0], Is.EqualTo(new CapabilityGrant("wake", ServiceManifest.Signal)));
+        Assert.That(manifest.Services[1].Capabilities[0], Is.EqualTo(new CapabilityGrant("wake", ServiceManifest.Wait)));
     }
 
     [Test]
