@@ -14,6 +14,7 @@ public sealed class InterfaceCounters
     public ulong FramesSent;
     public ulong ArpRepliesSent;
     public ulong EchoRepliesSent;
+    public ulong EchoRepliesReceived;
     public ulong UdpDelivered;
     public ulong DroppedMalformed;
     public ulong DroppedNotForUs;
@@ -79,6 +80,9 @@ public sealed class IpInterface
     /// <summary>Called with each UDP datagram for this host: source, source port,
     /// destination port, payload (valid only during the call).</summary>
     public UdpReceiver? Udp { get; set; }
+
+    /// <summary>Called with each ICMP echo reply for this host: source, identifier, sequence.</summary>
+    public EchoReceiver? EchoReplies { get; set; }
 
     /// <summary>Sets the address, prefix and gateway (from DHCP or by hand). False, changing
     /// nothing, for a prefix outside 0-32, a multicast or broadcast address, or a gateway
@@ -315,7 +319,8 @@ public sealed class IpInterface
 
         if (!echo.IsRequest)
         {
-            Counters.DroppedUnsupported++;
+            Counters.EchoRepliesReceived++;
+            EchoReplies?.Invoke(ip.Source, echo.Identifier, echo.Sequence);
             return;
         }
 
@@ -375,6 +380,9 @@ public sealed class IpInterface
         }
     }
 }
+
+/// <summary>Receives an ICMP echo reply: source address, identifier, sequence.</summary>
+public delegate void EchoReceiver(Ipv4Address source, ushort identifier, ushort sequence);
 
 /// <summary>Receives a UDP datagram: source address and port, destination port, payload.</summary>
 public delegate void UdpReceiver(Ipv4Address source, ushort sourcePort, ushort destinationPort, ReadOnlySpan<byte> payload);

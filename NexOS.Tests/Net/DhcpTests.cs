@@ -14,7 +14,7 @@ public sealed class DhcpTests
     private static readonly Ipv4Address s_server = new(0x0A000202);
 
     // A reply to `request` (a client message) of `type`, with options the test may change.
-    private static byte[] Reply(ReadOnlySpan<byte> request, byte type, Action<List<byte>>? options = null, uint mask = 0xFFFFFF00)
+    internal static byte[] Reply(ReadOnlySpan<byte> request, byte type, Action<List<byte>>? options = null, uint mask = 0xFFFFFF00)
     {
         var o = new List<byte> { 53, 1, type };
         if (type != DhcpType.Nak)

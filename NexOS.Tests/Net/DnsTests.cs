@@ -9,7 +9,7 @@ public sealed class DnsTests
 {
     // An answer to `query` with the given records after the echoed question: each record's
     // name is a pointer to the question's name (offset 12), as servers write it.
-    private static byte[] Answer(ReadOnlySpan<byte> query, int code, params (ushort Type, byte[] Data, uint Ttl)[] records)
+    internal static byte[] Answer(ReadOnlySpan<byte> query, int code, params (ushort Type, byte[] Data, uint Ttl)[] records)
     {
         var m = new List<byte>(query.ToArray());
         m[2] = 0x81;
