@@ -273,6 +273,7 @@ internal static unsafe class Kernel
         var shell = new Shell(host);
         Diagnostics.Register(shell);
         ThreadCommands.Register(shell);
+        NetworkCommands.Register(shell);
         ProcessCommands.Register(shell);
         SystemCommands.Register(shell);
         IommuCommand.Register(shell);

@@ -29,6 +29,11 @@ internal sealed record QemuOptions
     /// i440fx PC; a virtio disk then has its DMA translated too (iommu_platform=on).</summary>
     public bool Iommu { get; init; }
 
+    /// <summary>A network card on QEMU's user network, restricted so no packet leaves the
+    /// emulator (restrict=on): its device model ("virtio-net-pci", "e1000"), or null for none.
+    /// The guest gets 10.0.2.15 by DHCP and reaches the gateway 10.0.2.2.</summary>
+    public string? Nic { get; init; }
+
     /// <summary>Open QEMU's monitor on a unix socket, <see cref="MonitorSocketPath"/> in the
     /// machine's directory, for sendkey and screendump.</summary>
     public bool Monitor { get; init; }
@@ -101,6 +106,11 @@ internal sealed record QemuOptions
         {
             string translated = Iommu ? ",disable-legacy=on,iommu_platform=on" : "";
             args.AddRange(new[] { "-drive", $"file={VirtioDisk},format=raw,if=none,id=disk0", "-device", $"virtio-blk-pci,drive=disk0{translated}" });
+        }
+
+        if (Nic != null)
+        {
+            args.AddRange(new[] { "-netdev", "user,id=net0,restrict=on", "-device", $"{Nic},netdev=net0" });
         }
 
         if (AhciDisk != null)

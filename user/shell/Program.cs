@@ -9,14 +9,15 @@ namespace NexOS.Programs.Shell;
 /// The shell: a <see cref="ShellSession"/> (line editing, echo, masked secrets) on the console
 /// service, whose lines run in the kernel's command set through the kernel's command service,
 /// except `spawn`, which starts workload processes itself (<see cref="Spawner"/>), `lspci`
-/// and `devstart`, which ask the device manager (<see cref="DeviceCommands"/>), and the file
+/// and `devstart`, which ask the device manager (<see cref="DeviceCommands"/>), the network
+/// commands, which ask the network service (<see cref="NetCommands"/>), and the file
 /// commands, which ask the file-system service (<see cref="FileCommands"/>). The output of
 /// these and of the kernel's commands can be redirected to a file (<see cref="Redirection"/>;
 /// a kernel command's output is captured, RunCommandCaptured). A line whose first word is a
 /// path runs that program from the disk (<see cref="DiskPrograms"/>).
 /// Slots: 1 the console's endpoint, 2 the kernel's command service, 3 the device manager's
 /// endpoint, 4 the file-system service's, 5 the state keeper's, 6 the disk driver's (for
-/// `diskbench` only). When the console goes
+/// `diskbench` only), 7 the network service's. When the console goes
 /// away the shell ends, and its supervisor starts both again.
 /// </summary>
 public static class Program
@@ -86,7 +87,7 @@ public static class Program
 
                 var captured = new StringBuilder();
                 Action<string> write = redirect == null ? text => _console.Write(text) : text => captured.Append(text);
-                if (Spawner.TryRun(words, write) || DeviceCommands.TryRun(words, write) || _files.TryRun(words, write) || _programs.TryRun(words, write))
+                if (Spawner.TryRun(words, write) || DeviceCommands.TryRun(words, write) || NetCommands.TryRun(words, write) || _files.TryRun(words, write) || _programs.TryRun(words, write))
                 {
                     string? failed = redirect == null ? null : Redirection.Write(_files.Files, _files.Absolute(redirect.Value.Path), redirect.Value.Append, captured.ToString());
                     if (failed != null)

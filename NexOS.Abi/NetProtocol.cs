@@ -1,0 +1,95 @@
+namespace NexOS.Abi;
+
+/// <summary>
+/// The network service's protocol (user/net, docs/services.md) on the `net` endpoint. IPv4
+/// addresses travel as 32-bit numbers, most significant byte first (10.0.2.15 is 0x0A00020F).
+/// The answer's Label is a <see cref="Status"/> value (0: Ok). Calls that wait on the network
+/// (Ping, Dhcp, Resolve) are kept by the service until they end, while it serves others.
+/// Info: answers W0 = the MAC address (byte i in bits 8i..8i+7), W1 = the address (bits 0-31),
+/// the prefix length (bits 32-39) and <see cref="Flags"/> (bits 40-47), W2 = the gateway
+/// (bits 0-31) and the first name server (bits 32-63), W3 = seconds of the lease left.
+/// Counters: a write grant; the service writes <see cref="CounterNames"/>.Length little-endian
+/// ulongs in that order and answers W0 = how many.
+/// Ping: W0 = the destination, W1 = the sequence number (16 bits), W2 = data bytes (0-1464),
+/// W3 = the timeout in milliseconds (1-60000); answers W0 = the round trip in nanoseconds.
+/// Dhcp: W0 = 1 starts address discovery again, 0 only waits; W1 = the timeout in milliseconds;
+/// answers once an address is leased, W0 = the address.
+/// Configure: W0 = the address, W1 = the prefix length, W2 = the gateway, W3 = the name server
+/// (0: none); ends DHCP.
+/// Resolve: a read grant holding the name (1-253 bytes); W0 = the name server (0: the one
+/// known), W1 = the timeout in milliseconds; answers W0 = the address, W1 = its TTL in seconds.
+/// </summary>
+public static class NetProtocol
+{
+    public const ulong Info = 1;
+    public const ulong Counters = 2;
+    public const ulong Ping = 3;
+    public const ulong Dhcp = 4;
+    public const ulong Configure = 5;
+    public const ulong Resolve = 6;
+
+    /// <summary>The counters Counters writes, in order.</summary>
+    public static readonly string[] CounterNames =
+    [
+        "frames received", "frames sent", "ARP replies sent", "echo replies sent", "echo replies received",
+        "UDP datagrams delivered", "dropped malformed", "dropped not for us", "dropped unsupported",
+        "dropped unreachable", "dropped queue full", "NIC frames received", "NIC frames sent",
+        "NIC receive errors", "NIC transmit ring full",
+    ];
+
+    /// <summary>Why a call failed.</summary>
+    public enum Status : ulong
+    {
+        Ok = 0,
+        BadArgument = 1,
+        NotConfigured = 2,
+        Unreachable = 3,
+        TimedOut = 4,
+        Busy = 5,
+        NoServer = 6,
+        NotFound = 7,
+        ServerFailed = 8,
+
+        /// <summary>There is no network device (or its driver is not running).</summary>
+        NoDevice = 9,
+    }
+
+    /// <summary>Bits of Info's flags.</summary>
+    [System.Flags]
+    public enum Flags : ulong
+    {
+        None = 0,
+
+        /// <summary>A network device is in use.</summary>
+        Device = 1,
+
+        /// <summary>Its link is up.</summary>
+        LinkUp = 2,
+
+        /// <summary>The interface has an address.</summary>
+        Configured = 4,
+
+        /// <summary>The address came from DHCP.</summary>
+        Dhcp = 8,
+    }
+
+    /// <summary>The status text a client prints.</summary>
+    public static string Describe(ulong status) => (Status)status switch
+    {
+        Status.Ok => "ok",
+        Status.BadArgument => "bad argument",
+        Status.NotConfigured => "the interface has no address",
+        Status.Unreachable => "unreachable",
+        Status.TimedOut => "timed out",
+        Status.Busy => "too many requests waiting",
+        Status.NoServer => "no name server known",
+        Status.NotFound => "no such name",
+        Status.ServerFailed => "the name server failed",
+        Status.NoDevice => "no network device",
+        _ => $"status {status}",
+    };
+
+    /// <summary>Dotted-quad text of an address as the protocol carries it.</summary>
+    public static string AddressText(ulong address) =>
+        $"{(address >> 24) & 0xFF}.{(address >> 16) & 0xFF}.{(address >> 8) & 0xFF}.{address & 0xFF}";
+}
