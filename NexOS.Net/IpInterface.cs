@@ -81,6 +81,9 @@ public sealed class IpInterface
     /// destination port, payload (valid only during the call).</summary>
     public UdpReceiver? Udp { get; set; }
 
+    /// <summary>Called with each TCP segment for this host: the IP header and the segment.</summary>
+    public TcpReceiver? Tcp { get; set; }
+
     /// <summary>Called with each ICMP echo reply for this host: source, identifier, sequence.</summary>
     public EchoReceiver? EchoReplies { get; set; }
 
@@ -292,6 +295,10 @@ public sealed class IpInterface
         {
             ReceiveIcmp(ip, body);
         }
+        else if (ip.Protocol == IpProtocol.Tcp && Tcp != null && ip.Destination == Address)
+        {
+            Tcp(ip, body, _now);
+        }
         else if (ip.Protocol == IpProtocol.Udp)
         {
             if (UdpHeader.TryRead(body, ip.Source, ip.Destination, out UdpHeader udp, out ReadOnlySpan<byte> data) != UdpError.None)
@@ -380,6 +387,9 @@ public sealed class IpInterface
         }
     }
 }
+
+/// <summary>Receives a TCP segment: the IP header, the segment, the time.</summary>
+public delegate void TcpReceiver(Ipv4Header ip, ReadOnlySpan<byte> segment, ulong now);
 
 /// <summary>Receives an ICMP echo reply: source address, identifier, sequence.</summary>
 public delegate void EchoReceiver(Ipv4Address source, ushort identifier, ushort sequence);

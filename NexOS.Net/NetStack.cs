@@ -28,6 +28,18 @@ public enum NetStatus
 
     /// <summary>The name server failed or answered nonsense.</summary>
     ServerFailed,
+
+    /// <summary>The peer refused the connection (a reset answered the SYN).</summary>
+    Refused,
+
+    /// <summary>The peer reset the connection.</summary>
+    Reset,
+
+    /// <summary>The connection is not open (closed, or never connected).</summary>
+    NotConnected,
+
+    /// <summary>The port is taken.</summary>
+    AddressInUse,
 }
 
 /// <summary>A finished operation: the caller's token, how it ended, and its values (a ping's

@@ -18,8 +18,9 @@ public sealed class ServiceManifestTests
         string text = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "user", "etc", "services"));
         ServiceManifest? manifest = ServiceManifest.Parse(text, s_known, out string error);
         Assert.That(manifest, Is.Not.Null, error);
-        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices", "disk", "disk1", "disk2", "disk3", "files", "state" }));
-        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "fs", "keeper", "shell" }));
+        Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices", "disk", "disk1", "disk2", "disk3", "files", "state", "nic", "net" }));
+        Assert.That(manifest.Notifications, Is.EqualTo(new[] { "netwake" }));
+        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "fs", "net", "keeper", "shell" }));
         Assert.That(manifest.Services[1].Restart, Is.EqualTo(RestartPolicy.OnFailure), "no second UART: it ends with 0 and stays ended");
         ServiceEntry console = manifest.Services[0];
         Assert.That(console.Restart, Is.EqualTo(RestartPolicy.Always));
@@ -42,7 +43,9 @@ public sealed class ServiceManifestTests
             new CapabilityGrant("disk1", ServiceManifest.Receive),
             new CapabilityGrant("disk2", ServiceManifest.Receive),
             new CapabilityGrant("disk3", ServiceManifest.Receive),
-        }), "the device manager alone holds the device authority; it mints driver capabilities from its endpoint and hands each disk endpoint to a disk's driver");
+            new CapabilityGrant("nic", ServiceManifest.Receive),
+            new CapabilityGrant("netwake", ServiceManifest.Signal),
+        }), "the device manager alone holds the device authority; it mints driver capabilities from its endpoint and hands each disk endpoint to a disk's driver, and the nic endpoint and the stack's wake notification (signal only) to the network driver");
         Assert.That(manifest.Services[3].Capabilities, Is.EqualTo(new[]
         {
             new CapabilityGrant("disk", ServiceManifest.Send | ServiceManifest.Grant),
@@ -54,11 +57,18 @@ public sealed class ServiceManifestTests
         }), "the file system may ask the device manager, without a grant right, so it cannot list or start anything");
         Assert.That(manifest.Services[4].Capabilities, Is.EqualTo(new[]
         {
+            new CapabilityGrant("net", ServiceManifest.Receive),
+            new CapabilityGrant("nic", ServiceManifest.Send | ServiceManifest.Grant),
+            new CapabilityGrant("netwake", ServiceManifest.Wait),
+            new CapabilityGrant("devices", ServiceManifest.Send),
+        }), "the network stack serves net, calls the driver, waits on its wake notification and may only ask the device manager");
+        Assert.That(manifest.Services[5].Capabilities, Is.EqualTo(new[]
+        {
             new CapabilityGrant("kstate", ServiceManifest.AllRights),
             new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant, 1),
             new CapabilityGrant("state", ServiceManifest.Receive),
         }), "the state keeper alone holds the kernel's state, and has its own open files");
-        Assert.That(manifest.Services[5].Capabilities, Is.EqualTo(new[]
+        Assert.That(manifest.Services[6].Capabilities, Is.EqualTo(new[]
         {
             new CapabilityGrant("console", ServiceManifest.Send),
             new CapabilityGrant("kernel", ServiceManifest.AllRights),
@@ -66,7 +76,8 @@ public sealed class ServiceManifestTests
             new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant),
             new CapabilityGrant("state", ServiceManifest.Send | ServiceManifest.Grant),
             new CapabilityGrant("disk", ServiceManifest.Send | ServiceManifest.Grant),
-        }), "the shell may grant the device manager, the file system, the keeper and the disk driver (for diskbench) buffers, and holds no device");
+            new CapabilityGrant("net", ServiceManifest.Send | ServiceManifest.Grant),
+        }), "the shell may grant the device manager, the file system, the keeper, the disk driver (for diskbench) and the network service buffers, and holds no device");
     }
 
     [Test]
