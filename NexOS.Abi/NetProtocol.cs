@@ -18,6 +18,29 @@ namespace NexOS.Abi;
 /// (0: none); ends DHCP.
 /// Resolve: a read grant holding the name (1-253 bytes); W0 = the name server (0: the one
 /// known), W1 = the timeout in milliseconds; answers W0 = the address, W1 = its TTL in seconds.
+/// The resolver asks over UDP and, after a second without an answer (or a truncated one),
+/// over TCP.
+/// Sockets belong to the badge of the capability that opened them, and only it can use them;
+/// a timeout of 0 waits without limit (at most <see cref="MaxWaitMs"/> otherwise).
+/// Listen: W0 = the port, W1 = the backlog (1-128); answers W0 = the socket.
+/// Accept: W0 = a listening socket, W1 = the timeout; answers W0 = the new socket, W1 = the
+/// peer's address, W2 = its port.
+/// Connect: W0 = the address, W1 = the port, W2 = the timeout; answers W0 = the socket once the
+/// connection is open (Refused, TimedOut otherwise).
+/// Send: W0 = a TCP socket, a read grant with the data, W1 = the timeout; answers W0 = the bytes
+/// taken (at least one; fewer than granted when the send buffer filled).
+/// Receive: W0 = a TCP socket, a write grant, W1 = the timeout; answers W0 = the bytes (0: the
+/// peer closed its side and everything before was read).
+/// Close: W0 = a socket. A connection sends its FIN after its data (a reset if data it
+/// received was left unread).
+/// UdpOpen: W0 = the port (0: any); answers W0 = the socket, W1 = its port.
+/// UdpSend: W0 = a UDP socket, W1 = the address, W2 = the port, a read grant with the data
+/// (at most 1472 bytes).
+/// UdpReceive: W0 = a UDP socket, a write grant, W1 = the timeout; answers W0 = the bytes,
+/// W1 = the sender's address, W2 = its port.
+/// Forget: W0 = a badge whose sockets are closed (its program ended); unbadged callers only.
+/// Sockets: a write grant; the service writes one line of text per socket and connection
+/// (`netstat`); answers W0 = the bytes.
 /// </summary>
 public static class NetProtocol
 {
@@ -27,6 +50,23 @@ public static class NetProtocol
     public const ulong Dhcp = 4;
     public const ulong Configure = 5;
     public const ulong Resolve = 6;
+    public const ulong Listen = 10;
+    public const ulong Accept = 11;
+    public const ulong Connect = 12;
+    public const ulong Send = 13;
+    public const ulong Receive = 14;
+    public const ulong Close = 15;
+    public const ulong UdpOpen = 16;
+    public const ulong UdpSend = 17;
+    public const ulong UdpReceive = 18;
+    public const ulong Forget = 19;
+    public const ulong Sockets = 20;
+
+    /// <summary>The longest timeout a call may give.</summary>
+    public const ulong MaxWaitMs = 3_600_000;
+
+    /// <summary>The most bytes one UDP datagram carries.</summary>
+    public const int MaxDatagram = 1472;
 
     /// <summary>The counters Counters writes, in order.</summary>
     public static readonly string[] CounterNames =
@@ -49,9 +89,13 @@ public static class NetProtocol
         NoServer = 6,
         NotFound = 7,
         ServerFailed = 8,
+        Refused = 9,
+        Reset = 10,
+        NotConnected = 11,
+        AddressInUse = 12,
 
         /// <summary>There is no network device (or its driver is not running).</summary>
-        NoDevice = 9,
+        NoDevice = 20,
     }
 
     /// <summary>Bits of Info's flags.</summary>
@@ -85,6 +129,10 @@ public static class NetProtocol
         Status.NoServer => "no name server known",
         Status.NotFound => "no such name",
         Status.ServerFailed => "the name server failed",
+        Status.Refused => "connection refused",
+        Status.Reset => "connection reset by the peer",
+        Status.NotConnected => "not connected",
+        Status.AddressInUse => "the port is in use",
         Status.NoDevice => "no network device",
         _ => $"status {status}",
     };

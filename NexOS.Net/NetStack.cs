@@ -42,6 +42,9 @@ public enum NetStatus
     AddressInUse,
 }
 
+/// <summary>Takes a UDP datagram for a port; false when nothing holds the port.</summary>
+public delegate bool UdpPortReceiver(Ipv4Address source, ushort sourcePort, ushort destinationPort, ReadOnlySpan<byte> payload);
+
 /// <summary>A finished operation: the caller's token, how it ended, and its values (a ping's
 /// round trip in nanoseconds; a resolved address and its TTL; a DHCP address).</summary>
 public readonly record struct NetCompletion(int Token, NetStatus Status, ulong Value, ulong Value2);
@@ -81,6 +84,8 @@ public sealed partial class NetStack
         Interface = new IpInterface(mac, sink);
         Interface.Udp = OnUdp;
         Interface.EchoReplies = OnEchoReply;
+        Tcp = new TcpLayer(Interface, TcpParameters, seed ^ 0x5DEECE66DUL);
+        Interface.Tcp = Tcp.Receive;
         Dhcp = new DhcpClient(mac, seed ^ mac.Value);
         _pingIdentifier = (ushort)(seed >> 3);
         _resolverPort = (ushort)(49152 + ((seed >> 7) % 16000));
@@ -90,6 +95,16 @@ public sealed partial class NetStack
     public IpInterface Interface { get; }
 
     public DhcpClient Dhcp { get; }
+
+    /// <summary>Takes UDP datagrams for ports other than DHCP's and the resolver's (the socket
+    /// table); returns false when no socket holds the port.</summary>
+    public UdpPortReceiver? UdpPortHandler { get; set; }
+
+    /// <summary>TCP over the interface.</summary>
+    public TcpLayer Tcp { get; }
+
+    /// <summary>TCP's tunables.</summary>
+    public TcpParameters TcpParameters { get; } = new();
 
     /// <summary>Name servers, from the lease or set by hand; empty when none is known.</summary>
     public Ipv4Address[] DnsServers { get; private set; } = [];
@@ -165,6 +180,7 @@ public sealed partial class NetStack
     {
         _now = now;
         Interface.Tick(now);
+        Tcp.Tick(now);
         if (UsesDhcp)
         {
             SendDhcp(Dhcp.Tick(now, _dhcpMessage));
@@ -214,6 +230,10 @@ public sealed partial class NetStack
         else if (destinationPort == _resolverPort && sourcePort == DnsMessage.Port)
         {
             OnDnsAnswer(source, payload);
+        }
+        else
+        {
+            _ = UdpPortHandler?.Invoke(source, sourcePort, destinationPort, payload);
         }
     }
 

@@ -121,6 +121,9 @@ public sealed partial class TcpConnection
     /// <summary>True once the application let go of it (it stays only to finish closing).</summary>
     internal bool Released { get; set; }
 
+    /// <summary>When the application let go of it.</summary>
+    internal ulong ReleasedAt { get; set; }
+
     /// <summary>The listener that accepted this connection while it waits in its queue.</summary>
     internal TcpListener? Listener { get; set; }
 

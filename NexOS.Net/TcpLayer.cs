@@ -78,6 +78,7 @@ public sealed class TcpLayer
     public const int MaxListeners = 32;
     public const int MaxBacklog = 128;
     private const ushort FirstEphemeral = 49152;
+    private const ulong OrphanNs = 60_000_000_000;
 
     private readonly IpInterface _ip;
     private readonly TcpParameters _parameters;
@@ -148,10 +149,12 @@ public sealed class TcpLayer
         return c;
     }
 
-    /// <summary>Forgets a connection the application is done with: one still open is reset.</summary>
-    public void Release(TcpConnection c, ulong now)
+    /// <summary>Forgets a connection the application is done with: one still open is reset,
+    /// or with <paramref name="graceful"/> left to finish its close (its FIN sent after its
+    /// data), after which the layer drops it.</summary>
+    public void Release(TcpConnection c, ulong now, bool graceful = false)
     {
-        if (c.State != TcpState.Closed && c.State != TcpState.TimeWait)
+        if (!graceful && c.State != TcpState.Closed && c.State != TcpState.TimeWait)
         {
             c.Abort(now);
         }
@@ -163,6 +166,7 @@ public sealed class TcpLayer
         else
         {
             c.Released = true;
+            c.ReleasedAt = now;
         }
     }
 
@@ -218,6 +222,13 @@ public sealed class TcpLayer
         {
             TcpConnection c = _connections[i];
             c.Tick(now);
+            if (c.Released && c.State != TcpState.Closed && c.State != TcpState.TimeWait && now - c.ReleasedAt > OrphanNs)
+            {
+                // Nobody holds it and the peer never finished closing: it goes (Linux's
+                // tcp_fin_timeout).
+                c.Abort(now);
+            }
+
             if (c.State == TcpState.Closed && (c.Released || c.Listener != null))
             {
                 if (c.Listener != null && c.InHandshake)

@@ -15,6 +15,7 @@ public sealed class NetworkBootTests : BootFixture
     private static readonly Regex s_leased = new(@"net: address 10\.0\.2\.15/24, gateway \S+ \(DHCP\)");
 
     [TestCase("virtio-net-pci", "virtionet: 52:54:00:12:34:56, link up, \\d+ receive buffers, MSI-X interrupts")]
+    [TestCase("e1000", "e1000: 52:54:00:12:34:56, link up, 128 receive buffers, line interrupts")]
     [CancelAfter(TestBudget)]
     public void TheNetworkServiceLeasesAnAddressAndPingsTheGateway(string nic, string driverLine)
     {

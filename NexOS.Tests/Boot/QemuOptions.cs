@@ -112,6 +112,12 @@ internal sealed record QemuOptions
         {
             args.AddRange(new[] { "-netdev", "user,id=net0,restrict=on", "-device", $"{Nic},netdev=net0" });
         }
+        else if (!Pxe)
+        {
+            // QEMU gives a machine without network options an e1000 on an open user network:
+            // a test without a NIC asked for has none.
+            args.AddRange(new[] { "-nic", "none" });
+        }
 
         if (AhciDisk != null)
         {

@@ -25,6 +25,9 @@ public static class QemuRun
         "-machine", "q35", "-cpu", "max", "-accel", "tcg", "-m", "256M", "-smp", "1",
         "-display", "none", "-no-reboot", "-serial", "stdio", "-monitor", "none",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        // No NIC unless a figure asks for one: QEMU's default (an e1000e on q35) would give
+        // NexOS a network driver and a DHCP exchange during figures that are not about the network.
+        "-nic", "none",
     ];
 
     /// <summary>Runs the guest until it exits, a line matches <paramref name="stopAt"/>, the

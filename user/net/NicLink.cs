@@ -57,6 +57,22 @@ internal sealed class NicLink : IFrameSink
             : null;
     }
 
+    /// <summary>Talks to the driver again after it came back: asks for its link state.</summary>
+    public SyscallStatus Reopen()
+    {
+        var info = new Message { Label = NicProtocol.Info };
+        SyscallStatus status = Ipc.Call(_slot, ref info);
+        if (status == SyscallStatus.Ok && info.Label == 0)
+        {
+            Lost = false;
+            LinkUp = (info.W1 & (ulong)NicProtocol.Flags.LinkUp) != 0;
+            _txUsed = 0;
+            _txFrames = 0;
+        }
+
+        return status == SyscallStatus.Ok ? (SyscallStatus)info.Label : status;
+    }
+
     /// <inheritdoc/>
     public void Send(ReadOnlySpan<byte> frame)
     {

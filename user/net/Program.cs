@@ -22,6 +22,7 @@ public static partial class Program
     private const int WakeSlot = 3;
     private const int DevicesSlot = 4;
     private const ulong TickNs = 100_000_000;
+    private const ulong TcpTickNs = 10_000_000;
     private const ulong DeviceLookNs = 1_000_000_000;
     private const ulong Ms = 1_000_000;
 
@@ -49,7 +50,8 @@ public static partial class Program
                 nextLook = now + DeviceLookNs;
             }
 
-            SyscallStatus status = Ipc.Receive(EndpointSlot, out Message request, out ulong badge, TickNs);
+            ulong wait = s_stack == null || nextTick <= now ? TickNs : Math.Clamp(nextTick - now, 1_000_000, TickNs);
+            SyscallStatus status = Ipc.Receive(EndpointSlot, out Message request, out ulong badge, wait);
             now = Time.MonotonicNs;
             if (status == SyscallStatus.Ok && badge == UserAbi.NotificationBadge)
             {
@@ -60,7 +62,7 @@ public static partial class Program
             }
             else if (status == SyscallStatus.Ok)
             {
-                Message answer = Answer(in request, now, out bool saved);
+                Message answer = Answer(in request, badge, now, out bool saved);
                 if (!saved)
                 {
                     _ = Ipc.Reply(in answer);
@@ -75,16 +77,16 @@ public static partial class Program
             if (s_stack != null && now >= nextTick)
             {
                 s_stack.Tick(now);
-                nextTick = now + TickNs;
+                nextTick = now + (s_stack.Tcp.Connections.Count > 0 ? TcpTickNs : TickNs);
             }
 
             Complete();
+            ServeReady(now);
             s_nic?.Flush();
         }
     }
 
-    // Looks for the network driver; once it serves, a stack is made for it (or, for a
-    // driver that came back, the stack keeps its state and sends through the new link).
+    // Looks for the network driver; once it serves, a stack is made for it.
     private static void Attach(ulong now)
     {
         var nics = new Message { Label = DeviceProtocol.Nics };
@@ -99,6 +101,15 @@ public static partial class Program
             return;
         }
 
+        if (s_nic != null && s_stack != null)
+        {
+            // The driver came back (the device manager restarted it): the stack keeps its
+            // address, connections and sockets, and sends through it again.
+            SyscallStatus reopened = s_nic.Reopen();
+            Log.WriteLine(reopened == SyscallStatus.Ok ? "net: the network driver is back" : $"net: the network driver did not answer (status {(int)reopened})");
+            return;
+        }
+
         NicLink? link = NicLink.Open(NicSlot, out SyscallStatus status);
         if (link == null)
         {
@@ -106,12 +117,12 @@ public static partial class Program
             return;
         }
 
-        bool first = s_stack == null;
         s_nic = link;
         s_stack = new NetStack(link.Mac, link, now ^ link.Mac.Value);
+        s_sockets = new SocketTable(s_stack);
         s_stack.StartDhcp(now);
         s_noDeviceSaid = false;
-        Log.WriteLine($"net: {link.Mac}, link {(link.LinkUp ? "up" : "down")}; {(first ? "asking for an address by DHCP" : "the driver is back; asking for an address again")}");
+        Log.WriteLine($"net: {link.Mac}, link {(link.LinkUp ? "up" : "down")}; asking for an address by DHCP");
     }
 
     // Answers what the stack finished: each token is the slot of a saved reply.

@@ -12,7 +12,7 @@ public static partial class Program
 {
     private const ulong MaxTimeoutMs = NetStack.MaxTimeoutNs / Ms;
 
-    private static Message Answer(in Message request, ulong now, out bool saved)
+    private static Message Answer(in Message request, ulong badge, ulong now, out bool saved)
     {
         saved = false;
         ulong label = request.Label & ~UserAbi.GrantFlag;
@@ -54,6 +54,8 @@ public static partial class Program
                 }
 
                 return Save(out saved, out int dhcp) ? Started(dhcp, s_stack.WaitForAddress(dhcp, request.W1 * Ms, now)) : Fail(NetProtocol.Status.Busy);
+            case >= NetProtocol.Listen and <= NetProtocol.Sockets:
+                return SocketCall(label, in request, badge, Ipc.GrantedLength(in request), now, out saved);
             case NetProtocol.Resolve:
                 string? name = ReadName(Ipc.GrantedLength(in request));
                 if (name == null || request.W0 > uint.MaxValue || request.W1 == 0 || request.W1 > MaxTimeoutMs)
