@@ -41,6 +41,12 @@ namespace NexOS.Abi;
 /// Forget: W0 = a badge whose sockets are closed (its program ended); unbadged callers only.
 /// Sockets: a write grant; the service writes one line of text per socket and connection
 /// (`netstat`); answers W0 = the bytes.
+/// Poll: W0 = entries (1-<see cref="MaxPoll"/>), W1 = the timeout, a read grant of entries of 8
+/// bytes: a socket (little-endian uint) and what is awaited (uint: <see cref="PollReadable"/>,
+/// <see cref="PollWritable"/>); answers, once one is ready or the time is up, W0 = a mask of
+/// the ready entries (bit i: entry i). Readable means data, a connection to accept, a datagram,
+/// or an end (the peer's close, a reset) that the next call reports; a socket that is not the
+/// caller's counts as ready, so that call reports it.
 /// </summary>
 public static class NetProtocol
 {
@@ -61,6 +67,13 @@ public static class NetProtocol
     public const ulong UdpReceive = 18;
     public const ulong Forget = 19;
     public const ulong Sockets = 20;
+    public const ulong Poll = 21;
+
+    /// <summary>The most sockets one Poll watches.</summary>
+    public const int MaxPoll = 32;
+
+    /// <summary>Poll interests.</summary>
+    public const uint PollReadable = 1, PollWritable = 2;
 
     /// <summary>The longest timeout a call may give.</summary>
     public const ulong MaxWaitMs = 3_600_000;

@@ -269,6 +269,20 @@ public sealed class SocketTable
         }
     }
 
+    /// <summary>True when <paramref name="s"/> is ready for what <paramref name="interest"/>
+    /// asks (bit 0 readable, bit 1 writable), or has ended, so the next call returns at once.</summary>
+    public static bool PollReady(NetSocket s, uint interest)
+    {
+        bool readable = (interest & 1) != 0 && (s.Kind switch
+        {
+            SocketKind.Listener => Readiness(SocketWaitKind.Accept, s) != NetStatus.Busy,
+            SocketKind.Udp => Readiness(SocketWaitKind.ReceiveFrom, s) != NetStatus.Busy,
+            _ => Readiness(SocketWaitKind.Receive, s) != NetStatus.Busy,
+        });
+        bool writable = (interest & 2) != 0 && (s.Kind == SocketKind.Udp || (s.Kind == SocketKind.Tcp && Readiness(SocketWaitKind.Send, s) != NetStatus.Busy));
+        return readable || writable;
+    }
+
     private static NetStatus Failed(TcpConnection c) => c.Error == NetStatus.Ok ? NetStatus.NotConnected : c.Error;
 
     private bool Room(ulong owner, out NetStatus status)

@@ -34,6 +34,12 @@ internal sealed record QemuOptions
     /// The guest gets 10.0.2.15 by DHCP and reaches the gateway 10.0.2.2.</summary>
     public string? Nic { get; init; }
 
+    /// <summary>Forwarding rules added to the <see cref="Nic"/>'s user network, as QEMU writes
+    /// them: "hostfwd=tcp:127.0.0.1:8080-:80" (a host port to the guest's), or
+    /// "guestfwd=tcp:10.0.2.100:53-tcp:127.0.0.1:5353" (a guest address to a host port).
+    /// restrict=on leaves explicit rules working.</summary>
+    public IReadOnlyList<string> Forwards { get; init; } = [];
+
     /// <summary>Open QEMU's monitor on a unix socket, <see cref="MonitorSocketPath"/> in the
     /// machine's directory, for sendkey and screendump.</summary>
     public bool Monitor { get; init; }
@@ -110,7 +116,8 @@ internal sealed record QemuOptions
 
         if (Nic != null)
         {
-            args.AddRange(new[] { "-netdev", "user,id=net0,restrict=on", "-device", $"{Nic},netdev=net0" });
+            string forwards = Forwards.Count == 0 ? "" : "," + string.Join(",", Forwards);
+            args.AddRange(new[] { "-netdev", $"user,id=net0,restrict=on{forwards}", "-device", $"{Nic},netdev=net0" });
         }
         else if (!Pxe)
         {

@@ -54,7 +54,7 @@ public static partial class Program
                 }
 
                 return Save(out saved, out int dhcp) ? Started(dhcp, s_stack.WaitForAddress(dhcp, request.W1 * Ms, now)) : Fail(NetProtocol.Status.Busy);
-            case >= NetProtocol.Listen and <= NetProtocol.Sockets:
+            case >= NetProtocol.Listen and <= NetProtocol.Poll:
                 return SocketCall(label, in request, badge, Ipc.GrantedLength(in request), now, out saved);
             case NetProtocol.Resolve:
                 string? name = ReadName(Ipc.GrantedLength(in request));

@@ -16,14 +16,19 @@ public static partial class Program
     private static readonly Dictionary<int, int> s_waitGrants = new();
     private static readonly List<SocketReady> s_ready = new();
     private static SocketTable? s_sockets;
+    private static readonly List<PollWait> s_polls = new();
+
+    private const int MaxPolls = 32;
+
+    private sealed record PollWait(int Token, ulong Owner, uint[] Ids, uint[] Interests, ulong Deadline);
 
     private static Message SocketCall(ulong label, in Message r, ulong owner, int granted, ulong now, out bool saved)
     {
         saved = false;
         SocketTable table = s_sockets!;
-        NetSocket? s = label is NetProtocol.Listen or NetProtocol.Connect or NetProtocol.UdpOpen or NetProtocol.Forget or NetProtocol.Sockets
-            ? null : table.Get(owner, r.W0);
-        if (s == null && label is not (NetProtocol.Listen or NetProtocol.Connect or NetProtocol.UdpOpen or NetProtocol.Forget or NetProtocol.Sockets))
+        bool named = label is not (NetProtocol.Listen or NetProtocol.Connect or NetProtocol.UdpOpen or NetProtocol.Forget or NetProtocol.Sockets or NetProtocol.Poll);
+        NetSocket? s = named ? table.Get(owner, r.W0) : null;
+        if (s == null && named)
         {
             return Fail(NetProtocol.Status.NotConnected);
         }
@@ -67,6 +72,8 @@ public static partial class Program
                 return udp == null ? Fail((NetProtocol.Status)opened) : new Message { W0 = (ulong)udp.Id, W1 = udp.UdpPort };
             case NetProtocol.UdpSend:
                 return UdpSend(s!, r.W1, r.W2, granted);
+            case NetProtocol.Poll:
+                return Poll(in r, owner, granted, now, out saved);
             case NetProtocol.Forget:
                 return owner != 0 ? Fail(NetProtocol.Status.BadArgument) : new Message { W0 = (ulong)table.Forget(r.W0, now) };
             default:
@@ -103,12 +110,72 @@ public static partial class Program
         return default;
     }
 
+    private static Message Poll(in Message r, ulong owner, int granted, ulong now, out bool saved)
+    {
+        saved = false;
+        if (r.W0 == 0 || r.W0 > NetProtocol.MaxPoll || granted < (int)r.W0 * 8 || r.W1 > NetProtocol.MaxWaitMs)
+        {
+            return Fail(NetProtocol.Status.BadArgument);
+        }
+
+        int n = (int)r.W0;
+        Span<byte> entries = stackalloc byte[n * 8];
+        if (Ipc.ReadGrant(0, entries) != SyscallStatus.Ok)
+        {
+            return Fail(NetProtocol.Status.BadArgument);
+        }
+
+        var wait = new PollWait(0, owner, new uint[n], new uint[n], r.W1 == 0 ? 0 : now + (r.W1 * Ms));
+        for (int i = 0; i < n; i++)
+        {
+            wait.Ids[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(entries[(i * 8)..]);
+            wait.Interests[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(entries[((i * 8) + 4)..]);
+        }
+
+        ulong mask = PollMask(wait);
+        if (mask != 0)
+        {
+            return new Message { W0 = mask };
+        }
+
+        if (s_polls.Count >= MaxPolls || !Save(out saved, out int slot))
+        {
+            return Fail(NetProtocol.Status.Busy);
+        }
+
+        s_polls.Add(wait with { Token = slot });
+        return default;
+    }
+
+    private static ulong PollMask(PollWait wait)
+    {
+        ulong mask = 0;
+        for (int i = 0; i < wait.Ids.Length; i++)
+        {
+            NetSocket? s = s_sockets!.Get(wait.Owner, wait.Ids[i]);
+            mask |= s == null || SocketTable.PollReady(s, wait.Interests[i]) ? 1UL << i : 0;
+        }
+
+        return mask;
+    }
+
     /// <summary>Answers the waits whose sockets are ready or whose time is up.</summary>
     private static void ServeReady(ulong now)
     {
         if (s_sockets == null)
         {
             return;
+        }
+
+        for (int i = 0; i < s_polls.Count; i++)
+        {
+            PollWait wait = s_polls[i];
+            ulong mask = PollMask(wait);
+            if (mask != 0 || (wait.Deadline != 0 && now >= wait.Deadline))
+            {
+                _ = Ipc.ReplySaved(wait.Token, new Message { W0 = mask });
+                s_polls.RemoveAt(i--);
+            }
         }
 
         s_ready.Clear();

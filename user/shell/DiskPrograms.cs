@@ -8,8 +8,9 @@ namespace NexOS.Programs.Shell;
 /// Runs a program from the disk: a line whose first word is a path (`/bin/hello a b`,
 /// `./tool`, `tools/x &`). The shell reads the ELF file through the file-system service and
 /// starts it with ProcessSpawnImage; the kernel checks and loads it as it does a boot-archive
-/// program. The program gets, in slot 1, the file-system service under a badge of its own, so
-/// its open files are its own; the shell closes what it left open when it ends. Without `&`
+/// program. The program gets, in slot 1, the file-system service and, in slot 2, the network
+/// service, each under a badge of its own, so its open files and sockets are its own; the shell
+/// closes what it left open when it ends. Without `&`
 /// the shell waits for it and reports its exit code. `diskbench` starts the boot archive's
 /// storage benchmark (user/diskbench) the same way, handing it the disk driver's endpoint too:
 /// the one program the shell lets at the raw disk, which writes only outside the first
@@ -20,6 +21,7 @@ internal sealed class DiskPrograms
     private const int MaxImage = 16 << 20;
     private const int FilesSlot = 4;
     private const int DiskSlot = 6;
+    private const int NetSlot = 7;
 
     private readonly FileCommands _files;
     private readonly List<(int Slot, ulong Badge, int Files)> _background = new();
@@ -64,7 +66,13 @@ internal sealed class DiskPrograms
 
         ulong badge = _nextBadge++;
         long files = Children.Copy(FilesSlot, (ulong)(CapabilityRights.Send | CapabilityRights.Grant), badge);
-        long child = files < 0 ? files : Children.SpawnImage(image, string.Join(' ', command), new[] { (ulong)files });
+        long net = files < 0 ? files : Children.Copy(NetSlot, (ulong)(CapabilityRights.Send | CapabilityRights.Grant), badge);
+        long child = net < 0 ? net : Children.SpawnImage(image, string.Join(' ', command), new[] { (ulong)files, (ulong)net });
+        if (net >= 0)
+        {
+            _ = Children.Close((int)net);
+        }
+
         if (child < 0)
         {
             write($"{words[0]}: cannot start it ({Describe((SyscallStatus)(-child))})\n");
@@ -166,6 +174,8 @@ internal sealed class DiskPrograms
         }
 
         _ = _files.Files.Forget(badge);
+        var forget = new Message { Label = NetProtocol.Forget, W0 = badge };
+        _ = Ipc.Call(NetSlot, ref forget);
     }
 
     private static string Describe(SyscallStatus status) => status switch
