@@ -80,13 +80,19 @@ public static class Cli
     private static int Send(string[] args, TextWriter output, TextWriter error)
     {
         var words = new List<string>();
-        var flags = Flags(args, 1, words, "--socket", "--timeout");
+        var flags = Flags(args, 1, words, "--socket", "--tcp", "--timeout");
         if (words.Count != 1)
         {
             throw new UsageException("send needs one patch file");
         }
 
-        string socket = flags.GetValueOrDefault("--socket") ?? throw new UsageException("--socket PATH is required");
+        string? socket = flags.GetValueOrDefault("--socket");
+        string? tcp = flags.GetValueOrDefault("--tcp");
+        if ((socket == null) == (tcp == null))
+        {
+            throw new UsageException("send needs --socket PATH (the serial line) or --tcp HOST:PORT (the network), one of them");
+        }
+
         TimeSpan timeout = TimeSpan.FromSeconds(Number(flags, "--timeout", 1, 3600, 30));
         byte[] patch = File.ReadAllBytes(words[0]);
         if (patch.Length > Security.External.PatchFrame.MaxPayload)
@@ -94,7 +100,7 @@ public static class Cli
             throw new PolicyRejectedException($"{words[0]} is {patch.Length} bytes; a patch is at most {Security.External.PatchFrame.MaxPayload}");
         }
 
-        PatchReply reply = PatchClient.SendOverSocket(socket, patch, timeout);
+        PatchReply reply = tcp != null ? SendTcp(tcp, patch, timeout) : PatchClient.SendOverSocket(socket!, patch, timeout);
         foreach (string note in reply.Notes)
         {
             error.WriteLine("nexos-patch: kernel: " + note);
@@ -102,6 +108,17 @@ public static class Cli
 
         output.WriteLine(reply.Verdict);
         return reply.Accepted ? 0 : 1;
+    }
+
+    private static PatchReply SendTcp(string target, byte[] patch, TimeSpan timeout)
+    {
+        int colon = target.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(target.AsSpan(colon + 1), out int port) || port is < 1 or > 65535)
+        {
+            throw new UsageException($"--tcp takes HOST:PORT, not '{target}'");
+        }
+
+        return PatchClient.SendOverTcp(target[..colon], port, patch, timeout);
     }
 
     private static Dictionary<string, string> Flags(string[] args, int start, List<string> words, params string[] known)

@@ -32,6 +32,23 @@ public static class PatchClient
         return Send(stream, patch, (ushort)Random.Shared.Next(1, 65536), timeout);
     }
 
+    /// <summary>Connects to the patch service's TCP port at <paramref name="host"/>:<paramref name="port"/>
+    /// (`./nexos run` forwards 127.0.0.1:7070 to it), sends, and waits up to <paramref name="timeout"/>.</summary>
+    public static PatchReply SendOverTcp(string host, int port, byte[] patch, TimeSpan timeout)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect(host, port);
+        }
+        catch (SocketException e)
+        {
+            throw new IOException($"cannot connect to {host}:{port} ({e.Message}); is NexOS running under ./nexos run with its network up?");
+        }
+
+        return Send(client.GetStream(), patch, (ushort)Random.Shared.Next(1, 65536), timeout);
+    }
+
     /// <summary>Sends a patch as frame <paramref name="sequence"/> on <paramref name="stream"/>
     /// and reads until its reply arrives; throws <see cref="TimeoutException"/> when none does.</summary>
     public static PatchReply Send(Stream stream, byte[] patch, ushort sequence, TimeSpan timeout)

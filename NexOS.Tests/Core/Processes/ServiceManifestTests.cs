@@ -20,7 +20,7 @@ public sealed class ServiceManifestTests
         Assert.That(manifest, Is.Not.Null, error);
         Assert.That(manifest!.Endpoints, Is.EqualTo(new[] { "console", "devices", "disk", "disk1", "disk2", "disk3", "files", "state", "nic", "net" }));
         Assert.That(manifest.Notifications, Is.EqualTo(new[] { "netwake" }));
-        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "fs", "net", "httpd", "keeper", "shell" }));
+        Assert.That(manifest.Services.Select(s => s.Name), Is.EqualTo(new[] { "console", "patchline", "devmgr", "fs", "net", "httpd", "patchnet", "keeper", "shell" }));
         Assert.That(manifest.Services[1].Restart, Is.EqualTo(RestartPolicy.OnFailure), "no second UART: it ends with 0 and stays ended");
         ServiceEntry console = manifest.Services[0];
         Assert.That(console.Restart, Is.EqualTo(RestartPolicy.Always));
@@ -70,11 +70,16 @@ public sealed class ServiceManifestTests
         }), "the dashboard's server reads the boot archive and the kernel's state, and cannot change either");
         Assert.That(manifest.Services[6].Capabilities, Is.EqualTo(new[]
         {
+            new CapabilityGrant("net", ServiceManifest.Send | ServiceManifest.Grant),
+            new CapabilityGrant("patches", ServiceManifest.AllRights),
+        }), "patches over the network reach the same inbox as those of the serial line");
+        Assert.That(manifest.Services[7].Capabilities, Is.EqualTo(new[]
+        {
             new CapabilityGrant("kstate", ServiceManifest.AllRights),
             new CapabilityGrant("files", ServiceManifest.Send | ServiceManifest.Grant, 1),
             new CapabilityGrant("state", ServiceManifest.Receive),
         }), "the state keeper alone holds the kernel's state, and has its own open files");
-        Assert.That(manifest.Services[7].Capabilities, Is.EqualTo(new[]
+        Assert.That(manifest.Services[8].Capabilities, Is.EqualTo(new[]
         {
             new CapabilityGrant("console", ServiceManifest.Send),
             new CapabilityGrant("kernel", ServiceManifest.AllRights),

@@ -1,0 +1,115 @@
+using System.Text;
+using NexOS.Abi;
+using NexOS.Security.External;
+using NexOS.UserLib;
+
+namespace NexOS.Programs.PatchNet;
+
+/// <summary>
+/// External patches over the network (docs/external-patches.md): the same frames as the serial
+/// patch line, on TCP port 7070. Each patch goes to the kernel's patch manager through the
+/// PatchInbox capability (PatchSubmit), which judges it by the same rules whichever way it came
+/// (signature, policy level, replay and rate limits), and the ACK or NAK frame with the
+/// verdict goes back on the connection. One client at a time: patching is an administrator's
+/// act, and a client that sends nothing for <see cref="QuietMs"/> is dropped, so a stalled one
+/// holds the service for seconds, not for ever. Slots: 1 the `net` endpoint, 2 the patch inbox.
+/// </summary>
+public static class Program
+{
+    public const ushort Port = 7070;
+    public const ulong QuietMs = 10_000;
+
+    private const int NetSlot = 1;
+    private const int Inbox = 2;
+    private const ulong RetryNs = 1_000_000_000;
+
+    public static int Main()
+    {
+        TcpSocket? listener = null;
+        for (int tries = 0; listener == null; tries++)
+        {
+            listener = TcpSocket.Listen(NetSlot, Port, 4, out NetProtocol.Status status);
+            if (listener == null)
+            {
+                if (tries == 0)
+                {
+                    Log.WriteLine($"patchnet: cannot listen on port {Port} yet ({NetProtocol.Describe((ulong)status)}); trying every second");
+                }
+
+                _ = Time.Sleep(RetryNs);
+            }
+        }
+
+        Log.WriteLine($"patchnet: taking patches on TCP port {Port}");
+        byte[] buffer = new byte[4096];
+        while (true)
+        {
+            TcpSocket? client = listener.Accept(0, out NetProtocol.Status accepted, out uint address, out _);
+            if (client == null)
+            {
+                Log.WriteLine($"patchnet: accept failed ({NetProtocol.Describe((ulong)accepted)}); the network service may have restarted");
+                return 1;
+            }
+
+            using (client)
+            {
+                Serve(client, address, buffer);
+            }
+        }
+    }
+
+    // Frames from one client until it closes, goes quiet, or its connection fails.
+    private static void Serve(TcpSocket client, uint address, byte[] buffer)
+    {
+        var responder = new Responder(client);
+        var decoder = new PatchFrameDecoder(responder);
+        while (!responder.Failed)
+        {
+            long n = client.Receive(buffer, QuietMs);
+            if (n <= 0)
+            {
+                if (n == -(long)NetProtocol.Status.TimedOut || decoder.HasPending)
+                {
+                    decoder.Expire();
+                }
+
+                return;
+            }
+
+            decoder.Feed(buffer.AsSpan(0, (int)n));
+        }
+
+        Log.WriteLine($"patchnet: the client at {NetProtocol.AddressText(address)} went away before its answer");
+    }
+
+    /// <summary>Answers every frame and every framing error on the connection.</summary>
+    private sealed class Responder : IPatchFrameHandler
+    {
+        private readonly TcpSocket _client;
+
+        public Responder(TcpSocket client) => _client = client;
+
+        public bool Failed { get; private set; }
+
+        public void OnFrame(PatchFrameType type, ushort sequence, ReadOnlySpan<byte> payload)
+        {
+            if (type != PatchFrameType.Patch)
+            {
+                Reply(false, sequence, "rejected: only patch frames are accepted on this port");
+                return;
+            }
+
+            string verdict = Patches.Submit(Inbox, payload, out bool accepted);
+            Reply(accepted, sequence, verdict);
+        }
+
+        public void OnError(PatchFrameError error, ushort sequence, string message)
+            => Reply(false, sequence, "frame error (" + PatchFrame.Name(error) + "): " + message);
+
+        private void Reply(bool accepted, ushort sequence, string text)
+        {
+            byte[] payload = Encoding.UTF8.GetBytes(PatchInbox.OneLine(text));
+            Failed |= _client.SendAll(PatchFrame.Encode(accepted ? PatchFrameType.Ack : PatchFrameType.Nak, sequence, payload), QuietMs) != NetProtocol.Status.Ok;
+        }
+    }
+}
