@@ -362,7 +362,8 @@ public enum CapabilityKind : uint
     KernelState = 13,
 }
 
-/// <summary>The kinds of kernel state the state keeper stores on the disk.</summary>
+/// <summary>The kinds of kernel state StateRead hands out: those the state keeper stores on
+/// the disk (Audit to Patches), and the dashboard's snapshot.</summary>
 public enum StateKind : ulong
 {
     /// <summary>The audit trail, as the JSON lines of `audit export`.</summary>
@@ -379,6 +380,9 @@ public enum StateKind : ulong
 
     /// <summary>The active patches from outside, as they arrived (signed): `patch HEX` lines.</summary>
     Patches = 5,
+
+    /// <summary>A JSON snapshot of the running system for the dashboard (read only; needs only the Wait right).</summary>
+    Dashboard = 6,
 }
 
 /// <summary>Operations of <see cref="Syscall.KernelControl"/>.</summary>

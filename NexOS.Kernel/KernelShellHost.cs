@@ -24,15 +24,7 @@ internal sealed class KernelShellHost : IShellHost
     {
         get
         {
-            ulong total = EarlyInit.UsableBytes;
             var frames = PhysicalMemory.Frames;
-            // Memory the heaps hold but could hand out again counts as free.
-            ulong heapSlack = BootHeap.BytesReserved - Math.Min(BootHeap.BytesUsed, BootHeap.BytesReserved);
-            heapSlack += GcHeap.CommittedBytes - Math.Min(GcHeap.InUseBytes, GcHeap.CommittedBytes);
-            ulong free = frames == null
-                ? EarlyInit.FreeBytesAtBoot - Math.Min(BootHeap.BytesUsed, EarlyInit.FreeBytesAtBoot)
-                : ((ulong)frames.FreeFrames * BuddyFrameAllocator.FrameSize) + heapSlack;
-            free = Math.Min(free, total);
             string? details = null;
             if (frames != null)
             {
@@ -43,8 +35,24 @@ internal sealed class KernelShellHost : IShellHost
                     + $"boot heap {BootHeap.BytesUsed} bytes in use of {BootHeap.BytesReserved} reserved (never freed: early objects and native blocks)";
             }
 
-            return new MemoryStats(total, total - free, free, details);
+            return Totals() with { Details = details };
         }
+    }
+
+    /// <summary>Total, used and free bytes as `mem` counts them, without the detail lines
+    /// (for the dashboard's snapshot too).</summary>
+    public static MemoryStats Totals()
+    {
+        ulong total = EarlyInit.UsableBytes;
+        var frames = PhysicalMemory.Frames;
+        // Memory the heaps hold but could hand out again counts as free.
+        ulong heapSlack = BootHeap.BytesReserved - Math.Min(BootHeap.BytesUsed, BootHeap.BytesReserved);
+        heapSlack += GcHeap.CommittedBytes - Math.Min(GcHeap.InUseBytes, GcHeap.CommittedBytes);
+        ulong free = frames == null
+            ? EarlyInit.FreeBytesAtBoot - Math.Min(BootHeap.BytesUsed, EarlyInit.FreeBytesAtBoot)
+            : ((ulong)frames.FreeFrames * BuddyFrameAllocator.FrameSize) + heapSlack;
+        free = Math.Min(free, total);
+        return new MemoryStats(total, total - free, free);
     }
 
     public void Shutdown()

@@ -20,6 +20,14 @@ internal static class ProcessCommands
         shell.Register("pkill", "end a process: pkill <pid>", Kill);
     }
 
+    /// <summary>The word `ps` and the dashboard use for a process's state.</summary>
+    public static string StateName(ProcessState state) => state switch
+    {
+        ProcessState.Running => "running",
+        ProcessState.Ending => "ending",
+        _ => "ended",
+    };
+
     /// <summary>Appends the process table (pid 0 is the kernel itself).</summary>
     public static void AppendProcesses(StringBuilder sb)
     {
@@ -28,12 +36,7 @@ internal static class ProcessCommands
         long notGivenBack = 0;
         foreach (Process p in ProcessTable.Snapshot())
         {
-            string state = p.State switch
-            {
-                ProcessState.Running => "running",
-                ProcessState.Ending => "ending",
-                _ => "ended",
-            };
+            string state = StateName(p.State);
             bool ended = p.State == ProcessState.Ended;
             UserSpaceUsage usage = default;
             bool counted = !ended && p.TryCountPages(out usage);

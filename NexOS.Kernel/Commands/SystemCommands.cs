@@ -8,12 +8,13 @@ using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;
 
-/// <summary>Shell commands for the kernel's measurements: metrics, irq, bench, top.</summary>
+/// <summary>Shell commands for the kernel's measurements: metrics, dashboard, irq, bench, top.</summary>
 internal static class SystemCommands
 {
     public static void Register(Shell shell)
     {
         shell.Register("metrics", "show every kernel metric: metrics [json]", Metrics);
+        shell.Register("dashboard", "the dashboard's JSON snapshot of the system, on one line", Dashboard);
         shell.Register("irq", "interrupt counts and timer latency", Irq);
         shell.Register("bench", "run the kernel microbenchmarks (JSON lines)", Bench);
         shell.Register("ipc", "IPC endpoints and notifications with their traffic; ipc group [runs] [calls]: round trips under CPU load, grouping off vs on", Ipc);
@@ -39,6 +40,9 @@ internal static class SystemCommands
 
         host.Write(sb.ToString());
     }
+
+    private static void Dashboard(IShellHost host, ReadOnlySpan<string> args) =>
+        host.Write(args.Length == 0 ? DashboardSnapshot.Compose() + "\n" : "usage: dashboard\n");
 
     private static void Irq(IShellHost host, ReadOnlySpan<string> args)
     {

@@ -5,7 +5,7 @@ using NexOS.Services.Shell;
 
 namespace NexOS.Kernel.Commands;
 
-/// <summary>The thread table `ps` and `top` print.</summary>
+/// <summary>The thread table `ps` and `top` print, and the names of thread states and classes.</summary>
 internal static class ThreadCommandsView
 {
     public static void WriteThreads(IShellHost host)
@@ -28,7 +28,8 @@ internal static class ThreadCommandsView
 
     private static string Trim(string s, int max) => s.Length <= max ? s : s[..max];
 
-    private static string StateName(ThreadState s) => s switch
+    /// <summary>The word `ps` and the dashboard use for a thread's state.</summary>
+    public static string StateName(ThreadState s) => s switch
     {
         ThreadState.Created => "created",
         ThreadState.Runnable => "runnable",
@@ -37,7 +38,8 @@ internal static class ThreadCommandsView
         _ => "exited",
     };
 
-    private static string ClassName(SchedClass c) => c switch
+    /// <summary>The word `ps` and the dashboard use for a scheduling class.</summary>
+    public static string ClassName(SchedClass c) => c switch
     {
         SchedClass.RealTime => "realtime",
         SchedClass.Normal => "normal",

@@ -15,7 +15,10 @@ namespace NexOS.Kernel.SelfEvolution;
 /// (user/keeper) stores on the disk. The checks are NexOS.Security's
 /// <see cref="PersistentState"/>; learned state goes through the same parser as the shipped
 /// priors. Each kind is restored at most once per boot, so a keeper cannot replay a trail
-/// twice into one chain. Everything runs under the patch manager's gate.
+/// twice into one chain. Everything runs under the patch manager's gate. StateRead also
+/// hands out the dashboard's JSON snapshot of the running system
+/// (<see cref="DashboardSnapshot"/>, which takes the gate itself for the part that needs it);
+/// it is never restored.
 /// </summary>
 internal sealed class KernelState : IKernelState
 {
@@ -34,6 +37,11 @@ internal sealed class KernelState : IKernelState
     /// <inheritdoc/>
     public string? Read(StateKind kind)
     {
+        if (kind == StateKind.Dashboard)
+        {
+            return DashboardSnapshot.Compose();
+        }
+
         PatchManager? manager = KernelEvolution.Manager;
         EvolutionEngine? engine = KernelEvolution.Engine;
         if (manager == null || engine == null)
@@ -60,6 +68,12 @@ internal sealed class KernelState : IKernelState
     {
         PatchManager? manager = KernelEvolution.Manager;
         EvolutionEngine? engine = KernelEvolution.Engine;
+        if (kind == StateKind.Dashboard)
+        {
+            report = "refused: the dashboard snapshot is read only";
+            return false;
+        }
+
         if (manager == null || engine == null || (ulong)kind >= (ulong)_restored.Length)
         {
             report = "self-evolution is not running";

@@ -30,7 +30,11 @@ internal interface IKernelState
 /// store the audit trail, the learned state, the trusted keys, the settings and the active
 /// patches from outside on the disk
 /// and hand them back at boot. Each needs a KernelState capability with the Signal right;
-/// the kernel gives one to init, which gives it to the keeper alone.
+/// the kernel gives one to init, which gives it to the keeper alone. One kind is for
+/// observers rather than the keeper: StateRead of <see cref="StateKind.Dashboard"/>, the
+/// running system's JSON snapshot, takes a capability with either the Wait or the Signal
+/// right, so a read-only observer holds `kstate:wait`, which opens no other kind and no
+/// StateRestore or StateVersion. StateRestore refuses the dashboard kind.
 /// </summary>
 internal static class SyscallState
 {
@@ -50,20 +54,27 @@ internal static class SyscallState
 
     public static long Version(KernelThread me, ulong slot)
     {
-        IKernelState? state = Find(me, slot, out long refused);
+        IKernelState? state = Find(me, slot, IpcRights.Signal, out long refused);
         return state == null ? refused : (long)(state.Version & long.MaxValue);
     }
 
     public static long Read(Process process, KernelThread me, ulong slot, ulong kind, ulong buffer, ulong length)
     {
-        IKernelState? state = Find(me, slot, out long refused);
+        IKernelState? state = Find(me, slot, IpcRights.Signal, out long refused);
+        if (state == null && kind == (ulong)StateKind.Dashboard && refused == SyscallResult.Fail(SyscallStatus.NoRights))
+        {
+            // Read only: Wait is enough (each lookup checks one capability as it stands).
+            state = Find(me, slot, IpcRights.Wait, out refused);
+        }
+
         if (state == null)
         {
             return refused;
         }
 
-        string? text = kind is >= (ulong)StateKind.Audit and <= (ulong)StateKind.Patches ? state.Read((StateKind)kind) : null;
-        if (text == null || length > MaxText)
+        // The length first: the dashboard's snapshot is composed afresh on every read.
+        string? text = kind is >= (ulong)StateKind.Audit and <= (ulong)StateKind.Dashboard && length <= MaxText ? state.Read((StateKind)kind) : null;
+        if (text == null)
         {
             return SyscallResult.Fail(SyscallStatus.BadArgument);
         }
@@ -79,12 +90,13 @@ internal static class SyscallState
 
     public static long Restore(Process process, KernelThread me, ulong slot, ulong kind, ulong text, ulong length, ulong report)
     {
-        IKernelState? state = Find(me, slot, out long refused);
+        IKernelState? state = Find(me, slot, IpcRights.Signal, out long refused);
         if (state == null)
         {
             return refused;
         }
 
+        // The dashboard's snapshot (StateKind.Dashboard) is read only: never restored.
         if (kind is < (ulong)StateKind.Audit or > (ulong)StateKind.Patches || length > MaxText)
         {
             return SyscallResult.Fail(SyscallStatus.BadArgument);
@@ -111,9 +123,9 @@ internal static class SyscallState
         return UserCopy.Out(process, report, reply) != UserAccessStatus.Ok ? SyscallResult.Fail(SyscallStatus.BadAddress) : adopted ? 0 : 1;
     }
 
-    private static IKernelState? Find(KernelThread me, ulong slot, out long refused)
+    private static IKernelState? Find(KernelThread me, ulong slot, IpcRights needed, out long refused)
     {
-        if (SyscallCapabilities.Find<object>(me, slot, IpcRights.Signal, CapabilityKind.KernelState, out refused) == null)
+        if (SyscallCapabilities.Find<object>(me, slot, needed, CapabilityKind.KernelState, out refused) == null)
         {
             return null;
         }
