@@ -74,7 +74,7 @@ internal static class InitLauncher
             new Grant(SyscallPatches.Handle, IpcRights.Signal, 0),
             new Grant(SyscallKernelLog.Handle, IpcRights.Wait, 0),
             new Grant(DeviceAuthorityFor().ToHandle(), IpcRights.Signal, 0),
-            new Grant(SyscallState.Handle, IpcRights.Signal, 0),
+            new Grant(SyscallState.Handle, IpcRights.Signal | IpcRights.Wait, 0), // Wait alone reads the dashboard snapshot
             new Grant(new PortRange("kbd.data", KeyboardData, 1).ToHandle(), IpcRights.Signal, 0),
             new Grant(new PortRange("kbd.ctl", KeyboardControl, 1).ToHandle(), IpcRights.Signal, 0),
             new Grant(keyboard.ToHandle(), IpcRights.Signal, 0),

@@ -63,6 +63,16 @@ public abstract class BootFixture
         }
     }
 
+    /// <summary>Waits until the network is up and every service that reports when it is has
+    /// (the lease, httpd, patchnet): their lines come after the prompt, and a command typed
+    /// before them would see them in its output.</summary>
+    private protected static void AwaitNetwork(QemuMachine machine, TimeSpan timeout)
+    {
+        AwaitLogged(machine, new Regex(@"net: address 10\.0\.2\.15/24"), timeout);
+        AwaitLogged(machine, new Regex(@"httpd: serving the dashboard on port 80"), timeout);
+        AwaitLogged(machine, new Regex(@"patchnet: taking patches on TCP port 7070"), timeout);
+    }
+
     /// <summary>Waits until `ps` lists the patchline service as a ring-3 process with its UART
     /// up (it starts with the other services after the prompt; bytes sent before it programs
     /// COM2 are lost, as on any serial line).</summary>

@@ -61,17 +61,22 @@ internal sealed class DnsResponder : IDisposable
         {
             try
             {
+                // QEMU's guest forward keeps one connection to this port for every connection
+                // the guest makes to the forwarded address, so queries are answered in a loop.
                 NetworkStream stream = client.GetStream();
                 byte[] length = new byte[2];
-                await stream.ReadExactlyAsync(length, _stop.Token);
-                byte[] query = new byte[(length[0] << 8) | length[1]];
-                await stream.ReadExactlyAsync(query, _stop.Token);
-                byte[] answer = _names.TryGetValue(NameOf(query), out byte[]? address)
-                    ? DnsTests.Answer(query, 0, (1, address, 300))
-                    : DnsTests.Answer(query, 3);
-                Answered++;
-                await stream.WriteAsync(new[] { (byte)(answer.Length >> 8), (byte)answer.Length }, _stop.Token);
-                await stream.WriteAsync(answer, _stop.Token);
+                while (!_stop.IsCancellationRequested)
+                {
+                    await stream.ReadExactlyAsync(length, _stop.Token);
+                    byte[] query = new byte[(length[0] << 8) | length[1]];
+                    await stream.ReadExactlyAsync(query, _stop.Token);
+                    byte[] answer = _names.TryGetValue(NameOf(query), out byte[]? address)
+                        ? DnsTests.Answer(query, 0, (1, address, 300))
+                        : DnsTests.Answer(query, 3);
+                    Answered++;
+                    await stream.WriteAsync(new[] { (byte)(answer.Length >> 8), (byte)answer.Length }, _stop.Token);
+                    await stream.WriteAsync(answer, _stop.Token);
+                }
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or EndOfStreamException)
             {

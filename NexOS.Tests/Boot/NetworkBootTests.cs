@@ -22,6 +22,7 @@ public sealed class NetworkBootTests : BootFixture
         QemuMachine machine = Boot(new QemuOptions { Nic = nic });
         AwaitLogged(machine, new Regex(driverLine), s_network);
         AwaitLogged(machine, s_leased, s_network);
+        AwaitNetwork(machine, s_network);
 
         List<string> ifconfig = RunCommand(machine, "ifconfig");
         Assert.That(ifconfig, Has.Count.EqualTo(2), string.Join("\n", ifconfig));
@@ -53,7 +54,7 @@ public sealed class NetworkBootTests : BootFixture
     public void BadNetworkCommandsGetClearErrors()
     {
         QemuMachine machine = Boot(new QemuOptions { Nic = "virtio-net-pci" });
-        AwaitLogged(machine, s_leased, s_network);
+        AwaitNetwork(machine, s_network);
         Assert.That(RunCommand(machine, "ping"), Is.EqualTo(new[] { "usage: ping [-c count] [-s bytes] HOST" }));
         Assert.That(RunCommand(machine, "ping -c 0 10.0.2.2"), Is.EqualTo(new[] { "usage: ping [-c count] [-s bytes] HOST" }));
         Assert.That(RunCommand(machine, "ping -s 99999 10.0.2.2"), Is.EqualTo(new[] { "usage: ping [-c count] [-s bytes] HOST" }));

@@ -34,6 +34,11 @@ internal sealed record QemuOptions
     /// The guest gets 10.0.2.15 by DHCP and reaches the gateway 10.0.2.2.</summary>
     public string? Nic { get; init; }
 
+    /// <summary>The <see cref="Nic"/>'s network back end instead of the restricted user network,
+    /// as QEMU's -netdev takes it without the id: "dgram,local.type=inet,..." puts each frame in
+    /// a UDP datagram to a test's own socket, which plays the network.</summary>
+    public string? NicBackend { get; init; }
+
     /// <summary>Forwarding rules added to the <see cref="Nic"/>'s user network, as QEMU writes
     /// them: "hostfwd=tcp:127.0.0.1:8080-:80" (a host port to the guest's), or
     /// "guestfwd=tcp:10.0.2.100:53-tcp:127.0.0.1:5353" (a guest address to a host port).
@@ -117,7 +122,8 @@ internal sealed record QemuOptions
         if (Nic != null)
         {
             string forwards = Forwards.Count == 0 ? "" : "," + string.Join(",", Forwards);
-            args.AddRange(new[] { "-netdev", $"user,id=net0,restrict=on{forwards}", "-device", $"{Nic},netdev=net0" });
+            string backend = NicBackend != null ? $"{NicBackend},id=net0" : $"user,id=net0,restrict=on{forwards}";
+            args.AddRange(new[] { "-netdev", backend, "-device", $"{Nic},netdev=net0" });
         }
         else if (!Pxe)
         {

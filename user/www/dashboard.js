@@ -43,16 +43,23 @@ function draw(c, series, colors) {
   ctx.clearRect(0, 0, w, h);
   const all = series.flat();
   const max = Math.max(1, ...all);
+  // The newest sample at the right edge, older ones scrolling left.
+  const x = (j, n) => ((HISTORY - n + j) / (HISTORY - 1)) * w;
+  const y = v => h - 2 - (v / max) * (h - 6);
   series.forEach((points, i) => {
+    if (points.length === 0) return;
+    ctx.beginPath();
+    points.forEach((v, j) => { if (j === 0) ctx.moveTo(x(j, points.length), y(v)); else ctx.lineTo(x(j, points.length), y(v)); });
     ctx.strokeStyle = colors[i];
     ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    points.forEach((v, j) => {
-      const x = (j / (HISTORY - 1)) * w;
-      const y = h - 2 - (v / max) * (h - 6);
-      if (j === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
-    });
     ctx.stroke();
+    if (i === 0) {
+      ctx.lineTo(x(points.length - 1, points.length), h);
+      ctx.lineTo(x(0, points.length), h);
+      ctx.closePath();
+      ctx.fillStyle = colors[i] + "22";
+      ctx.fill();
+    }
   });
   c.canvas.dataset.samples = String(series[0].length);
 }
@@ -118,7 +125,7 @@ function updateKernel(k) {
   chain.textContent = audit.chain ? `audit chain ${audit.chain}, ${audit.records} records` : "";
   chain.style.color = audit.chain === "intact" ? "var(--good)" : "var(--bad)";
   document.getElementById("timeline").replaceChildren(...(k.timeline || []).slice().reverse().map(r =>
-    el("li", {}, `#${r.sequence} ${r.kind || ""} ${r.subject || ""} ${r.detail || ""}`)));
+    el("li", {}, `#${r.sequence} ${r.kind || ""} ${r.actor || ""}${r.patch ? " patch " + r.patch : ""}: ${r.detail || ""}`)));
 }
 
 function updateNetwork(n) {
