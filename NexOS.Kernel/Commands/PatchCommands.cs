@@ -25,6 +25,7 @@ internal static class PatchCommands
 
         var sb = new StringBuilder();
         sb.Append("patch line: the patchline service in ring 3 (COM2, 0x2F8, IRQ 3; ps lists it when the machine has a second UART)\n");
+        sb.Append("patch port: the patchnet service in ring 3 (TCP port 7070, once the network is up)\n");
         PatchInbox? inbox = Inbox;
         if (inbox == null)
         {

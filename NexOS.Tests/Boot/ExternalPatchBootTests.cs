@@ -24,7 +24,58 @@ public sealed class ExternalPatchBootTests : BootFixture
 
     private const string PatchLineLine = "patch line: the patchline service in ring 3 (COM2, 0x2F8, IRQ 3; ps lists it when the machine has a second UART)";
 
+    private const string PatchPortLine = "patch port: the patchnet service in ring 3 (TCP port 7070, once the network is up)";
+
     private static readonly TimeSpan s_reply = TimeSpan.FromSeconds(30);
+
+    [Test]
+    [CancelAfter(2 * TestBudget)]
+    public void PatchesSentOverTcpMeetTheSameRules()
+    {
+        int port = FreeTcpPort();
+        QemuMachine machine = Boot(new QemuOptions { Nic = "virtio-net-pci", Forwards = [$"hostfwd=tcp:127.0.0.1:{port}-:7070"] });
+        AwaitNetwork(machine, TimeSpan.FromSeconds(40));
+        byte[] unsigned = PolicyKit.Build(PolicyKit.ExampleAssembly, "SchedulerPolicies.TimeSlice");
+        byte[] slice = PolicyKit.BuildSigned("SchedulerPolicies.TimeSlice", "sched.time_slice", 43);
+
+        // What ./nexos patch --tcp does: one connection per patch.
+        PatchReply refused = PatchClient.SendOverTcp("127.0.0.1", port, unsigned, s_reply);
+        Assert.That(refused.Accepted, Is.False);
+        Assert.That(refused.Verdict, Is.EqualTo("rejected patch 42: policy: Standard: external patches must be signed; 'Ada Lovelace' sent an unsigned one"));
+        AskForSecret(machine, "evolve key add 9", KeyQuestion);
+        Assert.That(AnswerSecret(machine, PolicyKit.KeyHex), Is.EqualTo(new[] { "key 9 trusted for signed external patches (1 in the ring)" }));
+        PatchReply accepted = PatchClient.SendOverTcp("127.0.0.1", port, slice, s_reply);
+        Assert.That(accepted.Accepted, Is.True, accepted.Verdict);
+        Assert.That(accepted.Verdict, Does.Match(@"^patch 43 verified \(\d+ instructions\); canary on sched\.time_slice at 2000 bp as version 1$"));
+        PatchReply replayed = PatchClient.SendOverTcp("127.0.0.1", port, slice, s_reply);
+        Assert.That(replayed.Accepted, Is.False, "the same signed patch again is a replay: " + replayed.Verdict);
+
+        // Noise on a connection gets a NAK with the reason, and the service carries on.
+        using (var client = new TcpClient("127.0.0.1", port))
+        {
+            NetworkStream stream = client.GetStream();
+            stream.Write("GET / HTTP/1.1\r\n\r\n"u8);
+            byte[] corrupt = PatchFrame.Encode(PatchFrameType.Patch, 7, slice);
+            corrupt[PatchFrame.HeaderLength + 50] ^= 0x10;
+            stream.Write(corrupt);
+            PatchReply nak = PatchClient.Receive(stream, 7, s_reply);
+            Assert.That(nak.Accepted, Is.False);
+            Assert.That(nak.Verdict, Does.StartWith("frame error (BadChecksum)"));
+        }
+
+        List<string> inbox = RunCommand(machine, "patch inbox");
+        Assert.That(inbox[2], Does.StartWith("3 patches received, 1 accepted by the patch manager"), string.Join("\n", inbox));
+        Assert.That(RunCommand(machine, "audit verify")[0], Does.StartWith("audit chain intact:"));
+    }
+
+    private static int FreeTcpPort()
+    {
+        var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
 
     [Test]
     [CancelAfter(TestBudget)]
@@ -71,11 +122,12 @@ public sealed class ExternalPatchBootTests : BootFixture
         List<string> inbox = RunCommand(machine, "patch inbox");
         TestContext.Out.WriteLine(string.Join("\n", inbox));
         Assert.That(inbox[0], Is.EqualTo(PatchLineLine));
-        Assert.That(inbox[1], Is.EqualTo("4 patches received, 2 accepted by the patch manager (see evolve status, audit)"));
-        Assert.That(inbox[2], Does.StartWith($"#1 {unsigned.Length} bytes: rejected patch 42: policy: Standard: external patches must be signed"));
-        Assert.That(inbox[3], Does.StartWith($"#2 {slice.Length} bytes: patch 43 verified"));
-        Assert.That(inbox[4], Does.StartWith("#3 ").And.EndWith("[BackwardBranch]"));
-        Assert.That(inbox[5], Does.StartWith($"#4 {budget.Length} bytes: patch 45 verified"));
+        Assert.That(inbox[1], Is.EqualTo(PatchPortLine));
+        Assert.That(inbox[2], Is.EqualTo("4 patches received, 2 accepted by the patch manager (see evolve status, audit)"));
+        Assert.That(inbox[3], Does.StartWith($"#1 {unsigned.Length} bytes: rejected patch 42: policy: Standard: external patches must be signed"));
+        Assert.That(inbox[4], Does.StartWith($"#2 {slice.Length} bytes: patch 43 verified"));
+        Assert.That(inbox[5], Does.StartWith("#3 ").And.EndWith("[BackwardBranch]"));
+        Assert.That(inbox[6], Does.StartWith($"#4 {budget.Length} bytes: patch 45 verified"));
 
         string status = string.Join("\n", RunCommand(machine, "evolve status"));
         // Each is on canary trial, or already judged (the evolve thread runs meanwhile).
@@ -156,6 +208,7 @@ public sealed class ExternalPatchBootTests : BootFixture
         QemuMachine machine = Boot();
         List<string> inbox = RunCommand(machine, "patch inbox");
         Assert.That(inbox[0], Is.EqualTo(PatchLineLine));
+        Assert.That(inbox[1], Is.EqualTo(PatchPortLine));
         var ended = new System.Text.RegularExpressions.Regex(@"(?m)^\s+\d+ patchline\s+ended\s+0\s+3\s.*\s0\r?$");
         string ps = string.Join("\n", RunCommand(machine, "ps"));
         for (int i = 0; i < 20 && !ended.IsMatch(ps); i++)
@@ -166,7 +219,7 @@ public sealed class ExternalPatchBootTests : BootFixture
 
         Assert.That(ps, Does.Match(ended.ToString()), "it ended with 0 and init leaves it ended");
         Assert.That(machine.Log, Does.Not.Contain("init: patchline"), "an expected end is not news for the console");
-        Assert.That(inbox[1], Is.EqualTo("0 patches received, 0 accepted by the patch manager (see evolve status, audit)"));
+        Assert.That(inbox[2], Is.EqualTo("0 patches received, 0 accepted by the patch manager (see evolve status, audit)"));
     }
 
     [TestCase("patch", "usage: patch inbox")]

@@ -73,7 +73,19 @@ public sealed class HostileNetworkBootTests : BootFixture
         }
 
         Assert.That(Regex.Matches(machine.Log, @"net: address 10\.0\.2\.15/24").Count, Is.EqualTo(leases + 1), "init started the stack again and it leased the address again:\n" + machine.Log);
-        Thread.Sleep(1500); // httpd and patchnet find their sockets gone and listen again
+        // httpd and patchnet find their sockets gone, end, and are started again by init; their
+        // lines come while the shell waits, so the next command waits for them.
+        foreach (string again in new[] { "httpd: serving the dashboard on port 80", "patchnet: taking patches on TCP port 7070" })
+        {
+            while (Regex.Matches(machine.Log, Regex.Escape(again)).Count < 2 && DateTime.UtcNow < end)
+            {
+                Thread.Sleep(200);
+            }
+
+            Assert.That(Regex.Matches(machine.Log, Regex.Escape(again)).Count, Is.EqualTo(2), again + " again:\n" + machine.Log);
+        }
+
+        Thread.Sleep(500);
         Assert.That(RunCommand(machine, "ping -c 1 10.0.2.2", s_network)[^1], Is.EqualTo("1 packets sent, 1 received, 0% lost"));
     }
 

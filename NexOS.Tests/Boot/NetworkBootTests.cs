@@ -16,6 +16,7 @@ public sealed class NetworkBootTests : BootFixture
 
     [TestCase("virtio-net-pci", "virtionet: 52:54:00:12:34:56, link up, \\d+ receive buffers, MSI-X interrupts")]
     [TestCase("e1000", "e1000: 52:54:00:12:34:56, link up, 128 receive buffers, line interrupts")]
+    [TestCase("e1000e", "e1000: 52:54:00:12:34:56, link up, 128 receive buffers, line interrupts")]
     [CancelAfter(TestBudget)]
     public void TheNetworkServiceLeasesAnAddressAndPingsTheGateway(string nic, string driverLine)
     {

@@ -54,7 +54,10 @@ public class PatchToolCliTests
     [TestCase(new[] { "build", "a.dll", "T.M", "h", "--author", "A", "--key", "k" }, "--key and --key-id go together")]
     [TestCase(new[] { "build", "a.dll", "T.M", "h", "--author", "A", "--id", "x" }, "--id must be a whole number")]
     [TestCase(new[] { "build", "a.dll", "T.M", "h", "--author", "A", "--level", "lax" }, "--level: 'lax' is not one of permissive, standard, strict, paranoid")]
-    [TestCase(new[] { "send", "p.patch" }, "--socket PATH is required")]
+    [TestCase(new[] { "send", "p.patch" }, "send needs --socket PATH (the serial line) or --tcp HOST:PORT (the network), one of them")]
+    [TestCase(new[] { "send", "p.patch", "--socket", "s", "--tcp", "h:1" }, "one of them")]
+    [TestCase(new[] { "send", "p.patch", "--tcp", "nohost" }, "--tcp takes HOST:PORT, not 'nohost'")]
+    [TestCase(new[] { "send", "p.patch", "--tcp", "h:99999" }, "--tcp takes HOST:PORT, not 'h:99999'")]
     [TestCase(new[] { "frobnicate" }, "expected 'build' or 'send'")]
     public void UsageErrorsExitWithTwo(string[] args, string expected)
     {

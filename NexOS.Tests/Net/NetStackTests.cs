@@ -197,6 +197,16 @@ public sealed class NetStackTests
     }
 
     [Test]
+    public void TheProtocolsStatusesAreTheStacksUnderTheSameNumbers()
+    {
+        // The service passes a NetStatus on as a NetProtocol.Status by number.
+        foreach (NetStatus status in Enum.GetValues<NetStatus>())
+        {
+            Assert.That(Enum.GetName((NexOS.Abi.NetProtocol.Status)(ulong)status), Is.EqualTo(status.ToString()), status.ToString());
+        }
+    }
+
+    [Test]
     public void RandomFramesNeverBreakTheStack()
     {
         (NetStack stack, FakeSlirp lan) = Bound();

@@ -11,7 +11,7 @@ public static class Cli
         "usage: nexos-patch build <policy.dll> <Type.Method> <hook> --author NAME [-o FILE] [--reason TEXT]\n"
         + "                         [--gain-metric NAME] [--gain-bp N] [--id N] [--key FILE --key-id N]\n"
         + "                         [--level permissive|standard|strict|paranoid]\n"
-        + "       nexos-patch send <file.patch> --socket PATH [--timeout SECONDS]";
+        + "       nexos-patch send <file.patch> --socket PATH | --tcp HOST:PORT [--timeout SECONDS]";
 
     /// <summary>Runs one command; returns the exit status.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)

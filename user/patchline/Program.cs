@@ -1,4 +1,3 @@
-using System.Text;
 using NexOS.Drivers.Serial;
 using NexOS.Security.External;
 using NexOS.UserLib;
@@ -40,7 +39,7 @@ public static class Program
             return 1;
         }
 
-        var decoder = new PatchFrameDecoder(new Responder(uart));
+        var decoder = new PatchFrameDecoder(new PatchResponder(Inbox, frame => { uart.Write(frame); return true; }, "line"));
         Span<byte> chunk = stackalloc byte[256];
         while (true)
         {
@@ -68,35 +67,6 @@ public static class Program
                 Log.WriteLine($"patchline: waiting for COM2 failed ({waited}); ending");
                 return 2;
             }
-        }
-    }
-
-    /// <summary>Answers every frame and every framing error on the same line.</summary>
-    private sealed class Responder : IPatchFrameHandler
-    {
-        private readonly Uart16550 _uart;
-
-        public Responder(Uart16550 uart) => _uart = uart;
-
-        public void OnFrame(PatchFrameType type, ushort sequence, ReadOnlySpan<byte> payload)
-        {
-            if (type != PatchFrameType.Patch)
-            {
-                Reply(false, sequence, "rejected: only patch frames are accepted on this line");
-                return;
-            }
-
-            string verdict = Patches.Submit(Inbox, payload, out bool accepted);
-            Reply(accepted, sequence, verdict);
-        }
-
-        public void OnError(PatchFrameError error, ushort sequence, string message)
-            => Reply(false, sequence, "frame error (" + PatchFrame.Name(error) + "): " + message);
-
-        private void Reply(bool accepted, ushort sequence, string text)
-        {
-            byte[] payload = Encoding.UTF8.GetBytes(PatchInbox.OneLine(text));
-            _uart.Write(PatchFrame.Encode(accepted ? PatchFrameType.Ack : PatchFrameType.Nak, sequence, payload));
         }
     }
 }

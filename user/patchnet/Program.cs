@@ -1,5 +1,5 @@
-using System.Text;
 using NexOS.Abi;
+using NexOS.Programs.PatchLine;
 using NexOS.Security.External;
 using NexOS.UserLib;
 
@@ -61,7 +61,7 @@ public static class Program
     // Frames from one client until it closes, goes quiet, or its connection fails.
     private static void Serve(TcpSocket client, uint address, byte[] buffer)
     {
-        var responder = new Responder(client);
+        var responder = new PatchResponder(Inbox, frame => client.SendAll(frame, QuietMs) == NetProtocol.Status.Ok, "port");
         var decoder = new PatchFrameDecoder(responder);
         while (!responder.Failed)
         {
@@ -80,36 +80,5 @@ public static class Program
         }
 
         Log.WriteLine($"patchnet: the client at {NetProtocol.AddressText(address)} went away before its answer");
-    }
-
-    /// <summary>Answers every frame and every framing error on the connection.</summary>
-    private sealed class Responder : IPatchFrameHandler
-    {
-        private readonly TcpSocket _client;
-
-        public Responder(TcpSocket client) => _client = client;
-
-        public bool Failed { get; private set; }
-
-        public void OnFrame(PatchFrameType type, ushort sequence, ReadOnlySpan<byte> payload)
-        {
-            if (type != PatchFrameType.Patch)
-            {
-                Reply(false, sequence, "rejected: only patch frames are accepted on this port");
-                return;
-            }
-
-            string verdict = Patches.Submit(Inbox, payload, out bool accepted);
-            Reply(accepted, sequence, verdict);
-        }
-
-        public void OnError(PatchFrameError error, ushort sequence, string message)
-            => Reply(false, sequence, "frame error (" + PatchFrame.Name(error) + "): " + message);
-
-        private void Reply(bool accepted, ushort sequence, string text)
-        {
-            byte[] payload = Encoding.UTF8.GetBytes(PatchInbox.OneLine(text));
-            Failed |= _client.SendAll(PatchFrame.Encode(accepted ? PatchFrameType.Ack : PatchFrameType.Nak, sequence, payload), QuietMs) != NetProtocol.Status.Ok;
-        }
     }
 }

@@ -59,33 +59,13 @@ public static class Program
 
     private static VirtioBlkDevice? Setup(DeviceResources resources, IMmioRegion?[] bars, int dmaSlot, out InterruptWaiter? waiter)
     {
-        waiter = null;
-        Span<byte> config = stackalloc byte[DeviceConfig.Length];
-        SyscallStatus read = DeviceConfig.ReadAll(resources.Find(ResourceKind.Config)!.Value.Slot, config);
-        VirtioPciLayout layout = default;
-        VirtioStatus status = read != SyscallStatus.Ok ? VirtioStatus.DeviceFailed : VirtioPciLayout.Parse(config, out layout);
-        VirtioPciTransport? transport = null;
-        if (status == VirtioStatus.Ok)
+        VirtioPciTransport? t = VirtioFunction.Open("virtioblk", resources, bars, dmaSlot, QueueEntry, out waiter);
+        if (t == null)
         {
-            status = VirtioPciTransport.Create(layout, bars, out transport);
-        }
-
-        if (status != VirtioStatus.Ok || dmaSlot == 0)
-        {
-            Log.WriteLine($"virtioblk: not a usable modern virtio device ({(read != SyscallStatus.Ok ? $"configuration read failed, status {(int)read}" : status.ToString())})");
             return null;
         }
 
-        VirtioPciTransport t = transport!;
-        DeviceResource? line = resources.Find(ResourceKind.Interrupt);
-        waiter = MessageInterrupts.Enable(resources, bars, config, QueueEntry, allowMsi: false, out string why);
-        if (waiter == null)
-        {
-            Log.WriteLine($"virtioblk: using the interrupt line: {why}");
-            waiter = InterruptWaiter.Create("virtioblk", line?.Slot ?? 0, () => t.ReadIsr());
-        }
-
-        ushort vector = waiter.UsesMessages ? QueueEntry : VirtioPciTransport.NoVector;
+        ushort vector = waiter!.UsesMessages ? QueueEntry : VirtioPciTransport.NoVector;
         var options = new VirtioBlkOptions { Slots = BlockProtocol.MaxBatch, WaitLimit = waiter.WaitsFor(RequestTimeoutNs), QueueVector = vector };
         DmaRegion? dma = DmaMemory.Allocate(dmaSlot, options.RequiredDmaBytes(options.QueueSize, options.Slots), out SyscallStatus allocated);
         if (dma == null)
@@ -94,13 +74,13 @@ public static class Program
             return null;
         }
 
-        status = VirtioBlkDevice.Create(t, dma, options, waiter, out VirtioBlkDevice? device);
+        VirtioStatus status = VirtioBlkDevice.Create(t, dma, options, waiter, out VirtioBlkDevice? device);
         if (status == VirtioStatus.VectorRefused && waiter.UsesMessages)
         {
             // The device would not take the MSI-X entry: back to the line, and start again
             // (Create resets the device first).
             Log.WriteLine($"virtioblk: the device refused MSI-X entry {QueueEntry}; using the interrupt line (status {(int)MessageInterrupts.Disable(resources)})");
-            waiter = InterruptWaiter.Create("virtioblk", line?.Slot ?? 0, () => t.ReadIsr());
+            waiter = VirtioFunction.LineWaiter("virtioblk", resources, t);
             options = new VirtioBlkOptions { Slots = options.Slots, WaitLimit = waiter.WaitsFor(RequestTimeoutNs) };
             status = VirtioBlkDevice.Create(t, dma, options, waiter, out device);
         }

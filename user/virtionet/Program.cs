@@ -55,35 +55,15 @@ public static class Program
 
     private static VirtioNetDevice? Setup(DeviceResources resources, IMmioRegion?[] bars, int dmaSlot, out InterruptWaiter? waiter)
     {
-        waiter = null;
-        Span<byte> config = stackalloc byte[DeviceConfig.Length];
-        SyscallStatus read = DeviceConfig.ReadAll(resources.Find(ResourceKind.Config)!.Value.Slot, config);
-        VirtioPciLayout layout = default;
-        VirtioStatus status = read != SyscallStatus.Ok ? VirtioStatus.DeviceFailed : VirtioPciLayout.Parse(config, out layout);
-        VirtioPciTransport? transport = null;
-        if (status == VirtioStatus.Ok)
+        VirtioPciTransport? t = VirtioFunction.Open("virtionet", resources, bars, dmaSlot, Entry, out waiter);
+        if (t == null)
         {
-            status = VirtioPciTransport.Create(layout, bars, out transport);
-        }
-
-        if (status != VirtioStatus.Ok || dmaSlot == 0)
-        {
-            Log.WriteLine($"virtionet: not a usable modern virtio device ({(read != SyscallStatus.Ok ? $"configuration read failed, status {(int)read}" : status.ToString())})");
             return null;
-        }
-
-        VirtioPciTransport t = transport!;
-        DeviceResource? line = resources.Find(ResourceKind.Interrupt);
-        waiter = MessageInterrupts.Enable(resources, bars, config, Entry, allowMsi: false, out string why);
-        if (waiter == null)
-        {
-            Log.WriteLine($"virtionet: using the interrupt line: {why}");
-            waiter = InterruptWaiter.Create("virtionet", line?.Slot ?? 0, () => t.ReadIsr());
         }
 
         var options = new VirtioNetOptions
         {
-            Vector = waiter.UsesMessages ? Entry : VirtioPciTransport.NoVector,
+            Vector = waiter!.UsesMessages ? Entry : VirtioPciTransport.NoVector,
             AddressSeed = Time.MonotonicNs,
         };
         DmaRegion? dma = DmaMemory.Allocate(dmaSlot, VirtioNetOptions.RequiredDmaBytes(options.QueueSize), out SyscallStatus allocated);
@@ -93,11 +73,11 @@ public static class Program
             return null;
         }
 
-        status = VirtioNetDevice.Create(t, dma, options, waiter, out VirtioNetDevice? device);
+        VirtioStatus status = VirtioNetDevice.Create(t, dma, options, waiter, out VirtioNetDevice? device);
         if (status == VirtioStatus.VectorRefused && waiter.UsesMessages)
         {
             Log.WriteLine($"virtionet: the device refused MSI-X entry {Entry}; using the interrupt line (status {(int)MessageInterrupts.Disable(resources)})");
-            waiter = InterruptWaiter.Create("virtionet", line?.Slot ?? 0, () => t.ReadIsr());
+            waiter = VirtioFunction.LineWaiter("virtionet", resources, t);
             options = new VirtioNetOptions { AddressSeed = options.AddressSeed };
             status = VirtioNetDevice.Create(t, dma, options, waiter, out device);
         }
