@@ -23,6 +23,14 @@ public static partial class Figures
     [GeneratedRegex(@"^diskbench: done")]
     public static partial Regex NexOSDiskDone();
 
+    /// <summary>user/netbench's line once it listens.</summary>
+    [GeneratedRegex(@"^netbench: ready")]
+    public static partial Regex NetReady();
+
+    /// <summary>The Linux guest's line once its network servers run.</summary>
+    [GeneratedRegex(@"nexos-bench: net ready")]
+    public static partial Regex LinuxNetReady();
+
     [GeneratedRegex(@"nexos-bench: userspace up, uptime ([0-9.]+) s")]
     public static partial Regex LinuxFirstLine();
 

@@ -26,6 +26,12 @@ List<string> nexosBoot = ["-cdrom", Need("iso"), "-boot", "d"];
 List<string> linuxGuest = ["-kernel", Path.Combine(linux, "vmlinuz"), "-initrd", Path.Combine(linux, "initramfs.gz"),
     "-append", "console=ttyS0 quiet panic=-1"];
 
+// The network figures: the same virtio NIC on the same restricted user network, the host
+// driving both guests through loopback forwards (bench/NexOS.Bench/NetBench.cs); Linux boots
+// with nexos.net, which makes its /init set up the NIC and serve instead of benchmarking.
+List<string> linuxNetGuest = ["-kernel", Path.Combine(linux, "vmlinuz"), "-initrd", Path.Combine(linux, "initramfs.gz"),
+    "-append", "console=ttyS0 quiet panic=-1 nexos.net"];
+
 // The storage figures: both systems get the same virtio disk, a fresh copy each boot. NexOS
 // boots as a user would and is asked at its prompt to run `diskbench`; Linux's /init runs its
 // disk program after the others (bench/linux/init.sh).
@@ -51,7 +57,12 @@ for (int run = 1; run <= runs; run++)
     List<TimedLine> bootLines = QemuRun.Run(nexosBoot, null, timeout, Figures.NexOSShellPrompt());
     BenchDisk.Fresh(diskTemplate, diskCopy);
     List<TimedLine> diskLines = QemuRun.Run(nexosDisk, Figures.NexOSDiskDone(), timeout, Figures.NexOSShellPrompt(), "diskbench");
+    int ports = NetBench.FreePorts();
+    List<BenchLine> nexosNet = [];
+    List<TimedLine> netLines = QemuRun.Run([.. nexosBoot, .. NetBench.Arguments(ports)], Figures.NetReady(), timeout, Figures.NexOSShellPrompt(),
+        ["dhcp 30", "ping -c 20 10.0.2.2", "netbench"], () => nexosNet = NetBench.Measure(ports));
     Dictionary<string, BenchLine> nexos = Figures.Benchmarks(benchLines.Concat(diskLines));
+    AddNetwork(nexos, nexosNet, netLines);
     if (!Figures.AddBoot(nexos, bootLines, Figures.NexOSReady(), 1, Figures.NexOSShellPrompt()))
     {
         Console.Error.WriteLine("bench: NexOS never printed its prompt");
@@ -62,13 +73,17 @@ for (int run = 1; run <= runs; run++)
     BenchDisk.Fresh(diskTemplate, diskCopy);
     List<TimedLine> linuxLines = QemuRun.Run(linuxWithDisk, Figures.LinuxDone(), timeout);
     Dictionary<string, BenchLine> lx = Figures.Benchmarks(linuxLines);
+    ports = NetBench.FreePorts();
+    List<BenchLine> linuxNet = [];
+    List<TimedLine> linuxNetLines = QemuRun.Run([.. linuxNetGuest, .. NetBench.Arguments(ports)], Figures.LinuxNetReady(), timeout, null, [], () => linuxNet = NetBench.Measure(ports));
+    AddNetwork(lx, linuxNet, linuxNetLines);
     if (!Figures.AddBoot(lx, linuxLines, Figures.LinuxFirstLine(), 1000))
     {
         Console.Error.WriteLine("bench: Linux never reached userspace");
     }
 
     linuxRuns.Add(lx);
-    logs.Add(new { run, nexosBench = benchLines, nexosBoot = bootLines, nexosDisk = diskLines, linux = linuxLines });
+    logs.Add(new { run, nexosBench = benchLines, nexosBoot = bootLines, nexosDisk = diskLines, nexosNet = netLines, linux = linuxLines, linuxNet = linuxNetLines });
     foreach (BenchLine b in nexos.Values.Concat(lx.Values))
     {
         Console.Error.WriteLine($"  {b}");
@@ -100,11 +115,13 @@ string doc = File.ReadAllText(Need("template"))
     .Replace("{{machine}}", machine.ToMarkdown(), StringComparison.Ordinal)
     .Replace("{{qemu}}", Report.QemuTable(comparisons), StringComparison.Ordinal)
     .Replace("{{storage}}", Report.StorageTable(comparisons), StringComparison.Ordinal)
+    .Replace("{{network}}", Report.NetworkTable(comparisons), StringComparison.Ordinal)
     .Replace("{{alloc}}", alloc.Count == 0 ? "_Not run._\n" : Report.AllocTable(alloc), StringComparison.Ordinal)
     .Replace("{{targets}}", Targets.Markdown(Targets.Check(comparisons, alloc)), StringComparison.Ordinal);
 File.WriteAllText(Need("doc"), doc);
 Console.Out.Write(Report.QemuTable(comparisons));
 Console.Out.Write(Report.StorageTable(comparisons));
+Console.Out.Write(Report.NetworkTable(comparisons));
 if (alloc.Count > 0)
 {
     Console.Out.Write(Report.AllocTable(alloc));
@@ -113,6 +130,20 @@ if (alloc.Count > 0)
 Console.Out.Write(Targets.Markdown(Targets.Check(comparisons, alloc)));
 
 return 0;
+
+// The host's measurements and the guest's ping, as figures of the run.
+static void AddNetwork(Dictionary<string, BenchLine> figures, List<BenchLine> measured, List<TimedLine> lines)
+{
+    foreach (BenchLine b in measured)
+    {
+        figures[b.Name] = b;
+    }
+
+    if (NetBench.Ping(lines) is BenchLine ping)
+    {
+        figures[ping.Name] = ping;
+    }
+}
 
 /// <summary>What produced the figures: the host, its load, QEMU and the Linux guest.</summary>
 internal sealed record Machine(string Date, int Cpus, string CpuModel, string HostKernel, string LoadAverage, string Qemu, string LinuxGuest, int Runs)

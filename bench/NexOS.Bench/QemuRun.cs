@@ -35,8 +35,17 @@ public static class QemuRun
     /// or <paramref name="timeout"/> passes. With <paramref name="typeAtPrompt"/>, the first
     /// prompt is answered with that line (typed, then Enter) instead of stopping the run.
     /// Each line is stamped with the host time at which the read that completed it returned.</summary>
-    public static List<TimedLine> Run(IEnumerable<string> guestArguments, Regex? stopAt, TimeSpan timeout, Regex? prompt = null, string? typeAtPrompt = null)
+    public static List<TimedLine> Run(IEnumerable<string> guestArguments, Regex? stopAt, TimeSpan timeout, Regex? prompt = null, string? typeAtPrompt = null) =>
+        Run(guestArguments, stopAt, timeout, prompt, typeAtPrompt == null ? [] : [typeAtPrompt], null);
+
+    /// <summary>As the other Run, typing each of <paramref name="typeAtPrompts"/> at a prompt in
+    /// turn, and, when a line matches <paramref name="stopAt"/>, calling
+    /// <paramref name="atStop"/> while the guest still runs (the host's side of a benchmark)
+    /// before stopping it.</summary>
+    public static List<TimedLine> Run(IEnumerable<string> guestArguments, Regex? stopAt, TimeSpan timeout, Regex? prompt, IReadOnlyList<string> typeAtPrompts, Action? atStop)
     {
+        var typing = new Queue<string>(typeAtPrompts);
+        string? typeAtPrompt = typing.Count > 0 ? typing.Dequeue() : null;
         var info = new ProcessStartInfo(Binary)
         {
             RedirectStandardInput = true,
@@ -87,6 +96,11 @@ public static class QemuRun
                     stop = Emit(lines, at, pending, stopAt);
                 }
 
+                if (stop && atStop != null)
+                {
+                    atStop();
+                }
+
                 // A prompt waits for input without ending its line: it counts as a line too.
                 if (!stop && prompt != null && prompt.IsMatch(pending.ToString()))
                 {
@@ -95,8 +109,8 @@ public static class QemuRun
                     {
                         process.StandardInput.Write(typeAtPrompt + "\r");
                         process.StandardInput.Flush();
-                        typeAtPrompt = null;
-                        prompt = null;
+                        typeAtPrompt = typing.Count > 0 ? typing.Dequeue() : null;
+                        prompt = typeAtPrompt == null ? null : prompt;
                     }
                 }
             }

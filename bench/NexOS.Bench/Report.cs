@@ -46,13 +46,22 @@ public static class Report
     /// <summary>The storage figures as throughputs, from each system's median time per
     /// operation: MB/s (10^6 bytes) for the 64 KiB transfers, operations per second for the
     /// rest; the last column is NexOS's throughput over Linux's (above 1 NexOS is faster).</summary>
-    public static string StorageTable(IReadOnlyList<Comparison> comparisons)
+    public static string StorageTable(IReadOnlyList<Comparison> comparisons) => RateTable(comparisons,
+    [
+        ("disk_seq_write", "MB/s", 65536), ("disk_seq_read", "MB/s", 65536),
+        ("disk_rand_read_qd1", "IOPS", 0), ("disk_rand_read_qd32", "IOPS", 0), ("file_cycle", "cycles/s", 0),
+    ]);
+
+    /// <summary>The network figures as throughputs, from the median times: MB/s for the TCP
+    /// transfers (per 64 KiB), connections, requests and round trips per second for the rest.</summary>
+    public static string NetworkTable(IReadOnlyList<Comparison> comparisons) => RateTable(comparisons,
+    [
+        ("net_tcp_upload", "MB/s", 65536), ("net_tcp_download", "MB/s", 65536),
+        ("net_tcp_connect", "connections/s", 0), ("net_http_get", "requests/s", 0), ("net_ping_rtt", "round trips/s", 0),
+    ]);
+
+    private static string RateTable(IReadOnlyList<Comparison> comparisons, (string Bench, string Unit, double Bytes)[] rows)
     {
-        (string Bench, string Unit, double Bytes)[] rows =
-        [
-            ("disk_seq_write", "MB/s", 65536), ("disk_seq_read", "MB/s", 65536),
-            ("disk_rand_read_qd1", "IOPS", 0), ("disk_rand_read_qd32", "IOPS", 0), ("file_cycle", "cycles/s", 0),
-        ];
         var sb = new StringBuilder();
         sb.AppendLine("| measurement | unit | NexOS | Linux | NexOS / Linux |");
         sb.AppendLine("| --- | --- | ---: | ---: | ---: |");

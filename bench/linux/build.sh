@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepares the Linux reference guest for `./nexos bench` in $1 (default build/bench/linux):
 #   vmlinuz         Debian's linux-image-amd64 kernel, taken from the package (not built)
-#   modules/        the package's modules that the disk benchmark needs (virtio-blk, vfat and the
-#                   character sets vfat loads), uncompressed, and modules/order, their load order
+#   modules/        the package's modules that the disk and network benchmarks need (virtio-blk,
+#                   virtio-net, vfat and the character sets vfat loads), uncompressed, and
+#                   modules/order, their load order
 #   initramfs.gz    busybox-static, init.sh as /init and the benchmark programs of this folder
 #                   (each *.c a static program, each *.S a static program without libc)
 # Nothing here is committed; a second call reuses what the first downloaded.
@@ -13,7 +14,7 @@ mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 
 # An $OUT from before the disk benchmark has vmlinuz but no modules: it downloads again.
-if [[ ! -f "$OUT/vmlinuz" || ! -f "$OUT/modules/order" ]]; then
+if [[ ! -f "$OUT/vmlinuz" || ! -f "$OUT/modules/order" ]] || ! grep -q '^virtio_net.ko$' "$OUT/modules/order"; then
   # linux-image-amd64 is a meta package; its dependency is the versioned image package.
   resolve() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }'; }
   pkg="$(resolve)"
@@ -59,7 +60,7 @@ if [[ ! -f "$OUT/vmlinuz" || ! -f "$OUT/modules/order" ]]; then
   # at mount time through request_module, which the guest cannot serve: they are loaded first.
   codepage="$(sed -n 's/^CONFIG_FAT_DEFAULT_CODEPAGE=//p' "$config")"
   iocharset="$(sed -n 's/^CONFIG_FAT_DEFAULT_IOCHARSET="\(.*\)"$/\1/p' "$config")"
-  for module in virtio_pci virtio_blk vfat "nls_cp${codepage:-437}" "nls_${iocharset:-iso8859-1}"; do
+  for module in virtio_pci virtio_blk virtio_net vfat "nls_cp${codepage:-437}" "nls_${iocharset:-iso8859-1}"; do
     add_module "$module"
   done
   printf '%s\n' "${order[@]}" > "$OUT/modules/order"
@@ -75,7 +76,9 @@ fi
 
 root="$OUT/initramfs"
 rm -rf "$root"
-mkdir -p "$root"/{bin,bench,proc,sys,dev,mnt,lib/modules}
+mkdir -p "$root"/{bin,bench,proc,sys,dev,mnt,lib/modules,www}
+# The page the network benchmark's HTTP figure fetches, the same file NexOS's httpd serves.
+cp "$HERE/../../user/www/favicon.svg" "$root/www/favicon.svg"
 cp /bin/busybox "$root/bin/busybox"
 cp "$OUT"/modules/*.ko "$OUT/modules/order" "$root/lib/modules/"
 install -m 755 "$HERE/init.sh" "$root/init"

@@ -6,6 +6,21 @@ echo "nexos-bench: userspace up, uptime $(/bin/busybox cut -d' ' -f1 /proc/uptim
 /bin/busybox mount -t sysfs sysfs /sys
 echo "nexos-bench: clocksource $(/bin/busybox cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 echo "nexos-bench: kernel $(/bin/busybox uname -r)"
+# The network boot (nexos.net on the command line): the NIC, a ping of the gateway, then the
+# servers the host drives (bench/linux/net.c and busybox httpd) until it stops the machine.
+if /bin/busybox grep -q nexos.net /proc/cmdline; then
+  for module in $(/bin/busybox cat /lib/modules/order); do
+    /bin/busybox insmod "/lib/modules/$module" 2>/dev/null
+  done
+  /bin/busybox ifconfig lo 127.0.0.1 up
+  /bin/busybox ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up
+  /bin/busybox route add default gw 10.0.2.2
+  /bin/busybox ping -c 20 10.0.2.2
+  /bin/busybox httpd -p 80 -h /www
+  /bench/net &
+  echo "nexos-bench: net ready"
+  while true; do /bin/busybox sleep 3600; done
+fi
 /bench/syscall
 /bench/switch
 /bench/spawn /bench/exit0

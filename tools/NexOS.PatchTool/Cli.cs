@@ -93,6 +93,8 @@ public static class Cli
             throw new UsageException("send needs --socket PATH (the serial line) or --tcp HOST:PORT (the network), one of them");
         }
 
+        (string Host, int Port)? target = tcp == null ? null : Target(tcp);
+
         TimeSpan timeout = TimeSpan.FromSeconds(Number(flags, "--timeout", 1, 3600, 30));
         byte[] patch = File.ReadAllBytes(words[0]);
         if (patch.Length > Security.External.PatchFrame.MaxPayload)
@@ -100,7 +102,7 @@ public static class Cli
             throw new PolicyRejectedException($"{words[0]} is {patch.Length} bytes; a patch is at most {Security.External.PatchFrame.MaxPayload}");
         }
 
-        PatchReply reply = tcp != null ? SendTcp(tcp, patch, timeout) : PatchClient.SendOverSocket(socket!, patch, timeout);
+        PatchReply reply = target is (string host, int port) ? PatchClient.SendOverTcp(host, port, patch, timeout) : PatchClient.SendOverSocket(socket!, patch, timeout);
         foreach (string note in reply.Notes)
         {
             error.WriteLine("nexos-patch: kernel: " + note);
@@ -110,7 +112,7 @@ public static class Cli
         return reply.Accepted ? 0 : 1;
     }
 
-    private static PatchReply SendTcp(string target, byte[] patch, TimeSpan timeout)
+    private static (string Host, int Port) Target(string target)
     {
         int colon = target.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(target.AsSpan(colon + 1), out int port) || port is < 1 or > 65535)
@@ -118,7 +120,7 @@ public static class Cli
             throw new UsageException($"--tcp takes HOST:PORT, not '{target}'");
         }
 
-        return PatchClient.SendOverTcp(target[..colon], port, patch, timeout);
+        return (target[..colon], port);
     }
 
     private static Dictionary<string, string> Flags(string[] args, int start, List<string> words, params string[] known)

@@ -14,7 +14,8 @@ namespace NexOS.Programs.Shell;
 /// the shell waits for it and reports its exit code. `diskbench` starts the boot archive's
 /// storage benchmark (user/diskbench) the same way, handing it the disk driver's endpoint too:
 /// the one program the shell lets at the raw disk, which writes only outside the first
-/// partition.
+/// partition. `netbench` starts the network benchmark's guest side (user/netbench) with the
+/// network service under a badge of its own.
 /// </summary>
 internal sealed class DiskPrograms
 {
@@ -38,6 +39,12 @@ internal sealed class DiskPrograms
     public bool TryRun(IReadOnlyList<string> words, Action<string> write)
     {
         Collect();
+        if (words.Count == 1 && words[0] == "netbench")
+        {
+            NetBench(write);
+            return true;
+        }
+
         if (words.Count == 1 && words[0] == "diskbench")
         {
             Bench(write);
@@ -118,6 +125,32 @@ internal sealed class DiskPrograms
         _ = Children.Close((int)child);
         Release(files, badge);
         write(code >= 0 ? $"diskbench exited with code {(int)code}\n" : $"diskbench: waiting failed (status {-code})\n");
+    }
+
+    // The network benchmark's guest side (user/netbench, docs/benchmarks.md): the boot archive's
+    // program with its own badges on the file and network services; it serves until killed.
+    private void NetBench(Action<string> write)
+    {
+        ulong badge = _nextBadge++;
+        long files = Children.Copy(FilesSlot, (ulong)(CapabilityRights.Send | CapabilityRights.Grant), badge);
+        long net = files < 0 ? files : Children.Copy(NetSlot, (ulong)(CapabilityRights.Send | CapabilityRights.Grant), badge);
+        long child = net < 0 ? net : Children.Spawn("netbench", stackalloc ulong[] { (ulong)files, (ulong)net });
+        if (net >= 0)
+        {
+            _ = Children.Close((int)net);
+        }
+
+        if (child < 0)
+        {
+            write($"netbench: cannot start it ({Describe((SyscallStatus)(-child))})\n");
+            Release(files, badge);
+            return;
+        }
+
+        long code = Children.Wait((int)child);
+        _ = Children.Close((int)child);
+        Release(files, badge);
+        write(code >= 0 ? $"netbench exited with code {(int)code}\n" : $"netbench: waiting failed (status {-code})\n");
     }
 
     private byte[]? Read(string path, Action<string> write)
