@@ -194,7 +194,8 @@ public sealed partial class TcpConnection
     /// <summary>The window this side advertises, in bytes (before scaling).</summary>
     internal uint AdvertisedWindow => (uint)_receive.Free;
 
-    internal SeqNum ReceiveNext => _rcvNxt;
+    /// <summary>The next sequence number this side expects from the peer.</summary>
+    public SeqNum ReceiveNext => _rcvNxt;
 
     internal int ReceiveScale => _windowScaleOk ? _rcvScale : 0;
 

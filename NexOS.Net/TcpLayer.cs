@@ -182,6 +182,15 @@ public sealed class TcpLayer
 
         Counters.SegmentsReceived++;
         TcpConnection? c = Find(ip.Source, h.SourcePort, h.DestinationPort);
+        if (c != null && c.State == TcpState.TimeWait && h.Flags == TcpFlags.Syn && h.Sequence > c.ReceiveNext
+            && _listeners.Exists(l => l.Port == h.DestinationPort))
+        {
+            // RFC 9293 3.10.7.4: a new SYN above what the old connection received may reopen
+            // the pair from TIME-WAIT (a client reusing its port, as NAT and slirp do quickly).
+            _connections.Remove(c);
+            c = null;
+        }
+
         if (c != null)
         {
             c.Receive(in h, data, now);

@@ -247,6 +247,29 @@ public sealed class TcpConnectionTests
     }
 
     [Test]
+    public void ANewSynFromTheSamePortReopensAConnectionInTimeWait()
+    {
+        var wire = new TcpWire();
+        (TcpConnection client, TcpConnection server, TcpListener listener) = Connected(wire);
+        server.Close(wire.Now); // the server closes first, so it holds TIME-WAIT
+        Assert.That(wire.RunUntil(() => client.State == TcpState.CloseWait, 5 * Second), Is.True);
+        client.Close(wire.Now);
+        Assert.That(wire.RunUntil(() => server.State == TcpState.TimeWait && client.State == TcpState.Closed, 5 * Second), Is.True, $"{client.State} {server.State}");
+
+        // The same client port again at once, with a higher sequence number (as a NAT reuses it).
+        byte[] segment = new byte[TcpHeader.MinimumLength];
+        new TcpHeader(client.LocalPort, 80, server.ReceiveNext + 100_000, default, TcpFlags.Syn, 65535, TcpHeader.MinimumLength, default)
+            .Write(segment, 0, wire.A.Address, wire.B.Address);
+        byte[] frame = new byte[EthernetHeader.Length + Ipv4Header.MinimumLength + segment.Length];
+        new EthernetHeader(wire.B.Ip.Mac, wire.A.Ip.Mac, EtherType.Ipv4).Write(frame);
+        Ipv4Header.Write(frame.AsSpan(EthernetHeader.Length), segment.Length, 9, true, 64, IpProtocol.Tcp, wire.A.Address, wire.B.Address);
+        segment.CopyTo(frame, EthernetHeader.Length + Ipv4Header.MinimumLength);
+        wire.B.Ip.Receive(frame, wire.Now);
+        Assert.That(listener.HalfOpen, Is.EqualTo(1), "the SYN started a new handshake");
+        Assert.That(wire.B.Tcp.Connections, Has.None.Matches<TcpConnection>(c => c.State == TcpState.TimeWait));
+    }
+
+    [Test]
     public void ParametersAreNamedAndRangeChecked()
     {
         var p = new TcpParameters();

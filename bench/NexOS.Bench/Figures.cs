@@ -23,13 +23,9 @@ public static partial class Figures
     [GeneratedRegex(@"^diskbench: done")]
     public static partial Regex NexOSDiskDone();
 
-    /// <summary>user/netbench's line once it listens.</summary>
-    [GeneratedRegex(@"^netbench: ready")]
+    /// <summary>The line user/netbench and bench/linux/net.c print once they listen.</summary>
+    [GeneratedRegex(@"netbench: ready on ports")]
     public static partial Regex NetReady();
-
-    /// <summary>The Linux guest's line once its network servers run.</summary>
-    [GeneratedRegex(@"nexos-bench: net ready")]
-    public static partial Regex LinuxNetReady();
 
     [GeneratedRegex(@"nexos-bench: userspace up, uptime ([0-9.]+) s")]
     public static partial Regex LinuxFirstLine();

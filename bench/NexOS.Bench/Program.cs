@@ -75,7 +75,7 @@ for (int run = 1; run <= runs; run++)
     Dictionary<string, BenchLine> lx = Figures.Benchmarks(linuxLines);
     ports = NetBench.FreePorts();
     List<BenchLine> linuxNet = [];
-    List<TimedLine> linuxNetLines = QemuRun.Run([.. linuxNetGuest, .. NetBench.Arguments(ports)], Figures.LinuxNetReady(), timeout, null, [], () => linuxNet = NetBench.Measure(ports));
+    List<TimedLine> linuxNetLines = QemuRun.Run([.. linuxNetGuest, .. NetBench.Arguments(ports)], Figures.NetReady(), timeout, null, [], () => linuxNet = NetBench.Measure(ports));
     AddNetwork(lx, linuxNet, linuxNetLines);
     if (!Figures.AddBoot(lx, linuxLines, Figures.LinuxFirstLine(), 1000))
     {
