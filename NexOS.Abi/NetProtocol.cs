@@ -41,6 +41,10 @@ namespace NexOS.Abi;
 /// Forget: W0 = a badge whose sockets are closed (its program ended); unbadged callers only.
 /// Sockets: a write grant; the service writes one line of text per socket and connection
 /// (`netstat`); answers W0 = the bytes.
+/// Parameters: a write grant; the service writes the TCP tunables as text, one
+/// `name = value unit (range min..max, default d)` line each; answers W0 = the bytes.
+/// SetParameter: a read grant holding `name value`; BadArgument for an unknown name or a value
+/// outside its range; connections opened afterwards use it.
 /// Poll: W0 = entries (1-<see cref="MaxPoll"/>), W1 = the timeout, a read grant of entries of 8
 /// bytes: a socket (little-endian uint) and what is awaited (uint: <see cref="PollReadable"/>,
 /// <see cref="PollWritable"/>); answers, once one is ready or the time is up, W0 = a mask of
@@ -68,6 +72,8 @@ public static class NetProtocol
     public const ulong Forget = 19;
     public const ulong Sockets = 20;
     public const ulong Poll = 21;
+    public const ulong Parameters = 22;
+    public const ulong SetParameter = 23;
 
     /// <summary>The most sockets one Poll watches.</summary>
     public const int MaxPoll = 32;

@@ -13,9 +13,11 @@ internal static class NetworkCommands
         shell.Register("dhcp", "ask for an address by DHCP again: dhcp [timeout-seconds] (ring-3 shell)", InUserSpace);
         shell.Register("ping", "send ICMP echo requests: ping [-c count] [-s bytes] HOST (ring-3 shell)", InUserSpace);
         shell.Register("nslookup", "look a name up: nslookup NAME [SERVER] (ring-3 shell)", InUserSpace);
-        shell.Register("netstat", "the network stack's and the driver's counters (ring-3 shell)", InUserSpace);
+        shell.Register("netstat", "the network stack's and the driver's counters, sockets and connections (ring-3 shell)", InUserSpace);
+        shell.Register("tcp", "TCP's tunables: tcp | tcp set NAME VALUE (ring-3 shell)", InUserSpace);
+        shell.Register("http", "fetch a page: http http://HOST[:PORT]/PATH (ring-3 shell)", InUserSpace);
     }
 
     private static void InUserSpace(IShellHost host, ReadOnlySpan<string> args) =>
-        host.Write("the network service runs in user space: ifconfig, dhcp, ping, nslookup and netstat work in the ring-3 shell\n");
+        host.Write("the network service runs in user space: ifconfig, dhcp, ping, nslookup, netstat, tcp and http work in the ring-3 shell\n");
 }

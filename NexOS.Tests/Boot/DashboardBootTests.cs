@@ -1,5 +1,6 @@
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 using System.Linq;
 using System.Diagnostics;
 using System.Net;
@@ -52,12 +53,39 @@ public sealed class DashboardBootTests : BootFixture
     [CancelAfter(3 * TestBudget)]
     public void TheDashboardIsServedToCurlAndABrowserAndNamesResolveThroughTheTestsResponder(string nic, bool browse)
     {
-        using var dns = new DnsResponder(new Dictionary<string, byte[]> { ["dash.nexos.test"] = [10, 0, 2, 15] });
+        using var dns = new DnsResponder(new Dictionary<string, byte[]> { ["dash.nexos.test"] = [10, 0, 2, 15], ["web.nexos.test"] = [10, 0, 2, 101] });
         int http = FreePort();
+
+        // A page on the host for the shell's HTTP client, behind a guest forward (which QEMU
+        // connects at start, so it listens first; it answers one request).
+        var web = new TcpListener(IPAddress.Loopback, 0);
+        web.Start();
+        int webPort = ((IPEndPoint)web.LocalEndpoint).Port;
+        Task<string> served = Task.Run(() =>
+        {
+            using TcpClient client = web.AcceptTcpClient();
+            NetworkStream s = client.GetStream();
+            byte[] request = new byte[2048];
+            int n = 0;
+            while (n < request.Length && !System.Text.Encoding.ASCII.GetString(request, 0, n).Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                int got = s.Read(request, n, request.Length - n);
+                if (got == 0)
+                {
+                    break;
+                }
+
+                n += got;
+            }
+
+            string body = "hello from the host\n";
+            s.Write(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.0 200 OK\r\nContent-Length: {body.Length}\r\n\r\n{body}"));
+            return System.Text.Encoding.ASCII.GetString(request, 0, n);
+        });
         QemuMachine machine = Boot(new QemuOptions
         {
             Nic = nic,
-            Forwards = [$"hostfwd=tcp:127.0.0.1:{http}-:80", $"guestfwd=tcp:10.0.2.100:53-tcp:127.0.0.1:{dns.Port}"],
+            Forwards = [$"hostfwd=tcp:127.0.0.1:{http}-:80", $"guestfwd=tcp:10.0.2.100:53-tcp:127.0.0.1:{dns.Port}", $"guestfwd=tcp:10.0.2.101:80-tcp:127.0.0.1:{webPort}"],
         });
         AwaitNetwork(machine, s_network);
         Assert.That(machine.Log, Does.Contain("httpd: serving the dashboard on port 80 (4 files)"));
@@ -66,6 +94,13 @@ public sealed class DashboardBootTests : BootFixture
         Assert.That(lookup, Is.EqualTo(new[] { "dash.nexos.test: 10.0.2.15 (TTL 300 s)" }), "over TCP, after the UDP query went unanswered");
         Assert.That(RunCommand(machine, "nslookup nowhere.nexos.test 10.0.2.100", s_network), Is.EqualTo(new[] { "nslookup: nowhere.nexos.test: no such name" }));
         Assert.That(dns.Answered, Is.EqualTo(2));
+
+        List<string> fetched = RunCommand(machine, "http http://web.nexos.test/hello", s_network);
+        Assert.That(fetched, Has.Some.EqualTo("HTTP/1.0 200 OK").And.Some.EqualTo("hello from the host"), string.Join("\n", fetched));
+        Assert.That(served.Wait(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(served.Result, Does.StartWith("GET /hello HTTP/1.0\r\nHost: web.nexos.test\r\n"));
+        web.Stop();
+        Assert.That(RunCommand(machine, "http ftp://x/"), Is.EqualTo(new[] { "usage: http http://HOST[:PORT]/PATH" }));
 
         string base_ = $"http://127.0.0.1:{http}";
         (int code, string page) = Curl(base_ + "/");

@@ -45,6 +45,12 @@ public sealed class NetworkBootTests : BootFixture
         List<string> lost = RunCommand(machine, "ping -c 1 10.0.2.99", s_network);
         Assert.That(lost[^1], Is.EqualTo("1 packets sent, 0 received, 100% lost"), string.Join("\n", lost));
 
+        List<string> tunables = RunCommand(machine, "tcp");
+        Assert.That(tunables, Has.Some.EqualTo("tcp.initial_window = 10 segments (range 1..10, default 10)"), string.Join("\n", tunables));
+        Assert.That(RunCommand(machine, "tcp set tcp.initial_window 11"), Is.EqualTo(new[] { "tcp set: 'tcp.initial_window' is no tunable, or 11 is outside its range (see tcp)" }));
+        Assert.That(RunCommand(machine, "tcp set tcp.delayed_ack 0"), Is.EqualTo(new[] { "tcp.delayed_ack = 0 (for connections opened from now on)" }));
+        Assert.That(RunCommand(machine, "tcp"), Has.Some.StartWith("tcp.delayed_ack = 0 ms"));
+
         List<string> dhcp = RunCommand(machine, "dhcp", s_network);
         Assert.That(dhcp, Has.Some.EqualTo("dhcp: leased 10.0.2.15"), string.Join("\n", dhcp));
         Assert.That(RunCommand(machine, "ping -c 1 10.0.2.2", s_network)[^1], Is.EqualTo("1 packets sent, 1 received, 0% lost"));

@@ -26,6 +26,11 @@ public static partial class Program
             return Counters(Ipc.GrantedLength(in request));
         }
 
+        if (label is NetProtocol.Parameters or NetProtocol.SetParameter)
+        {
+            return s_stack == null ? Fail(NetProtocol.Status.NoDevice) : Tunables(label, Ipc.GrantedLength(in request));
+        }
+
         if (s_stack == null || s_nic == null || s_nic.Lost)
         {
             return Fail(NetProtocol.Status.NoDevice);
@@ -178,6 +183,39 @@ public static partial class Program
         }
 
         return Ipc.WriteGrant(0, bytes) == SyscallStatus.Ok ? new Message { W0 = (ulong)count } : Fail(NetProtocol.Status.BadArgument);
+    }
+
+    // The TCP tunables: listed as text, or one set from `name value`.
+    private static Message Tunables(ulong label, int granted)
+    {
+        if (label == NetProtocol.Parameters)
+        {
+            var text = new StringBuilder();
+            foreach (TcpParameter p in TcpParameters.All)
+            {
+                text.Append($"{p.Name} = {s_stack!.TcpParameters[p]} {p.Unit} (range {p.Minimum}..{p.Maximum}, default {p.Default})\n");
+            }
+
+            byte[] bytes = Encoding.ASCII.GetBytes(text.ToString());
+            int n = Math.Min(bytes.Length, granted);
+            return n == 0 || Ipc.WriteGrant(0, bytes.AsSpan(0, n)) == SyscallStatus.Ok ? new Message { W0 = (ulong)n } : Fail(NetProtocol.Status.BadArgument);
+        }
+
+        if (granted < 3 || granted > 128)
+        {
+            return Fail(NetProtocol.Status.BadArgument);
+        }
+
+        Span<byte> line = stackalloc byte[granted];
+        if (Ipc.ReadGrant(0, line) != SyscallStatus.Ok)
+        {
+            return Fail(NetProtocol.Status.BadArgument);
+        }
+
+        string[] words = Encoding.ASCII.GetString(line).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        bool set = words.Length == 2 && int.TryParse(words[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            && s_stack!.TcpParameters.TrySet(words[0], value);
+        return set ? new Message() : Fail(NetProtocol.Status.BadArgument);
     }
 
     private static Message Fail(NetProtocol.Status status) => new() { Label = (ulong)status };

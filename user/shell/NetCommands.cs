@@ -7,8 +7,9 @@ using NexOS.UserLib;
 namespace NexOS.Programs.Shell;
 
 /// <summary>
-/// `ifconfig`, `dhcp`, `ping`, `nslookup` and `netstat`, which the shell runs itself as a
-/// client of the network service (its endpoint in slot 7, NetProtocol).
+/// `ifconfig`, `dhcp`, `ping`, `nslookup`, `netstat`, `tcp` (the TCP tunables) and `http` (a
+/// small HTTP client), which the shell runs itself as a client of the network service (its
+/// endpoint in slot 7, NetProtocol).
 /// </summary>
 internal static class NetCommands
 {
@@ -17,7 +18,8 @@ internal static class NetCommands
     private const ulong ResolveTimeoutMs = 5000;
     private const int MaxPings = 1000;
 
-    private static readonly string[] s_names = ["ifconfig", "dhcp", "ping", "nslookup", "netstat"];
+    private static readonly string[] s_names = ["ifconfig", "dhcp", "ping", "nslookup", "netstat", "tcp", "http"];
+    private const int MaxHttpBody = 64 * 1024;
 
     /// <summary>Runs the line if it is one of these commands; false, writing nothing, otherwise.</summary>
     public static bool TryRun(IReadOnlyList<string> words, Action<string> write)
@@ -33,6 +35,8 @@ internal static class NetCommands
             "dhcp" => Dhcp(words, write),
             "ping" => Ping(words, write),
             "nslookup" => words.Count is 2 or 3 ? Lookup(words, write) : "nslookup NAME [SERVER]",
+            "tcp" => Tunables(words, write),
+            "http" => words.Count == 2 ? Http(words[1], write) : "http http://HOST[:PORT]/PATH",
             _ => words.Count == 1 ? Counters(write) : "netstat",
         };
         if (usage != null)
@@ -237,6 +241,104 @@ internal static class NetCommands
         }
 
         write(text.ToString());
+        byte[] sockets = new byte[16 * 1024];
+        var listing = new Message { Label = NetProtocol.Sockets };
+        if (Ipc.CallGranting(NetSlot, ref listing, sockets, GrantAccess.Write) == SyscallStatus.Ok && listing.Label == 0)
+        {
+            write(Encoding.UTF8.GetString(sockets, 0, (int)Math.Min(listing.W0, (ulong)sockets.Length)));
+        }
+
+        return null;
+    }
+
+    private static string? Tunables(IReadOnlyList<string> words, Action<string> write)
+    {
+        if (words.Count == 1)
+        {
+            byte[] text = new byte[4096];
+            var request = new Message { Label = NetProtocol.Parameters };
+            SyscallStatus status = Ipc.CallGranting(NetSlot, ref request, text, GrantAccess.Write);
+            write(status == SyscallStatus.Ok && request.Label == 0 ? Encoding.ASCII.GetString(text, 0, (int)Math.Min(request.W0, (ulong)text.Length))
+                : $"tcp: {(status != SyscallStatus.Ok ? $"the network service did not answer (status {(int)status})" : NetProtocol.Describe(request.Label))}\n");
+            return null;
+        }
+
+        if (words.Count != 4 || words[1] != "set")
+        {
+            return "tcp | tcp set NAME VALUE";
+        }
+
+        byte[] line = Encoding.ASCII.GetBytes(words[2] + " " + words[3]);
+        var set = new Message { Label = NetProtocol.SetParameter };
+        SyscallStatus sent = Ipc.CallGranting(NetSlot, ref set, line, GrantAccess.Read);
+        write(sent == SyscallStatus.Ok && set.Label == 0 ? $"{words[2]} = {words[3]} (for connections opened from now on)\n"
+            : $"tcp set: {(sent != SyscallStatus.Ok ? $"the network service did not answer (status {(int)sent})" : $"'{words[2]}' is no tunable, or {words[3]} is outside its range (see tcp)")}\n");
+        return null;
+    }
+
+    // GET of one URL over a TCP socket of the shell's own: the status line, the headers and up
+    // to 64 KiB of the body are shown.
+    private static string? Http(string url, Action<string> write)
+    {
+        const string usage = "http http://HOST[:PORT]/PATH";
+        if (!url.StartsWith("http://", StringComparison.Ordinal))
+        {
+            return usage;
+        }
+
+        string rest = url[7..];
+        int slash = rest.IndexOf('/');
+        string authority = slash < 0 ? rest : rest[..slash];
+        string path = slash < 0 ? "/" : rest[slash..];
+        int colon = authority.LastIndexOf(':');
+        string host = colon < 0 ? authority : authority[..colon];
+        ushort port = 80;
+        if (host.Length == 0 || (colon >= 0 && (!ushort.TryParse(authority.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) || port == 0))
+            || path.AsSpan().IndexOfAny(" \r\n") >= 0)
+        {
+            return usage;
+        }
+
+        ulong? address = Resolve(host, "http", write);
+        if (address == null)
+        {
+            return null;
+        }
+
+        using TcpSocket? socket = TcpSocket.Connect(NetSlot, (uint)address.Value, port, 10_000, out NetProtocol.Status status);
+        if (socket == null)
+        {
+            write($"http: {host}:{port}: {NetProtocol.Describe((ulong)status)}\n");
+            return null;
+        }
+
+        NetProtocol.Status sent = socket.SendAll(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: NexOS\r\n\r\n"), 10_000);
+        if (sent != NetProtocol.Status.Ok)
+        {
+            write($"http: sending failed ({NetProtocol.Describe((ulong)sent)})\n");
+            return null;
+        }
+
+        byte[] answer = new byte[MaxHttpBody];
+        int total = 0;
+        while (total < answer.Length)
+        {
+            long n = socket.Receive(answer.AsSpan(total), 10_000);
+            if (n <= 0)
+            {
+                if (n < 0)
+                {
+                    write($"http: receiving failed ({NetProtocol.Describe((ulong)(-n))})\n");
+                }
+
+                break;
+            }
+
+            total += (int)n;
+        }
+
+        write(Encoding.UTF8.GetString(answer, 0, total).Replace("\r\n", "\n", StringComparison.Ordinal));
+        write(total == answer.Length ? $"\nhttp: cut at {MaxHttpBody / 1024} KiB\n" : total > 0 && answer[total - 1] != (byte)'\n' ? "\n" : "");
         return null;
     }
 
