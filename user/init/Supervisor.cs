@@ -59,7 +59,11 @@ internal sealed class Supervisor
                 }
             }
 
-            SyscallStatus status = Ipc.Wait(_ends, out ulong bits, due == ulong.MaxValue ? 0 : Math.Max(1, due - Time.MonotonicNs));
+            // Starting services takes time: a restart due meanwhile must not make the wait's
+            // timeout wrap around (a huge timeout is refused, which once ended init).
+            ulong left = Time.MonotonicNs;
+            left = due == ulong.MaxValue ? 0 : due > left ? due - left : 1;
+            SyscallStatus status = Ipc.Wait(_ends, out ulong bits, left);
             if (status != SyscallStatus.Ok && status != SyscallStatus.TimedOut)
             {
                 Log.WriteLine($"init: waiting for the services failed (status {(int)status})");
