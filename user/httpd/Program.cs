@@ -65,9 +65,9 @@ public static class Program
             listener = TcpSocket.Listen(NetSlot, port, MaxConnections, out status);
             if (listener == null)
             {
-                // No network device yet, or the stack is still starting: try again, quietly
-                // after the first report.
-                if (tries == 0)
+                // No network device yet, or the stack is still starting: try again. The stack
+                // itself says when there is no device; anything else is said once.
+                if (tries == 0 && status != NetProtocol.Status.NoDevice)
                 {
                     Log.WriteLine($"httpd: cannot listen on port {port} yet ({NetProtocol.Describe((ulong)status)}); trying every second");
                 }

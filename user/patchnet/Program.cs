@@ -31,7 +31,8 @@ public static class Program
             listener = TcpSocket.Listen(NetSlot, Port, 4, out NetProtocol.Status status);
             if (listener == null)
             {
-                if (tries == 0)
+                // The stack says when there is no network device; anything else is said once.
+                if (tries == 0 && status != NetProtocol.Status.NoDevice)
                 {
                     Log.WriteLine($"patchnet: cannot listen on port {Port} yet ({NetProtocol.Describe((ulong)status)}); trying every second");
                 }
