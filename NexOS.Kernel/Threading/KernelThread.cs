@@ -79,6 +79,10 @@ internal sealed unsafe class KernelThread
     /// <summary>Who is told when the thread has been reaped (its process), if anyone.</summary>
     public IThreadOwner? Owner { get; init; }
 
+    /// <summary>The CPU this thread runs on, or ran on last (-1: it never ran). Written
+    /// by the scheduler under the kernel lock; `ps` and `top` show it.</summary>
+    public int Cpu = -1;
+
     /// <summary>RSP while switched out; written by nexos_switch.</summary>
     public ulong SavedRsp;
 

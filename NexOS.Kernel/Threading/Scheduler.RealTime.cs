@@ -38,7 +38,7 @@ internal static partial class Scheduler
     public static bool TryEnterRealTime(ulong periodNs, ulong budgetNs, out string? error)
     {
         ulong flags = Disable();
-        KernelThread me = s_current;
+        KernelThread me = Here.Current;
         if (me.Sched.Class != SchedClass.Normal)
         {
             Restore(flags);
@@ -80,7 +80,7 @@ internal static partial class Scheduler
     public static void LowerPriority(int priority)
     {
         ulong flags = Disable();
-        SchedThread s = s_current.Sched;
+        SchedThread s = Here.Current.Sched;
         if (s.Class == SchedClass.Normal && s.BasePriority > priority)
         {
             s.BasePriority = priority;

@@ -12,23 +12,29 @@ namespace NexOS.Kernel.Threading;
 /// The scheduling mechanism: context switches, blocking and waking, sleeping, the preemption
 /// timer and per-thread accounting. Every decision (who runs next, for how long, priority
 /// changes) is the policy's (<see cref="ISchedulerPolicy"/>), which can be replaced while
-/// threads run. One CPU; every entry point runs with interrupts off for its critical part.
+/// threads run. Every CPU runs threads from one run queue, under the kernel lock (smp.asm),
+/// which also makes interrupts-off sections exclusive machine-wide; each CPU's own state
+/// (its running thread, idle thread, slice and timer) is a <see cref="CpuRunState"/>.
 /// </summary>
 internal static unsafe partial class Scheduler
 {
     private static MultiClassScheduler s_policy = null!;
     private static ISchedulerHooks? s_hooks;
-    private static KernelThread s_current = null!;
-    private static KernelThread s_idle = null!;
+    private static readonly CpuRunState?[] s_cpus = new CpuRunState?[PerCpu.MaxCpus];
     private static readonly List<KernelThread?> s_byId = new();
     private static KernelThread? s_timers;
     private static KernelThread? s_zombies;
-    private static ulong s_sliceEndNs;
-    private static StopReason s_reschedReason;
 
-    public static bool IsRunning => s_idle != null;
+    public static bool IsRunning => s_cpus[0] != null;
 
-    public static KernelThread Current => s_current;
+    /// <summary>The thread running on this CPU.</summary>
+    public static KernelThread Current => Here.Current;
+
+    /// <summary>The index of the CPU running the caller.</summary>
+    public static int CurrentCpu => PerCpu.Index;
+
+    /// <summary>The scheduler state of the CPU running the caller.</summary>
+    private static CpuRunState Here => s_cpus[PerCpu.Index]!;
 
     public static MultiClassScheduler Policy => s_policy;
 
@@ -41,7 +47,7 @@ internal static unsafe partial class Scheduler
     public static ulong CurrentCpuNs()
     {
         ulong flags = Disable();
-        SchedThread s = s_current.Sched;
+        SchedThread s = Here.Current.Sched;
         ulong ns = s.CpuTimeNs + (Tsc.NowNs - s.RunningSinceNs);
         Restore(flags);
         return ns;
@@ -54,16 +60,20 @@ internal static unsafe partial class Scheduler
     {
         s_policy = policy;
         s_hooks = hooks;
-        s_current = KernelThread.ForBootThread("main");
-        Register(s_current);
-        s_current.Sched.State = ThreadState.Running;
-        s_current.Sched.RunningSinceNs = Tsc.NowNs;
-        s_idle = new KernelThread("idle", Idle, SchedClass.Idle, 0, 16 * 1024);
+        KernelThread boot = KernelThread.ForBootThread("main");
+        Register(boot);
+        boot.Sched.State = ThreadState.Running;
+        boot.Sched.RunningSinceNs = Tsc.NowNs;
+        var idle = new KernelThread("idle", Idle, SchedClass.Idle, 0, IdleStackSize);
+        s_cpus[0] = new CpuRunState(0, idle) { Current = boot };
+        boot.Cpu = 0;
+        Native.SetThreadId(boot.Id);
         RuntimePlatform.AttachThreads(new SchedulerRuntimeThreads());
-        Register(s_idle);
+        Register(idle);
         Preemption.SetDeferredSwitch(&PreemptDeferred);
         Interrupts.SetSchedulerHandlers(&OnTimerInterrupt, &PreemptIfNeeded);
-        ArmTimer(Tsc.NowNs);
+        Interrupts.SetRescheduleHandler(&OnRescheduleInterrupt);
+        ArmTimer(Here, Tsc.NowNs);
     }
 
     /// <summary>Creates a thread and makes it runnable.</summary>
@@ -144,7 +154,7 @@ internal static unsafe partial class Scheduler
     public static void SleepUntil(ulong wakeAtNs)
     {
         ulong flags = Disable();
-        KernelThread me = s_current;
+        KernelThread me = Here.Current;
         if (me.Sched.Class != SchedClass.RealTime)
         {
             wakeAtNs = NexOS.Core.Scheduling.TimerSlack.Apply(wakeAtNs, (ulong)PowerTuning.TimerSlackUs.Value * 1000);
@@ -165,7 +175,7 @@ internal static unsafe partial class Scheduler
     /// </summary>
     public static bool Block(WaitQueue queue, ulong timeoutNs = 0)
     {
-        KernelThread me = s_current;
+        KernelThread me = Here.Current;
         me.TimedOut = false;
         me.BlockedOn = queue;
         queue.Enqueue(me.Sched);
@@ -185,7 +195,7 @@ internal static unsafe partial class Scheduler
     /// must be off and stay off on return.</summary>
     public static void BlockForIpc(ulong timeoutNs)
     {
-        KernelThread me = s_current;
+        KernelThread me = Here.Current;
         me.BlockedOn = null;
         if (timeoutNs != 0)
         {
@@ -249,13 +259,13 @@ internal static unsafe partial class Scheduler
 
     /// <summary>True when the running thread may be ended on its own: any thread but the
     /// console (boot) thread and the idle thread, once the scheduler runs.</summary>
-    public static bool CanEndCurrentThread => IsRunning && s_current != s_idle && s_current.Id != 0;
+    public static bool CanEndCurrentThread => IsRunning && !Here.IsIdle && Here.Current.Id != 0;
 
     /// <summary>Ends the current thread from a CPU fault handler (interrupts are off). Its
     /// stack and whatever it held are abandoned; it never runs again.</summary>
     public static void ExitAfterFault()
     {
-        KernelThread me = s_current;
+        KernelThread me = Here.Current;
         KernelLog.WriteLine($"thread {me.Id} ({me.Name}) ended by the fault; the kernel carries on");
         Exit();
     }
@@ -264,7 +274,7 @@ internal static unsafe partial class Scheduler
     public static void Exit()
     {
         Disable();
-        KernelThread me = s_current;
+        KernelThread me = Here.Current;
         me.Sched.State = ThreadState.Exited;
         s_byId[me.Id] = null;
         Grouping.Partners.Forget(me.Id);
@@ -337,7 +347,7 @@ internal static unsafe partial class Scheduler
         while (thread.Sched.State != ThreadState.Exited)
         {
             ulong now = Tsc.NowNs;
-            if ((deadline != 0 && now >= deadline) || s_current.KillRequested)
+            if ((deadline != 0 && now >= deadline) || Here.Current.KillRequested)
             {
                 Restore(flags);
                 return false;
@@ -381,20 +391,33 @@ internal static unsafe partial class Scheduler
             ReapExited();
 
             // Reaping may wake a thread (a process's last thread ends it, and its waiters
-            // wake): run it now instead of halting until the next interrupt, which may be a
-            // whole slice away. The check and the halt are one step (sti; hlt), so a wake-up
-            // from an interrupt in between is not missed either.
+            // wake), and a thread may be runnable that no CPU took yet: run it now instead of
+            // halting until the next interrupt, which may be a whole slice away. The check
+            // and the halt are one step (interrupts stay off until the halt), so a wake-up in
+            // between is not missed either; the halt gives the kernel lock back meanwhile.
             Native.DisableInterrupts();
-            if (Preemption.SwitchPending)
+            CpuRunState cpu = Here;
+            cpu.Kicked = false;
+            if (Preemption.SwitchPending || HasWorkForIdleCpu())
             {
-                PreemptIfNeeded();
+                Reschedule(StopReason.Preempted);
                 Native.EnableInterrupts();
                 continue;
             }
 
-            Native.WaitForInterrupt();
+            fixed (ulong* save = &cpu.Idle.SavedRsp)
+            {
+                Native.IdleHalt(save);
+            }
+
+            Native.EnableInterrupts();
         }
     }
+
+    /// <summary>True when a thread is ready to run that an idle CPU should take: anything
+    /// runnable but real-time threads waiting for their next release.</summary>
+    private static bool HasWorkForIdleCpu() =>
+        s_policy.RunnableCount - s_policy.RealTime.RunnableCount + s_policy.RealTime.ReadyCount > 0;
 
     /// <summary>Frees the stacks of threads that have exited since the last call (and, for a
     /// process's last thread, the process's memory). Runs on a live thread, so none of those
