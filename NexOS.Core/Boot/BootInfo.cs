@@ -139,7 +139,7 @@ public sealed class BootInfo
     {
         foreach (string part in CommandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (part.Length > key.Length && part.StartsWith(key, StringComparison.Ordinal) && part[key.Length] == '=')
+            if (part.Length > key.Length + 1 && part.StartsWith(key, StringComparison.Ordinal) && part[key.Length] == '=')
             {
                 return part[(key.Length + 1)..];
             }

@@ -15,7 +15,7 @@ namespace NexOS.Tests.Boot;
 [NonParallelizable]
 public sealed class SmpBootTests : BootFixture
 {
-    private static readonly Regex s_busyLine = new(@"(\d+) CPUs?, busy:((?: cpu\d+ +\d+%)+)");
+    private static readonly Regex s_busyLine = new(@"(\d+) CPUs?, busy:((?: cpu\d+ +\d+%)+)\r?\n");
 
     [Test]
     [CancelAfter(TestBudget)]
