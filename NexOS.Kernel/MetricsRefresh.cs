@@ -17,7 +17,7 @@ internal static class MetricsRefresh
         KernelMetrics.HeapCommitted.Set((long)Runtime.Gc.GcHeap.CommittedBytes);
         KernelMetrics.GcFragmentationPercent.Set((long)((Runtime.Gc.GcHeap.Fragmentation * 100) + 0.5));
         KernelMetrics.AllocRefills.Add((long)Runtime.Gc.GcHeap.Refills - KernelMetrics.AllocRefills.Value);
-        KernelMetrics.RunQueueLength.Set(Threading.Scheduler.IsRunning ? Threading.Scheduler.Policy.RunnableCount : 0);
+        KernelMetrics.RunQueueLength.Set(Threading.Scheduler.IsRunning ? Threading.Scheduler.RunnableCount : 0);
         Threading.Scheduler.CountActiveByClass();
         KernelMetrics.CpusOnline.Set(Arch.X64.Cpus.Online);
         KernelMetrics.KernelLockAcquisitions.Set((long)Arch.X64.KernelLock.AcquisitionCount);

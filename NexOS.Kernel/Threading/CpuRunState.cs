@@ -3,19 +3,27 @@ using NexOS.Core.Scheduling;
 namespace NexOS.Kernel.Threading;
 
 /// <summary>
-/// The scheduler's state of one CPU: the thread it runs, its idle thread, the running slice's
-/// end, the timer it has programmed, a pending IPC hand-off. Read and written under the kernel
+/// The scheduler's state of one CPU: its run queue, the thread it runs, its idle thread, the
+/// running slice's end, the timer it has programmed, a pending IPC hand-off. Read and written under the kernel
 /// lock only (smp.asm), so another CPU may read it too (to find an idle CPU to wake); the
 /// running thread's own fields change only on the CPU itself.
 /// </summary>
 internal sealed class CpuRunState
 {
-    public CpuRunState(int index, KernelThread idle)
+    public CpuRunState(int index, KernelThread idle, MultiClassScheduler policy)
     {
         Index = index;
         Idle = idle;
         Current = idle;
+        Policy = policy;
     }
+
+    /// <summary>This CPU's run queue and its policy (real-time, normal and idle classes). CPU
+    /// 0's parameters are the machine's: the others copy them when they balance.</summary>
+    public MultiClassScheduler Policy { get; }
+
+    /// <summary>When this CPU last compared its queue with the others'.</summary>
+    public ulong LastBalanceNs;
 
     /// <summary>The CPU's index (PerCpu.Index on it).</summary>
     public int Index { get; }

@@ -1,3 +1,4 @@
+using NexOS.Core.Policy;
 using NexOS.Core.Scheduling;
 using NexOS.Kernel.Arch.X64;
 using NexOS.Kernel.Platform;
@@ -5,29 +6,41 @@ using NexOS.Kernel.Platform;
 namespace NexOS.Kernel.Threading;
 
 /// <summary>
-/// The scheduler on many CPUs: each CPU's state (<see cref="CpuRunState"/>), bringing a CPU
-/// into the scheduler, and where a thread that becomes runnable is run. All CPUs take threads
-/// from the one run queue under the kernel lock; the placement decisions are: a woken thread
-/// goes to this CPU when it idles, else to another idle CPU (which a reschedule interrupt
-/// wakes), else it waits for a CPU whose slice ends, unless it preempts this CPU's thread.
+/// The scheduler on many CPUs: each CPU has its own run queue and policy (<see cref="CpuRunState"/>);
+/// where a thread that becomes runnable is queued, when a CPU pulls work from another, and
+/// which threads may move are <see cref="CpuBalancer"/>'s decisions ("smp.*" parameters). A
+/// CPU that wakes a thread for another CPU's queue nudges that CPU with a reschedule interrupt
+/// when it idles or the thread preempts what it runs. Everything here runs under the kernel
+/// lock with interrupts off and allocates nothing, but <see cref="PrepareCpu"/>.
 /// </summary>
 internal static unsafe partial class Scheduler
 {
     private const ulong IdleStackSize = 16 * 1024;
 
+    /// <summary>Placement and balancing ("smp" parameters).</summary>
+    public static CpuBalancer Balancer { get; } = new CpuBalancer();
+
+    /// <summary>Threads moved from one CPU's queue to another's by balancing.</summary>
+    public static ulong Migrations { get; private set; }
+
     /// <summary>How many CPUs run threads now.</summary>
     public static int CpuCount => Cpus.Online;
 
-    /// <summary>Makes the idle thread and the scheduler state of CPU <paramref name="cpu"/>
+    /// <summary>Makes the idle thread, run queue and scheduler state of CPU <paramref name="cpu"/>
     /// (not started yet) and returns the idle thread, whose stack and TLS block the CPU starts
-    /// on. Boot CPU, interrupts on.</summary>
+    /// on. The queue's policies are of the kinds CPU 0 runs, with its parameter values. Boot
+    /// CPU, interrupts on.</summary>
     public static KernelThread PrepareCpu(int cpu)
     {
         var idle = new KernelThread($"idle{cpu}", Idle, SchedClass.Idle, 0, IdleStackSize);
+        MultiClassScheduler machine = s_cpus[0]!.Policy;
+        var policy = new MultiClassScheduler(SchedulerSetup.CreateNormalPolicy(machine.Normal.Name) ?? new AdaptivePolicy());
         ulong flags = Disable();
         Register(idle);
         idle.Sched.State = ThreadState.Running;
-        s_cpus[cpu] = new CpuRunState(cpu, idle);
+        var state = new CpuRunState(cpu, idle, policy);
+        s_cpus[cpu] = state;
+        SyncParameters(state);
         Restore(flags);
         return idle;
     }
@@ -51,10 +64,6 @@ internal static unsafe partial class Scheduler
         Idle();
     }
 
-    /// <summary>CPU time CPU <paramref name="cpu"/>'s idle thread was charged at its last
-    /// switch, ns (0 for a CPU that is not running).</summary>
-    public static ulong IdleCpuNsOf(int cpu) => (uint)cpu < (uint)s_cpus.Length && s_cpus[cpu] != null ? s_cpus[cpu]!.Idle.Sched.CpuTimeNs : 0;
-
     /// <summary>CPU <paramref name="cpu"/>'s idle time up to <paramref name="now"/>, ns: what
     /// its idle thread was charged plus its current run, if it idles now.</summary>
     public static ulong IdleNsNow(int cpu, ulong now)
@@ -72,11 +81,58 @@ internal static unsafe partial class Scheduler
         return ns;
     }
 
+    /// <summary>Runnable threads queued on all CPUs.</summary>
+    public static int RunnableCount
+    {
+        get
+        {
+            int n = 0;
+            for (int i = 0; i < s_cpus.Length; i++)
+            {
+                n += s_cpus[i]?.Policy.RunnableCount ?? 0;
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>Restricts <paramref name="thread"/> to the CPUs of <paramref name="affinity"/>
+    /// (bit n: CPU n; 0: any). A queued thread moves at once; a running one at its next stop.
+    /// Returns an error (changing nothing) for a mask without an online CPU or for a real-time
+    /// thread, which stays on the CPU whose reservation it holds.</summary>
+    public static string? SetAffinity(KernelThread thread, ulong affinity)
+    {
+        ulong flags = Disable();
+        string? error = null;
+        if (thread.RealTimeCpu >= 0)
+        {
+            error = $"thread {thread.Id} is real-time, held on cpu{thread.RealTimeCpu} by its reservation";
+        }
+        else if (affinity != 0 && !AnyOnline(affinity))
+        {
+            error = "no CPU of that set is online";
+        }
+        else
+        {
+            thread.Affinity = affinity;
+            if (thread.QueueCpu >= 0 && !AllowedOn(thread, thread.QueueCpu))
+            {
+                Dequeue(thread);
+                ulong now = Tsc.NowNs;
+                CpuRunState target = ChooseCpu(thread, Here);
+                Nudge(Here, target, Enqueue(target, thread, now));
+            }
+        }
+
+        Restore(flags);
+        return error;
+    }
+
     /// <summary>The thread running on CPU <paramref name="cpu"/>, or null. Interrupts off.</summary>
     public static KernelThread? RunningOn(int cpu) => (uint)cpu < (uint)s_cpus.Length ? s_cpus[cpu]?.Current : null;
 
-    /// <summary>The reschedule interrupt from another CPU: a thread became runnable for this
-    /// one. The switch happens on the way out of the interrupt.</summary>
+    /// <summary>The reschedule interrupt from another CPU: a thread was queued here, or there
+    /// is work to pull. The switch happens on the way out of the interrupt.</summary>
     public static void OnRescheduleInterrupt()
     {
         if (!IsRunning)
@@ -86,7 +142,7 @@ internal static unsafe partial class Scheduler
 
         CpuRunState cpu = Here;
         cpu.Kicked = false;
-        if (cpu.IsIdle || HasWorkForIdleCpu())
+        if (cpu.IsIdle || HasLocalWork(cpu))
         {
             RequestReschedule(cpu, StopReason.Preempted);
         }
@@ -97,18 +153,80 @@ internal static unsafe partial class Scheduler
         }
     }
 
-    /// <summary>
-    /// Finds a CPU for a thread that just became runnable (it is in the run queue already):
-    /// this CPU when it idles or when <paramref name="preemptsHere"/> (the policy said the
-    /// thread outranks the one running here), else an idle CPU that was not nudged yet, which
-    /// gets a reschedule interrupt. With none idle, the thread waits for the next switch on any
-    /// CPU. Interrupts off, kernel lock held; no allocation.
-    /// </summary>
-    private static void Place(CpuRunState here, bool preemptsHere)
+    /// <summary>Queues <paramref name="t"/> (runnable, in no queue) on <paramref name="target"/>
+    /// and returns the policy's verdict: true when it should preempt what runs there.</summary>
+    private static bool Enqueue(CpuRunState target, KernelThread t, ulong now)
     {
-        if (here.IsIdle || preemptsHere)
+        t.QueueCpu = target.Index;
+        return target.Policy.Add(t.Sched, target.IsIdle ? null : target.Current.Sched, now);
+    }
+
+    /// <summary>Takes <paramref name="t"/> out of whichever queue holds it; false when none.</summary>
+    private static bool Dequeue(KernelThread t)
+    {
+        int q = t.QueueCpu;
+        t.QueueCpu = -1;
+        return q >= 0 && s_cpus[q]!.Policy.Remove(t.Sched);
+    }
+
+    /// <summary>The policy's choice from <paramref name="cpu"/>'s queue, dequeued, or null.</summary>
+    private static KernelThread? PickFrom(CpuRunState cpu, ulong now)
+    {
+        SchedThread? s = cpu.Policy.PickNext(now);
+        if (s == null)
         {
-            RequestReschedule(here, StopReason.Preempted);
+            return null;
+        }
+
+        KernelThread t = s_byId[s.Id]!;
+        t.QueueCpu = -1;
+        return t;
+    }
+
+    /// <summary>The CPU whose queue a thread that became runnable joins: a real-time thread its
+    /// reservation's, any other the balancer's choice.</summary>
+    private static CpuRunState ChooseCpu(KernelThread t, CpuRunState here)
+    {
+        if (t.RealTimeCpu >= 0)
+        {
+            return s_cpus[t.RealTimeCpu]!;
+        }
+
+        int count = Cpus.Count;
+        Span<CpuLoad> loads = stackalloc CpuLoad[count];
+        FillLoads(loads);
+        int cpu = Balancer.PlaceWake(t.Cpu, t.Affinity, here.Index, loads);
+        return cpu < 0 ? here : s_cpus[cpu]!;
+    }
+
+    /// <summary>Makes <paramref name="target"/> look at its queue, which just got a thread:
+    /// here, by asking for a switch when this CPU idles or the thread preempts; elsewhere, by
+    /// a reschedule interrupt when that CPU idles or the thread preempts there.</summary>
+    private static void Nudge(CpuRunState here, CpuRunState target, bool preempts)
+    {
+        if (target == here)
+        {
+            if (here.IsIdle || preempts)
+            {
+                RequestReschedule(here, StopReason.Preempted);
+            }
+
+            return;
+        }
+
+        if ((target.IsIdle || preempts) && !target.Kicked)
+        {
+            target.Kicked = true;
+            Cpus.SendReschedule(target.Index);
+        }
+    }
+
+    /// <summary>Wakes one idle CPU (not kicked yet) when <paramref name="here"/> has a thread
+    /// queued that it cannot run now: the idle CPU pulls it.</summary>
+    private static void OfferWork(CpuRunState here)
+    {
+        if (here.Policy.RunnableCount == 0 || Balancer.WakeIdle.Value == 0)
+        {
             return;
         }
 
@@ -123,5 +241,124 @@ internal static unsafe partial class Scheduler
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Moves one thread from the busiest CPU's normal queue to <paramref name="cpu"/>'s when the
+    /// balancer says so: the busiest queue's best thread, unless it is cache-hot and
+    /// <paramref name="cpu"/> is busy, or its affinity excludes <paramref name="cpu"/>, in which
+    /// case it goes back. Returns true when a thread moved.
+    /// </summary>
+    private static bool TryPull(CpuRunState cpu, ulong now)
+    {
+        int count = Cpus.Count;
+        Span<CpuLoad> loads = stackalloc CpuLoad[count];
+        FillLoads(loads);
+        int busiest = Balancer.FindBusiest(cpu.Index, loads);
+        if (busiest < 0)
+        {
+            return false;
+        }
+
+        CpuRunState victim = s_cpus[busiest]!;
+        SchedThread? s = victim.Policy.Normal.PickNext(now);
+        if (s == null)
+        {
+            return false;
+        }
+
+        KernelThread t = s_byId[s.Id]!;
+        bool idle = cpu.IsIdle && cpu.Policy.RunnableCount == 0;
+        if (!Balancer.MayMigrate(s.RunnableSinceNs, now, idle, AllowedOn(t, cpu.Index)))
+        {
+            victim.Policy.Normal.Add(s, null, now); // back to its queue, behind its peers
+            return false;
+        }
+
+        Migrations++;
+        Enqueue(cpu, t, now);
+        return true;
+    }
+
+    /// <summary>Balances <paramref name="cpu"/> when its interval has passed: pulls a thread if
+    /// the others' queues are longer, and copies CPU 0's parameter values.</summary>
+    private static void BalanceIfDue(CpuRunState cpu, ulong now)
+    {
+        if (!Balancer.BalanceDue(cpu.LastBalanceNs, now) || Cpus.Online <= 1)
+        {
+            return;
+        }
+
+        cpu.LastBalanceNs = now;
+        SyncParameters(cpu);
+        if (TryPull(cpu, now) && cpu.IsIdle)
+        {
+            RequestReschedule(cpu, StopReason.Preempted);
+        }
+    }
+
+    /// <summary>Copies CPU 0's policy parameter values into <paramref name="cpu"/>'s (the
+    /// engine and `sched set` change CPU 0's). Allocation-free.</summary>
+    private static void SyncParameters(CpuRunState cpu)
+    {
+        MultiClassScheduler machine = s_cpus[0]!.Policy;
+        if (cpu.Index == 0)
+        {
+            return;
+        }
+
+        Copy(machine.Parameters, cpu.Policy.Parameters);
+        Copy(machine.RealTime.Parameters, cpu.Policy.RealTime.Parameters);
+        if (ReferenceEquals(machine.Normal.Name, cpu.Policy.Normal.Name) || machine.Normal.Name == cpu.Policy.Normal.Name)
+        {
+            Copy(machine.Normal.Parameters, cpu.Policy.Normal.Parameters);
+        }
+    }
+
+    private static void Copy(ParameterSet from, ParameterSet to)
+    {
+        IReadOnlyList<Parameter> source = from.All;
+        IReadOnlyList<Parameter> target = to.All;
+        for (int i = 0; i < source.Count && i < target.Count; i++)
+        {
+            if (target[i].Value != source[i].Value)
+            {
+                _ = target[i].TrySet(source[i].Value);
+            }
+        }
+    }
+
+    private static void FillLoads(Span<CpuLoad> loads)
+    {
+        for (int i = 0; i < loads.Length; i++)
+        {
+            CpuRunState? c = s_cpus[i];
+            loads[i] = c == null || !Cpus.IsOnline(i)
+                ? default
+                : new CpuLoad(true, c.IsIdle, c.Policy.RunnableCount, c.Kicked);
+        }
+    }
+
+    private static bool AllowedOn(KernelThread t, int cpu) => t.Affinity == 0 || (cpu < 64 && (t.Affinity & (1UL << cpu)) != 0);
+
+    private static bool AnyOnline(ulong mask)
+    {
+        for (int i = 0; i < Cpus.Count && i < 64; i++)
+        {
+            if ((mask & (1UL << i)) != 0 && Cpus.IsOnline(i))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="cpu"/>'s own queue holds a thread ready to run:
+    /// anything runnable but real-time threads waiting for their next release.</summary>
+    private static bool HasLocalWork(CpuRunState cpu)
+    {
+        MultiClassScheduler p = cpu.Policy;
+        return p.RunnableCount - p.RealTime.RunnableCount + p.RealTime.ReadyCount > 0;
     }
 }

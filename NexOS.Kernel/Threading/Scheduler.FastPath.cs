@@ -40,7 +40,7 @@ internal static partial class Scheduler
             PartnerBlocked: partner != null && partner.Sched.State == ThreadState.Blocked,
             CallerClass: me.Sched.Class,
             PartnerClass: partner?.Sched.Class ?? SchedClass.Idle,
-            RealTimeReady: s_policy.RealTime.ReadyCount,
+            RealTimeReady: cpu.Policy.RealTime.ReadyCount,
             SwitchPending: Preemption.SwitchPending,
             NowNs: now,
             SliceEndNs: cpu.SliceEndNs);

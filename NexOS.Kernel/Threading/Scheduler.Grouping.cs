@@ -31,7 +31,7 @@ internal static partial class Scheduler
         CpuRunState cpu = Here;
         KernelThread me = cpu.Current;
         bool bothNormal = me.Sched.Class == SchedClass.Normal && partner.Sched.Class == SchedClass.Normal
-            && s_policy.RealTime.ReadyCount == 0;
+            && cpu.Policy.RealTime.ReadyCount == 0;
         if (Grouping.OnWake(me.Id, partner.Id, wakerBlocks, bothNormal, Tsc.NowNs))
         {
             cpu.HandOff = partner;
@@ -44,7 +44,7 @@ internal static partial class Scheduler
     {
         KernelThread? partner = cpu.HandOff;
         cpu.HandOff = null;
-        if (partner == null || partner.Sched.State != ThreadState.Runnable || !s_policy.Remove(partner.Sched))
+        if (partner == null || partner.Sched.State != ThreadState.Runnable || !AllowedOn(partner, cpu.Index) || partner.RealTimeCpu >= 0 || !Dequeue(partner))
         {
             return null;
         }

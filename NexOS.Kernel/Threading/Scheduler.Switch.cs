@@ -12,9 +12,9 @@ namespace NexOS.Kernel.Threading;
 internal static unsafe partial class Scheduler
 {
     /// <summary>Called from the APIC timer interrupt (after EOI) with the address it
-    /// interrupted: notes an expired slice on this CPU and, on CPU 0 (which keeps the machine's
-    /// time), wakes due sleepers and releases real-time jobs; the switch happens in
-    /// <see cref="PreemptIfNeeded"/>.</summary>
+    /// interrupted: notes an expired slice on this CPU, releases its real-time jobs, balances
+    /// when due and, on CPU 0 (which keeps the sleepers), wakes due sleepers; the switch
+    /// happens in <see cref="PreemptIfNeeded"/>.</summary>
     public static void OnTimerInterrupt(ulong interruptedRip)
     {
         if (!IsRunning)
@@ -39,25 +39,23 @@ internal static unsafe partial class Scheduler
         if (cpu.Index == 0)
         {
             WakeDueSleepers(cpu, now);
-            if (s_policy.ReleaseDue(now, cpu.IsIdle ? null : cpu.Current.Sched))
-            {
-                RequestReschedule(cpu, StopReason.Preempted);
-            }
-            else if (s_policy.RealTime.ReadyCount > 0)
-            {
-                Place(cpu, preemptsHere: false);
-            }
+        }
+
+        if (cpu.Policy.ReleaseDue(now, cpu.IsIdle ? null : cpu.Current.Sched))
+        {
+            RequestReschedule(cpu, StopReason.Preempted);
         }
 
         if (now >= cpu.SliceEndNs && !cpu.IsIdle)
         {
             RequestReschedule(cpu, StopReason.SliceExpired);
         }
-        else if (cpu.IsIdle && HasWorkForIdleCpu())
+        else if (cpu.IsIdle && HasLocalWork(cpu))
         {
             RequestReschedule(cpu, StopReason.Preempted);
         }
 
+        BalanceIfDue(cpu, now);
         ArmTimer(cpu, now, force: true);
     }
 
@@ -131,9 +129,9 @@ internal static unsafe partial class Scheduler
     {
         t.Sched.State = ThreadState.Runnable;
         t.Sched.RunnableSinceNs = now;
-        CpuRunState cpu = Here;
-        bool preempts = s_policy.Add(t.Sched, cpu.IsIdle ? null : cpu.Current.Sched, now);
-        Place(cpu, preempts);
+        CpuRunState here = Here;
+        CpuRunState target = ChooseCpu(t, here);
+        Nudge(here, target, Enqueue(target, t, now));
     }
 
     /// <summary>Stops the current thread for <paramref name="reason"/> and runs the policy's
@@ -157,9 +155,13 @@ internal static unsafe partial class Scheduler
             return;
         }
 
-        SchedThread? nextSched = s_policy.PickNext(now);
-        KernelThread next = nextSched == null ? cpu.Idle : s_byId[nextSched.Id]!;
-        SwitchTo(cpu, prev, next, now, false);
+        KernelThread? next = PickFrom(cpu, now);
+        if (next == null && Cpus.Online > 1 && TryPull(cpu, now))
+        {
+            next = PickFrom(cpu, now);
+        }
+
+        SwitchTo(cpu, prev, next ?? cpu.Idle, now, false);
     }
 
     /// <summary>Ends the running thread's turn: charges its CPU time, tells the policy (and the
@@ -177,14 +179,25 @@ internal static unsafe partial class Scheduler
             return;
         }
 
-        s_policy.OnStop(ps, reason, ran, now);
+        cpu.Policy.OnStop(ps, reason, ran, now);
         s_hooks?.AdjustPriority(ps, reason, ran);
         KernelMetrics.SchedClasses.RecordStop(ps, reason, ran);
         if (ps.State == ThreadState.Running)
         {
+            // Still runnable: back to this CPU's queue (its cache is warm here), unless its
+            // affinity or reservation says otherwise; an idle CPU is offered the wait.
             ps.State = ThreadState.Runnable;
             ps.RunnableSinceNs = now;
-            s_policy.Add(ps, null, now);
+            if (AllowedOn(prev, cpu.Index) && (prev.RealTimeCpu < 0 || prev.RealTimeCpu == cpu.Index))
+            {
+                Enqueue(cpu, prev, now);
+                OfferWork(cpu);
+            }
+            else
+            {
+                CpuRunState target = ChooseCpu(prev, cpu);
+                Nudge(cpu, target, Enqueue(target, prev, now));
+            }
         }
     }
 
@@ -240,9 +253,9 @@ internal static unsafe partial class Scheduler
     }
 
     /// <summary>
-    /// Programs this CPU's one-shot timer for the earliest of its slice end and, on CPU 0, the
-    /// next real-time release and the first sleeper, unless exactly that deadline is programmed
-    /// already. The skip matters: under emulation every write to the APIC timer is a trip
+    /// Programs this CPU's one-shot timer for the earliest of its slice end, its next real-time
+    /// release, its next balance (when busy beside other CPUs) and, on CPU 0, the first sleeper,
+    /// unless exactly that deadline is programmed already. The skip matters: under emulation every write to the APIC timer is a trip
     /// through the emulator's device model and main loop, and a switch within a donated slice
     /// (the IPC fast path) leaves the deadline as it was. <paramref name="force"/> re-arms
     /// regardless, for the timer interrupt (the one-shot has fired, so nothing is programmed,
@@ -250,14 +263,16 @@ internal static unsafe partial class Scheduler
     /// </summary>
     private static void ArmTimer(CpuRunState cpu, ulong now, bool force = false)
     {
-        ulong due = cpu.SliceEndNs;
-        if (cpu.Index == 0)
+        ulong due = Math.Min(cpu.SliceEndNs, cpu.Policy.NextReleaseNs);
+        if (cpu.Index == 0 && s_timers != null && s_timers.WakeAtNs < due)
         {
-            due = Math.Min(due, s_policy.NextReleaseNs);
-            if (s_timers != null && s_timers.WakeAtNs < due)
-            {
-                due = s_timers.WakeAtNs;
-            }
+            due = s_timers.WakeAtNs;
+        }
+
+        // A busy CPU with others online wakes to balance at least every interval.
+        if (!cpu.IsIdle && Cpus.Online > 1)
+        {
+            due = Math.Min(due, cpu.LastBalanceNs + ((ulong)Balancer.IntervalMs.Value * 1_000_000));
         }
 
         // 0 stands for "disarmed"; a deadline already past is programmed as one tick from now.
@@ -348,7 +363,8 @@ internal static unsafe partial class Scheduler
     /// otherwise.</summary>
     private static ulong SliceFor(SchedThread thread, ulong now)
     {
-        ulong slice = s_policy.TimeSlice(thread, now);
-        return s_hooks == null ? slice : s_hooks.TimeSlice(thread, slice, s_policy.RunnableCount);
+        MultiClassScheduler policy = Here.Policy;
+        ulong slice = policy.TimeSlice(thread, now);
+        return s_hooks == null ? slice : s_hooks.TimeSlice(thread, slice, policy.RunnableCount);
     }
 }

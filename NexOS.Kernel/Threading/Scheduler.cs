@@ -12,13 +12,12 @@ namespace NexOS.Kernel.Threading;
 /// The scheduling mechanism: context switches, blocking and waking, sleeping, the preemption
 /// timer and per-thread accounting. Every decision (who runs next, for how long, priority
 /// changes) is the policy's (<see cref="ISchedulerPolicy"/>), which can be replaced while
-/// threads run. Every CPU runs threads from one run queue, under the kernel lock (smp.asm),
-/// which also makes interrupts-off sections exclusive machine-wide; each CPU's own state
-/// (its running thread, idle thread, slice and timer) is a <see cref="CpuRunState"/>.
+/// threads run. Each CPU has its own run queue and state (<see cref="CpuRunState"/>); where
+/// threads go is <see cref="CpuBalancer"/>'s (Scheduler.Cpus.cs). Everything runs under the
+/// kernel lock (smp.asm), which also makes interrupts-off sections exclusive machine-wide.
 /// </summary>
 internal static unsafe partial class Scheduler
 {
-    private static MultiClassScheduler s_policy = null!;
     private static ISchedulerHooks? s_hooks;
     private static readonly CpuRunState?[] s_cpus = new CpuRunState?[PerCpu.MaxCpus];
     private static readonly List<KernelThread?> s_byId = new();
@@ -36,7 +35,10 @@ internal static unsafe partial class Scheduler
     /// <summary>The scheduler state of the CPU running the caller.</summary>
     private static CpuRunState Here => s_cpus[PerCpu.Index]!;
 
-    public static MultiClassScheduler Policy => s_policy;
+    /// <summary>CPU 0's run queue and policy, whose parameters are the machine's (the other
+    /// CPUs copy them when they balance); its counts are CPU 0's alone (<see cref="RunnableCount"/>
+    /// counts every CPU's).</summary>
+    public static MultiClassScheduler Policy => s_cpus[0]!.Policy;
 
     /// <summary>Total context switches.</summary>
     public static ulong Switches { get; private set; }
@@ -58,14 +60,13 @@ internal static unsafe partial class Scheduler
     /// <paramref name="hooks"/> are the patchable decision points (null: the policy alone).</summary>
     public static void Initialize(MultiClassScheduler policy, ISchedulerHooks? hooks)
     {
-        s_policy = policy;
         s_hooks = hooks;
         KernelThread boot = KernelThread.ForBootThread("main");
         Register(boot);
         boot.Sched.State = ThreadState.Running;
         boot.Sched.RunningSinceNs = Tsc.NowNs;
         var idle = new KernelThread("idle", Idle, SchedClass.Idle, 0, IdleStackSize);
-        s_cpus[0] = new CpuRunState(0, idle) { Current = boot };
+        s_cpus[0] = new CpuRunState(0, idle, policy) { Current = boot };
         boot.Cpu = 0;
         Native.SetThreadId(boot.Id);
         RuntimePlatform.AttachThreads(new SchedulerRuntimeThreads());
@@ -278,9 +279,9 @@ internal static unsafe partial class Scheduler
         me.Sched.State = ThreadState.Exited;
         s_byId[me.Id] = null;
         Grouping.Partners.Forget(me.Id);
-        if (me.Sched.Class == SchedClass.RealTime)
+        if (me.Sched.Class == SchedClass.RealTime && me.RealTimeCpu >= 0)
         {
-            s_policy.Release(me.Sched); // give its utilization share back to admission control
+            s_cpus[me.RealTimeCpu]!.Policy.Release(me.Sched); // its utilization share goes back to admission control
         }
 
         WakeAll(me.Joiners);
@@ -364,12 +365,32 @@ internal static unsafe partial class Scheduler
     /// stacks; their owners hear of it). Call from a live thread, interrupts on.</summary>
     public static void Reap() => ReapExited();
 
-    /// <summary>Replaces the policy for normal threads atomically (interrupts off): every
-    /// runnable normal thread moves to the new one. Returns the old policy.</summary>
-    public static ISchedulerPolicy ReplaceNormalPolicy(ISchedulerPolicy policy)
+    /// <summary>Replaces the policy for normal threads on every CPU, atomically (interrupts
+    /// off, kernel lock held): a fresh policy of the kind <paramref name="name"/> names
+    /// (<see cref="SchedulerSetup.CreateNormalPolicy"/>) per CPU, and every runnable normal
+    /// thread moves to its CPU's new one. Returns the old policy's name, or null (changing
+    /// nothing) for an unknown name.</summary>
+    public static string? ReplaceNormalPolicy(string name)
     {
+        if (SchedulerSetup.CreateNormalPolicy(name) == null)
+        {
+            return null;
+        }
+
+        var fresh = new ISchedulerPolicy[s_cpus.Length];
+        for (int i = 0; i < s_cpus.Length; i++)
+        {
+            fresh[i] = s_cpus[i] == null ? null! : SchedulerSetup.CreateNormalPolicy(name)!;
+        }
+
         ulong flags = Disable();
-        ISchedulerPolicy old = s_policy.ReplaceNormalPolicy(policy, Tsc.NowNs);
+        string old = Policy.Normal.Name;
+        ulong now = Tsc.NowNs;
+        for (int i = 0; i < s_cpus.Length; i++)
+        {
+            s_cpus[i]?.Policy.ReplaceNormalPolicy(fresh[i], now);
+        }
+
         Restore(flags);
         return old;
     }
@@ -391,14 +412,14 @@ internal static unsafe partial class Scheduler
             ReapExited();
 
             // Reaping may wake a thread (a process's last thread ends it, and its waiters
-            // wake), and a thread may be runnable that no CPU took yet: run it now instead of
-            // halting until the next interrupt, which may be a whole slice away. The check
+            // wake), and another CPU may have threads queued that this one can pull: run them
+            // now instead of halting until the next interrupt, which may be a whole slice away. The check
             // and the halt are one step (interrupts stay off until the halt), so a wake-up in
             // between is not missed either; the halt gives the kernel lock back meanwhile.
             Native.DisableInterrupts();
             CpuRunState cpu = Here;
             cpu.Kicked = false;
-            if (Preemption.SwitchPending || HasWorkForIdleCpu())
+            if (Preemption.SwitchPending || HasLocalWork(cpu) || (Cpus.Online > 1 && TryPull(cpu, Tsc.NowNs)))
             {
                 Reschedule(StopReason.Preempted);
                 Native.EnableInterrupts();
@@ -413,11 +434,6 @@ internal static unsafe partial class Scheduler
             Native.EnableInterrupts();
         }
     }
-
-    /// <summary>True when a thread is ready to run that an idle CPU should take: anything
-    /// runnable but real-time threads waiting for their next release.</summary>
-    private static bool HasWorkForIdleCpu() =>
-        s_policy.RunnableCount - s_policy.RealTime.RunnableCount + s_policy.RealTime.ReadyCount > 0;
 
     /// <summary>Frees the stacks of threads that have exited since the last call (and, for a
     /// process's last thread, the process's memory). Runs on a live thread, so none of those

@@ -11,7 +11,8 @@ namespace NexOS.Kernel.Arch.X64;
 /// </summary>
 internal static unsafe class Cpus
 {
-    private const ulong ShootdownTimeoutNs = 1_000_000_000;
+    // Generous: an emulator's virtual CPUs are host threads that a busy host may not run for a while.
+    private const ulong ShootdownTimeoutNs = 5_000_000_000;
 
     private static byte* s_apicIds;
     private static ulong s_onlineMask = 1;
@@ -73,7 +74,7 @@ internal static unsafe class Cpus
     /// just removed or narrowed (and the frame behind it) can no longer be used through a stale
     /// entry anywhere. Kernel lock held (one shootdown at a time); interrupts on or off. A CPU
     /// waiting for the lock answers from its spin, any other from the interrupt. A CPU that
-    /// does not answer within a second is a broken invariant: the kernel stops, naming it.
+    /// does not answer within five seconds is a broken invariant: the kernel stops, naming it.
     /// </summary>
     public static void ShootdownTlb()
     {
@@ -100,7 +101,27 @@ internal static unsafe class Cpus
             Native.Pause();
             if (Tsc.NowNs > deadline)
             {
-                ArchSupport.Halt("TLB shootdown: a CPU did not answer within a second");
+                ReportSilentCpus(me, count);
+                ArchSupport.Halt("TLB shootdown: a CPU did not answer within five seconds");
+            }
+        }
+    }
+
+    /// <summary>Names, on COM1, each CPU whose flush request is still unanswered, with what the
+    /// per-CPU block says it was doing.</summary>
+    private static void ReportSilentCpus(int me, int count)
+    {
+        for (int cpu = 0; cpu < count; cpu++)
+        {
+            if (cpu != me && IsOnline(cpu) && PerCpu.TlbRequested(cpu))
+            {
+                DebugSerial.Write("\ntlb shootdown from cpu");
+                DebugSerial.WriteDecimal((ulong)me);
+                DebugSerial.Write(": no answer from cpu");
+                DebugSerial.WriteDecimal((ulong)cpu);
+                DebugSerial.Write(PerCpu.IsIdleHalted(cpu) ? " (halted in its idle thread), running thread " : ", running thread ");
+                DebugSerial.WriteDecimal(PerCpu.Block(cpu)[PerCpu.ThreadIdWord]);
+                DebugSerial.Write("\n");
             }
         }
     }

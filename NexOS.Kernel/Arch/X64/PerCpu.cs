@@ -84,6 +84,13 @@ internal static unsafe class PerCpu
         Volatile.Write(ref *((byte*)Block(cpu) + TlbRequestByte), (byte)1);
     }
 
+    /// <summary>True while CPU <paramref name="cpu"/> has not answered a flush request.</summary>
+    public static bool TlbRequested(int cpu)
+    {
+        ulong* block = Block(cpu);
+        return block != null && Volatile.Read(ref *((byte*)block + TlbRequestByte)) != 0;
+    }
+
     /// <summary>TLB flush requests not answered yet.</summary>
     public static int TlbAnswersPending => Volatile.Read(ref *(int*)s_tlbPending);
 }
