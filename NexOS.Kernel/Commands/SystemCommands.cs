@@ -195,7 +195,7 @@ internal static class SystemCommands
             sb.Append($"; last {ns / 1000} us by cpu{waiter}, while cpu{owner} held it running thread {thread} ({Scheduler.Find((int)thread)?.Name ?? "gone"})");
         }
 
-        sb.Append($"\nTLB shootdowns: {Cpus.Shootdowns}; reschedule interrupts sent: {Cpus.ReschedulesSent}\n");
+        sb.Append($"\nlet in at preemption points: {KernelLock.Yields} times; TLB shootdowns: {Cpus.Shootdowns}; reschedule interrupts sent: {Cpus.ReschedulesSent}\n");
         host.Write(sb.ToString());
     }
 

@@ -198,4 +198,19 @@ internal static unsafe class Native
     /// the count of TLB answers pending and the EOI-register slot to <paramref name="out4"/>.</summary>
     [RuntimeImport(Asm, "nexos_smp_data"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void SmpData(ulong* out4);
+
+    /// <summary>Gives the kernel lock to the CPUs waiting for it and takes it back after
+    /// them (smp.asm). Callee-saved registers and RSP go to <paramref name="saveRsp"/> first.
+    /// The caller holds the lock, with interrupts off, at a point where another CPU may run
+    /// kernel code (as a switch to another thread would allow).</summary>
+    [RuntimeImport(Asm, "nexos_klock_yield"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void KernelLockYield(ulong* saveRsp);
+
+    /// <summary>CPUs spinning for the kernel lock now.</summary>
+    [RuntimeImport(Asm, "nexos_klock_contention"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern int KernelLockWaiters();
+
+    /// <summary>Times a CPU let waiters in (<see cref="KernelLockYield"/>).</summary>
+    [RuntimeImport(Asm, "nexos_klock_yield_count"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong KernelLockYields();
 }

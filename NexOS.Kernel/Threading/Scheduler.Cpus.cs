@@ -128,6 +128,40 @@ internal static unsafe partial class Scheduler
         return error;
     }
 
+    /// <summary>
+    /// Lets other CPUs into the kernel from a preemption point: called at the end of an
+    /// interrupt that came from ring 0 while CPUs wait for the kernel lock. The interrupted
+    /// code had interrupts on, so a switch to another thread could have happened here on one
+    /// CPU; unless preemption is off (the allocator's fast path) or this CPU idles, the lock is
+    /// handed over and taken back as if the thread had been switched out and in. The runtime's
+    /// exception chain head is per thread, so it is put away meanwhile (an entering CPU's
+    /// thread has none).
+    /// </summary>
+    public static void YieldKernelLock()
+    {
+        if (!IsRunning || Preemption.IsDisabled)
+        {
+            return;
+        }
+
+        CpuRunState cpu = Here;
+        if (cpu.IsIdle)
+        {
+            return;
+        }
+
+        KernelThread me = cpu.Current;
+        ulong* exInfoHead = NexOS.Runtime.Exceptions.ExceptionStubs.ExInfoHeadSlot;
+        me.ExInfoHead = *exInfoHead;
+        *exInfoHead = 0;
+        fixed (ulong* save = &me.SavedRsp)
+        {
+            Native.KernelLockYield(save);
+        }
+
+        *exInfoHead = me.ExInfoHead;
+    }
+
     /// <summary>The thread running on CPU <paramref name="cpu"/>, or null. Interrupts off.</summary>
     public static KernelThread? RunningOn(int cpu) => (uint)cpu < (uint)s_cpus.Length ? s_cpus[cpu]?.Current : null;
 

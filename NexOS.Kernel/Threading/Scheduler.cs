@@ -74,6 +74,7 @@ internal static unsafe partial class Scheduler
         Preemption.SetDeferredSwitch(&PreemptDeferred);
         Interrupts.SetSchedulerHandlers(&OnTimerInterrupt, &PreemptIfNeeded);
         Interrupts.SetRescheduleHandler(&OnRescheduleInterrupt);
+        Interrupts.SetKernelYield(&YieldKernelLock);
         ArmTimer(Here, Tsc.NowNs);
     }
 

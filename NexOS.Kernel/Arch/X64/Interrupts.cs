@@ -29,6 +29,7 @@ internal static unsafe class Interrupts
     private static delegate*<ulong, void> s_timer;
     private static delegate*<void> s_afterInterrupt;
     private static delegate*<void> s_reschedule;
+    private static delegate*<void> s_kernelYield;
 
     /// <summary>
     /// Hands CPU exceptions raised in ring 0 to <paramref name="fault"/>, which returns only
@@ -49,6 +50,12 @@ internal static unsafe class Interrupts
         s_timer = timer;
         s_afterInterrupt = afterInterrupt;
     }
+
+    /// <summary>Calls <paramref name="kernelYield"/> last in a hardware interrupt that came from
+    /// ring 0 while other CPUs wait for the kernel lock, so that kernel code running long on
+    /// this CPU (a kernel thread's loop, a long system call) lets them in; the scheduler sets
+    /// it, and decides whether the interrupted code may be left.</summary>
+    public static void SetKernelYield(delegate*<void> kernelYield) => s_kernelYield = kernelYield;
 
     /// <summary>Calls <paramref name="reschedule"/> when another CPU sends this one the
     /// reschedule interrupt (<see cref="LocalApic.RescheduleVector"/>); the scheduler sets it.</summary>
@@ -309,6 +316,11 @@ internal static unsafe class Interrupts
         if (s_afterInterrupt != null)
         {
             s_afterInterrupt();
+        }
+
+        if ((frame->Cs & 3) == 0 && s_kernelYield != null && KernelLock.Waiters > 0)
+        {
+            s_kernelYield();
         }
 
         ReturnToUser(frame);

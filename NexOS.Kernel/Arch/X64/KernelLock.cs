@@ -58,6 +58,12 @@ internal static unsafe class KernelLock
 
     public static ulong LongHoldCount => Read(LongHolds);
 
+    /// <summary>CPUs spinning for the lock now.</summary>
+    public static int Waiters => Native.KernelLockWaiters();
+
+    /// <summary>Times a CPU running kernel code let the waiters in at a preemption point.</summary>
+    public static ulong Yields => Native.KernelLockYields();
+
     public static ulong LongWaitCount => Read(LongWaits);
 
     /// <summary>The last hold past the threshold: how long, on which CPU, by which thread.</summary>

@@ -30,9 +30,11 @@ MAX_CPUS            equ 64
 
 section .data
 align 8
-global nexos_klock, nexos_klock_stats, nexos_percpu_table, nexos_tlb_pending
+global nexos_klock, nexos_klock_stats, nexos_percpu_table, nexos_tlb_pending, nexos_klock_waiters
 nexos_klock:        dd 0
 nexos_tlb_pending:  dd 0
+nexos_klock_waiters: dd 0                   ; CPUs spinning for the lock now
+nexos_klock_yields: dq 0                    ; times a CPU let the waiters in (nexos_klock_yield)
 nexos_klock_stats:  times 16 dq 0
 ; The per-CPU blocks by CPU index; the boot CPU's is static (boot.asm sets GS to it before
 ; any C# runs), the others come from ApStartup.cs.
@@ -68,6 +70,7 @@ nexos_klock_acquire:
     inc qword [nexos_klock_stats]
     ret
 .contended:
+    lock inc dword [nexos_klock_waiters]
     READ_TSC
     mov r8, rax                             ; r8: when the wait began
     xor r9d, r9d                            ; r9: 1 once this wait was reported as long
@@ -110,6 +113,7 @@ nexos_klock_acquire:
     lock cmpxchg [nexos_klock], esi
     jnz .spin
     ; Ours, after a wait: account it.
+    lock dec dword [nexos_klock_waiters]
     READ_TSC
     mov rcx, rax
     sub rax, r8
@@ -147,6 +151,54 @@ nexos_klock_release:
     mov [nexos_klock_stats + 10 * 8], rax
 .free:
     mov dword [nexos_klock], 0              ; a plain store releases on x86
+    ret
+
+; void nexos_klock_yield(ulong* saveRsp RDI): lets CPUs waiting for the kernel lock in, then
+; takes it back. Called at a preemption point in ring 0 (the end of an interrupt that came from
+; kernel code with interrupts on and preemption allowed, so nothing is half-done), with
+; interrupts off and the lock held; returns so. As in nexos_idle_halt, the callee-saved
+; registers and RSP are saved first so that a collection on another CPU meanwhile scans this
+; thread's stack. The lock is taken again only once another CPU has it or nobody waits, so that
+; the waiters really get their turn.
+global nexos_klock_yield
+nexos_klock_yield:
+    push rbp
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    mov [rdi], rsp
+    inc qword [nexos_klock_yields]
+    call nexos_klock_release
+.let_in:
+    pause
+    cmp byte [gs:PCPU_TLB_REQUEST], 0
+    je .no_flush
+    call nexos_tlb_service
+.no_flush:
+    cmp dword [nexos_klock], 0
+    jne .retake                             ; a waiter has it: queue up behind it
+    cmp dword [nexos_klock_waiters], 0
+    jne .let_in                             ; a waiter is about to take it
+.retake:
+    call nexos_klock_acquire
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    pop rbp
+    ret
+
+global nexos_klock_contention
+nexos_klock_contention:                     ; int (): CPUs waiting for the lock now
+    mov eax, [nexos_klock_waiters]
+    ret
+
+global nexos_klock_yield_count
+nexos_klock_yield_count:                    ; ulong ()
+    mov rax, [nexos_klock_yields]
     ret
 
 ; void nexos_tlb_service(): if another CPU asked for it, flushes this CPU's TLB (global
