@@ -105,7 +105,8 @@ write_vmx() {
 # grub-mknetdir for i386-pc and x86_64-efi, the kernel, its boot modules and grub.cfg) and
 # DIR/dnsmasq.conf, a proxy-DHCP + TFTP server for it: the LAN's own DHCP server keeps handing
 # out addresses, and dnsmasq only tells PXE clients what to boot. The interface defaults to
-# the one of the default route, the subnet to that interface's first IPv4 address.
+# the one of the default route, the subnet to that interface's first IPv4 address, which is also
+# the TFTP server's address written into GRUB's images (run it again when that address changes).
 pxe_cmd() {
   local dir="" iface="" subnet=""
   while [[ $# -gt 0 ]]; do
@@ -139,12 +140,24 @@ pxe_cmd() {
   mkdir -p "$dir" || die "pxe: cannot make $dir"
   dir="$(cd "$dir" && pwd)"
   make_netboot_dir "$dir"
-  [[ -f "$dir/boot/grub/i386-pc/core.0" ]] || die "pxe: grub-mknetdir wrote no BIOS image (is grub-pc-bin installed?)"
-  [[ -f "$dir/boot/grub/x86_64-efi/core.efi" ]] || die "pxe: grub-mknetdir wrote no UEFI image (is grub-efi-amd64-bin installed?)"
+  pxe_core_images "$dir" "${address%/*}"
   touch "$dir/.nexos-pxe"
   write_dnsmasq_conf "$dir/dnsmasq.conf" "$dir" "$iface" "$network" "$mask"
   echo "nexos: wrote the network-boot tree $dir and $dir/dnsmasq.conf (proxy DHCP on $iface, $network/${subnet#*/})" >&2
   echo "nexos: serve it with: sudo dnsmasq --no-daemon --conf-file=$dir/dnsmasq.conf" >&2
+}
+
+# pxe_core_images DIR SERVER: GRUB's network images again, with the TFTP server's address in
+# their prefix. grub-mknetdir's images take the server from the DHCP server's answer, which
+# beside a proxy DHCP server is the LAN's DHCP server (or nobody), not the one holding the files.
+pxe_core_images() {
+  local dir="$1" server="$2"
+  [[ -d "$dir/boot/grub/i386-pc" ]] || die "pxe: grub-mknetdir wrote no BIOS files (is grub-pc-bin installed?)"
+  [[ -d "$dir/boot/grub/x86_64-efi" ]] || die "pxe: grub-mknetdir wrote no UEFI files (is grub-efi-amd64-bin installed?)"
+  grub-mkimage --directory /usr/lib/grub/i386-pc --prefix "(tftp,$server)/boot/grub" --format i386-pc-pxe \
+    --output "$dir/boot/grub/i386-pc/core.0" tftp pxe || die "pxe: grub-mkimage could not make the BIOS image"
+  grub-mkimage --directory /usr/lib/grub/x86_64-efi --prefix "(tftp,$server)/boot/grub" --format x86_64-efi \
+    --output "$dir/boot/grub/x86_64-efi/core.efi" tftp efinet || die "pxe: grub-mkimage could not make the UEFI image"
 }
 
 # ipv4_network A.B.C.D/LEN: prints the network address, or fails on anything else.
