@@ -128,8 +128,29 @@ public sealed class DeployCommandTests
     }
 
     [Test]
+    public void VmwareWritesAnEsxiMachineWithItsConsoleOnTelnet()
+    {
+        string dir = Path.Combine(_directory, "esxi");
+        (int code, string output) = Nexos("vmware", dir, "--from", "disk", "--image", _image, "--esxi", "--serial-port", "2002", "--efi", "--mem", "1024", "--cpus", "2");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("COM1 is telnet://ESXI-HOST:2002"));
+        NexOS.Tests.Boot.VmxMachine vmx = NexOS.Tests.Boot.VmxMachine.Load(Path.Combine(dir, "nexos.vmx"));
+        Assert.That(vmx["serial0.fileType"], Is.EqualTo("network"));
+        Assert.That(vmx["serial0.fileName"], Is.EqualTo("telnet://:2002"));
+        Assert.That(vmx["serial0.network.endPoint"], Is.EqualTo("server"));
+        Assert.That(vmx["ethernet0.networkName"], Is.EqualTo("VM Network"));
+        Assert.That(vmx["ethernet0.connectionType"], Is.Null, "ESXi has no NAT");
+        Assert.That((vmx.Efi, vmx["memsize"], vmx["numvcpus"]), Is.EqualTo((true, "1024", "2")));
+        Assert.That(vmx.NicModel(), Is.EqualTo("e1000-82545em"));
+        Assert.That(vmx.Disks(), Has.Count.EqualTo(2));
+        (_, string info) = Run("qemu-img", ["info", Path.Combine(dir, "nexos.vmdk")]);
+        Assert.That(info, Does.Contain("file format: vmdk"));
+    }
+
+    [Test]
     public void VmwareAndPxeRejectBadOptionsClearly()
     {
+        AssertRefused(Nexos("vmware", _directory, "--esxi", "--serial-port", "80"), "vmware: --serial-port takes a TCP port from 1024 to 65535");
         AssertRefused(Nexos("vmware", _directory, "--from", "floppy"), "vmware: --from takes iso or disk");
         AssertRefused(Nexos("vmware", _directory, "--mem", "100"), "vmware: --mem takes MiB, at least 256 and a multiple of 4 (VMware's rule)");
         AssertRefused(Nexos("vmware", _directory, "--cpus", "0"), "vmware: --cpus takes a count from 1 to 99");

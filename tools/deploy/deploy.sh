@@ -2,15 +2,17 @@
 # USB stick (./nexos usb). Sourced by ./nexos, whose ROOT, BUILD, ISO, die, ensure_built,
 # make_disk and make_netboot_dir it uses; docs/deploying.md tells how to use what it writes.
 
-# ./nexos vmware [DIR] [--from iso|disk] [--image FILE] [--data FILE|--no-data] [--mem MIB] [--cpus N] [--efi]
+# ./nexos vmware [DIR] [--from iso|disk] [--image FILE] [--data FILE|--no-data] [--mem MIB] [--cpus N] [--efi] [--esxi [--serial-port N]]
 # Writes DIR (default build/vmware): nexos.vmdk, the boot disk (the hybrid ISO, which boots as a
 # hard disk, or a raw bootable disk image given with --from disk --image FILE); nexos-data.vmdk,
 # a FAT32 disk NexOS mounts at / and keeps its state on (a new 64 MiB one, or the raw image
 # --data names); and nexos.vmx, a machine with only devices NexOS drives: each disk on its own
 # SATA (AHCI) controller (the AHCI driver serves the first disk of a controller), an Intel e1000,
-# COM1 into serial.log, BIOS firmware (or EFI with --efi).
+# COM1 into serial.log, BIOS firmware (or EFI with --efi). --esxi writes the machine for an
+# ESXi host instead: the card on the port group "VM Network" and COM1 as a telnet server on
+# the host's port N (default 2001), since an ESXi VM's serial file is out of easy reach.
 vmware_cmd() {
-  local dir="$BUILD/vmware" from="iso" image="" data="" no_data="" mem=512 cpus=1 firmware="bios"
+  local dir="$BUILD/vmware" from="iso" image="" data="" no_data="" mem=512 cpus=1 firmware="bios" esxi="" serial_port=2001
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --from) from="${2:-}"; [[ "$from" == iso || "$from" == disk ]] || die "vmware: --from takes iso or disk"; shift ;;
@@ -20,13 +22,16 @@ vmware_cmd() {
       --mem) mem="${2:-}"; shift ;;
       --cpus) cpus="${2:-}"; shift ;;
       --efi) firmware="efi" ;;
-      -*) die "vmware: unknown option '$1' (known: --from iso|disk, --image FILE, --data FILE, --no-data, --mem MIB, --cpus N, --efi)" ;;
+      --esxi) esxi=1 ;;
+      --serial-port) serial_port="${2:-}"; shift ;;
+      -*) die "vmware: unknown option '$1' (known: --from iso|disk, --image FILE, --data FILE, --no-data, --mem MIB, --cpus N, --efi, --esxi, --serial-port N)" ;;
       *) dir="$1" ;;
     esac
     shift
   done
   [[ "$mem" =~ ^[0-9]+$ && "$mem" -ge 256 && $((mem % 4)) -eq 0 ]] || die "vmware: --mem takes MiB, at least 256 and a multiple of 4 (VMware's rule)"
   [[ "$cpus" =~ ^[1-9][0-9]?$ ]] || die "vmware: --cpus takes a count from 1 to 99"
+  [[ "$serial_port" =~ ^[0-9]+$ && "$serial_port" -ge 1024 && "$serial_port" -le 65535 ]] || die "vmware: --serial-port takes a TCP port from 1024 to 65535"
   command -v qemu-img >/dev/null || ensure_deps
   local source
   if [[ "$from" == iso ]]; then
@@ -54,14 +59,17 @@ vmware_cmd() {
     qemu-img convert -f raw -O vmdk "$raw" "$dir/nexos-data.vmdk" || die "vmware: qemu-img could not convert $raw"
     [[ -z "$data" ]] && rm -f "$raw"
   fi
-  write_vmx "$dir/nexos.vmx" "$mem" "$cpus" "$firmware" "$([[ -z "$no_data" ]] && echo 1)"
-  echo "nexos: wrote $dir/nexos.vmx with nexos.vmdk$([[ -z "$no_data" ]] && echo " and nexos-data.vmdk") ($firmware firmware, $mem MiB, $cpus CPU(s)); COM1 goes to serial.log beside it" >&2
+  write_vmx "$dir/nexos.vmx" "$mem" "$cpus" "$firmware" "$([[ -z "$no_data" ]] && echo 1)" "$([[ -n "$esxi" ]] && echo "$serial_port")"
+  local console="COM1 goes to serial.log beside it"
+  [[ -n "$esxi" ]] && console="COM1 is telnet://ESXI-HOST:$serial_port; convert the disks with vmkfstools first (docs/deploying.md)"
+  echo "nexos: wrote $dir/nexos.vmx with nexos.vmdk$([[ -z "$no_data" ]] && echo " and nexos-data.vmdk") ($firmware firmware, $mem MiB, $cpus CPU(s)); $console" >&2
 }
 
-# write_vmx FILE MEM_MIB CPUS bios|efi HAS_DATA: the machine's configuration, in VMware's
-# .vmx key names (virtual hardware 14 runs on Workstation 14+, Player 14+ and ESXi 6.7+).
+# write_vmx FILE MEM_MIB CPUS bios|efi HAS_DATA [ESXI_SERIAL_PORT]: the machine's configuration,
+# in VMware's .vmx key names (virtual hardware 14 runs on Workstation 14+, Player 14+ and ESXi
+# 6.7+); with a serial port, for an ESXi host.
 write_vmx() {
-  local file="$1" mem="$2" cpus="$3" firmware="$4" has_data="$5"
+  local file="$1" mem="$2" cpus="$3" firmware="$4" has_data="$5" esxi_port="${6:-}"
   {
     echo '.encoding = "UTF-8"'
     echo '# NexOS: written by ./nexos vmware; docs/deploying.md says how to run it.'
@@ -84,15 +92,25 @@ write_vmx() {
       echo 'sata1:0.fileName = "nexos-data.vmdk"'
     fi
     echo 'bios.bootOrder = "hdd"'
-    echo '# An Intel 82545EM (e1000) on the NAT network; "bridged" puts it on the host'"'"'s LAN.'
     echo 'ethernet0.present = "TRUE"'
     echo 'ethernet0.virtualDev = "e1000"'
-    echo 'ethernet0.connectionType = "nat"'
     echo 'ethernet0.addressType = "generated"'
-    echo '# COM1, NexOS'"'"'s console (115200 8N1), into a file beside this one.'
-    echo 'serial0.present = "TRUE"'
-    echo 'serial0.fileType = "file"'
-    echo 'serial0.fileName = "serial.log"'
+    if [[ -n "$esxi_port" ]]; then
+      echo '# An Intel 82545EM (e1000) on the host'"'"'s default port group.'
+      echo 'ethernet0.networkName = "VM Network"'
+      echo "# COM1, NexOS's console (115200 8N1), as a telnet server on the ESXi host's port $esxi_port."
+      echo 'serial0.present = "TRUE"'
+      echo 'serial0.fileType = "network"'
+      echo "serial0.fileName = \"telnet://:$esxi_port\""
+      echo 'serial0.network.endPoint = "server"'
+    else
+      echo '# An Intel 82545EM (e1000) on the NAT network; "bridged" puts it on the host'"'"'s LAN.'
+      echo 'ethernet0.connectionType = "nat"'
+      echo '# COM1, NexOS'"'"'s console (115200 8N1), into a file beside this one.'
+      echo 'serial0.present = "TRUE"'
+      echo 'serial0.fileType = "file"'
+      echo 'serial0.fileName = "serial.log"'
+    fi
     echo 'serial0.yieldOnMsrRead = "TRUE"'
     echo 'floppy0.present = "FALSE"'
     echo 'usb.present = "FALSE"'
