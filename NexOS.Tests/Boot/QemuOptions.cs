@@ -54,6 +54,22 @@ internal sealed record QemuOptions
     /// restrict=on leaves explicit rules working.</summary>
     public IReadOnlyList<string> Forwards { get; init; } = [];
 
+    /// <summary>Arguments that attach the boot medium and choose it, instead of the ISO as
+    /// CD-ROM ("-cdrom ISO -boot d"): a VMDK on an AHCI controller, or "-boot n" for a network
+    /// boot from a real server. Null boots the ISO.</summary>
+    public IReadOnlyList<string>? BootMedium { get; init; }
+
+    /// <summary>Further arguments, added last: devices a test builds itself.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>True when <see cref="BootMedium"/> or <see cref="ExtraArguments"/> attach a disk
+    /// NexOS mounts (so the boot does not end with the keeper's no-disk line).</summary>
+    public bool OtherDisks { get; init; }
+
+    /// <summary>A network namespace to run QEMU in (through `ip netns exec`), where a test's
+    /// tap device and servers are; null runs it in the test's own.</summary>
+    public string? NetworkNamespace { get; init; }
+
     /// <summary>Open QEMU's monitor on a unix socket, <see cref="MonitorSocketPath"/> in the
     /// machine's directory, for sendkey and screendump.</summary>
     public bool Monitor { get; init; }
@@ -97,6 +113,10 @@ internal sealed record QemuOptions
                 "-netdev", $"user,id=n0,tftp={root},bootfile=boot/grub/i386-pc/core.0",
                 "-device", "e1000,netdev=n0", "-boot", "n",
             });
+        }
+        else if (BootMedium != null)
+        {
+            args.AddRange(BootMedium);
         }
         else
         {
@@ -162,6 +182,7 @@ internal sealed record QemuOptions
             args.Add(BootEnvironment.OvmfPath);
         }
 
+        args.AddRange(ExtraArguments);
         return args;
     }
 }
