@@ -54,6 +54,7 @@ internal static unsafe partial class Scheduler
     {
         s_policy = policy;
         s_hooks = hooks;
+        NexOS.Kernel.Debugging.DebuggerView.Publish(NexOS.Kernel.Debugging.DebuggerView.Slot.Threads, s_byId);
         s_current = KernelThread.ForBootThread("main");
         Register(s_current);
         s_current.Sched.State = ThreadState.Running;

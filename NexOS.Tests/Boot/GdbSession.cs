@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace NexOS.Tests.Boot;
+
+/// <summary>
+/// gdb in batch mode running a command file against a QEMU gdb stub, with tools/gdb/nexos.py
+/// and the kernel's debug ELF (build/nexos.elf) as `./nexos debug` starts it. Collects the
+/// transcript (stdout and stderr in order of arrival); Dispose kills gdb if it still runs.
+/// </summary>
+internal sealed class GdbSession : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _transcript = new();
+    private readonly string _script;
+
+    private GdbSession(string root, string commands)
+    {
+        _script = Path.Combine(Path.GetTempPath(), $"nexos-gdb-{Guid.NewGuid():N}.gdb");
+        File.WriteAllText(_script, commands);
+        var info = new ProcessStartInfo("gdb")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.Environment["NEXOS_ROOT"] = root;
+        foreach (string argument in new[]
+        {
+            "-q", "-nx", "-batch", "-x", Path.Combine(root, "tools", "gdb", "nexos.py"), "-x", _script,
+            Path.Combine(root, "build", "nexos.elf"),
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            _process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned null");
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new AssertionException($"cannot start gdb ({e.Message}); ./nexos build installs it (Debian package gdb)");
+        }
+
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Everything gdb has printed so far.</summary>
+    public string Transcript
+    {
+        get
+        {
+            lock (_transcript)
+            {
+                return _transcript.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts gdb on <paramref name="commands"/> (a gdb command file's text).</summary>
+    public static GdbSession Start(string root, string commands) => new(root, commands);
+
+    /// <summary>A TCP port on 127.0.0.1 that nothing listened on a moment ago.</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Waits until <paramref name="text"/> is in the transcript; false on timeout or
+    /// when gdb ended without printing it.</summary>
+    public bool WaitFor(string text, TimeSpan timeout)
+    {
+        DateTime end = DateTime.UtcNow + timeout;
+        while (!Transcript.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > end || TestContext.CurrentContext.CancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                return Transcript.Contains(text, StringComparison.Ordinal);
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return true;
+    }
+
+    /// <summary>Waits for gdb to end; false when it is still running after <paramref name="timeout"/>.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        _process.WaitForExit();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Ended between the check and the kill.
+        }
+
+        _process.Dispose();
+        File.Delete(_script);
+    }
+
+    private void Append(string? line)
+    {
+        if (line == null)
+        {
+            return;
+        }
+
+        lock (_transcript)
+        {
+            _transcript.Append(line).Append('\n');
+        }
+    }
+}
