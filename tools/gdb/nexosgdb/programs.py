@@ -11,7 +11,8 @@ import gdb
 
 from . import kernel
 
-ROOT = os.environ.get("NEXOS_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# This file is in tools/gdb/nexosgdb/ of the repository.
+ROOT = os.environ.get("NEXOS_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 DEBUG_DIR = os.path.join(ROOT, "build", "debug", "user")
 KERNEL_ELF = os.path.join(ROOT, "build", "nexos.elf")
 
