@@ -25,16 +25,20 @@ public sealed class GdbBootTests : BootFixture
         RequireDebugFiles(root);
         int port = GdbSession.FreePort();
         _machine = QemuMachine.Start(new QemuOptions { GdbPort = port });
-        using GdbSession gdb = GdbSession.Start(root, Script(port));
+        using GdbSession gdb = GdbSession.Start(root);
 
         // The kernel half runs while the machine boots; the user half waits for `run hello`.
+        gdb.Send($"set width 0\nset height 0\nnexos-connect 127.0.0.1:{port}\n" + KernelCommands);
         Expect(gdb, gdb.WaitFor("@@user-armed", s_gdbStep), "gdb did not get through the kernel half");
-        _machine.WaitFor(s_readyLine, s_boot);
-        _machine.WaitFor(Prompt, s_boot);
+        _machine.WaitFor(s_readyLine, s_gdbStep);
+        _machine.WaitFor(Prompt, s_gdbStep);
         _machine.Send("run hello gdb\r");
+        Expect(gdb, gdb.WaitFor("Breakpoint 2, ", s_gdbStep), "gdb did not stop in hello's Main");
+        gdb.Send(UserCommands);
         Expect(gdb, gdb.WaitForExit(s_gdbStep), "gdb did not finish the user half");
 
-        string[] halves = gdb.Transcript.Split("@@user-armed");
+        // gdb's prompts run into the next line of output: drop them before matching lines.
+        string[] halves = gdb.Transcript.Replace("(gdb) ", "", StringComparison.Ordinal).Split("@@user-armed");
         string kernel = halves[0], user = halves[^1];
         TestContext.Out.WriteLine(gdb.Transcript);
 
@@ -76,8 +80,8 @@ public sealed class GdbBootTests : BootFixture
         _machine.WaitFor(new Regex(@"process \d+ \(hello\) exited with code 0"), s_command);
     }
 
-    private static string Script(int port) => $"""
-        nexos-connect 127.0.0.1:{port}
+    // Sent before the machine runs: a kernel method by name, then hello's Main armed.
+    private const string KernelCommands = """
         nexos-break NexOS.Kernel.Threading.Scheduler.Spawn
         continue
         bt 6
@@ -97,6 +101,10 @@ public sealed class GdbBootTests : BootFixture
         nexos-break --program hello NexOS.Examples.Hello.Program.Main
         echo @@user-armed\n
         continue
+        """;
+
+    // Sent once gdb has stopped in hello's Main.
+    private const string UserCommands = """
         bt 3
         echo @@unext\n
         next
@@ -112,6 +120,7 @@ public sealed class GdbBootTests : BootFixture
         echo @@done\n
         delete
         detach
+        quit
         """;
 
     private static void RequireDebugFiles(string root)

@@ -8,20 +8,20 @@ using System.Threading;
 namespace NexOS.Tests.Boot;
 
 /// <summary>
-/// gdb in batch mode running a command file against a QEMU gdb stub, with tools/gdb/nexos.py
-/// and the kernel's debug ELF (build/nexos.elf) as `./nexos debug` starts it. Collects the
+/// gdb with tools/gdb/nexos.py and the kernel's debug ELF (build/nexos.elf), as `./nexos debug`
+/// starts it, reading its commands from a pipe that the test writes in steps (<see cref="Send"/>)
+/// and waiting between them for what gdb prints. Not -batch with a command file: there gdb 13
+/// goes on to the file's next command as soon as a `continue` passes a breakpoint whose
+/// condition is false, while the machine still runs, and that command fails. Collects the
 /// transcript (stdout and stderr in order of arrival); Dispose kills gdb if it still runs.
 /// </summary>
 internal sealed class GdbSession : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _transcript = new();
-    private readonly string _script;
 
-    private GdbSession(string root, string commands)
+    private GdbSession(string root)
     {
-        _script = Path.Combine(Path.GetTempPath(), $"nexos-gdb-{Guid.NewGuid():N}.gdb");
-        File.WriteAllText(_script, commands);
         var info = new ProcessStartInfo("gdb")
         {
             RedirectStandardOutput = true,
@@ -32,7 +32,7 @@ internal sealed class GdbSession : IDisposable
         info.Environment["NEXOS_ROOT"] = root;
         foreach (string argument in new[]
         {
-            "-q", "-nx", "-batch", "-x", Path.Combine(root, "tools", "gdb", "nexos.py"), "-x", _script,
+            "-q", "-nx", "-ex", "set confirm off", "-x", Path.Combine(root, "tools", "gdb", "nexos.py"),
             Path.Combine(root, "build", "nexos.elf"),
         })
         {
@@ -66,8 +66,22 @@ internal sealed class GdbSession : IDisposable
         }
     }
 
-    /// <summary>Starts gdb on <paramref name="commands"/> (a gdb command file's text).</summary>
-    public static GdbSession Start(string root, string commands) => new(root, commands);
+    /// <summary>Starts gdb for the repository at <paramref name="root"/>.</summary>
+    public static GdbSession Start(string root) => new(root);
+
+    /// <summary>Gives gdb <paramref name="commands"/>, one per line.</summary>
+    public void Send(string commands)
+    {
+        try
+        {
+            _process.StandardInput.Write(commands.Replace("\r\n", "\n") + "\n");
+            _process.StandardInput.Flush();
+        }
+        catch (IOException e)
+        {
+            throw new AssertionException($"gdb ended before it took its commands ({e.Message}):\n{Transcript}");
+        }
+    }
 
     /// <summary>A TCP port on 127.0.0.1 that nothing listened on a moment ago.</summary>
     public static int FreePort()
@@ -131,7 +145,6 @@ internal sealed class GdbSession : IDisposable
         }
 
         _process.Dispose();
-        File.Delete(_script);
     }
 
     private void Append(string? line)
