@@ -9,11 +9,11 @@ namespace NexOS.Tests.Boot;
 
 /// <summary>
 /// gdb with tools/gdb/nexos.py and the kernel's debug ELF (build/nexos.elf), as `./nexos debug`
-/// starts it, reading its commands from a pipe that the test writes in steps (<see cref="Send"/>)
-/// and waiting between them for what gdb prints. Not -batch with a command file: there gdb 13
-/// goes on to the file's next command as soon as a `continue` passes a breakpoint whose
-/// condition is false, while the machine still runs, and that command fails. Collects the
-/// transcript (stdout and stderr in order of arrival); Dispose kills gdb if it still runs.
+/// starts it, reading its commands from a pipe that the test writes in steps (<see cref="Send"/>),
+/// so the test can wait for what gdb printed and type at the guest's console in between. The
+/// pipe stays open until Dispose: a gdb whose input ends while the guest runs stops waiting for
+/// it ("Cannot execute this command while the target is running"). Collects the transcript
+/// (stdout and stderr in order of arrival); Dispose kills gdb if it still runs.
 /// </summary>
 internal sealed class GdbSession : IDisposable
 {

@@ -50,7 +50,7 @@ process (its address space, CR3)."""
             raise gdb.GdbError("usage: nexos-break [--program NAME | --pid PID] Namespace.Type.Method")
         method = argv[0]
         try:
-            found, in_program = self.lookup(method, program)
+            found, in_program, table = self.lookup(method, program)
         except ValueError as e:
             raise gdb.GdbError(str(e))
         condition = None
@@ -62,7 +62,7 @@ process (its address space, CR3)."""
             spec = f"'{symbol}'"
             if in_program:
                 # By address: the program's symbols may be swapped for another's later.
-                spec = f"*{self.address_after_prologue(spec):#x}"
+                spec = f"*{self.address_after_prologue(spec, table[symbol]):#x}"
             bp = gdb.Breakpoint(spec)
             if condition:
                 bp.condition = condition
@@ -71,25 +71,28 @@ process (its address space, CR3)."""
     def lookup(method, program):
         if program:
             programs.load(program)
-            found = symbols.find(method, symbols.elf_functions(programs.path(program)))
+            table = symbols.elf_functions(programs.path(program))
+            found = symbols.find(method, table)
             if found:
-                return found, True
-        found = symbols.find(method, symbols.elf_functions(programs.KERNEL_ELF))
+                return found, True, table
+        table = symbols.elf_functions(programs.KERNEL_ELF)
+        found = symbols.find(method, table)
         if not found:
             where = f"the program {program} or the kernel" if program else "the kernel (for a user program: --program NAME)"
             raise ValueError(f"no method {method} in {where}; names are Namespace.Type.Method or Type.Method")
-        return found, False
+        return found, False, table
 
     @staticmethod
-    def address_after_prologue(spec):
+    def address_after_prologue(spec, start):
+        """Where gdb would break in the function at START: past its prologue. The name may
+        also be the kernel's (NexOS.Services and the runtime layer are in both), so the
+        location inside the program's function is taken."""
         probe = gdb.Breakpoint(spec, internal=True)
         try:
-            locations = getattr(probe, "locations", None)
-            if locations:
-                return locations[0].address
+            inside = [loc.address for loc in getattr(probe, "locations", []) if start <= loc.address < start + 0x1000]
         finally:
             probe.delete()
-        return gdb.decode_line(spec)[1][0].pc
+        return min(inside) if inside else start
 
 
 class Program(gdb.Command):
