@@ -89,7 +89,3 @@ def where_running(cpu_num):
         if selected is not None:
             selected.switch()
 
-
-def print_backtrace(limit):
-    for i, frame in enumerate(frames(limit)):
-        gdb.write(f"#{i:<3} {frame.pc():#018x} in {describe(frame)}\n")
