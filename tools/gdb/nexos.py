@@ -45,3 +45,5 @@ gdb.execute("set pagination off")
 gdb.printing.register_pretty_printer(None, _printers(), replace=True)
 commands.register()
 gdb.events.stop.connect(programs.on_stop)
+gdb.write("NexOS: nexos-connect, nexos-break, nexos-program, nexos-threads, nexos-processes, nexos-bt "
+          "(help NAME); $_nexos_pid(), $_nexos_in_program(NAME); docs/debugging.md\n")

@@ -29,6 +29,8 @@ CPU_FIELDS = ("Cpu", "LastCpu", "CpuIndex")
 
 def roots():
     """(threads list, processes list) addresses from the kernel's DebuggerView record."""
+    if not gdb.selected_inferior().threads():
+        raise gdb.GdbError("not connected to a NexOS machine: ./nexos debug connects gdb, or nexos-connect HOST:PORT")
     try:
         address = int(gdb.parse_and_eval(f"(unsigned long)&'{ROOTS_SYMBOL}'"))
     except gdb.error:
