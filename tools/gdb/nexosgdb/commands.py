@@ -144,9 +144,10 @@ class Processes(gdb.Command):
 
     def invoke(self, arg, from_tty):
         have = set(programs.available())
+        all_processes = kernel.processes()
         current = kernel.current_process()
         gdb.write(f"  {'PID':>4} {'NAME':<16} {'STATE':<8} {'THREADS':>7} {'CR3':>12}  SYMBOLS\n")
-        for p in kernel.processes():
+        for p in all_processes:
             mark = "*" if current is not None and current.obj == p.obj else " "
             symbols_file = "yes" if p.name in have else "-"
             gdb.write(f"{mark} {p.id:>4} {p.name[:16]:<16} {p.state:<8} {p.live_threads:>7} {p.root:>#12x}  {symbols_file}\n")

@@ -27,17 +27,25 @@ PROCESS_LIST = "S_P_CoreLib_System_Collections_Generic_List_1<NexOS_Kernel_NexOS
 CPU_FIELDS = ("Cpu", "LastCpu", "CpuIndex")
 
 
-def roots():
-    """(threads list, processes list) addresses from the kernel's DebuggerView record."""
+class NotPublished(gdb.GdbError):
+    """The kernel has not filled its DebuggerView record yet (early in boot)."""
+
+
+def connected():
     if not gdb.selected_inferior().threads():
         raise gdb.GdbError("not connected to a NexOS machine: ./nexos debug connects gdb, or nexos-connect HOST:PORT")
+
+
+def roots():
+    """(threads list, processes list) addresses from the kernel's DebuggerView record."""
+    connected()
     try:
         address = int(gdb.parse_and_eval(f"(unsigned long)&'{ROOTS_SYMBOL}'"))
     except gdb.error:
         raise gdb.GdbError(f"no symbol {ROOTS_SYMBOL}: load build/nexos.elf (./nexos debug does)")
     magic = o.u64(address)
     if magic != MAGIC:
-        raise gdb.GdbError("the kernel has not published its thread list yet (DebuggerView is empty): "
+        raise NotPublished("the kernel has not published its thread list yet (DebuggerView is empty): "
                            "continue until the scheduler has started")
     version = o.u32(address + 8)
     if version != VERSION:
@@ -118,8 +126,13 @@ def register(name):
 
 
 def current_process():
-    """The process whose address space the selected CPU is in, or None (the kernel's own)."""
-    return process_by_root(register("cr3"))
+    """The process whose address space the selected CPU is in, or None (the kernel's own, or
+    early in boot, before the kernel has any process)."""
+    connected()
+    try:
+        return process_by_root(register("cr3"))
+    except NotPublished:
+        return None
 
 
 def in_user_mode():
