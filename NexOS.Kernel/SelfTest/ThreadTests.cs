@@ -236,7 +236,7 @@ internal static class ThreadTests
         KernelThread ta = Scheduler.Spawn("swap-a", () => Spin(ref a, ref stop));
         KernelThread tb = Scheduler.Spawn("swap-b", () => Spin(ref b, ref stop));
         Scheduler.Sleep(10 * Millisecond);
-        ISchedulerPolicy old = Scheduler.ReplaceNormalPolicy(new PriorityRoundRobinPolicy());
+        string old = Scheduler.ReplaceNormalPolicy("priority")!;
         Scheduler.Sleep(10 * Millisecond);
         Scheduler.ReplaceNormalPolicy(old);
         Scheduler.Sleep(10 * Millisecond);

@@ -8,6 +8,15 @@ internal sealed record QemuOptions
     /// <summary>The -m argument: guest memory, e.g. "128M" or "2G".</summary>
     public string Memory { get; init; } = "512M";
 
+    /// <summary>The guest's CPUs (-smp). Unset, it is NEXOS_TEST_CPUS when that is set (so the
+    /// whole suite can run on several CPUs: `NEXOS_TEST_CPUS=4 ./nexos test`), else 1. With
+    /// more than one, QEMU runs them in threads of their own (-accel tcg,thread=multi).</summary>
+    public int Cpus { get; init; } = DefaultCpus;
+
+    /// <summary>NEXOS_TEST_CPUS, or 1.</summary>
+    public static int DefaultCpus =>
+        int.TryParse(Environment.GetEnvironmentVariable("NEXOS_TEST_CPUS"), out int n) && n >= 1 ? n : 1;
+
     /// <summary>Text added to the kernel command line through a cmdline.cfg disk, or null.</summary>
     public string? CommandLine { get; init; }
 
@@ -64,7 +73,7 @@ internal sealed record QemuOptions
     public static string PatchSocketPath(string directory) => Path.Combine(directory, "patch.sock");
 
     /// <summary>
-    /// QEMU's arguments: the i440fx PC (q35 with <see cref="Iommu"/>) under TCG with one CPU, the ISO as CD-ROM, COM1 on
+    /// QEMU's arguments: the i440fx PC (q35 with <see cref="Iommu"/>) under TCG with <see cref="Cpus"/> CPUs, the ISO as CD-ROM, COM1 on
     /// stdio, no display, exit instead of reset, and the isa-debug-exit device at 0xf4 that
     /// lets the kernel end the emulator with a status. A command line becomes a FAT disk
     /// written into <paramref name="directory"/>.
@@ -73,7 +82,8 @@ internal sealed record QemuOptions
     {
         var args = new List<string>
         {
-            "-machine", Iommu ? "q35" : "pc", "-cpu", "max", "-accel", "tcg", "-m", Memory, "-smp", "1",
+            "-machine", Iommu ? "q35" : "pc", "-cpu", "max", "-accel", Cpus > 1 ? "tcg,thread=multi" : "tcg", "-m", Memory,
+            "-smp", Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-serial", "stdio", "-display", "none", "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         };

@@ -14,7 +14,8 @@ from . import symbols
 SAVED = ("r15", "r14", "r13", "r12", "rbx", "rbp")
 # Frames skipped when saying where a blocked thread waits: the switch and the scheduler's own.
 PLUMBING = ("nexos_switch", "NexOS_Kernel_NexOS_Kernel_Threading_Scheduler_",
-            "NexOS_Kernel_NexOS_Kernel_Threading_WaitQueue_", "NexOS_Kernel_NexOS_Kernel_Threading_KernelSync_")
+            "NexOS_Kernel_NexOS_Kernel_Threading_WaitQueue_", "NexOS_Kernel_NexOS_Kernel_Threading_KernelSync_",
+            "NexOS_Kernel_NexOS_Kernel_Arch_X64_KernelLock_")
 
 
 def describe(frame):
