@@ -129,7 +129,7 @@ class Threads(gdb.Command):
             if t.id in running:
                 cpu, where = str(running[t.id]), stacks.where_running(running[t.id] + 1)
             else:
-                cpu = str(t.cpu_field) if t.cpu_field is not None else "-"
+                cpu = str(t.cpu_field) if t.cpu_field is not None and t.cpu_field >= 0 else "-"
                 where = {"Exited": "-", "Created": "not started"}.get(t.state) or stacks.where_waiting(t.saved_rsp)
             mark = "*" if t.id in running else " "
             gdb.write(f"{mark} {t.id:>4} {t.name[:16]:<16} {t.state:<9} {t.sched_class:<8} {t.priority:>3} {cpu:>3} {process[:18]:<18} {where}\n")

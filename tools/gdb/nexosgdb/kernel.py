@@ -23,8 +23,8 @@ SPACE = "NexOS_Core_NexOS_Core_Paging_AddressSpace"
 PHYS = "NexOS_Core_NexOS_Core_Memory_PhysAddr"
 THREAD_LIST = "S_P_CoreLib_System_Collections_Generic_List_1<NexOS_Kernel_NexOS_Kernel_Threading_KernelThread>"
 PROCESS_LIST = "S_P_CoreLib_System_Collections_Generic_List_1<NexOS_Kernel_NexOS_Kernel_Processes_Process>"
-# Fields a thread may carry for the CPU it last ran on (the SMP scheduler's); the first found is shown.
-CPU_FIELDS = ("Cpu", "LastCpu", "CpuIndex")
+# KernelThread.Cpu: the CPU a thread runs on or ran on last (-1: never ran). Read when present.
+CPU_FIELDS = ("Cpu",)
 
 
 class NotPublished(gdb.GdbError):
