@@ -110,6 +110,7 @@ internal static class ProcessTable
         ulong flags = InterruptState.Disable();
         var process = new Process(s_nextId++, name, space, frames) { ExitNotification = exitNotification, ExitBits = exitBits, Output = output };
         s_processes.Add(process);
+        NexOS.Kernel.Debugging.DebuggerView.Publish(NexOS.Kernel.Debugging.DebuggerView.Slot.Processes, s_processes);
         InterruptState.Restore(flags);
         if (!process.StartMainThread(start.Entry, start.StackPointer, grants, priority))
         {

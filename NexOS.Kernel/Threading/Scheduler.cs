@@ -61,6 +61,7 @@ internal static unsafe partial class Scheduler
     public static void Initialize(MultiClassScheduler policy, ISchedulerHooks? hooks)
     {
         s_hooks = hooks;
+        NexOS.Kernel.Debugging.DebuggerView.Publish(NexOS.Kernel.Debugging.DebuggerView.Slot.Threads, s_byId);
         KernelThread boot = KernelThread.ForBootThread("main");
         Register(boot);
         boot.Sched.State = ThreadState.Running;

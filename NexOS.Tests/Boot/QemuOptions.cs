@@ -81,6 +81,10 @@ internal sealed record QemuOptions
     /// <see cref="PatchSocketPath"/> in the machine's directory.</summary>
     public bool PatchLine { get; init; }
 
+    /// <summary>A TCP port on 127.0.0.1 for QEMU's gdb stub, with the CPU halted before the
+    /// firmware until gdb continues it (-gdb, -S); null for none.</summary>
+    public int? GdbPort { get; init; }
+
     /// <summary>Where the patch line's socket is for a machine whose files are in <paramref name="directory"/>.</summary>
     public static string PatchSocketPath(string directory) => Path.Combine(directory, "patch.sock");
 
@@ -135,6 +139,11 @@ internal sealed record QemuOptions
             string image = BootEnvironment.CreateCommandLineDisk(directory, CommandLine);
             args.Add("-drive");
             args.Add($"file={image},format=raw,if=ide,index=1");
+        }
+
+        if (GdbPort is int port)
+        {
+            args.AddRange(new[] { "-gdb", $"tcp:127.0.0.1:{port}", "-S" });
         }
 
         if (Monitor)
