@@ -67,6 +67,11 @@ internal static unsafe class Kernel
             DebugSerial.Write("apic: no local APIC; the scheduler cannot preempt\n");
         }
 
+        Cpus.InitializeBoot();
+
+        // A kernel-lock hold or wait past 20 ms is reported with its owner (`locks`).
+        KernelLock.Initialize(20_000_000);
+
         AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
         BootInfo = BootInfo.Parse(EarlyInit.BootInformation(bootInfoAddress));
         foreach (string warning in BootInfo.Warnings)
@@ -116,6 +121,7 @@ internal static unsafe class Kernel
         Scheduler.Initialize(SchedulerSetup.CreatePolicy(), hooks);
         SelfEvolution.KernelEvolution.Initialize();
         Native.EnableInterrupts();
+        StartOtherCpus();
         if (BootInfo.HasOption("nexos.selftest"))
         {
             RunSelfTests();
@@ -131,6 +137,41 @@ internal static unsafe class Kernel
         ulong ms = Tsc.SinceEntryNs / 1_000_000;
         WriteLine($"NexOS {Version} ready in {ms} ms");
         RunShell();
+    }
+
+    /// <summary>Starts the other processors the MADT lists, up to `nexos.cpus=N` CPUs in all
+    /// (`nexos.nosmp`: none), when the page the start-up code runs from is RAM.</summary>
+    private static void StartOtherCpus()
+    {
+        if (Madt == null || Madt.ProcessorApicIds.Count <= 1 || !LocalApic.IsEnabled || BootInfo.HasOption("nexos.nosmp"))
+        {
+            return;
+        }
+
+        int limit = PerCpu.MaxCpus;
+        string? wanted = BootInfo.OptionValue("nexos.cpus");
+        if (wanted != null && (!int.TryParse(wanted, out limit) || limit < 1))
+        {
+            WriteLine($"smp: nexos.cpus={wanted} is not a CPU count; starting every CPU");
+            limit = PerCpu.MaxCpus;
+        }
+
+        bool trampolineIsRam = false;
+        foreach (NexOS.Core.Memory.PhysRange r in BootInfo.UsableRanges())
+        {
+            trampolineIsRam |= r.Start.Value <= ApStartup.TrampolineBase && r.End.Value >= ApStartup.TrampolineBase + 4096;
+        }
+
+        if (!trampolineIsRam)
+        {
+            WriteLine("smp: the start-up page is not RAM on this machine; running on one CPU");
+            return;
+        }
+
+        foreach (string problem in CpuStart.StartApplicationProcessors(Madt.ProcessorApicIds, limit))
+        {
+            WriteLine($"smp: {problem}");
+        }
     }
 
     /// <summary>Writes a line on the console (the COM1 driver, or the polled writer before it;

@@ -29,6 +29,11 @@ public sealed class Madt
 
     public int ProcessorCount { get; private set; }
 
+    /// <summary>The local APIC IDs of the enabled processors, in the table's order (the boot
+    /// processor among them). Processors that are only "online capable" (hot-plug slots) are
+    /// not listed.</summary>
+    public List<byte> ProcessorApicIds { get; } = new();
+
     public string? Error { get; private set; }
 
     /// <summary>Parses the whole table (header included). Never throws.</summary>
@@ -103,9 +108,15 @@ public sealed class Madt
         switch (type)
         {
             case 0 when e.Length >= 8: // processor local APIC
-                if ((BinaryPrimitives.ReadUInt32LittleEndian(e[4..]) & 3) != 0)
+                uint processorFlags = BinaryPrimitives.ReadUInt32LittleEndian(e[4..]);
+                if ((processorFlags & 3) != 0)
                 {
                     ProcessorCount++;
+                }
+
+                if ((processorFlags & 1) != 0 && !ProcessorApicIds.Contains(e[3]))
+                {
+                    ProcessorApicIds.Add(e[3]);
                 }
 
                 break;

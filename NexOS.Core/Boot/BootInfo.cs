@@ -133,6 +133,21 @@ public sealed class BootInfo
         return false;
     }
 
+    /// <summary>The value of the first <c>key=value</c> word of the command line, or null when
+    /// there is none.</summary>
+    public string? OptionValue(string key)
+    {
+        foreach (string part in CommandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.Length > key.Length + 1 && part.StartsWith(key, StringComparison.Ordinal) && part[key.Length] == '=')
+            {
+                return part[(key.Length + 1)..];
+            }
+        }
+
+        return null;
+    }
+
     private static string CString(ReadOnlySpan<byte> bytes)
     {
         int n = bytes.IndexOf((byte)0);

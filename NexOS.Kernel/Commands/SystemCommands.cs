@@ -18,7 +18,8 @@ internal static class SystemCommands
         shell.Register("irq", "interrupt counts and timer latency", Irq);
         shell.Register("bench", "run the kernel microbenchmarks (JSON lines)", Bench);
         shell.Register("ipc", "IPC endpoints and notifications with their traffic; ipc group [runs] [calls]: round trips under CPU load, grouping off vs on", Ipc);
-        shell.Register("top", "refreshing view of threads and metrics; q quits", Top);
+        shell.Register("top", "refreshing view of CPUs, threads and metrics; q quits", Top);
+        shell.Register("locks", "the kernel lock: acquisitions, contention, long holds and waits with their owners", Locks);
     }
 
     private static void Metrics(IShellHost host, ReadOnlySpan<string> args)
@@ -118,12 +119,15 @@ internal static class SystemCommands
     /// <summary>Redraws every second until 'q' (or Ctrl-C) arrives on the console.</summary>
     private static void Top(IShellHost host, ReadOnlySpan<string> args)
     {
+        var lastIdle = new ulong[PerCpu.MaxCpus];
+        ulong lastNs = 0;
         while (true)
         {
             MetricsRefresh.Refresh();
             var sb = new StringBuilder("\u001b[H\u001b[2J");
             sb.Append($"NexOS top - up {Arch.X64.Tsc.SinceEntryNs / 1_000_000_000} s, ");
             sb.Append($"{Scheduler.Switches} switches, heap {Runtime.Gc.GcHeap.InUseBytes / 1024} KiB, {Runtime.Gc.GcStatistics.Collections} GCs - q to quit\n");
+            AppendCpuBusy(sb, lastIdle, ref lastNs);
             host.Write(sb.ToString());
             ThreadCommandsView.WriteThreads(host);
             ulong end = Tsc.NowNs + 1_000_000_000;
@@ -139,6 +143,62 @@ internal static class SystemCommands
         }
     }
 
+    /// <summary>One line with each CPU's busy share since the last call (the first call: since
+    /// boot), from its idle thread's CPU time.</summary>
+    private static void AppendCpuBusy(StringBuilder sb, ulong[] lastIdle, ref ulong lastNs)
+    {
+        ulong now = Tsc.NowNs;
+        ulong span = now - lastNs;
+        int cpus = Cpus.Online;
+        sb.Append($"{cpus} CPU{(cpus == 1 ? "" : "s")}, busy:");
+        for (int cpu = 0; cpu < Cpus.Count; cpu++)
+        {
+            if (!Cpus.IsOnline(cpu))
+            {
+                continue;
+            }
+
+            ulong idle = Scheduler.IdleNsNow(cpu, now);
+            ulong idleSpan = Math.Min(span, idle - lastIdle[cpu]);
+            ulong busy = span == 0 ? 0 : (span - idleSpan) * 100 / span;
+            sb.Append($" cpu{cpu} {busy,3}%");
+            lastIdle[cpu] = idle;
+        }
+
+        sb.Append('\n');
+        lastNs = now;
+    }
+
+    private static void Locks(IShellHost host, ReadOnlySpan<string> args)
+    {
+        if (args.Length != 0)
+        {
+            host.Write("usage: locks\n");
+            return;
+        }
+
+        ulong up = Tsc.SinceEntryNs;
+        var sb = new StringBuilder();
+        sb.Append($"kernel lock: {Cpus.Online} CPU(s); {KernelLock.AcquisitionCount} acquisitions, {KernelLock.ContendedCount} contended, ");
+        sb.Append($"{KernelLock.SpinNs / 1000} us spent spinning; held {(up == 0 ? 0 : KernelLock.HeldNs * 100 / up)}% of the time, longest hold {KernelLock.LongestHoldNs / 1000} us\n");
+        sb.Append($"holds over {KernelLock.ThresholdNs / 1_000_000} ms: {KernelLock.LongHoldCount}");
+        if (KernelLock.LongHoldCount != 0)
+        {
+            (ulong ns, int cpu, long thread) = KernelLock.LastLongHold;
+            sb.Append($"; last {ns / 1000} us on cpu{cpu} by thread {thread} ({Scheduler.Find((int)thread)?.Name ?? "gone"})");
+        }
+
+        sb.Append($"\nwaits over {KernelLock.ThresholdNs / 1_000_000} ms: {KernelLock.LongWaitCount}");
+        if (KernelLock.LongWaitCount != 0)
+        {
+            (ulong ns, int owner, long thread, int waiter) = KernelLock.LastLongWait;
+            sb.Append($"; last {ns / 1000} us by cpu{waiter}, while cpu{owner} held it running thread {thread} ({Scheduler.Find((int)thread)?.Name ?? "gone"})");
+        }
+
+        sb.Append($"\nlet in at preemption points: {KernelLock.Yields} times; TLB shootdowns: {Cpus.Shootdowns}; reschedule interrupts sent: {Cpus.ReschedulesSent}\n");
+        host.Write(sb.ToString());
+    }
+
     private static string Source(int vector) => vector switch
     {
         < 32 => "CPU exception",
@@ -148,6 +208,8 @@ internal static class SystemCommands
         >= Interrupts.MessageVectorFirst and < Interrupts.MessageVectorFirst + Interrupts.MessageVectorCount => Processes.InterruptLine.DescribeMessage(vector),
         LocalApic.TimerVector => "local APIC timer",
         LocalApic.SpuriousVector => "APIC spurious",
+        LocalApic.RescheduleVector => "reschedule (from another CPU)",
+        LocalApic.TlbVector => "TLB shootdown (from another CPU)",
         _ => "other",
     };
 }

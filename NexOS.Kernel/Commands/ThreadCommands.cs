@@ -11,6 +11,8 @@ namespace NexOS.Kernel.Commands;
 /// console's answer to spawn, lspci and devstart, which the ring-3 shell runs itself).</summary>
 internal static class ThreadCommands
 {
+    private const string SmpPrefix = "smp.";
+
     public static void Register(Shell shell)
     {
         shell.Register("ps", "list threads: state, class, priority, CPU time, waits, switches", Ps);
@@ -19,6 +21,7 @@ internal static class ThreadCommands
         shell.Register("devstart", "start a driver program for a PCI function: devstart BB:DD.F PROGRAM [ARGS] (ring-3 shell)", Devices);
         shell.Register("kill", "stop a thread, or end the process it belongs to: kill <id>", Kill);
         shell.Register("sched", "scheduler policy and tunables: sched | sched set <name> <value> | sched policy priority|adaptive", Sched);
+        shell.Register("pin", "keep a thread on some CPUs: pin <thread> <cpu>[,<cpu>...] | pin <thread> any", Pin);
     }
 
     private static void Ps(IShellHost host, ReadOnlySpan<string> args) => ThreadCommandsView.WriteThreads(host);
@@ -79,22 +82,19 @@ internal static class ThreadCommands
                 return;
             }
 
-            string? error = policy.TrySetParameter(args[1], value);
+            string? error = args[1].StartsWith(SmpPrefix, StringComparison.Ordinal)
+                ? Scheduler.Balancer.Parameters.TrySet(args[1][SmpPrefix.Length..], value)
+                : policy.TrySetParameter(args[1], value);
             host.Write(error == null ? $"{args[1]} = {value}\n" : $"sched: {error}\n");
             return;
         }
 
         if (args.Length == 2 && args[0] == "policy")
         {
-            ISchedulerPolicy? replacement = SchedulerSetup.CreateNormalPolicy(args[1]);
-            if (replacement == null)
-            {
-                host.Write($"sched: unknown policy '{args[1]}' (known: priority, adaptive)\n");
-                return;
-            }
-
-            ISchedulerPolicy old = Scheduler.ReplaceNormalPolicy(replacement);
-            host.Write($"normal threads: {old.Name} -> {replacement.Name}\n");
+            string? old = Scheduler.ReplaceNormalPolicy(args[1]);
+            host.Write(old == null
+                ? $"sched: unknown policy '{args[1]}' (known: priority, adaptive)\n"
+                : $"normal threads: {old} -> {Scheduler.Policy.Normal.Name}\n");
             return;
         }
 
@@ -106,11 +106,47 @@ internal static class ThreadCommands
 
         var sb = new StringBuilder();
         sb.Append($"policy {policy.Name}: real-time {policy.RealTime.Name}, normal {policy.Normal.Name}; ");
-        sb.Append($"{policy.RunnableCount} runnable, {Scheduler.Switches} switches, {Scheduler.HandOffSwitches} IPC hand-offs\n");
+        sb.Append($"{Scheduler.RunnableCount} runnable, {Scheduler.Switches} switches, {Scheduler.HandOffSwitches} IPC hand-offs\n");
+        sb.Append($"{Scheduler.CpuCount} CPU(s), a run queue each; {Scheduler.Migrations} threads moved by balancing\n");
         AppendParameters(sb, "", policy.Parameters);
         AppendParameters(sb, MultiClassScheduler.RealTimePrefix, policy.RealTime.Parameters);
         AppendParameters(sb, MultiClassScheduler.NormalPrefix, policy.Normal.Parameters);
+        AppendParameters(sb, SmpPrefix, Scheduler.Balancer.Parameters);
         host.Write(sb.ToString());
+    }
+
+    private static void Pin(IShellHost host, ReadOnlySpan<string> args)
+    {
+        if (args.Length != 2 || !int.TryParse(args[0], out int id))
+        {
+            host.Write("usage: pin <thread> <cpu>[,<cpu>...] | pin <thread> any\n");
+            return;
+        }
+
+        KernelThread? t = Scheduler.Find(id);
+        if (t == null || t.Sched.Class == SchedClass.Idle)
+        {
+            host.Write(t == null ? $"pin: no thread {id}\n" : $"pin: thread {id} ({t.Name}) is a CPU's idle thread\n");
+            return;
+        }
+
+        ulong mask = 0;
+        if (args[1] != "any")
+        {
+            foreach (string part in args[1].Split(','))
+            {
+                if (!int.TryParse(part, out int cpu) || cpu < 0 || cpu >= 64)
+                {
+                    host.Write($"pin: '{part}' is not a CPU number (0-63)\n");
+                    return;
+                }
+
+                mask |= 1UL << cpu;
+            }
+        }
+
+        string? error = Scheduler.SetAffinity(t, mask);
+        host.Write(error == null ? $"thread {id} ({t.Name}) runs on {(mask == 0 ? "any CPU" : "cpu " + args[1])}\n" : $"pin: {error}\n");
     }
 
     private static void AppendParameters(StringBuilder sb, string prefix, ParameterSet parameters)

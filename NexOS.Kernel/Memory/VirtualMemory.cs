@@ -21,7 +21,8 @@ internal static unsafe class VirtualMemory
     private const ulong VgaTextEnd = 0xC0000;
 
     private static AddressSpace? s_kernelSpace;
-    private static ulong s_loadedRoot;
+    // The root each CPU has in CR3, by CPU index.
+    private static readonly ulong[] s_loadedRoots = new ulong[Arch.X64.PerCpu.MaxCpus];
 
     public static AddressSpace? KernelSpace => s_kernelSpace;
 
@@ -57,16 +58,45 @@ internal static unsafe class VirtualMemory
             root = s_kernelSpace.Root.Value;
         }
 
-        if (root != s_loadedRoot)
+        ref ulong loaded = ref s_loadedRoots[Arch.X64.PerCpu.Index];
+        if (root != loaded)
         {
-            s_loadedRoot = root;
+            loaded = root;
             Native.WriteCr3(root);
         }
     }
 
     /// <summary>True when <paramref name="root"/> is the page-table root loaded now (so it
     /// must not be freed until the CPU has moved to another).</summary>
-    public static bool IsLoaded(ulong root) => root != 0 && root == s_loadedRoot;
+    public static bool IsLoaded(ulong root) => root != 0 && root == s_loadedRoots[Arch.X64.PerCpu.Index];
+
+    /// <summary>True when a CPU other than this one has <paramref name="root"/> in CR3, so that
+    /// its TLB may hold the space's entries. Kernel lock held.</summary>
+    public static bool IsLoadedElsewhere(ulong root)
+    {
+        int me = Arch.X64.PerCpu.Index;
+        int count = Arch.X64.Cpus.Count;
+        for (int cpu = 0; cpu < count; cpu++)
+        {
+            if (cpu != me && s_loadedRoots[cpu] == root && root != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Notes that the CPU running this (an application processor starting) has the
+    /// kernel's tables in CR3, and flushes its TLB of anything the start-up left.</summary>
+    public static void AdoptKernelSpaceOnThisCpu()
+    {
+        if (s_kernelSpace != null)
+        {
+            s_loadedRoots[Arch.X64.PerCpu.Index] = s_kernelSpace.Root.Value;
+            Native.WriteCr3(s_kernelSpace.Root.Value);
+        }
+    }
 
     /// <summary>Builds the tables and switches CR3, mapping <paramref name="deviceRegisters"/>
     /// (registers of devices the kernel drives, such as the IOMMU) uncached besides the APICs.
@@ -115,7 +145,7 @@ internal static unsafe class VirtualMemory
         }
 
         Native.WriteCr3(space.Root.Value);
-        s_loadedRoot = space.Root.Value;
+        s_loadedRoots[0] = space.Root.Value;
         s_kernelSpace = space;
         return null;
     }
@@ -145,6 +175,7 @@ internal static unsafe class VirtualMemory
         if (flush)
         {
             Native.InvalidatePage(address);
+            Arch.X64.Cpus.ShootdownTlb(); // the page was RAM: other CPUs may have it cached
         }
 
         Arch.X64.InterruptState.Restore(flags);

@@ -28,6 +28,24 @@ internal static class KernelMetrics
 
     public static readonly Gauge RunQueueLength = Registry.Gauge("sched.runqueue", "threads", "runnable threads waiting for the CPU");
 
+    public static readonly Gauge CpusOnline = Registry.Gauge("smp.cpus", "CPUs", "CPUs running threads");
+
+    public static readonly Gauge KernelLockAcquisitions = Registry.Gauge("lock.kernel.acquisitions", "acquisitions", "entries into the kernel that took the kernel lock");
+
+    public static readonly Gauge KernelLockContended = Registry.Gauge("lock.kernel.contended", "acquisitions", "acquisitions that found the kernel lock held by another CPU and spun");
+
+    public static readonly Gauge KernelLockSpinUs = Registry.Gauge("lock.kernel.spin_us", "us", "time CPUs spent spinning for the kernel lock");
+
+    public static readonly Gauge KernelLockHeldPercent = Registry.Gauge("lock.kernel.held_percent", "percent", "share of the time since boot the kernel lock was held");
+
+    public static readonly Gauge KernelLockLongestHoldUs = Registry.Gauge("lock.kernel.longest_hold_us", "us", "longest single hold of the kernel lock");
+
+    public static readonly Gauge KernelLockLongHolds = Registry.Gauge("lock.kernel.long_holds", "holds", "holds of the kernel lock past the report threshold (locks shows the last, with its owner)");
+
+    public static readonly Gauge TlbShootdowns = Registry.Gauge("smp.tlb_shootdowns", "shootdowns", "TLB flushes asked of every other CPU");
+
+    public static readonly Gauge ReschedulesSent = Registry.Gauge("smp.reschedule_ipis", "interrupts", "reschedule interrupts sent to other CPUs");
+
     public static readonly Gauge HeapBytes = Registry.Gauge("mem.heap_bytes", "bytes", "kernel heap in use");
 
     public static readonly Gauge HeapAllocations = Registry.Gauge("mem.allocations", "objects", "objects and blocks allocated since boot");

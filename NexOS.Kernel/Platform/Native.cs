@@ -148,4 +148,69 @@ internal static unsafe class Native
     /// running thread.</summary>
     [RuntimeImport(Asm, "nexos_enter_user"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void EnterUser(ulong rip, ulong rsp, ulong argument);
+
+    // ---- Many CPUs (smp.asm) ----
+
+    /// <summary>This CPU's index (0 = the boot CPU), from its per-CPU block through GS.</summary>
+    [RuntimeImport(Asm, "nexos_cpu_index"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern int CpuIndex();
+
+    /// <summary>This CPU's per-CPU block (frame.inc's PCPU_* layout).</summary>
+    [RuntimeImport(Asm, "nexos_percpu_self"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong* PerCpuSelf();
+
+    [RuntimeImport(Asm, "nexos_preempt_disable"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void PreemptDisable();
+
+    /// <summary>Lets this CPU switch threads again; true when a switch waited meanwhile.</summary>
+    [RuntimeImport(Asm, "nexos_preempt_enable"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern bool PreemptEnable();
+
+    [RuntimeImport(Asm, "nexos_preempt_disabled"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern bool PreemptDisabled();
+
+    [RuntimeImport(Asm, "nexos_switch_pending"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern bool SwitchPending();
+
+    [RuntimeImport(Asm, "nexos_set_switch_pending"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void SetSwitchPending(bool pending);
+
+    /// <summary>Records the id of the thread now running on this CPU (lock reports name it).</summary>
+    [RuntimeImport(Asm, "nexos_set_thread_id"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void SetThreadId(long id);
+
+    /// <summary>The idle thread's halt: gives the kernel lock back, halts until an interrupt,
+    /// and returns holding the lock again. Callee-saved registers and RSP go to
+    /// <paramref name="saveRsp"/> first. The caller holds the lock, with interrupts off.</summary>
+    [RuntimeImport(Asm, "nexos_idle_halt"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void IdleHalt(ulong* saveRsp);
+
+    /// <summary>Answers a TLB flush request made to this CPU, if there is one. Interrupts off.</summary>
+    [RuntimeImport(Asm, "nexos_tlb_service"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void ServiceTlbRequest();
+
+    /// <summary>Writes the trampoline's start, end, start block, the AP's 64-bit entry and the
+    /// boot page tables' root to <paramref name="out5"/> (five words).</summary>
+    [RuntimeImport(Asm, "nexos_ap_trampoline_info"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void ApTrampolineInfo(ulong* out5);
+
+    /// <summary>Writes the addresses of the kernel lock's statistics, the per-CPU block table,
+    /// the count of TLB answers pending and the EOI-register slot to <paramref name="out4"/>.</summary>
+    [RuntimeImport(Asm, "nexos_smp_data"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void SmpData(ulong* out4);
+
+    /// <summary>Gives the kernel lock to the CPUs waiting for it and takes it back after
+    /// them (smp.asm). Callee-saved registers and RSP go to <paramref name="saveRsp"/> first.
+    /// The caller holds the lock, with interrupts off, at a point where another CPU may run
+    /// kernel code (as a switch to another thread would allow).</summary>
+    [RuntimeImport(Asm, "nexos_klock_yield"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern void KernelLockYield(ulong* saveRsp);
+
+    /// <summary>CPUs spinning for the kernel lock now.</summary>
+    [RuntimeImport(Asm, "nexos_klock_contention"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern int KernelLockWaiters();
+
+    /// <summary>Times a CPU let waiters in (<see cref="KernelLockYield"/>).</summary>
+    [RuntimeImport(Asm, "nexos_klock_yield_count"), MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern ulong KernelLockYields();
 }

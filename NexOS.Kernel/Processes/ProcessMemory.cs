@@ -188,12 +188,17 @@ internal static partial class ProcessMemory
         AddressSpace space = process.Space;
         ulong interrupts = InterruptState.Disable();
         int batch = 0;
+        bool flushedAny = false;
         for (ulong page = address; page < address + length; page += Page)
         {
             // A large region must not keep interrupts off for long: let them in now and then.
+            // Other CPUs running the process drop their stale entries first: until then the
+            // frames freed in this batch are reachable there, and with interrupts off and the
+            // kernel lock held nobody can be handed them meanwhile.
             if (++batch == PagesPerBatch)
             {
                 batch = 0;
+                ShootdownIfShared(space, ref flushedAny);
                 InterruptState.Restore(interrupts);
                 interrupts = InterruptState.Disable();
             }
@@ -223,9 +228,24 @@ internal static partial class ProcessMemory
             {
                 Native.InvalidatePage(page);
             }
+
+            flushedAny |= flush;
         }
 
+        ShootdownIfShared(space, ref flushedAny);
         InterruptState.Restore(interrupts);
+    }
+
+    /// <summary>Has every other CPU flush its TLB when <paramref name="flushed"/> and the space
+    /// is loaded on one of them (a thread of the process runs there). Interrupts off.</summary>
+    private static void ShootdownIfShared(AddressSpace space, ref bool flushed)
+    {
+        if (flushed && VirtualMemory.IsLoadedElsewhere(space.Root.Value))
+        {
+            Cpus.ShootdownTlb();
+        }
+
+        flushed = false;
     }
 
     private static bool TryAccess(ulong protection, out RegionAccess access)

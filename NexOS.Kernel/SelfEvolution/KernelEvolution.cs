@@ -95,6 +95,7 @@ internal static class KernelEvolution
         registry.AddParameterSet("sched.normal", Scheduler.Policy.Normal.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("sched.multi", Scheduler.Policy.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("sched.rt", Scheduler.Policy.RealTime.Parameters, SafetyClass.Critical);
+        registry.AddParameterSet("smp", Scheduler.Balancer.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("gc", GcTuning.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("power", PowerTuning.Parameters, SafetyClass.Tuning);
         registry.AddParameterSet("heap", GcTuning.Placement.Set, SafetyClass.Tuning);

@@ -236,7 +236,7 @@ internal static class ThreadTests
         KernelThread ta = Scheduler.Spawn("swap-a", () => Spin(ref a, ref stop));
         KernelThread tb = Scheduler.Spawn("swap-b", () => Spin(ref b, ref stop));
         Scheduler.Sleep(10 * Millisecond);
-        ISchedulerPolicy old = Scheduler.ReplaceNormalPolicy(new PriorityRoundRobinPolicy());
+        string old = Scheduler.ReplaceNormalPolicy("priority")!;
         Scheduler.Sleep(10 * Millisecond);
         Scheduler.ReplaceNormalPolicy(old);
         Scheduler.Sleep(10 * Millisecond);
@@ -257,8 +257,9 @@ internal static class ThreadTests
             }
         }, 10 * Millisecond, Millisecond, out string? error);
         Expect.True(rt != null, $"a 10% reservation is admitted ({error})");
-        KernelThread? tooBig = Scheduler.SpawnRealTime("rt-greedy", () => { }, 10 * Millisecond, 9 * Millisecond, out string? refusal);
-        Expect.True(tooBig == null && refusal != null, "a reservation beyond the utilization limit is refused");
+        // 95%: beyond the limit (90%) of every CPU, so no CPU's real-time policy admits it.
+        KernelThread? tooBig = Scheduler.SpawnRealTime("rt-greedy", () => { }, 10 * Millisecond, 95 * Millisecond / 10, out string? refusal);
+        Expect.True(tooBig == null && refusal != null, "a reservation beyond every CPU's utilization limit is refused");
         Scheduler.Join(rt!);
         Expect.Equal(5, runs, "the real-time thread ran to the end");
     }

@@ -79,6 +79,21 @@ internal sealed unsafe class KernelThread
     /// <summary>Who is told when the thread has been reaped (its process), if anyone.</summary>
     public IThreadOwner? Owner { get; init; }
 
+    /// <summary>The CPU this thread runs on, or ran on last (-1: it never ran). Written
+    /// by the scheduler under the kernel lock; `ps` and `top` show it.</summary>
+    public int Cpu = -1;
+
+    /// <summary>The CPUs this thread may run on (bit n: CPU n); 0 for any. `pin` sets it, and
+    /// admission pins a real-time thread to the CPU whose reservation it got.</summary>
+    public ulong Affinity;
+
+    /// <summary>The CPU whose run queue holds this thread, or -1 while it is in none (running,
+    /// blocked, exited).</summary>
+    public int QueueCpu = -1;
+
+    /// <summary>The CPU whose real-time policy admitted this thread, or -1.</summary>
+    public int RealTimeCpu = -1;
+
     /// <summary>RSP while switched out; written by nexos_switch.</summary>
     public ulong SavedRsp;
 

@@ -28,7 +28,8 @@ internal static partial class Scheduler
     /// </summary>
     public static bool TryIpcHandOff(IpcParticipant? woken, int wokenCount, bool callerBlocks, ulong timeoutNs)
     {
-        KernelThread me = s_current;
+        CpuRunState cpu = Here;
+        KernelThread me = cpu.Current;
         KernelThread? partner = woken?.Tag as KernelThread;
         ulong now = Tsc.NowNs;
         var facts = new IpcFastPathFacts(
@@ -39,10 +40,10 @@ internal static partial class Scheduler
             PartnerBlocked: partner != null && partner.Sched.State == ThreadState.Blocked,
             CallerClass: me.Sched.Class,
             PartnerClass: partner?.Sched.Class ?? SchedClass.Idle,
-            RealTimeReady: s_policy.RealTime.ReadyCount,
+            RealTimeReady: cpu.Policy.RealTime.ReadyCount,
             SwitchPending: Preemption.SwitchPending,
             NowNs: now,
-            SliceEndNs: s_sliceEndNs);
+            SliceEndNs: cpu.SliceEndNs);
         if (!FastPath.Admit(in facts))
         {
             return false;
@@ -63,9 +64,9 @@ internal static partial class Scheduler
 
         me.Sched.State = ThreadState.Blocked;
         me.Sched.BlockedSinceNs = now;
-        ChargeStop(me, StopReason.Blocked, now);
+        ChargeStop(cpu, me, StopReason.Blocked, now);
         HandOffSwitches++;
-        SwitchTo(me, next, now, inheritSlice: true);
+        SwitchTo(cpu, me, next, now, inheritSlice: true);
         return true;
     }
 }

@@ -11,8 +11,6 @@ namespace NexOS.Kernel.Threading;
 /// fast path refuses. Interrupts off throughout; no allocation.</summary>
 internal static partial class Scheduler
 {
-    private static KernelThread? s_handOff;
-
     /// <summary>The grouping policy and its partner table ("sched.group" parameters).</summary>
     public static IpcGrouping Grouping { get; } = new IpcGrouping(512);
 
@@ -30,22 +28,23 @@ internal static partial class Scheduler
             return;
         }
 
-        KernelThread me = s_current;
+        CpuRunState cpu = Here;
+        KernelThread me = cpu.Current;
         bool bothNormal = me.Sched.Class == SchedClass.Normal && partner.Sched.Class == SchedClass.Normal
-            && s_policy.RealTime.ReadyCount == 0;
+            && cpu.Policy.RealTime.ReadyCount == 0;
         if (Grouping.OnWake(me.Id, partner.Id, wakerBlocks, bothNormal, Tsc.NowNs))
         {
-            s_handOff = partner;
+            cpu.HandOff = partner;
         }
     }
 
     /// <summary>The granted hand-off target, taken out of the run queue, or null (none, or it
     /// is no longer runnable). Clears the request either way.</summary>
-    private static KernelThread? TakeHandOff()
+    private static KernelThread? TakeHandOff(CpuRunState cpu)
     {
-        KernelThread? partner = s_handOff;
-        s_handOff = null;
-        if (partner == null || partner.Sched.State != ThreadState.Runnable || !s_policy.Remove(partner.Sched))
+        KernelThread? partner = cpu.HandOff;
+        cpu.HandOff = null;
+        if (partner == null || partner.Sched.State != ThreadState.Runnable || !AllowedOn(partner, cpu.Index) || partner.RealTimeCpu >= 0 || !Dequeue(partner))
         {
             return null;
         }

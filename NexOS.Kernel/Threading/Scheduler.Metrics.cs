@@ -9,8 +9,20 @@ internal static partial class Scheduler
     /// <summary>Switches to the idle thread (the CPU had nothing to run).</summary>
     public static ulong IdleSwitches { get; private set; }
 
-    /// <summary>CPU time the idle thread was charged at its last switch, ns.</summary>
-    public static ulong IdleCpuNs => s_idle.Sched.CpuTimeNs;
+    /// <summary>CPU time the idle threads of all CPUs were charged at their last switches, ns.</summary>
+    public static ulong IdleCpuNs
+    {
+        get
+        {
+            ulong sum = 0;
+            for (int i = 0; i < s_cpus.Length; i++)
+            {
+                sum += s_cpus[i]?.Idle.Sched.CpuTimeNs ?? 0;
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>Writes of the APIC timer (each one a device-model round trip under emulation).</summary>
     public static ulong TimerArms { get; private set; }
@@ -55,7 +67,7 @@ internal static partial class Scheduler
         for (int i = 0; i < s_byId.Count; i++)
         {
             KernelThread? t = s_byId[i];
-            if (t == null || t == s_idle || t.Sched.Class != SchedClass.Normal || t.Sched.CpuTimeNs == t.CpuAtRefreshNs)
+            if (t == null || t.Sched.Class != SchedClass.Normal || t.Sched.CpuTimeNs == t.CpuAtRefreshNs)
             {
                 continue;
             }

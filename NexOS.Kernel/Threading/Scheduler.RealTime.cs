@@ -15,7 +15,7 @@ internal static partial class Scheduler
         thread.Sched.PeriodNs = periodNs;
         thread.Sched.BudgetNs = budgetNs;
         ulong flags = Disable();
-        if (!s_policy.TryAdmit(thread.Sched, out error))
+        if (!Admit(thread, out error))
         {
             Restore(flags);
             return null;
@@ -38,7 +38,7 @@ internal static partial class Scheduler
     public static bool TryEnterRealTime(ulong periodNs, ulong budgetNs, out string? error)
     {
         ulong flags = Disable();
-        KernelThread me = s_current;
+        KernelThread me = Here.Current;
         if (me.Sched.Class != SchedClass.Normal)
         {
             Restore(flags);
@@ -51,7 +51,7 @@ internal static partial class Scheduler
         s.Class = SchedClass.RealTime;
         s.PeriodNs = periodNs;
         s.BudgetNs = budgetNs;
-        if (!s_policy.TryAdmit(s, out error))
+        if (!Admit(me, out error))
         {
             s.Class = SchedClass.Normal;
             s.PeriodNs = 0;
@@ -69,10 +69,51 @@ internal static partial class Scheduler
         ulong now = Tsc.NowNs;
         s.State = ThreadState.Runnable;
         s.RunnableSinceNs = now;
-        _ = s_policy.Add(s, null, now);
+        CpuRunState home = s_cpus[me.RealTimeCpu]!;
+        Nudge(Here, home, Enqueue(home, me, now));
         Reschedule(StopReason.Yielded);
         Restore(flags);
         return true;
+    }
+
+    /// <summary>
+    /// Admits <paramref name="thread"/>'s reservation on a CPU whose real-time policy has
+    /// room (this CPU's first, then by index) and pins it there: real-time threads are
+    /// partitioned, each CPU scheduling its own by EDF. Returns false with the last refusal's
+    /// reason when no CPU admits it. Interrupts off.
+    /// </summary>
+    private static bool Admit(KernelThread thread, out string? error)
+    {
+        CpuRunState here = Here;
+        error = "no CPU is online";
+        for (int i = -1; i < Cpus.Count; i++)
+        {
+            CpuRunState? cpu = i < 0 ? here : s_cpus[i];
+            if (cpu == null || (i >= 0 && cpu == here) || !Cpus.IsOnline(cpu.Index) || !AllowedOn(thread, cpu.Index))
+            {
+                continue;
+            }
+
+            if (cpu.Policy.TryAdmit(thread.Sched, out error))
+            {
+                thread.RealTimeCpu = cpu.Index;
+                thread.Affinity = 1UL << cpu.Index;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int AdmittedRealTimeThreads()
+    {
+        int n = 0;
+        for (int i = 0; i < s_cpus.Length; i++)
+        {
+            n += s_cpus[i]?.Policy.RealTime.AdmittedCount ?? 0;
+        }
+
+        return n;
     }
 
     /// <summary>Lowers the running thread's base priority to <paramref name="priority"/> if it
@@ -80,7 +121,7 @@ internal static partial class Scheduler
     public static void LowerPriority(int priority)
     {
         ulong flags = Disable();
-        SchedThread s = s_current.Sched;
+        SchedThread s = Here.Current.Sched;
         if (s.Class == SchedClass.Normal && s.BasePriority > priority)
         {
             s.BasePriority = priority;
@@ -98,7 +139,7 @@ internal static partial class Scheduler
     /// </summary>
     public static ulong RealTimeSlackNs(ulong nowNs)
     {
-        if (!IsRunning || s_policy.RealTime.AdmittedCount == 0)
+        if (!IsRunning || AdmittedRealTimeThreads() == 0)
         {
             return ulong.MaxValue;
         }

@@ -8,14 +8,13 @@ using NexOS.Runtime.Exceptions;
 namespace NexOS.Kernel.Threading;
 
 /// <summary>The scheduler's hot path: the switch itself, the timer, wake-ups. Everything here
-/// runs with interrupts off and neither allocates nor throws.</summary>
+/// runs with interrupts off and the kernel lock held, and neither allocates nor throws.</summary>
 internal static unsafe partial class Scheduler
 {
-    private static ulong s_timerDeadlineNs;
-
     /// <summary>Called from the APIC timer interrupt (after EOI) with the address it
-    /// interrupted: wakes due sleepers and notes an expired slice; the switch happens in
-    /// <see cref="PreemptIfNeeded"/>.</summary>
+    /// interrupted: notes an expired slice on this CPU, releases its real-time jobs, balances
+    /// when due and, on CPU 0 (which keeps the sleepers), wakes due sleepers; the switch
+    /// happens in <see cref="PreemptIfNeeded"/>.</summary>
     public static void OnTimerInterrupt(ulong interruptedRip)
     {
         if (!IsRunning)
@@ -23,19 +22,45 @@ internal static unsafe partial class Scheduler
             return;
         }
 
+        CpuRunState cpu = Here;
         ulong now = Tsc.NowNs;
         KernelMetrics.TimerInterrupts.Increment();
-        if (s_timerDeadlineNs != 0 && now >= s_timerDeadlineNs)
+        if (cpu.TimerDeadlineNs != 0 && now >= cpu.TimerDeadlineNs)
         {
-            KernelMetrics.TimerLatency.Record(now - s_timerDeadlineNs);
-            if (now - s_timerDeadlineNs > LateTimers.ThresholdNs)
+            KernelMetrics.TimerLatency.Record(now - cpu.TimerDeadlineNs);
+            if (now - cpu.TimerDeadlineNs > LateTimers.ThresholdNs)
             {
-                LateTimers.Record(interruptedRip, now - s_timerDeadlineNs);
+                LateTimers.Record(interruptedRip, now - cpu.TimerDeadlineNs);
             }
 
-            s_timerDeadlineNs = 0;
+            cpu.TimerDeadlineNs = 0;
         }
 
+        if (cpu.Index == 0)
+        {
+            WakeDueSleepers(cpu, now);
+        }
+
+        if (cpu.Policy.ReleaseDue(now, cpu.IsIdle ? null : cpu.Current.Sched))
+        {
+            RequestReschedule(cpu, StopReason.Preempted);
+        }
+
+        if (now >= cpu.SliceEndNs && !cpu.IsIdle)
+        {
+            RequestReschedule(cpu, StopReason.SliceExpired);
+        }
+        else if (cpu.IsIdle && HasLocalWork(cpu))
+        {
+            RequestReschedule(cpu, StopReason.Preempted);
+        }
+
+        BalanceIfDue(cpu, now);
+        ArmTimer(cpu, now, force: true);
+    }
+
+    private static void WakeDueSleepers(CpuRunState cpu, ulong now)
+    {
         while (s_timers != null && s_timers.WakeAtNs <= now)
         {
             KernelThread t = s_timers;
@@ -55,22 +80,6 @@ internal static unsafe partial class Scheduler
 
             Wake(t, now);
         }
-
-        if (s_policy.ReleaseDue(now, s_current == s_idle ? null : s_current.Sched))
-        {
-            RequestReschedule(StopReason.Preempted);
-        }
-
-        if (now >= s_sliceEndNs && s_current != s_idle)
-        {
-            RequestReschedule(StopReason.SliceExpired);
-        }
-        else if (s_current == s_idle && s_policy.RunnableCount - s_policy.RealTime.RunnableCount + s_policy.RealTime.ReadyCount > 0)
-        {
-            RequestReschedule(StopReason.Preempted);
-        }
-
-        ArmTimer(now, force: true);
     }
 
     /// <summary>Called on the way out of every interrupt: switches if a wake-up or the timer
@@ -79,7 +88,7 @@ internal static unsafe partial class Scheduler
     {
         if (Preemption.SwitchPending && IsRunning && !Preemption.IsDisabled)
         {
-            Reschedule(s_reschedReason);
+            Reschedule(Here.ReschedReason);
         }
     }
 
@@ -92,12 +101,12 @@ internal static unsafe partial class Scheduler
         Restore(flags);
     }
 
-    private static void RequestReschedule(StopReason reason)
+    private static void RequestReschedule(CpuRunState cpu, StopReason reason)
     {
         // A slice expiry outranks a preemption request: the policy should see the decay.
         if (!Preemption.SwitchPending || reason == StopReason.SliceExpired)
         {
-            s_reschedReason = reason;
+            cpu.ReschedReason = reason;
         }
 
         Preemption.SwitchPending = true;
@@ -120,67 +129,82 @@ internal static unsafe partial class Scheduler
     {
         t.Sched.State = ThreadState.Runnable;
         t.Sched.RunnableSinceNs = now;
-        if (s_policy.Add(t.Sched, s_current == s_idle ? null : s_current.Sched, now) || s_current == s_idle)
-        {
-            RequestReschedule(StopReason.Preempted);
-        }
+        CpuRunState here = Here;
+        CpuRunState target = ChooseCpu(t, here);
+        Nudge(here, target, Enqueue(target, t, now));
     }
 
     /// <summary>Stops the current thread for <paramref name="reason"/> and runs the policy's
-    /// choice. Returns when the current thread is scheduled again.</summary>
+    /// choice. Returns when the current thread is scheduled again (on any CPU).</summary>
     private static void Reschedule(StopReason reason)
     {
         Preemption.SwitchPending = false;
         ulong now = Tsc.NowNs;
-        KernelThread prev = s_current;
-        ChargeStop(prev, reason, now);
+        CpuRunState cpu = Here;
+        KernelThread prev = cpu.Current;
+        ChargeStop(cpu, prev, reason, now);
 
         // An IPC partner granted a hand-off runs now, on what is left of the caller's slice;
         // with nothing left the partner queues like any thread (a spent slice is never renewed
         // by a hand-off, or a pair could keep the CPU from everyone else).
-        KernelThread? handOff = reason == StopReason.Blocked && s_sliceEndNs > now ? TakeHandOff() : null;
-        s_handOff = null;
+        KernelThread? handOff = reason == StopReason.Blocked && cpu.SliceEndNs > now ? TakeHandOff(cpu) : null;
+        cpu.HandOff = null;
         if (handOff != null)
         {
-            SwitchTo(prev, handOff, now, true);
+            SwitchTo(cpu, prev, handOff, now, true);
             return;
         }
 
-        SchedThread? nextSched = s_policy.PickNext(now);
-        KernelThread next = nextSched == null ? s_idle : s_byId[nextSched.Id]!;
-        SwitchTo(prev, next, now, false);
+        KernelThread? next = PickFrom(cpu, now);
+        if (next == null && Cpus.Online > 1 && TryPull(cpu, now))
+        {
+            next = PickFrom(cpu, now);
+        }
+
+        SwitchTo(cpu, prev, next ?? cpu.Idle, now, false);
     }
 
     /// <summary>Ends the running thread's turn: charges its CPU time, tells the policy (and the
     /// priority hook) why it stopped, and queues it again if it is still runnable. The thread's
     /// state is already Blocked or Exited when it is not to be queued.</summary>
-    private static void ChargeStop(KernelThread prev, StopReason reason, ulong now)
+    private static void ChargeStop(CpuRunState cpu, KernelThread prev, StopReason reason, ulong now)
     {
         CountStop(reason);
         SchedThread ps = prev.Sched;
         ulong ran = now - ps.RunningSinceNs;
         ps.CpuTimeNs += ran;
-        if (prev == s_idle)
+        if (prev == cpu.Idle)
         {
             ps.State = ThreadState.Runnable; // the idle thread is never queued; it is the fallback
             return;
         }
 
-        s_policy.OnStop(ps, reason, ran, now);
+        cpu.Policy.OnStop(ps, reason, ran, now);
         s_hooks?.AdjustPriority(ps, reason, ran);
         KernelMetrics.SchedClasses.RecordStop(ps, reason, ran);
         if (ps.State == ThreadState.Running)
         {
+            // Still runnable: back to this CPU's queue (its cache is warm here), unless its
+            // affinity or reservation says otherwise; an idle CPU is offered the wait.
             ps.State = ThreadState.Runnable;
             ps.RunnableSinceNs = now;
-            s_policy.Add(ps, null, now);
+            if (AllowedOn(prev, cpu.Index) && (prev.RealTimeCpu < 0 || prev.RealTimeCpu == cpu.Index))
+            {
+                Enqueue(cpu, prev, now);
+                OfferWork(cpu);
+            }
+            else
+            {
+                CpuRunState target = ChooseCpu(prev, cpu);
+                Nudge(cpu, target, Enqueue(target, prev, now));
+            }
         }
     }
 
-    private static void SwitchTo(KernelThread prev, KernelThread next, ulong now, bool inheritSlice)
+    private static void SwitchTo(CpuRunState cpu, KernelThread prev, KernelThread next, ulong now, bool inheritSlice)
     {
         SchedThread ns = next.Sched;
-        if (next != s_idle)
+        if (next != cpu.Idle)
         {
             ns.RunnableWaitNs += now - ns.RunnableSinceNs;
             ns.LastRunLatencyNs = now - ns.RunnableSinceNs;
@@ -190,10 +214,10 @@ internal static unsafe partial class Scheduler
         ns.RunningSinceNs = now;
         if (!inheritSlice)
         {
-            s_sliceEndNs = next == s_idle ? ulong.MaxValue : now + SliceFor(ns, now);
+            cpu.SliceEndNs = next == cpu.Idle ? ulong.MaxValue : now + SliceFor(ns, now);
         }
 
-        ArmTimer(now);
+        ArmTimer(cpu, now);
         if (next == prev)
         {
             return;
@@ -201,13 +225,13 @@ internal static unsafe partial class Scheduler
 
         ns.Switches++;
         Switches++;
-        if (next == s_idle)
+        if (next == cpu.Idle)
         {
             IdleSwitches++;
         }
 
         KernelMetrics.ContextSwitches.Increment();
-        if (next != s_idle)
+        if (next != cpu.Idle)
         {
             KernelMetrics.SchedulingLatency.Record(ns.LastRunLatencyNs);
             KernelMetrics.SchedClasses.RecordWait(ns, ns.LastRunLatencyNs);
@@ -219,7 +243,9 @@ internal static unsafe partial class Scheduler
         Native.WriteMsr(Native.FsBaseMsr, next.ThreadPointer);
         UserMode.SetCurrentThread(next.StackTop, next.ThreadPointer, next.UserThreadPointer);
         VirtualMemory.Activate(next.PageTableRoot);
-        s_current = next;
+        Native.SetThreadId(next.Id);
+        next.Cpu = cpu.Index;
+        cpu.Current = next;
         fixed (ulong* save = &prev.SavedRsp)
         {
             Native.Switch(save, next.SavedRsp);
@@ -227,40 +253,56 @@ internal static unsafe partial class Scheduler
     }
 
     /// <summary>
-    /// Programs the one-shot timer for the earliest of the slice end, the next real-time
-    /// release and the first sleeper, unless exactly that deadline is programmed already.
-    /// The skip matters: under emulation every write to the APIC timer is a trip through the
-    /// emulator's device model and main loop, and a switch within a donated slice (the IPC
-    /// fast path) leaves the deadline as it was. <paramref name="force"/> re-arms regardless,
-    /// for the timer interrupt (the one-shot has fired, so nothing is programmed, even if it
-    /// fired before its deadline).
+    /// Programs this CPU's one-shot timer for the earliest of its slice end, its next real-time
+    /// release, its next balance (when busy beside other CPUs) and, on CPU 0, the first sleeper,
+    /// unless exactly that deadline is programmed already. The skip matters: under emulation every write to the APIC timer is a trip
+    /// through the emulator's device model and main loop, and a switch within a donated slice
+    /// (the IPC fast path) leaves the deadline as it was. <paramref name="force"/> re-arms
+    /// regardless, for the timer interrupt (the one-shot has fired, so nothing is programmed,
+    /// even if it fired before its deadline).
     /// </summary>
-    private static void ArmTimer(ulong now, bool force = false)
+    private static void ArmTimer(CpuRunState cpu, ulong now, bool force = false)
     {
-        ulong due = Math.Min(s_sliceEndNs, s_policy.NextReleaseNs);
-        if (s_timers != null && s_timers.WakeAtNs < due)
+        ulong due = Math.Min(cpu.SliceEndNs, cpu.Policy.NextReleaseNs);
+        if (cpu.Index == 0 && s_timers != null && s_timers.WakeAtNs < due)
         {
             due = s_timers.WakeAtNs;
         }
 
+        // A busy CPU with others online wakes to balance at least every interval.
+        if (!cpu.IsIdle && Cpus.Online > 1)
+        {
+            due = Math.Min(due, cpu.LastBalanceNs + ((ulong)Balancer.IntervalMs.Value * 1_000_000));
+        }
+
         // 0 stands for "disarmed"; a deadline already past is programmed as one tick from now.
         ulong target = due == ulong.MaxValue ? 0 : Math.Max(due, now);
-        if (!force && target == s_timerDeadlineNs && due > now)
+        if (!force && target == cpu.TimerDeadlineNs && due > now)
         {
             TimerArmsSkipped++;
             return;
         }
 
-        s_timerDeadlineNs = target;
+        cpu.TimerDeadlineNs = target;
         TimerArms++;
         LocalApic.ArmOneShot(target == 0 ? 0 : due > now ? due - now : 1);
     }
 
-    /// <summary>Inserts into the timer list and programs the timer if it is now due first.</summary>
+    /// <summary>Inserts into the timer list and has CPU 0, which keeps the time, program its
+    /// timer if the sleeper is now due first.</summary>
     private static void AddTimer(KernelThread t, ulong wakeAtNs)
     {
         InsertTimer(t, wakeAtNs);
-        ArmTimer(Tsc.NowNs);
+        CpuRunState cpu = Here;
+        if (cpu.Index == 0)
+        {
+            ArmTimer(cpu, Tsc.NowNs);
+        }
+        else if (s_timers == t && (s_cpus[0]!.TimerDeadlineNs == 0 || wakeAtNs < s_cpus[0]!.TimerDeadlineNs))
+        {
+            // CPU 0's timer is set for later: it re-arms on the reschedule interrupt's way out.
+            Cpus.SendReschedule(0);
+        }
     }
 
     /// <summary>Inserts into the timer list, kept sorted by wake time, without touching the
@@ -321,7 +363,8 @@ internal static unsafe partial class Scheduler
     /// otherwise.</summary>
     private static ulong SliceFor(SchedThread thread, ulong now)
     {
-        ulong slice = s_policy.TimeSlice(thread, now);
-        return s_hooks == null ? slice : s_hooks.TimeSlice(thread, slice, s_policy.RunnableCount);
+        MultiClassScheduler policy = Here.Policy;
+        ulong slice = policy.TimeSlice(thread, now);
+        return s_hooks == null ? slice : s_hooks.TimeSlice(thread, slice, policy.RunnableCount);
     }
 }

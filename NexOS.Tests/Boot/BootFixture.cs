@@ -32,7 +32,7 @@ public abstract class BootFixture
         _machine.WaitFor(s_readyLine, timeout ?? s_boot);
         QemuOptions o = options ?? new QemuOptions();
         bool services = o.CommandLine == null || !o.CommandLine.Contains("nexos.kernelshell", StringComparison.Ordinal);
-        if (services && o.VirtioDisk == null && o.AhciDisk == null)
+        if (services && o.VirtioDisk == null && o.AhciDisk == null && !o.OtherDisks)
         {
             // The services report at boot, before or after the first prompt; a command typed
             // before they have would see their lines in its output. Without a disk the

@@ -25,6 +25,7 @@ internal sealed class QemuMachine : IDisposable
     private readonly string _directory;
     private readonly string _name;
     private readonly List<string> _arguments;
+    private readonly string _program;
     private bool _disposed;
 
     private QemuMachine(QemuOptions options)
@@ -34,7 +35,14 @@ internal sealed class QemuMachine : IDisposable
         Directory.CreateDirectory(_directory);
         _arguments = options.ToArguments(BootEnvironment.IsoPath(), _directory);
 
-        var info = new ProcessStartInfo(BootEnvironment.QemuBinary)
+        // In a network namespace, `ip netns exec` execs QEMU: the process stays the one to kill.
+        if (options.NetworkNamespace != null)
+        {
+            _arguments.InsertRange(0, new[] { "netns", "exec", options.NetworkNamespace, BootEnvironment.QemuBinary });
+        }
+
+        _program = options.NetworkNamespace != null ? "ip" : BootEnvironment.QemuBinary;
+        var info = new ProcessStartInfo(_program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -202,7 +210,7 @@ internal sealed class QemuMachine : IDisposable
         string path = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"serial-{Sanitize(_name)}.log");
         File.WriteAllText(path, log + stderr);
         TestContext.AddTestAttachment(path, "serial log of the failed QEMU machine");
-        throw new AssertionException($"{reason}\n{BootEnvironment.QemuBinary} {string.Join(' ', _arguments)}\n"
+        throw new AssertionException($"{reason}\n{_program} {string.Join(' ', _arguments)}\n"
             + $"--- serial log ({log.Length} chars) ---\n{log}\n--- end of serial log ---{stderr}");
     }
 

@@ -8,6 +8,15 @@ internal sealed record QemuOptions
     /// <summary>The -m argument: guest memory, e.g. "128M" or "2G".</summary>
     public string Memory { get; init; } = "512M";
 
+    /// <summary>The guest's CPUs (-smp). Unset, it is NEXOS_TEST_CPUS when that is set (so the
+    /// whole suite can run on several CPUs: `NEXOS_TEST_CPUS=4 ./nexos test`), else 1. With
+    /// more than one, QEMU runs them in threads of their own (-accel tcg,thread=multi).</summary>
+    public int Cpus { get; init; } = DefaultCpus;
+
+    /// <summary>NEXOS_TEST_CPUS, or 1.</summary>
+    public static int DefaultCpus =>
+        int.TryParse(Environment.GetEnvironmentVariable("NEXOS_TEST_CPUS"), out int n) && n >= 1 ? n : 1;
+
     /// <summary>Text added to the kernel command line through a cmdline.cfg disk, or null.</summary>
     public string? CommandLine { get; init; }
 
@@ -45,6 +54,22 @@ internal sealed record QemuOptions
     /// restrict=on leaves explicit rules working.</summary>
     public IReadOnlyList<string> Forwards { get; init; } = [];
 
+    /// <summary>Arguments that attach the boot medium and choose it, instead of the ISO as
+    /// CD-ROM ("-cdrom ISO -boot d"): a VMDK on an AHCI controller, or "-boot n" for a network
+    /// boot from a real server. Null boots the ISO.</summary>
+    public IReadOnlyList<string>? BootMedium { get; init; }
+
+    /// <summary>Further arguments, added last: devices a test builds itself.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>True when <see cref="BootMedium"/> or <see cref="ExtraArguments"/> attach a disk
+    /// NexOS mounts (so the boot does not end with the keeper's no-disk line).</summary>
+    public bool OtherDisks { get; init; }
+
+    /// <summary>A network namespace to run QEMU in (through `ip netns exec`), where a test's
+    /// tap device and servers are; null runs it in the test's own.</summary>
+    public string? NetworkNamespace { get; init; }
+
     /// <summary>Open QEMU's monitor on a unix socket, <see cref="MonitorSocketPath"/> in the
     /// machine's directory, for sendkey and screendump.</summary>
     public bool Monitor { get; init; }
@@ -60,7 +85,7 @@ internal sealed record QemuOptions
     public static string PatchSocketPath(string directory) => Path.Combine(directory, "patch.sock");
 
     /// <summary>
-    /// QEMU's arguments: the i440fx PC (q35 with <see cref="Iommu"/>) under TCG with one CPU, the ISO as CD-ROM, COM1 on
+    /// QEMU's arguments: the i440fx PC (q35 with <see cref="Iommu"/>) under TCG with <see cref="Cpus"/> CPUs, the ISO as CD-ROM, COM1 on
     /// stdio, no display, exit instead of reset, and the isa-debug-exit device at 0xf4 that
     /// lets the kernel end the emulator with a status. A command line becomes a FAT disk
     /// written into <paramref name="directory"/>.
@@ -69,7 +94,8 @@ internal sealed record QemuOptions
     {
         var args = new List<string>
         {
-            "-machine", Iommu ? "q35" : "pc", "-cpu", "max", "-accel", "tcg", "-m", Memory, "-smp", "1",
+            "-machine", Iommu ? "q35" : "pc", "-cpu", "max", "-accel", Cpus > 1 ? "tcg,thread=multi" : "tcg", "-m", Memory,
+            "-smp", Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-serial", "stdio", "-display", "none", "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         };
@@ -87,6 +113,10 @@ internal sealed record QemuOptions
                 "-netdev", $"user,id=n0,tftp={root},bootfile=boot/grub/i386-pc/core.0",
                 "-device", "e1000,netdev=n0", "-boot", "n",
             });
+        }
+        else if (BootMedium != null)
+        {
+            args.AddRange(BootMedium);
         }
         else
         {
@@ -152,6 +182,7 @@ internal sealed record QemuOptions
             args.Add(BootEnvironment.OvmfPath);
         }
 
+        args.AddRange(ExtraArguments);
         return args;
     }
 }

@@ -166,7 +166,7 @@ public sealed class WorkloadBootTests : BootFixture
     {
         foreach (string line in ps)
         {
-            Match m = Regex.Match(line, @"^\s*(\d+) work\s+\S+\s+\S+\s+\d+\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+\d+\s+[\d.]+\s+" + pid + @"\s+3$");
+            Match m = Regex.Match(line, @"^\s*(\d+) work\s+\S+\s+\S+\s+\d+\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+\d+\s+[\d.]+\s+(?:\d+|-)\s+" + pid + @"\s+3$");
             if (m.Success)
             {
                 return (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));

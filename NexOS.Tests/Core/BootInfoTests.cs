@@ -45,6 +45,15 @@ public sealed class BootInfoTests
     }
 
     [Test]
+    public void OptionValueReadsTheFirstKeyEqualsValueWord()
+    {
+        BootInfo boot = BootInfo.Parse(new BootInfoBuilder().CommandLine("nexos.cpusx=9 nexos.cpus=4 nexos.cpus=2 nexos.cpus= nexos.cpus").End().Build());
+        Assert.That(boot.OptionValue("nexos.cpus"), Is.EqualTo("4"), "the first word with the key and '=' wins; a longer key is another key");
+        Assert.That(boot.OptionValue("nexos.mem"), Is.Null);
+        Assert.That(BootInfo.Parse(new BootInfoBuilder().CommandLine("nexos.cpus=").End().Build()).OptionValue("nexos.cpus"), Is.Null, "an empty value is no value");
+    }
+
+    [Test]
     public void CommandLineWithoutTerminatorUsesTheWholePayload()
     {
         BootInfo boot = BootInfo.Parse(new BootInfoBuilder().Tag(Multiboot2TagType.CommandLine, "abc"u8).End().Build());

@@ -38,6 +38,12 @@ internal static unsafe class Idt
             s_table[(v * 2) + 1] = handler >> 32;
         }
 
+        Load();
+    }
+
+    /// <summary>Loads the table on the CPU running this (every CPU shares it).</summary>
+    public static void Load()
+    {
         DescriptorPointer idtr = new((ushort)(Vectors * 16 - 1), (ulong)s_table);
         Native.LoadIdt(&idtr);
     }

@@ -28,6 +28,8 @@ internal static unsafe class Interrupts
     private static delegate*<InterruptFrame*, void> s_kernelFault;
     private static delegate*<ulong, void> s_timer;
     private static delegate*<void> s_afterInterrupt;
+    private static delegate*<void> s_reschedule;
+    private static delegate*<void> s_kernelYield;
 
     /// <summary>
     /// Hands CPU exceptions raised in ring 0 to <paramref name="fault"/>, which returns only
@@ -48,6 +50,16 @@ internal static unsafe class Interrupts
         s_timer = timer;
         s_afterInterrupt = afterInterrupt;
     }
+
+    /// <summary>Calls <paramref name="kernelYield"/> last in a hardware interrupt that came from
+    /// ring 0 while other CPUs wait for the kernel lock, so that kernel code running long on
+    /// this CPU (a kernel thread's loop, a long system call) lets them in; the scheduler sets
+    /// it, and decides whether the interrupted code may be left.</summary>
+    public static void SetKernelYield(delegate*<void> kernelYield) => s_kernelYield = kernelYield;
+
+    /// <summary>Calls <paramref name="reschedule"/> when another CPU sends this one the
+    /// reschedule interrupt (<see cref="LocalApic.RescheduleVector"/>); the scheduler sets it.</summary>
+    public static void SetRescheduleHandler(delegate*<void> reschedule) => s_reschedule = reschedule;
 
     /// <summary>
     /// Hands CPU exceptions raised in ring 3 to <paramref name="fault"/> (which repairs the
@@ -164,6 +176,39 @@ internal static unsafe class Interrupts
         }
     }
 
+    /// <summary>
+    /// Spreads the device lines the I/O APIC delivers over the CPUs online: the n-th line in
+    /// use goes to the (n mod CPUs)-th online CPU, so that no CPU takes every device interrupt.
+    /// Called whenever a CPU comes online; kernel lock held, interrupts off.
+    /// </summary>
+    public static void SpreadAcrossCpus()
+    {
+        if (!IoApic.IsEnabled)
+        {
+            return;
+        }
+
+        int online = Cpus.Online;
+        int n = 0;
+        for (int irq = 0; irq < IrqCount; irq++)
+        {
+            if (s_handlers[irq] == null && s_lineHandlers[irq] == null)
+            {
+                continue;
+            }
+
+            int target = n++ % online;
+            for (int cpu = 0; cpu < Cpus.Count; cpu++)
+            {
+                if (Cpus.IsOnline(cpu) && target-- == 0)
+                {
+                    IoApic.SetDestination(irq, Cpus.ApicId(cpu));
+                    break;
+                }
+            }
+        }
+    }
+
     /// <summary>Hands every message signalled interrupt (a vector of
     /// <see cref="MessageVectorFirst"/> + <see cref="MessageVectorCount"/>) to
     /// <paramref name="handler"/>, told the vector; the local APIC is acknowledged after it.
@@ -217,6 +262,14 @@ internal static unsafe class Interrupts
         {
             return; // no EOI for the APIC's spurious vector
         }
+        else if (vector == LocalApic.RescheduleVector)
+        {
+            LocalApic.EndOfInterrupt();
+            if (s_reschedule != null)
+            {
+                s_reschedule();
+            }
+        }
 
         int irq = (int)vector - IrqBase;
         if (irq >= 0 && irq < IrqCount)
@@ -263,6 +316,11 @@ internal static unsafe class Interrupts
         if (s_afterInterrupt != null)
         {
             s_afterInterrupt();
+        }
+
+        if ((frame->Cs & 3) == 0 && s_kernelYield != null && KernelLock.Waiters > 0)
+        {
+            s_kernelYield();
         }
 
         ReturnToUser(frame);

@@ -69,6 +69,26 @@ internal static unsafe class IoApic
         return true;
     }
 
+    /// <summary>Sends ISA IRQ <paramref name="irq"/> to the CPU with local APIC ID
+    /// <paramref name="apicId"/> from now on, keeping its vector, wiring and mask. False when
+    /// its GSI is not on this I/O APIC. Interrupts off.</summary>
+    public static bool SetDestination(int irq, byte apicId)
+    {
+        if (s_base == null || s_madt == null)
+        {
+            return false;
+        }
+
+        long entry = (long)s_madt.Route((byte)irq).Gsi - s_gsiBase;
+        if (entry < 0 || entry >= s_entries)
+        {
+            return false;
+        }
+
+        Write(0x11 + (2 * (int)entry), (uint)apicId << 24);
+        return true;
+    }
+
     /// <summary>Masks or unmasks ISA IRQ <paramref name="irq"/>'s redirection entry, keeping
     /// its routing. False when its GSI is not on this I/O APIC. Interrupts off.</summary>
     public static bool SetMasked(int irq, bool masked)

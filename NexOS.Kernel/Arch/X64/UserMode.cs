@@ -4,8 +4,8 @@ using NexOS.Runtime;
 namespace NexOS.Kernel.Arch.X64;
 
 /// <summary>
-/// The CPU side of ring 3: the per-CPU block that the entry paths read through GS, the
-/// SYSCALL/SYSRET set-up (EFER.SCE, STAR, LSTAR, SFMASK), SMEP and SMAP where the CPU has
+/// The CPU side of ring 3: the per-CPU block's thread fields that the entry paths read
+/// through GS (PerCpu.cs), the SYSCALL/SYSRET set-up (EFER.SCE, STAR, LSTAR, SFMASK), SMEP and SMAP where the CPU has
 /// them, and the first entry into a program. The assembly half is usermode.asm; the block's
 /// layout is shared with it and with interrupts.asm.
 /// </summary>
@@ -15,7 +15,6 @@ internal static unsafe class UserMode
     private const uint StarMsr = 0xC000_0081;
     private const uint LstarMsr = 0xC000_0082;
     private const uint SfmaskMsr = 0xC000_0084;
-    private const uint GsBaseMsr = 0xC000_0101;
     private const uint KernelGsBaseMsr = 0xC000_0102;
 
     private const ulong EferSyscallEnable = 1;
@@ -26,16 +25,10 @@ internal static unsafe class UserMode
     // TF, DF (the ABI's direction flag), AC (SMAP stays in force) and NT.
     private const ulong SyscallFlagMask = 0x200 | 0x100 | 0x400 | 0x4_0000 | 0x4000;
 
-    // Per-CPU block, in words (usermode.asm's PCPU_* offsets).
-    private const int KernelRspSlot = 0;
-    private const int KernelFsSlot = 2;
-    private const int UserFsSlot = 3;
-    private const int BlockWords = 8;
-
-    private static ulong* s_block;
+    private static bool s_ready;
 
     /// <summary>True once <see cref="Initialize"/> has run: programs can be entered.</summary>
-    public static bool IsReady => s_block != null;
+    public static bool IsReady => s_ready;
 
     /// <summary>True when the CPU enforces SMEP (ring 0 never executes user pages).</summary>
     public static bool Smep { get; private set; }
@@ -45,27 +38,11 @@ internal static unsafe class UserMode
     public static bool Smap { get; private set; }
 
     /// <summary>Sets up the boot CPU. Runs once, after <see cref="Gdt.Initialize"/> (STAR
-    /// names its selectors) and with the boot heap up.</summary>
+    /// names its selectors) and with the boot heap up. The per-CPU block is boot.asm's, which
+    /// GS already points at.</summary>
     public static void Initialize()
     {
-        s_block = (ulong*)ArchSupport.Allocate(BlockWords * sizeof(ulong), "no memory for the per-CPU block");
-
-        for (int i = 0; i < BlockWords; i++)
-        {
-            s_block[i] = 0;
-        }
-
-        Native.WriteMsr(GsBaseMsr, (ulong)s_block);
-        Native.WriteMsr(KernelGsBaseMsr, 0);
-
-        // SYSRET loads CS from STAR[63:48] + 16 and SS from STAR[63:48] + 8: with 0x10 | 3
-        // those are the user code (0x20) and user data (0x18) selectors. SYSCALL loads CS from
-        // STAR[47:32] and SS from it + 8: the kernel's code and data.
-        ulong star = ((ulong)(Gdt.KernelData | 3) << 48) | ((ulong)Gdt.KernelCode << 32);
-        Native.WriteMsr(StarMsr, star);
-        Native.WriteMsr(LstarMsr, Native.SyscallEntry());
-        Native.WriteMsr(SfmaskMsr, SyscallFlagMask);
-        Native.WriteMsr(EferMsr, Native.ReadMsr(EferMsr) | EferSyscallEnable);
+        InitializeCpu();
 
         uint* regs = stackalloc uint[4];
         Native.Cpuid(0, 0, regs);
@@ -80,6 +57,23 @@ internal static unsafe class UserMode
         cr4 |= Smep ? Cr4Smep : 0;
         cr4 |= Smap ? Cr4Smap : 0;
         Native.WriteCr4(cr4);
+        s_ready = true;
+    }
+
+    /// <summary>The SYSCALL set-up of the CPU running this (the MSRs are per CPU): the boot
+    /// CPU from <see cref="Initialize"/>, an application processor when it starts (its CR4,
+    /// SMEP and SMAP included, is a copy of the boot CPU's).</summary>
+    public static void InitializeCpu()
+    {
+        // SYSRET loads CS from STAR[63:48] + 16 and SS from STAR[63:48] + 8: with 0x10 | 3
+        // those are the user code (0x20) and user data (0x18) selectors. SYSCALL loads CS from
+        // STAR[47:32] and SS from it + 8: the kernel's code and data.
+        ulong star = ((ulong)(Gdt.KernelData | 3) << 48) | ((ulong)Gdt.KernelCode << 32);
+        Native.WriteMsr(StarMsr, star);
+        Native.WriteMsr(LstarMsr, Native.SyscallEntry());
+        Native.WriteMsr(SfmaskMsr, SyscallFlagMask);
+        Native.WriteMsr(EferMsr, Native.ReadMsr(EferMsr) | EferSyscallEnable);
+        Native.WriteMsr(KernelGsBaseMsr, 0);
     }
 
     /// <summary>Records the thread about to run: the top of its kernel stack (where the CPU
@@ -87,14 +81,10 @@ internal static unsafe class UserMode
     /// pointers. Called by the scheduler for every switch, with interrupts off.</summary>
     public static void SetCurrentThread(ulong kernelStackTop, ulong kernelThreadPointer, ulong userThreadPointer)
     {
-        if (s_block == null)
-        {
-            return;
-        }
-
-        s_block[KernelRspSlot] = kernelStackTop;
-        s_block[KernelFsSlot] = kernelThreadPointer;
-        s_block[UserFsSlot] = userThreadPointer;
+        ulong* block = PerCpu.This;
+        block[PerCpu.KernelRspWord] = kernelStackTop;
+        block[PerCpu.KernelFsWord] = kernelThreadPointer;
+        block[PerCpu.UserFsWord] = userThreadPointer;
         Gdt.SetKernelStack(kernelStackTop);
     }
 
@@ -102,9 +92,6 @@ internal static unsafe class UserMode
     /// from its next return to ring 3). Interrupts off.</summary>
     public static void SetUserThreadPointer(ulong value)
     {
-        if (s_block != null)
-        {
-            s_block[UserFsSlot] = value;
-        }
+        PerCpu.This[PerCpu.UserFsWord] = value;
     }
 }

@@ -179,6 +179,10 @@ extern GetSystemArrayEEType
 extern OnFirstChanceException
 extern OnUnhandledException
 extern __kernel_start
+extern nexos_percpu0
+extern nexos_klock_acquire
+
+%include "frame.inc"
 
 long_mode_entry:
     mov ax, 0x10
@@ -188,6 +192,18 @@ long_mode_entry:
     mov fs, ax
     mov gs, ax
     mov rsp, boot_stack_top
+
+    ; GS base: the boot CPU's per-CPU block (smp.asm), which the preemption flags the
+    ; allocator touches live in, so it must be in place before any C# runs.
+    mov rax, nexos_percpu0
+    mov [rax + PCPU_SELF], rax
+    mov ecx, GS_BASE_MSR
+    mov rdx, rax
+    shr rdx, 32
+    wrmsr
+    ; The boot CPU runs kernel code from here on, so it holds the kernel lock (smp.asm) until
+    ; it first leaves for ring 3 or halts in its idle thread.
+    call nexos_klock_acquire
 
     ; SSE: clear CR0.EM, set CR0.MP; set CR4.OSFXSR and CR4.OSXMMEXCPT.
     mov rax, cr0
@@ -264,6 +280,7 @@ classlib_functions_end:
 
 section .bss
 alignb 4096
+global boot_pml4                            ; application processors start on these tables (smp.asm)
 boot_pml4:  resb 4096
 boot_pdpt:  resb 4096
 boot_pd:    resb 4 * 4096

@@ -10,8 +10,8 @@
 ; 17 more words and then a 512-byte FXSAVE area, so the C# call sees an aligned stack.
 ;
 ; From ring 3 the path also crosses the privilege boundary (see usermode.asm): SWAPGS on the
-; way in and out, and FS switched from the program's thread pointer to the kernel thread's and
-; back. The CPU has already switched to the thread's kernel stack (TSS.RSP0) for every vector
+; way in and out, FS switched from the program's thread pointer to the kernel thread's and
+; back, and the kernel lock (smp.asm) taken on the way in and given back on the way out. The CPU has already switched to the thread's kernel stack (TSS.RSP0) for every vector
 ; but the page fault, which always arrives on its own IST stack so that a kernel stack
 ; overflow can be reported; a page fault from ring 3 is moved to the thread's kernel stack
 ; first, because handling it may block or end the thread, and the IST stack is shared.
@@ -19,6 +19,9 @@
 bits 64
 default rel
 extern NexOSInterrupt
+extern nexos_klock_acquire
+extern nexos_klock_release
+extern nexos_tlb_service
 
 %include "frame.inc"
 
@@ -48,6 +51,8 @@ isr_stub_%1:
 %endrep
 
 isr_common:
+    cmp qword [rsp], TLB_VECTOR
+    je tlb_interrupt
     test byte [rsp + 24], 3     ; the interrupted CS: [rsp] vector, error code, rip, cs
     jz .on_thread_stack
     swapgs
@@ -77,11 +82,20 @@ isr_common:
     PUSH_GENERAL_REGISTERS
     mov rbx, rsp                ; rbx: the frame, preserved across the call
     test byte [rbx + FRAME_CS], 3
-    jz .kernel_fs
+    jz .from_kernel
+    call nexos_klock_acquire    ; from ring 3: this CPU enters the kernel
     mov ecx, FS_BASE_MSR
     mov eax, [gs:PCPU_KERNEL_FS]
     mov edx, [gs:PCPU_KERNEL_FS + 4]
     wrmsr
+    jmp .kernel_fs
+.from_kernel:
+    ; Ring 0 holds the kernel lock everywhere but in the idle halt (smp.asm), which gave it
+    ; back: take it again there, and the idle thread resumes holding it.
+    cmp byte [gs:PCPU_IDLE_HALTED], 0
+    je .kernel_fs
+    call nexos_klock_acquire
+    mov byte [gs:PCPU_IDLE_HALTED], 0
 .kernel_fs:
     sub rsp, 512
     fxsave [rsp]
@@ -95,6 +109,7 @@ isr_common:
     mov eax, [gs:PCPU_USER_FS]
     mov edx, [gs:PCPU_USER_FS + 4]
     wrmsr
+    call nexos_klock_release    ; back to ring 3: the kernel is free for other CPUs
 .restore:
     POP_GENERAL_REGISTERS
     add rsp, 16                 ; vector and error code
@@ -103,6 +118,35 @@ isr_common:
     swapgs
 .return:
     iretq
+
+; The TLB shootdown request (Cpus.cs) is answered here, without the kernel lock: the CPU that
+; asked holds it and waits for the answer. Flushes, counts the request answered, acknowledges
+; the local APIC (its EOI register's address is in nexos_lapic_eoi) and returns.
+tlb_interrupt:
+    test byte [rsp + 24], 3
+    jz .kernel_gs
+    swapgs
+.kernel_gs:
+    push rax
+    push rcx
+    push rdx
+    call nexos_tlb_service
+    mov rax, [nexos_lapic_eoi]
+    mov dword [rax], 0
+    pop rdx
+    pop rcx
+    pop rax
+    test byte [rsp + 24], 3
+    jz .kernel_return
+    swapgs
+.kernel_return:
+    add rsp, 16                 ; vector and error code
+    iretq
+
+section .data
+align 8
+global nexos_lapic_eoi
+nexos_lapic_eoi: dq 0xFEE000B0  ; LocalApic.cs sets the real address
 
 section .rodata
 align 8

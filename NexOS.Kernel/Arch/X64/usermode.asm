@@ -14,6 +14,8 @@
 bits 64
 default rel
 extern NexOSSyscall
+extern nexos_klock_acquire
+extern nexos_klock_release
 
 %include "frame.inc"
 
@@ -79,10 +81,12 @@ nexos_syscall_entry:
     PUSH_GENERAL_REGISTERS
     LOAD_FS_FROM PCPU_KERNEL_FS
     mov rbx, rsp                    ; the frame, preserved across the call
+    call nexos_klock_acquire        ; the kernel lock (smp.asm), before interrupts come on
     sti
     mov rdi, rbx
     call NexOSSyscall               ; void (InterruptFrame* frame); result in frame->Rax
     cli
+    call nexos_klock_release
     LOAD_FS_FROM PCPU_USER_FS
     mov rsp, rbx
     POP_GENERAL_REGISTERS
@@ -110,6 +114,7 @@ nexos_enter_user:
     mov r8, rdi
     mov r9, rsi
     mov r10, rdx
+    call nexos_klock_release
     LOAD_FS_FROM PCPU_USER_FS
     mov rcx, r8                     ; rip for SYSRET
     mov r11, USER_FLAGS_SET         ; rflags

@@ -29,6 +29,21 @@ public sealed class MadtTests
     }
 
     [Test]
+    public void ListsTheApicIdsOfEnabledProcessorsOnce()
+    {
+        byte[] onlineCapable = LocalApic(3, 7, enabled: false);
+        onlineCapable[4] = 2; // a hot-plug slot: counted as a processor, not started
+        Madt madt = Madt.Parse(Build(
+            LocalApic(0, 0, enabled: true),
+            LocalApic(1, 2, enabled: true),
+            LocalApic(2, 5, enabled: false),
+            onlineCapable,
+            LocalApic(4, 2, enabled: true)));
+        Assert.That(madt.ProcessorApicIds, Is.EqualTo(new byte[] { 0, 2 }), "disabled and hot-plug entries are left out, a repeated ID is listed once");
+        Assert.That(madt.ProcessorCount, Is.EqualTo(4));
+    }
+
+    [Test]
     public void IoApicForPicksTheHighestBaseNotAbove()
     {
         Madt madt = Madt.Parse(Build(IoApic(0, 0xFEC00000, 0), IoApic(1, 0xFEC01000, 24)));
