@@ -162,12 +162,7 @@ nexos_klock_release:
 ; the waiters really get their turn.
 global nexos_klock_yield
 nexos_klock_yield:
-    push rbp
-    push rbx
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_CALLEE_SAVED
     mov [rdi], rsp
     inc qword [nexos_klock_yields]
     call nexos_klock_release
@@ -183,12 +178,7 @@ nexos_klock_yield:
     jne .let_in                             ; a waiter is about to take it
 .retake:
     call nexos_klock_acquire
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbx
-    pop rbp
+    POP_CALLEE_SAVED
     ret
 
 global nexos_klock_contention
@@ -233,12 +223,7 @@ nexos_tlb_service:
 ; code after the HLT holds it, whether the interrupt switched threads or not.
 global nexos_idle_halt
 nexos_idle_halt:
-    push rbp
-    push rbx
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_CALLEE_SAVED
     mov [rdi], rsp
     mov byte [gs:PCPU_IDLE_HALTED], 1
     call nexos_klock_release
@@ -251,12 +236,7 @@ nexos_idle_halt:
     call nexos_klock_acquire
     mov byte [gs:PCPU_IDLE_HALTED], 0
 .held:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbx
-    pop rbp
+    POP_CALLEE_SAVED
     ret
 
 ; Per-CPU flags for C#, read and written through GS (kernel GS: these run in ring 0 only).

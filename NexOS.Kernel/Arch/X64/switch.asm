@@ -10,25 +10,17 @@ bits 64
 default rel
 extern NexOSThreadStart
 
+%include "frame.inc"
+
 section .text
 
 ; void nexos_switch(ulong* saveRsp RDI, ulong newRsp RSI)
 global nexos_switch
 nexos_switch:
-    push rbp
-    push rbx
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_CALLEE_SAVED
     mov [rdi], rsp
     mov rsp, rsi
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbx
-    pop rbp
+    POP_CALLEE_SAVED
     ret
 
 ; First instructions of a new thread: nexos_switch "returns" here on the thread's fresh
