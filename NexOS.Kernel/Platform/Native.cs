@@ -185,10 +185,6 @@ internal static unsafe class Native
     [RuntimeImport(Asm, "nexos_idle_halt"), MethodImpl(MethodImplOptions.InternalCall)]
     public static extern void IdleHalt(ulong* saveRsp);
 
-    /// <summary>Answers a TLB flush request made to this CPU, if there is one. Interrupts off.</summary>
-    [RuntimeImport(Asm, "nexos_tlb_service"), MethodImpl(MethodImplOptions.InternalCall)]
-    public static extern void ServiceTlbRequest();
-
     /// <summary>Writes the trampoline's start, end, start block, the AP's 64-bit entry and the
     /// boot page tables' root to <paramref name="out5"/> (five words).</summary>
     [RuntimeImport(Asm, "nexos_ap_trampoline_info"), MethodImpl(MethodImplOptions.InternalCall)]

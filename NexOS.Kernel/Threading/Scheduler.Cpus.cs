@@ -162,9 +162,6 @@ internal static unsafe partial class Scheduler
         *exInfoHead = me.ExInfoHead;
     }
 
-    /// <summary>The thread running on CPU <paramref name="cpu"/>, or null. Interrupts off.</summary>
-    public static KernelThread? RunningOn(int cpu) => (uint)cpu < (uint)s_cpus.Length ? s_cpus[cpu]?.Current : null;
-
     /// <summary>The reschedule interrupt from another CPU: a thread was queued here, or there
     /// is work to pull. The switch happens on the way out of the interrupt.</summary>
     public static void OnRescheduleInterrupt()
@@ -343,7 +340,7 @@ internal static unsafe partial class Scheduler
 
         Copy(machine.Parameters, cpu.Policy.Parameters);
         Copy(machine.RealTime.Parameters, cpu.Policy.RealTime.Parameters);
-        if (ReferenceEquals(machine.Normal.Name, cpu.Policy.Normal.Name) || machine.Normal.Name == cpu.Policy.Normal.Name)
+        if (machine.Normal.Name == cpu.Policy.Normal.Name)
         {
             Copy(machine.Normal.Parameters, cpu.Policy.Normal.Parameters);
         }

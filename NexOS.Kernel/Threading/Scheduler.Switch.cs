@@ -214,7 +214,7 @@ internal static unsafe partial class Scheduler
         ns.RunningSinceNs = now;
         if (!inheritSlice)
         {
-            cpu.SliceEndNs = next == cpu.Idle ? ulong.MaxValue : now + SliceFor(ns, now);
+            cpu.SliceEndNs = next == cpu.Idle ? ulong.MaxValue : now + SliceFor(cpu, ns, now);
         }
 
         ArmTimer(cpu, now);
@@ -361,9 +361,9 @@ internal static unsafe partial class Scheduler
 
     /// <summary>The slice <paramref name="thread"/> gets: the policy's, unless a hook says
     /// otherwise.</summary>
-    private static ulong SliceFor(SchedThread thread, ulong now)
+    private static ulong SliceFor(CpuRunState cpu, SchedThread thread, ulong now)
     {
-        MultiClassScheduler policy = Here.Policy;
+        MultiClassScheduler policy = cpu.Policy;
         ulong slice = policy.TimeSlice(thread, now);
         return s_hooks == null ? slice : s_hooks.TimeSlice(thread, slice, policy.RunnableCount);
     }

@@ -29,9 +29,6 @@ internal static unsafe partial class Scheduler
     /// <summary>The thread running on this CPU.</summary>
     public static KernelThread Current => Here.Current;
 
-    /// <summary>The index of the CPU running the caller.</summary>
-    public static int CurrentCpu => PerCpu.Index;
-
     /// <summary>The scheduler state of the CPU running the caller.</summary>
     private static CpuRunState Here => s_cpus[PerCpu.Index]!;
 
